@@ -1,0 +1,28 @@
+# starch — front door. `make run` builds and runs the example; `make test` runs every test.
+# Both install missing Debian packages first (scripts/install-deps).
+
+BUILD ?= build
+MESON_OPTS ?=
+
+.PHONY: all deps build run test clean
+
+all: build
+
+deps:
+	@scripts/install-deps
+
+$(BUILD)/build.ninja:
+	@scripts/install-deps
+	meson setup $(BUILD) $(MESON_OPTS)
+
+build: deps $(BUILD)/build.ninja
+	ninja -C $(BUILD)
+
+run: build
+	@$(BUILD)/examples/todo/todo-page
+
+test: build
+	@scripts/run-tests $(BUILD)
+
+clean:
+	rm -rf $(BUILD)

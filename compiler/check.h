@@ -1,0 +1,14 @@
+/* check.h — the checker: names, arities and HTML contexts.
+ *
+ * For every file of the unit it reports duplicate declarations and reserved names,
+ * resolves every `render`/`call` to its component (checking the argument count) and every
+ * entity field type; for the main file it runs the HTML state machine (html.h) over each
+ * component, deciding the escaping context of each interpolation. */
+#ifndef STARCHC_CHECK_H
+#define STARCHC_CHECK_H
+
+#include "unit.h"
+
+void check_unit(Unit *u);
+
+#endif

@@ -1,0 +1,662 @@
+/* codegen.c — writes the generated C: one function per component, one call per run of
+ * static text and interpolations, C control flow for statements, #line directives around
+ * every C fragment of the template. */
+#include "codegen.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+typedef struct Gen {
+    Unit *u;
+    File *f;
+    starch_out *o;     /* the text being generated */
+    const char *oname; /* its file name, for #line */
+    size_t counted;    /* bytes of o already scanned for line breaks */
+    unsigned lines;    /* line breaks in o[0..counted) */
+    int indent;
+    int uid; /* numbers the st_ names of nested loops */
+} Gen;
+
+/* ---- Output helpers -------------------------------------------------------------- */
+
+static void out(Gen *g, const char *fmt, ...) STARCH_PRINTF(2, 3);
+
+/* Writes one indented line (fmt without the trailing newline). */
+static void out(Gen *g, const char *fmt, ...)
+{
+    char buf[512];
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(buf, sizeof buf, fmt, ap);
+    va_end(ap);
+    for (int i = 0; i < g->indent; i++)
+        starch_out_write(g->o, "    ", 4);
+    if (n >= (int)sizeof buf) { /* long lines (only from long names) go through printf */
+        va_start(ap, fmt);
+        char *big = malloc((size_t)n + 1);
+        if (big) {
+            vsnprintf(big, (size_t)n + 1, fmt, ap);
+            starch_out_write(g->o, big, (size_t)n);
+            free(big);
+        }
+        va_end(ap);
+    } else {
+        starch_out_write(g->o, buf, (size_t)n);
+    }
+    starch_out_write(g->o, "\n", 1);
+}
+
+/* Writes s[0..n) verbatim (a C fragment of the template). */
+static void out_span(Gen *g, Span s)
+{
+    starch_out_write(g->o, unit_text(g->f, s), s.len);
+}
+
+/* Writes a file name as the inside of a C string literal. */
+static void out_quoted_path(Gen *g, const char *path)
+{
+    for (const char *p = path; *p; p++) {
+        if (*p == '"' || *p == '\\')
+            starch_out_write(g->o, "\\", 1);
+        starch_out_write(g->o, p, 1);
+    }
+}
+
+/* Points the C compiler at the template line holding offset off. */
+static void line_template(Gen *g, uint32_t off)
+{
+    unsigned line, col;
+    diag_line_col(&g->f->src, off, &line, &col);
+    starch_out_printf(g->o, "#line %u \"", line);
+    out_quoted_path(g, g->f->src.path);
+    starch_out_write(g->o, "\"\n", 2);
+}
+
+/* Points the C compiler back at the generated file itself. */
+static void line_back(Gen *g)
+{
+    const char *d = starch_out_data(g->o);
+    size_t len = starch_out_len(g->o);
+    for (; g->counted < len; g->counted++)
+        g->lines += d[g->counted] == '\n';
+    starch_out_printf(g->o, "#line %u \"", g->lines + 2);
+    out_quoted_path(g, g->oname);
+    starch_out_write(g->o, "\"\n", 2);
+}
+
+/* Writes bytes as the body of a C string literal, broken after each newline into
+ * adjacent literals on their own lines. */
+static void out_c_string(Gen *g, const char *s, size_t n)
+{
+    starch_out_write(g->o, "\"", 1);
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        char esc[8];
+        if (c == '\n') {
+            starch_out_write(g->o, "\\n", 2);
+            if (i + 1 < n) {
+                starch_out_write(g->o, "\"\n", 2);
+                for (int k = 0; k <= g->indent; k++)
+                    starch_out_write(g->o, "    ", 4);
+                starch_out_write(g->o, "\"", 1);
+            }
+        } else if (c == '"' || c == '\\') {
+            esc[0] = '\\';
+            esc[1] = (char)c;
+            starch_out_write(g->o, esc, 2);
+        } else if (c == '?' && i + 1 < n && s[i + 1] == '?') {
+            starch_out_write(g->o, "?\\", 2); /* no trigraphs */
+        } else if (c == '\t') {
+            starch_out_write(g->o, "\\t", 2);
+        } else if (c < 0x20 || c == 0x7f) {
+            snprintf(esc, sizeof esc, "\\%03o", c);
+            starch_out_write(g->o, esc, 4);
+        } else {
+            starch_out_write(g->o, (const char *)&c, 1);
+        }
+    }
+    starch_out_write(g->o, "\"", 1);
+}
+
+static void indent(Gen *g)
+{
+    for (int i = 0; i < g->indent; i++)
+        starch_out_write(g->o, "    ", 4);
+}
+
+/* ---- Runs: static text and interpolations ---------------------------------------- */
+
+/* One piece of a run. */
+typedef struct Piece {
+    Node *node;       /* N_INTERP / N_BOOLATTR, or NULL for static bytes */
+    const char *text; /* static bytes */
+    size_t len;
+} Piece;
+
+typedef struct Run {
+    Piece *p;
+    size_t n, cap;
+} Run;
+
+static void run_push(Run *r, Node *node, const char *text, size_t len)
+{
+    if (node == NULL && len == 0)
+        return;
+    if (node == NULL && r->n > 0 && r->p[r->n - 1].node == NULL &&
+        r->p[r->n - 1].text + r->p[r->n - 1].len == text) {
+        r->p[r->n - 1].len += len; /* contiguous in the source: one piece */
+        return;
+    }
+    if (r->n == r->cap) {
+        size_t cap = r->cap ? r->cap * 2 : 16;
+        Piece *p = realloc(r->p, cap * sizeof *p);
+        if (p == NULL)
+            return;
+        r->p = p;
+        r->cap = cap;
+    }
+    r->p[r->n++] = (Piece){node, text, len};
+}
+
+/* Static bytes a piece writes at most, and how many bounded values it writes. */
+static size_t piece_static(const Piece *p)
+{
+    if (p->node == NULL)
+        return p->len;
+    if (p->node->kind == N_BOOLATTR)
+        return p->node->name.len + 1;
+    return p->node->quote ? 2 : 0;
+}
+
+static const char *ctx_macro(Context ctx)
+{
+    switch (ctx) {
+    case CTX_ATTR:
+    case CTX_ATTR_UNQ:
+        return "STARCH_PUT_ATTR";
+    default:
+        return "STARCH_PUT_HTML";
+    }
+}
+
+static const char *ctx_fmt_fn(Context ctx)
+{
+    (void)ctx;
+    return "starch_put_html_fmt";
+}
+
+/* Emits one interpolation inside a cursor run; rest = room needed after it. */
+static void emit_value(Gen *g, Node *n, size_t rest_static, size_t rest_values)
+{
+    char rest[64];
+    snprintf(rest, sizeof rest, "%zu + %zu * STARCH_VALUE_MAX", rest_static, rest_values);
+    if (n->quote)
+        out(g, "*st_p++ = '\"';");
+    line_template(g, n->code.off);
+    indent(g);
+    Filter *f = n->filters;
+    bool raw = false;
+    for (Filter *x = f; x; x = x->next)
+        raw |= x->kind == F_RAW;
+    Filter *transform = f && f->kind != F_RAW ? f : NULL;
+    if (transform && transform->kind == F_FMT) {
+        starch_out_printf(g->o, "st_p = %s(st_out, st_p, %s, ",
+                          raw ? "starch_put_raw_fmt" : ctx_fmt_fn(n->ctx), rest);
+        out_span(g, transform->args);
+        starch_out_write(g->o, ", ", 2);
+    } else {
+        starch_out_printf(g->o, "st_p = %s(st_out, st_p, %s, ", raw ? "STARCH_PUT_RAW" : ctx_macro(n->ctx),
+                          rest);
+    }
+    out_span(g, n->code);
+    starch_out_write(g->o, ");\n", 3);
+    line_back(g);
+    if (n->quote)
+        out(g, "*st_p++ = '\"';");
+}
+
+static void emit_boolattr(Gen *g, Node *n)
+{
+    line_template(g, n->code.off);
+    indent(g);
+    starch_out_write(g->o, "if (", 4);
+    out_span(g, n->code);
+    starch_out_write(g->o, ")\n", 2);
+    line_back(g);
+    g->indent++;
+    indent(g);
+    starch_out_write(g->o, "st_p = starch_put(st_p, \" ", 26);
+    starch_out_write(g->o, unit_text(g->f, n->name), n->name.len);
+    starch_out_printf(g->o, "\", %u);\n", n->name.len + 1);
+    g->indent--;
+}
+
+/* Emits pieces [a, b) of a run as one reserve/commit block (or one write when static). */
+static void emit_chunk(Gen *g, const Piece *p, size_t a, size_t b)
+{
+    size_t total = 0, values = 0;
+    for (size_t i = a; i < b; i++) {
+        total += piece_static(&p[i]);
+        values += p[i].node && p[i].node->kind == N_INTERP;
+    }
+    if (b == a + 1 && p[a].node == NULL) {
+        indent(g);
+        starch_out_write(g->o, "starch_out_write(st_out, ", 25);
+        out_c_string(g, p[a].text, p[a].len);
+        starch_out_printf(g->o, ", %zu);\n", p[a].len);
+        return;
+    }
+    out(g, "st_p = starch_out_reserve(st_out, %zu + %zu * STARCH_VALUE_MAX);", total, values);
+    for (size_t i = a; i < b; i++) {
+        total -= piece_static(&p[i]);
+        if (p[i].node == NULL) {
+            indent(g);
+            starch_out_write(g->o, "st_p = starch_put(st_p, ", 24);
+            out_c_string(g, p[i].text, p[i].len);
+            starch_out_printf(g->o, ", %zu);\n", p[i].len);
+        } else if (p[i].node->kind == N_BOOLATTR) {
+            emit_boolattr(g, p[i].node);
+        } else {
+            values--;
+            emit_value(g, p[i].node, total + (p[i].node->quote ? 1 : 0), values);
+        }
+    }
+    out(g, "starch_out_commit(st_out, st_p);");
+}
+
+/* Room a chunk may reserve at most; longer static text is written on its own. */
+#define CHUNK_MAX (STARCH_OUT_RESERVE_MAX / 2)
+
+static void emit_run(Gen *g, Run *r)
+{
+    size_t a = 0, size = 0;
+    for (size_t i = 0; i < r->n; i++) {
+        size_t s = piece_static(&r->p[i]) + (r->p[i].node ? STARCH_VALUE_MAX : 0);
+        if (i > a && size + s > CHUNK_MAX) {
+            emit_chunk(g, r->p, a, i);
+            a = i;
+            size = 0;
+        }
+        size += s;
+    }
+    if (a < r->n)
+        emit_chunk(g, r->p, a, r->n);
+    r->n = 0;
+}
+
+/* ---- Statements ------------------------------------------------------------------ */
+
+static void emit_nodes(Gen *g, Node *list);
+
+/* Whether the identifier `loop` appears in a C fragment of the list. */
+static bool span_has_loop(Gen *g, Span s)
+{
+    const char *t = unit_text(g->f, s);
+    for (uint32_t i = 0; i + 4 <= s.len; i++) {
+        if (memcmp(t + i, "loop", 4) != 0)
+            continue;
+        char before = i ? t[i - 1] : ' ', after = i + 4 < s.len ? t[i + 4] : ' ';
+        if (!ast_is_ident_char(before) && !ast_is_ident_char(after) && before != '.' && before != '>')
+            return true;
+    }
+    return false;
+}
+
+typedef struct LoopUse {
+    Gen *g;
+    bool used;
+} LoopUse;
+
+static int find_loop(Node *n, void *vctx)
+{
+    LoopUse *lu = vctx;
+    bool hit = span_has_loop(lu->g, n->code) || span_has_loop(lu->g, n->code2);
+    for (size_t i = 0; i < n->args.n && n->kind != N_COMPONENT; i++)
+        hit |= span_has_loop(lu->g, n->args.items[i]);
+    for (Filter *f = n->filters; f; f = f->next)
+        hit |= span_has_loop(lu->g, f->args);
+    lu->used |= hit;
+    return hit ? WALK_STOP : WALK_CONTINUE;
+}
+
+static void emit_if(Gen *g, Node *n, bool elif)
+{
+    line_template(g, n->off);
+    indent(g);
+    starch_out_write(g->o, elif ? "} else if (" : "if (", elif ? 11 : 4);
+    out_span(g, n->code);
+    starch_out_write(g->o, ") {\n", 4);
+    line_back(g);
+    g->indent++;
+    emit_nodes(g, n->body.head);
+    g->indent--;
+    Node *alt = n->alt.head;
+    if (alt && alt->kind == N_IF && alt->flag && alt->next == NULL) {
+        emit_if(g, alt, true);
+        return;
+    }
+    if (alt) {
+        out(g, "} else {");
+        g->indent++;
+        emit_nodes(g, alt);
+        g->indent--;
+    }
+    out(g, "}");
+}
+
+static void emit_for_in(Gen *g, Node *n)
+{
+    int id = ++g->uid;
+    LoopUse lu = {g, false};
+    ast_walk(n->body.head, find_loop, &lu);
+    out(g, "{");
+    g->indent++;
+    line_template(g, n->off);
+    indent(g);
+    starch_out_write(g->o, "__typeof__(&(", 13);
+    out_span(g, n->code);
+    starch_out_printf(g->o, ")[0]) const st_arr%d = (", id);
+    out_span(g, n->code);
+    starch_out_write(g->o, ");\n", 3);
+    indent(g);
+    starch_out_printf(g->o, "size_t const st_n%d = (size_t)(", id);
+    out_span(g, n->code2);
+    starch_out_write(g->o, ");\n", 3);
+    line_back(g);
+    out(g, "for (size_t st_i%d = 0; st_i%d < st_n%d; st_i%d++) {", id, id, id, id);
+    g->indent++;
+    indent(g);
+    starch_out_printf(g->o, "__typeof__(st_arr%d) ", id);
+    out_span(g, n->name);
+    starch_out_printf(g->o, " = st_arr%d + st_i%d;\n", id, id);
+    indent(g);
+    starch_out_write(g->o, "(void)", 6);
+    out_span(g, n->name);
+    starch_out_write(g->o, ";\n", 2);
+    if (lu.used)
+        out(g, "const starch_loop loop = {st_i%d + 1, st_i%d, st_i%d == 0, st_i%d + 1 == st_n%d, "
+               "st_n%d};",
+            id, id, id, id, id, id);
+    emit_nodes(g, n->body.head);
+    g->indent--;
+    out(g, "}");
+    if (n->alt.head) {
+        out(g, "if (st_n%d == 0) {", id);
+        g->indent++;
+        emit_nodes(g, n->alt.head);
+        g->indent--;
+        out(g, "}");
+    }
+    g->indent--;
+    out(g, "}");
+}
+
+static void emit_for_c(Gen *g, Node *n)
+{
+    line_template(g, n->off);
+    indent(g);
+    starch_out_write(g->o, "for ", 4);
+    out_span(g, n->code);
+    starch_out_write(g->o, " {\n", 3);
+    line_back(g);
+    g->indent++;
+    emit_nodes(g, n->body.head);
+    g->indent--;
+    out(g, "}");
+}
+
+static void emit_let(Gen *g, Node *n)
+{
+    line_template(g, n->off);
+    indent(g);
+    out_span(g, n->code);
+    const char *s = unit_text(g->f, n->code);
+    starch_out_write(g->o, s[n->code.len - 1] == ';' ? "\n" : ";\n", s[n->code.len - 1] == ';' ? 1 : 2);
+    line_back(g);
+}
+
+static void emit_args(Gen *g, const SpanList *args)
+{
+    for (size_t i = 0; i < args->n; i++) {
+        starch_out_write(g->o, ", ", 2);
+        out_span(g, args->items[i]);
+    }
+}
+
+static void emit_render(Gen *g, Node *n)
+{
+    line_template(g, n->off);
+    indent(g);
+    starch_out_printf(g->o, "%s_%.*s(st_out", n->target_file->prefix, (int)n->name.len,
+                      unit_text(g->f, n->name));
+    emit_args(g, &n->args);
+    starch_out_write(g->o, ");\n", 3);
+    line_back(g);
+}
+
+/* Emits a list of nodes: runs of text and values are gathered and written together. */
+static void emit_nodes(Gen *g, Node *list)
+{
+    Run run = {NULL, 0, 0};
+    for (Node *n = list; n; n = n->next) {
+        switch (n->kind) {
+        case N_TEXT:
+            run_push(&run, NULL, unit_text(g->f, n->text), n->text.len);
+            continue;
+        case N_INTERP:
+        case N_BOOLATTR:
+            run_push(&run, n, NULL, 0);
+            continue;
+        case N_MARKDOWN:
+            run_push(&run, NULL, n->html, n->html_len);
+            continue;
+        default:
+            break;
+        }
+        emit_run(g, &run);
+        switch (n->kind) {
+        case N_IF: emit_if(g, n, false); break;
+        case N_FOR_IN: emit_for_in(g, n); break;
+        case N_FOR_C: emit_for_c(g, n); break;
+        case N_LET: emit_let(g, n); break;
+        case N_RENDER: emit_render(g, n); break;
+        default:
+            /* the checker rejects what is not generated yet */
+            out(g, "#error \"starch: '%s' is not supported by this code generator\"",
+                ast_kind_name(n->kind));
+            break;
+        }
+    }
+    emit_run(g, &run);
+    free(run.p);
+}
+
+/* ---- Declarations ---------------------------------------------------------------- */
+
+static int uses_cursor(Node *n, void *vctx)
+{
+    bool *used = vctx;
+    if (n->kind == N_INTERP || n->kind == N_BOOLATTR) {
+        *used = true;
+        return WALK_STOP;
+    }
+    return WALK_CONTINUE;
+}
+
+/* The prototype of component c (without the final `;` or body). */
+static void emit_signature(Gen *g, Node *c)
+{
+    starch_out_printf(g->o, "void %s_%.*s(starch_out *st_out", g->f->prefix, (int)c->name.len,
+                      unit_text(g->f, c->name));
+    emit_args(g, &c->args);
+    starch_out_write(g->o, ")", 1);
+}
+
+static void emit_component(Gen *g, Node *c)
+{
+    starch_out_printf(g->o, "\n/* {%% component %.*s %%} */\n", (int)c->name.len,
+                      unit_text(g->f, c->name));
+    line_template(g, c->off);
+    emit_signature(g, c);
+    starch_out_write(g->o, "\n", 1);
+    line_back(g);
+    out(g, "{");
+    g->indent++;
+    bool cursor = false;
+    ast_walk(c->body.head, uses_cursor, &cursor);
+    if (cursor)
+        out(g, "char *st_p;");
+    emit_nodes(g, c->body.head);
+    g->indent--;
+    out(g, "}");
+}
+
+static void emit_cblock(Gen *g, Node *n)
+{
+    starch_out_printf(g->o, "\n/* {%% c%s %%} */\n", n->flag ? " impl" : "");
+    line_template(g, n->text.off);
+    out_span(g, n->text);
+    if (n->text.len == 0 || unit_text(g->f, n->text)[n->text.len - 1] != '\n')
+        starch_out_write(g->o, "\n", 1);
+    line_back(g);
+}
+
+static const char *field_ctype(FieldKind k)
+{
+    switch (k) {
+    case FK_INT: return "int64_t";
+    case FK_FLOAT: return "double";
+    case FK_BOOL: return "bool";
+    case FK_STRING: return "char *";
+    case FK_ENTITY: return NULL;
+    }
+    return NULL;
+}
+
+static void emit_field(Gen *g, const Field *fl)
+{
+    const char *t = field_ctype(fl->kind);
+    int nl = (int)fl->name.len;
+    const char *name = unit_text(g->f, fl->name);
+    char type[256];
+    if (t)
+        snprintf(type, sizeof type, "%s", t);
+    else
+        snprintf(type, sizeof type, "%.*s ", (int)fl->type.len, unit_text(g->f, fl->type));
+    bool star = type[strlen(type) - 1] == '*';
+    if (fl->array) {
+        out(g, "%s%s*%.*s;", type, star ? "" : " ", nl, name);
+        out(g, "size_t %.*s_count;", nl, name);
+    } else {
+        out(g, "%s%s%.*s;", type, star || !t ? "" : " ", nl, name);
+    }
+}
+
+/* Emits entity e after the entities of this file it holds by value. */
+static void emit_entity(Gen *g, Node *e, Node **done, size_t *ndone, int depth)
+{
+    for (size_t i = 0; i < *ndone; i++)
+        if (done[i] == e)
+            return;
+    for (Field *fl = e->fields; fl && depth < 64; fl = fl->next) {
+        File *in;
+        Node *dep = fl->kind == FK_ENTITY && !fl->array ? unit_find_entity(g->f, fl->type, &in) : NULL;
+        if (dep && in == g->f && dep != e)
+            emit_entity(g, dep, done, ndone, depth + 1);
+    }
+    done[(*ndone)++] = e;
+    starch_out_printf(g->o, "\n/* {%% entity %.*s %%} */\n", (int)e->name.len,
+                      unit_text(g->f, e->name));
+    out(g, "struct %.*s {", (int)e->name.len, unit_text(g->f, e->name));
+    g->indent++;
+    for (Field *fl = e->fields; fl; fl = fl->next)
+        emit_field(g, fl);
+    if (e->fields == NULL)
+        out(g, "char st_empty; /* C structs cannot be empty */");
+    g->indent--;
+    out(g, "};");
+}
+
+static void emit_entities(Gen *g)
+{
+    size_t n = 0, ndone = 0;
+    for (Node *d = g->f->decls.head; d; d = d->next)
+        if (d->kind == N_ENTITY) {
+            out(g, "typedef struct %.*s %.*s;", (int)d->name.len, unit_text(g->f, d->name),
+                (int)d->name.len, unit_text(g->f, d->name));
+            n++;
+        }
+    if (n == 0)
+        return;
+    Node **done = calloc(n, sizeof *done);
+    if (done == NULL)
+        return;
+    for (Node *d = g->f->decls.head; d; d = d->next)
+        if (d->kind == N_ENTITY)
+            emit_entity(g, d, done, &ndone, 0);
+    free(done);
+}
+
+static void emit_banner(Gen *g)
+{
+    starch_out_printf(g->o,
+                      "/* Generated by starch %s from %s. Do not edit: edit the template and "
+                      "run starch again. */\n",
+                      STARCH_VERSION, g->f->src.path);
+}
+
+static void gen_header(Gen *g, const char *guard)
+{
+    emit_banner(g);
+    starch_out_printf(g->o, "#ifndef %s\n#define %s\n\n#include <starch.h>\n", guard, guard);
+    for (size_t i = 0; i < g->f->n_imports; i++)
+        starch_out_printf(g->o, "#include \"%s\"\n", g->f->imports[i]->include);
+    emit_entities(g);
+    for (Node *d = g->f->decls.head; d; d = d->next)
+        if (d->kind == N_CBLOCK && !d->flag)
+            emit_cblock(g, d);
+    starch_out_write(g->o, "\n", 1);
+    for (Node *d = g->f->decls.head; d; d = d->next)
+        if (d->kind == N_COMPONENT) {
+            emit_signature(g, d);
+            starch_out_write(g->o, ";\n", 2);
+        }
+    starch_out_printf(g->o, "\n#endif /* %s */\n", guard);
+}
+
+static void gen_source(Gen *g, const char *header)
+{
+    emit_banner(g);
+    starch_out_printf(g->o, "#include \"%s\"\n\n", header);
+    starch_out_write(g->o,
+                     "/* A component need not use every parameter. */\n"
+                     "#pragma GCC diagnostic ignored \"-Wunused-parameter\"\n",
+                     strlen("/* A component need not use every parameter. */\n"
+                            "#pragma GCC diagnostic ignored \"-Wunused-parameter\"\n"));
+    for (Node *d = g->f->decls.head; d; d = d->next)
+        if (d->kind == N_CBLOCK && d->flag)
+            emit_cblock(g, d);
+    for (Node *d = g->f->decls.head; d; d = d->next)
+        if (d->kind == N_COMPONENT)
+            emit_component(g, d);
+}
+
+static const char *base_name(const char *p)
+{
+    const char *s = strrchr(p, '/');
+    return s ? s + 1 : p;
+}
+
+bool codegen_unit(Unit *u, const char *c_name, const char *h_name, starch_out *c_out,
+                  starch_out *h_out)
+{
+    File *f = u->files[0];
+    char guard[256];
+    snprintf(guard, sizeof guard, "st_%s_starch_h", f->prefix);
+    Gen g = {u, f, h_out, h_name, 0, 0, 0, 0};
+    gen_header(&g, guard);
+    Gen c = {u, f, c_out, c_name, 0, 0, 0, 0};
+    gen_source(&c, base_name(h_name));
+    return starch_out_error(c_out) == 0 && starch_out_error(h_out) == 0;
+}

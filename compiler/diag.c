@@ -1,0 +1,82 @@
+/* diag.c — gcc-style diagnostics. */
+#include "diag.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+
+void diag_line_col(const Source *src, size_t off, unsigned *line, unsigned *col)
+{
+    unsigned l = 1, c = 1;
+    if (off > src->len)
+        off = src->len;
+    for (size_t i = 0; i < off; i++) {
+        unsigned char ch = (unsigned char)src->text[i];
+        if (ch == '\n') {
+            l++;
+            c = 1;
+        } else if ((ch & 0xC0) != 0x80) {
+            c++; /* count code points, not continuation bytes */
+        }
+    }
+    *line = l;
+    *col = c;
+}
+
+/* Writes the source line holding off, and a caret under off. */
+static void show_line(starch_out *o, const Source *src, size_t off, unsigned line)
+{
+    size_t start = off, end = off;
+    while (start > 0 && src->text[start - 1] != '\n')
+        start--;
+    while (end < src->len && src->text[end] != '\n' && src->text[end] != '\r')
+        end++;
+    starch_out_printf(o, "%5u | %.*s\n      | ", line, (int)(end - start), src->text + start);
+    for (size_t i = start; i < off && i < end; i++) {
+        unsigned char ch = (unsigned char)src->text[i];
+        if (ch == '\t')
+            starch_out_write(o, "\t", 1);
+        else if ((ch & 0xC0) != 0x80)
+            starch_out_write(o, " ", 1);
+    }
+    starch_out_write(o, "^\n", 2);
+}
+
+static void report(Diag *d, const Source *src, size_t off, const char *kind, const char *fmt,
+                   va_list ap)
+{
+    char msg[1024];
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    if (src == NULL) {
+        starch_out_printf(d->out, "starch: %s: %s\n", kind, msg);
+        return;
+    }
+    unsigned line, col;
+    diag_line_col(src, off, &line, &col);
+    starch_out_printf(d->out, "%s:%u:%u: %s: %s\n", src->path, line, col, kind, msg);
+    show_line(d->out, src, off, line);
+}
+
+void diag_error(Diag *d, const Source *src, size_t off, const char *fmt, ...)
+{
+    d->n_errors++;
+    int max = d->max_errors > 0 ? d->max_errors : DIAG_MAX_ERRORS;
+    if (d->n_errors > max)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    report(d, src, off, "error", fmt, ap);
+    va_end(ap);
+    if (d->n_errors == max)
+        starch_out_printf(d->out, "starch: too many errors (%d); stopping reports here\n", max);
+}
+
+void diag_note(Diag *d, const Source *src, size_t off, const char *fmt, ...)
+{
+    int max = d->max_errors > 0 ? d->max_errors : DIAG_MAX_ERRORS;
+    if (d->n_errors > max)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    report(d, src, off, "note", fmt, ap);
+    va_end(ap);
+}

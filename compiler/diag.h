@@ -1,0 +1,38 @@
+/* diag.h — compiler diagnostics: gcc-style "file:line:col: error: message", the source
+ * line and a caret. Line and column are worked out only when a diagnostic is reported. */
+#ifndef STARCHC_DIAG_H
+#define STARCHC_DIAG_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "starch.h"
+
+/* A template source held in memory; text[len] is always NUL (the lexer's sentinel). */
+typedef struct Source {
+    char *path; /* as given by the caller; owned */
+    char *text; /* owned */
+    size_t len;
+} Source;
+
+/* The error context shared by every pass of one compilation. */
+typedef struct Diag {
+    starch_out *out; /* rendered diagnostics are appended here */
+    int n_errors;
+    int max_errors; /* reporting stops (silently) after this many; see DIAG_MAX_ERRORS */
+} Diag;
+
+#define DIAG_MAX_ERRORS 50
+
+/* Reports an error at byte offset off of src. src may be NULL (an error with no
+ * location, e.g. an unreadable file): then only "starch: error: message" is written. */
+void diag_error(Diag *d, const Source *src, size_t off, const char *fmt, ...)
+    STARCH_PRINTF(4, 5);
+
+/* Reports a note (context for the previous error), same layout, "note:" instead. */
+void diag_note(Diag *d, const Source *src, size_t off, const char *fmt, ...) STARCH_PRINTF(4, 5);
+
+/* Line (1-based) and column (1-based, in UTF-8 code points) of offset off. */
+void diag_line_col(const Source *src, size_t off, unsigned *line, unsigned *col);
+
+#endif

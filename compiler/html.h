@@ -1,0 +1,13 @@
+/* html.h — the HTML state machine of the checker: runs over a component's static text,
+ * carried through its control flow, and gives each interpolation its escaping context. */
+#ifndef STARCHC_HTML_H
+#define STARCHC_HTML_H
+
+#include "unit.h"
+
+/* Checks component c of file f: decides the context of each interpolation and reports
+ * interpolations where no value may go, unbalanced elements and control flow that leaves
+ * the HTML in different states. */
+void html_check_component(Diag *d, File *f, Node *c);
+
+#endif

@@ -1,0 +1,879 @@
+/* lexer.re — the template lexer, generated into lexer.c by re2c.
+ *
+ * Three scanners, each a re2c block: `scan_code` walks a C fragment to its end (balanced
+ * brackets, literals, comments); `scan_word` reads the words and punctuation of a tag;
+ * `scan_field` reads the `name: type` lines of an entity. Plain text between delimiters
+ * is found with memchr. The input is held in memory with a NUL sentinel at text[len]
+ * (re2c:eof), so NUL bytes inside a template are ordinary characters.
+ */
+#include "lexer.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "grammar.h"
+#include "whitespace.h"
+
+typedef unsigned char uchar;
+
+/* An open block, for matching end tags. */
+typedef struct Open {
+    int block;
+    uint32_t off;
+} Open;
+
+typedef struct Lexer {
+    const Source *src;
+    Diag *d;
+    const uchar *base; /* src->text */
+    const uchar *lim;  /* base + len: the sentinel */
+    TokArray *toks;
+    Open open[LEX_MAX_DEPTH];
+    int depth;
+    bool oom;
+} Lexer;
+
+/*!re2c
+    re2c:define:YYCTYPE = uchar;
+    re2c:define:YYCURSOR = cur;
+    re2c:define:YYMARKER = mar;
+    re2c:define:YYLIMIT = lx->lim;
+    re2c:yyfill:enable = 0;
+    re2c:eof = 0;
+
+    ws     = [ \t\r\n\f\v];
+    ident  = [a-zA-Z_][a-zA-Z_0-9]*;
+    strlit = ["] ([^"\\\n\x00] | "\\" [^\x00])* ["];
+    chrlit = ['] ([^'\\\n\x00] | "\\" [^\x00])* ['];
+*/
+
+static uint32_t off_of(const Lexer *lx, const uchar *p)
+{
+    return (uint32_t)(p - lx->base);
+}
+
+static Tok *push(Lexer *lx, int kind, const uchar *start, const uchar *end)
+{
+    TokArray *a = lx->toks;
+    if (a->n == a->cap) {
+        size_t cap = a->cap ? a->cap * 2 : 256;
+        Tok *items = realloc(a->items, cap * sizeof *items);
+        if (items == NULL) {
+            lx->oom = true;
+            return NULL;
+        }
+        a->items = items;
+        a->cap = cap;
+    }
+    Tok *t = &a->items[a->n++];
+    memset(t, 0, sizeof *t);
+    t->kind = kind;
+    t->off = off_of(lx, start);
+    t->len = (uint32_t)(end - start);
+    return t;
+}
+
+static const uchar *skip_ws(const uchar *p)
+{
+    while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r' || *p == '\f' || *p == '\v')
+        p++;
+    return p;
+}
+
+/* The first occurrence of the two bytes a b in [p, lim), or NULL. */
+static const uchar *find_pair(const uchar *p, const uchar *lim, uchar a, uchar b)
+{
+    while (p < lim && (p = memchr(p, a, (size_t)(lim - p))) != NULL) {
+        if (p + 1 < lim && p[1] == b)
+            return p;
+        p++;
+    }
+    return NULL;
+}
+
+/* Trims whitespace at both ends of [*s, *e). */
+static void trim_span(const uchar **s, const uchar **e)
+{
+    *s = skip_ws(*s);
+    while (*e > *s && strchr(" \t\r\n\f\v", (*e)[-1]))
+        (*e)--;
+}
+
+/* ---------------------------------------------------------------------------------------
+ * C fragments
+ * ------------------------------------------------------------------------------------- */
+
+/* What may end a C fragment (at bracket depth 0). */
+enum {
+    STOP_EXPR = 1,   /* }} or -}} */
+    STOP_TAG = 2,    /* %} or -%} */
+    STOP_COMMA = 4,  /* , */
+    STOP_RPAREN = 8, /* an unmatched ) */
+    STOP_FILTER = 16 /* | followed by a filter name */
+};
+
+/* How a C fragment ended. */
+typedef enum Term { T_EOF, T_ERROR, T_EXPR_END, T_TAG_END, T_COMMA, T_RPAREN, T_PIPE } Term;
+
+typedef struct Scan {
+    const uchar *end;  /* where the fragment ends (the terminator's first byte) */
+    const uchar *next; /* after the terminator */
+    bool trim;         /* the terminator was -}} or -%} */
+} Scan;
+
+static bool is_filter_at(Lexer *lx, const uchar *p, const uchar **after);
+
+static bool closer_matches(uchar open, uchar close)
+{
+    return (open == '(' && close == ')') || (open == '[' && close == ']') ||
+           (open == '{' && close == '}');
+}
+
+/* Scans a C fragment from p until a terminator allowed by `stop` at depth 0. Reports
+ * unterminated literals and comments, mismatched brackets and excessive nesting. */
+static Term scan_code(Lexer *lx, const uchar *p, int stop, Scan *sc)
+{
+    uchar stack[LEX_MAX_EXPR_DEPTH];
+    int depth = 0;
+    const uchar *cur = p, *mar, *tok;
+    (void)mar;
+    for (;;) {
+        tok = cur;
+        /*!re2c
+            "/*" {
+                const uchar *e = find_pair(cur, lx->lim, '*', '/');
+                if (e == NULL) {
+                    diag_error(lx->d, lx->src, off_of(lx, tok), "unterminated comment");
+                    return T_ERROR;
+                }
+                cur = e + 2;
+                continue;
+            }
+            "//" [^\n\x00]* { continue; }
+            strlit | chrlit { continue; }
+            ["'] {
+                diag_error(lx->d, lx->src, off_of(lx, tok), "unterminated %s literal",
+                           *tok == '"' ? "string" : "character");
+                return T_ERROR;
+            }
+            [([{] {
+                if (depth == LEX_MAX_EXPR_DEPTH) {
+                    diag_error(lx->d, lx->src, off_of(lx, tok),
+                               "brackets nested too deeply (limit %d)", LEX_MAX_EXPR_DEPTH);
+                    return T_ERROR;
+                }
+                stack[depth++] = *tok;
+                continue;
+            }
+            "}}" | "-}}" {
+                if (depth == 0 && (stop & STOP_EXPR)) {
+                    sc->end = tok;
+                    sc->next = cur;
+                    sc->trim = *tok == '-';
+                    return T_EXPR_END;
+                }
+                cur = tok + 1; /* one character at a time */
+                if (*tok == '}')
+                    goto close;
+                continue;
+            }
+            "%}" | "-%}" {
+                if (depth == 0 && (stop & STOP_TAG)) {
+                    sc->end = tok;
+                    sc->next = cur;
+                    sc->trim = *tok == '-';
+                    return T_TAG_END;
+                }
+                cur = tok + 1;
+                continue;
+            }
+            [)\]}] {
+                if (depth == 0 && *tok == ')' && (stop & STOP_RPAREN)) {
+                    sc->end = tok;
+                    sc->next = cur;
+                    return T_RPAREN;
+                }
+                goto close;
+            }
+            "," {
+                if (depth == 0 && (stop & STOP_COMMA)) {
+                    sc->end = tok;
+                    sc->next = cur;
+                    return T_COMMA;
+                }
+                continue;
+            }
+            "||" | "|=" { continue; }
+            "|" {
+                const uchar *after;
+                if (depth == 0 && (stop & STOP_FILTER) && is_filter_at(lx, cur, &after)) {
+                    sc->end = tok;
+                    sc->next = cur;
+                    return T_PIPE;
+                }
+                continue;
+            }
+            $ { sc->end = sc->next = tok; return T_EOF; }
+            * { continue; }
+        */
+    close:
+        if (depth == 0) {
+            diag_error(lx->d, lx->src, off_of(lx, tok), "unbalanced '%c' in C code", *tok);
+            return T_ERROR;
+        }
+        if (!closer_matches(stack[depth - 1], *tok)) {
+            diag_error(lx->d, lx->src, off_of(lx, tok), "'%c' does not match '%c' in C code",
+                       *tok, stack[depth - 1]);
+            return T_ERROR;
+        }
+        depth--;
+    }
+}
+
+/* ---------------------------------------------------------------------------------------
+ * Filters: `| name` or `| name(args)`, then `|` or the end of the interpolation
+ * ------------------------------------------------------------------------------------- */
+
+static int filter_kind(const uchar *s, size_t n)
+{
+    static const char *const names[] = {"raw", "json", "markdown", "fmt"};
+    for (int i = 0; i < 4; i++)
+        if (strlen(names[i]) == n && memcmp(names[i], s, n) == 0)
+            return i;
+    return -1;
+}
+
+/* Reads a filter name at p (after the `|`): sets *name, *args (or NULL) and returns the
+ * position after it, or NULL when p does not hold a filter. */
+static const uchar *read_filter(Lexer *lx, const uchar *p, const uchar **name,
+                                const uchar **name_end, const uchar **args, const uchar **args_end)
+{
+    p = skip_ws(p);
+    const uchar *n = p;
+    while ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || *p == '_' ||
+           (*p >= '0' && *p <= '9'))
+        p++;
+    if (filter_kind(n, (size_t)(p - n)) < 0)
+        return NULL;
+    *name = n;
+    *name_end = p;
+    *args = *args_end = NULL;
+    const uchar *q = skip_ws(p);
+    if (*q == '(') {
+        Scan sc;
+        Diag quiet = {NULL, 0, 0};
+        Diag *saved = lx->d;
+        lx->d = &quiet; /* a failed look-ahead reports nothing: it is then C, not a filter */
+        Term t = scan_code(lx, q + 1, STOP_RPAREN, &sc);
+        lx->d = saved;
+        if (t != T_RPAREN)
+            return NULL;
+        *args = q + 1;
+        *args_end = sc.end;
+        q = skip_ws(sc.next);
+    }
+    if (*q == '|' && q[1] != '|' && q[1] != '=')
+        return q;
+    if ((q[0] == '}' && q[1] == '}') || (q[0] == '-' && q[1] == '}' && q[2] == '}'))
+        return q;
+    return NULL;
+}
+
+static bool is_filter_at(Lexer *lx, const uchar *p, const uchar **after)
+{
+    const uchar *a, *b, *c, *e;
+    *after = read_filter(lx, p, &a, &b, &c, &e);
+    return *after != NULL;
+}
+
+/* ---------------------------------------------------------------------------------------
+ * Interpolations
+ * ------------------------------------------------------------------------------------- */
+
+static bool is_space(uchar c)
+{
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f';
+}
+
+/* `name?={{ cond }}`: when the text before an interpolation ends in whitespace, an
+ * attribute name and `?=`, cuts them off the text into a BOOLATTR token (the attribute is
+ * written as ` name` when cond is true). */
+static void split_boolattr(Lexer *lx, const uchar *open)
+{
+    TokArray *a = lx->toks;
+    Tok *t = a->n ? &a->items[a->n - 1] : NULL;
+    if (t == NULL || t->kind != TK_TEXT || t->off + t->len != off_of(lx, open) || t->len < 4)
+        return;
+    const uchar *s = lx->base + t->off, *e = s + t->len;
+    if (e[-1] != '=' || e[-2] != '?')
+        return;
+    const uchar *n = e - 2;
+    while (n > s && !is_space(n[-1]) && !strchr("\"'<>/=", n[-1]) && n[-1] != 0)
+        n--;
+    if (n == e - 2 || n == s || !is_space(n[-1]))
+        return;
+    const uchar *w = n;
+    while (w > s && is_space(w[-1]))
+        w--;
+    t->len = (uint32_t)(w - s);
+    push(lx, TK_BOOLATTR, n, e - 2);
+}
+
+/* Lexes `{{ code | filters }}` starting at open (the first `{`). Returns where to go on, or
+ * NULL when the rest of the input cannot be lexed. */
+static const uchar *lex_interp(Lexer *lx, const uchar *open)
+{
+    const uchar *p = open + 2;
+    bool trim = *p == '-';
+    if (trim)
+        p++;
+    Scan sc;
+    Term t = scan_code(lx, p, STOP_EXPR | STOP_FILTER, &sc);
+    if (t == T_EOF)
+        diag_error(lx->d, lx->src, off_of(lx, open), "unterminated '{{'");
+    if (t == T_EOF || t == T_ERROR)
+        return NULL;
+    const uchar *cs = p, *ce = sc.end;
+    trim_span(&cs, &ce);
+    if (cs == ce) {
+        diag_error(lx->d, lx->src, off_of(lx, open), "empty '{{ }}'");
+        /* skip the filters and the close */
+    }
+    size_t first = lx->toks->n;
+    split_boolattr(lx, open);
+    Tok *o = push(lx, TK_EXPR_OPEN, open, p);
+    if (o)
+        o->trim = trim;
+    if (cs != ce)
+        push(lx, TK_CODE, cs, ce);
+    while (t == T_PIPE) {
+        const uchar *n, *ne, *a, *ae;
+        const uchar *q = read_filter(lx, sc.next, &n, &ne, &a, &ae);
+        Tok *f = push(lx, TK_FILTER, n, ne);
+        if (f && a) {
+            f->has_args = 1;
+            f->aux = off_of(lx, a);
+            f->aux2 = (uint32_t)(ae - a);
+        }
+        if (*q == '|') {
+            t = T_PIPE;
+            sc.next = q + 1;
+        } else {
+            sc.trim = *q == '-';
+            sc.end = q;
+            sc.next = q + (sc.trim ? 3 : 2);
+            t = T_EXPR_END;
+        }
+    }
+    if (cs == ce) {
+        lx->toks->n = first; /* drop the whole interpolation */
+        return sc.next;
+    }
+    Tok *c = push(lx, TK_EXPR_CLOSE, sc.end, sc.next);
+    if (c)
+        c->trim = sc.trim;
+    return sc.next;
+}
+
+/* ---------------------------------------------------------------------------------------
+ * Tags
+ * ------------------------------------------------------------------------------------- */
+
+/* What follows a tag's keyword. */
+typedef enum Shape {
+    SH_NONE,   /* else, end…, children */
+    SH_CODE,   /* if, elif, let: a C fragment to the end of the tag */
+    SH_FOR,    /* for x in a, n  |  for (header) */
+    SH_CALL,   /* render, call, component: Name(args) */
+    SH_NAME,   /* fill, slot, entity: Name */
+    SH_STRING, /* import "path" */
+    SH_C,      /* c, c impl */
+} Shape;
+
+typedef struct Keyword {
+    int kind;
+    Shape shape;
+    int opens; /* the block it opens, or BLOCK_NONE */
+    int ends;  /* for END: the block it names (BLOCK_NONE for plain `end`) */
+} Keyword;
+
+static const char *const block_names[] = {"",         "if",  "for",    "call",     "fill",
+                                          "markdown", "raw", "c",      "entity",   "component"};
+
+const char *lex_block_name(int block)
+{
+    return block >= 0 && block <= BLOCK_COMPONENT ? block_names[block] : "?";
+}
+
+/* Reads the keyword at p. Returns its description, with kind 0 for an unknown word. */
+static Keyword scan_keyword(Lexer *lx, const uchar **pp)
+{
+    const uchar *cur = *pp, *mar;
+    Keyword k = {0, SH_NONE, BLOCK_NONE, BLOCK_NONE};
+    (void)mar;
+    /*!re2c
+        "if"           { k = (Keyword){TK_IF, SH_CODE, BLOCK_IF, 0}; goto done; }
+        "elif"         { k = (Keyword){TK_ELIF, SH_CODE, 0, 0}; goto done; }
+        "else"         { k = (Keyword){TK_ELSE, SH_NONE, 0, 0}; goto done; }
+        "for"          { k = (Keyword){TK_FOR, SH_FOR, BLOCK_FOR, 0}; goto done; }
+        "let"          { k = (Keyword){TK_LET, SH_CODE, 0, 0}; goto done; }
+        "render"       { k = (Keyword){TK_RENDER, SH_CALL, 0, 0}; goto done; }
+        "call"         { k = (Keyword){TK_CALL, SH_CALL, BLOCK_CALL, 0}; goto done; }
+        "fill"         { k = (Keyword){TK_FILL, SH_NAME, BLOCK_FILL, 0}; goto done; }
+        "slot"         { k = (Keyword){TK_SLOT, SH_NAME, 0, 0}; goto done; }
+        "children"     { k = (Keyword){TK_CHILDREN, SH_NONE, 0, 0}; goto done; }
+        "markdown"     { k = (Keyword){TK_MARKDOWN, SH_NONE, BLOCK_MARKDOWN, 0}; goto done; }
+        "raw"          { k = (Keyword){TK_RAW, SH_NONE, BLOCK_RAW, 0}; goto done; }
+        "c"            { k = (Keyword){TK_C, SH_C, BLOCK_C, 0}; goto done; }
+        "import"       { k = (Keyword){TK_IMPORT, SH_STRING, 0, 0}; goto done; }
+        "entity"       { k = (Keyword){TK_ENTITY, SH_NAME, BLOCK_ENTITY, 0}; goto done; }
+        "component"    { k = (Keyword){TK_COMPONENT, SH_CALL, BLOCK_COMPONENT, 0}; goto done; }
+        "end"          { k = (Keyword){TK_END, SH_NONE, 0, BLOCK_NONE}; goto done; }
+        "endif"        { k = (Keyword){TK_END, SH_NONE, 0, BLOCK_IF}; goto done; }
+        "endfor"       { k = (Keyword){TK_END, SH_NONE, 0, BLOCK_FOR}; goto done; }
+        "endcall"      { k = (Keyword){TK_END, SH_NONE, 0, BLOCK_CALL}; goto done; }
+        "endfill"      { k = (Keyword){TK_END, SH_NONE, 0, BLOCK_FILL}; goto done; }
+        "endmarkdown"  { k = (Keyword){TK_END, SH_NONE, 0, BLOCK_MARKDOWN}; goto done; }
+        "endraw"       { k = (Keyword){TK_END, SH_NONE, 0, BLOCK_RAW}; goto done; }
+        "endc"         { k = (Keyword){TK_END, SH_NONE, 0, BLOCK_C}; goto done; }
+        "endentity"    { k = (Keyword){TK_END, SH_NONE, 0, BLOCK_ENTITY}; goto done; }
+        "endcomponent" { k = (Keyword){TK_END, SH_NONE, 0, BLOCK_COMPONENT}; goto done; }
+        ident          { goto done; }
+        $              { cur = *pp; goto done; }
+        *              { cur = *pp; goto done; }
+    */
+done:
+    (void)lx;
+    *pp = cur;
+    return k;
+}
+
+/* Reads an identifier at p (after whitespace); NULL if there is none. */
+static const uchar *scan_ident(const Lexer *lx, const uchar *p, const uchar **start)
+{
+    const uchar *cur = skip_ws(p), *mar;
+    *start = cur;
+    (void)mar;
+    /*!re2c
+        ident { return cur; }
+        $     { return NULL; }
+        *     { return NULL; }
+    */
+}
+
+/* Finds the end of the tag from p (for recovery after an error). */
+static const uchar *skip_to_tag_end(Lexer *lx, const uchar *p)
+{
+    Diag quiet = {NULL, 0, 0};
+    Diag *saved = lx->d;
+    Scan sc;
+    lx->d = &quiet;
+    Term t = scan_code(lx, p, STOP_TAG, &sc);
+    lx->d = saved;
+    return t == T_TAG_END ? sc.next : NULL;
+}
+
+/* Pushes a CODE token for [s, e) trimmed; false (and an error) when it is empty. */
+static bool push_code(Lexer *lx, const uchar *s, const uchar *e, const uchar *at,
+                      const char *what)
+{
+    trim_span(&s, &e);
+    if (s == e) {
+        diag_error(lx->d, lx->src, off_of(lx, at), "%s", what);
+        return false;
+    }
+    push(lx, TK_CODE, s, e);
+    return true;
+}
+
+/* Lexes `( arg, arg )` of render/call/component from p (just after the name). Returns
+ * the position after `)`, or NULL after reporting an error. */
+static const uchar *lex_args(Lexer *lx, const uchar *p, const uchar *kw)
+{
+    p = skip_ws(p);
+    if (*p != '(') {
+        diag_error(lx->d, lx->src, off_of(lx, p), "expected '(' after the name in '%.*s'",
+                   (int)(p - kw), (const char *)kw);
+        return NULL;
+    }
+    push(lx, TK_LPAREN, p, p + 1);
+    const uchar *q = skip_ws(p + 1);
+    if (*q == ')') {
+        push(lx, TK_RPAREN, q, q + 1);
+        return q + 1;
+    }
+    p++;
+    for (;;) {
+        Scan sc;
+        Term t = scan_code(lx, p, STOP_COMMA | STOP_RPAREN | STOP_TAG, &sc);
+        if (t == T_ERROR || t == T_EOF)
+            return NULL;
+        if (t == T_TAG_END) {
+            diag_error(lx->d, lx->src, off_of(lx, sc.end), "expected ')' before '%%}'");
+            return NULL;
+        }
+        if (!push_code(lx, p, sc.end, sc.end, "empty argument"))
+            return NULL;
+        push(lx, t == T_COMMA ? TK_COMMA : TK_RPAREN, sc.end, sc.next);
+        p = sc.next;
+        if (t == T_RPAREN)
+            return p;
+    }
+}
+
+/* Lexes what follows `for`: `x in array, count` or `(header)`. */
+static const uchar *lex_for(Lexer *lx, const uchar *p, const uchar *kw)
+{
+    const uchar *q = skip_ws(p);
+    Scan sc;
+    if (*q == '(') {
+        Term t = scan_code(lx, q, STOP_TAG, &sc);
+        if (t != T_TAG_END)
+            return NULL;
+        const uchar *s = q, *e = sc.end;
+        trim_span(&s, &e);
+        if (e[-1] != ')') {
+            diag_error(lx->d, lx->src, off_of(lx, q), "expected 'for (header)' or 'for x in array, count'");
+            return NULL;
+        }
+        push(lx, TK_CODE, s, e);
+        return sc.end;
+    }
+    const uchar *name, *after = scan_ident(lx, q, &name);
+    const uchar *in = after ? skip_ws(after) : NULL;
+    if (after == NULL || in[0] != 'i' || in[1] != 'n' || !strchr(" \t\r\n", in[2])) {
+        diag_error(lx->d, lx->src, off_of(lx, kw), "expected 'for NAME in ARRAY, COUNT' or 'for (C header)'");
+        return NULL;
+    }
+    push(lx, TK_IDENT, name, after);
+    push(lx, TK_IN, in, in + 2);
+    Term t = scan_code(lx, in + 2, STOP_COMMA | STOP_TAG, &sc);
+    if (t == T_TAG_END) {
+        diag_error(lx->d, lx->src, off_of(lx, sc.end), "expected ', COUNT' after the array in 'for'");
+        return NULL;
+    }
+    if (t != T_COMMA || !push_code(lx, in + 2, sc.end, in, "expected an array after 'in'"))
+        return NULL;
+    push(lx, TK_COMMA, sc.end, sc.next);
+    const uchar *cs = sc.next;
+    t = scan_code(lx, cs, STOP_TAG, &sc);
+    if (t != T_TAG_END || !push_code(lx, cs, sc.end, sc.end, "expected a count after ','"))
+        return NULL;
+    return sc.end;
+}
+
+/* Lexes the arguments of a tag according to its shape; returns where the tag's closing
+ * delimiter should be, or NULL after an error. */
+static const uchar *lex_tag_args(Lexer *lx, Keyword k, const uchar *kw, const uchar *p)
+{
+    Scan sc;
+    const uchar *name, *after;
+    switch (k.shape) {
+    case SH_NONE:
+        return p;
+    case SH_CODE: {
+        Term t = scan_code(lx, p, STOP_TAG, &sc);
+        if (t != T_TAG_END)
+            return NULL;
+        char what[64];
+        snprintf(what, sizeof what, "'%.*s' needs %s", (int)(p - kw), (const char *)kw,
+                 k.kind == TK_LET ? "a C declaration" : "a condition");
+        return push_code(lx, p, sc.end, kw, what) ? sc.end : NULL;
+    }
+    case SH_FOR:
+        return lex_for(lx, p, kw);
+    case SH_CALL:
+    case SH_NAME:
+        after = scan_ident(lx, p, &name);
+        if (after == NULL) {
+            diag_error(lx->d, lx->src, off_of(lx, kw), "'%.*s' needs a name", (int)(p - kw),
+                       (const char *)kw);
+            return NULL;
+        }
+        push(lx, TK_IDENT, name, after);
+        return k.shape == SH_NAME ? after : lex_args(lx, after, kw);
+    case SH_STRING: {
+        const uchar *q = skip_ws(p), *e = q + 1;
+        while (*q == '"' && *e != '"' && *e != '\n' && e < lx->lim)
+            e++;
+        if (*q != '"' || *e != '"') {
+            diag_error(lx->d, lx->src, off_of(lx, q), "expected a quoted file name after 'import'");
+            return NULL;
+        }
+        push(lx, TK_STRING, q + 1, e);
+        return e + 1;
+    }
+    case SH_C: {
+        const uchar *q = skip_ws(p);
+        if (memcmp(q, "impl", 4) == 0 && !((q[4] >= 'a' && q[4] <= 'z') || q[4] == '_')) {
+            push(lx, TK_IMPL, q, q + 4);
+            return q + 4;
+        }
+        return p;
+    }
+    }
+    return NULL;
+}
+
+/* Checks an END or ELSE/ELIF against the open blocks; returns false if the token must be
+ * dropped. */
+static bool match_block(Lexer *lx, Keyword k, const uchar *kw, size_t kwlen)
+{
+    Open *top = lx->depth > 0 ? &lx->open[lx->depth - 1] : NULL;
+    if (k.kind == TK_END) {
+        if (top == NULL) {
+            diag_error(lx->d, lx->src, off_of(lx, kw), "'{%% %.*s %%}' with no open block",
+                       (int)kwlen, (const char *)kw);
+            return false;
+        }
+        if (k.ends != BLOCK_NONE && k.ends != top->block) {
+            diag_error(lx->d, lx->src, off_of(lx, kw), "'{%% %.*s %%}' closes '{%% %s %%}'",
+                       (int)kwlen, (const char *)kw, lex_block_name(top->block));
+            diag_note(lx->d, lx->src, top->off, "'{%% %s %%}' opened here",
+                      lex_block_name(top->block));
+        }
+        lx->depth--;
+        return true;
+    }
+    if (k.kind == TK_ELSE && (top == NULL || (top->block != BLOCK_IF && top->block != BLOCK_FOR))) {
+        diag_error(lx->d, lx->src, off_of(lx, kw), "'{%% else %%}' outside 'if' or 'for'");
+        return false;
+    }
+    if (k.kind == TK_ELIF && (top == NULL || top->block != BLOCK_IF)) {
+        diag_error(lx->d, lx->src, off_of(lx, kw), "'{%% elif %%}' outside 'if'");
+        return false;
+    }
+    return true;
+}
+
+static bool open_block(Lexer *lx, int block, const uchar *at)
+{
+    if (lx->depth == LEX_MAX_DEPTH) {
+        diag_error(lx->d, lx->src, off_of(lx, at), "blocks nested too deeply (limit %d)",
+                   LEX_MAX_DEPTH);
+        return false;
+    }
+    lx->open[lx->depth].block = block;
+    lx->open[lx->depth].off = off_of(lx, at);
+    lx->depth++;
+    return true;
+}
+
+/* After an error in a tag's arguments, pushes stand-in tokens of the right shape so that
+ * the parser sees a well-formed tag and goes on (no code is generated after an error). */
+static void push_placeholder(Lexer *lx, Shape shape, const uchar *at)
+{
+    switch (shape) {
+    case SH_CODE:
+    case SH_FOR:
+        push(lx, TK_CODE, at, at);
+        break;
+    case SH_CALL:
+        push(lx, TK_IDENT, at, at);
+        push(lx, TK_LPAREN, at, at);
+        push(lx, TK_RPAREN, at, at);
+        break;
+    case SH_NAME:
+        push(lx, TK_IDENT, at, at);
+        break;
+    case SH_STRING:
+        push(lx, TK_STRING, at, at);
+        break;
+    case SH_NONE:
+    case SH_C:
+        break;
+    }
+}
+
+static const uchar *lex_body(Lexer *lx, int block, const uchar *p, const uchar *open);
+static const uchar *lex_fields(Lexer *lx, const uchar *p);
+
+/* Lexes a `{% … %}` tag at open. Returns where to go on, or NULL to stop lexing. */
+static const uchar *lex_tag(Lexer *lx, const uchar *open)
+{
+    const uchar *p = open + 2;
+    bool trim = *p == '-';
+    if (trim)
+        p++;
+    const uchar *kw = skip_ws(p), *kwend = kw;
+    Keyword k = scan_keyword(lx, &kwend);
+    const uchar *resume = skip_to_tag_end(lx, kw);
+    if (resume == NULL) {
+        diag_error(lx->d, lx->src, off_of(lx, open), "unterminated '{%%'");
+        return NULL;
+    }
+    if (k.kind == 0) {
+        if (kwend == kw)
+            diag_error(lx->d, lx->src, off_of(lx, kw), "expected a tag name after '{%%'");
+        else
+            diag_error(lx->d, lx->src, off_of(lx, kw), "unknown tag '%.*s'", (int)(kwend - kw),
+                       (const char *)kw);
+        return resume;
+    }
+    if (!match_block(lx, k, kw, (size_t)(kwend - kw)))
+        return resume;
+    Tok *t = push(lx, k.kind, kw, kwend);
+    if (t) {
+        t->tag = 1;
+        t->trim = trim;
+        t->aux = (uint32_t)k.ends;
+        t->off = off_of(lx, open); /* diagnostics about the tag point at its `{%` */
+        t->len = (uint32_t)(kwend - open);
+    }
+    size_t after_kw = lx->toks->n;
+    const uchar *q = lex_tag_args(lx, k, kw, kwend);
+    const uchar *close = q ? skip_ws(q) : NULL;
+    if (q == NULL) {
+        lx->toks->n = after_kw; /* keep the keyword, stand in for its arguments */
+        push_placeholder(lx, k.shape, kw);
+    } else if (!(close[0] == '%' && close[1] == '}') && !(close[0] == '-' && close[1] == '%')) {
+        diag_error(lx->d, lx->src, off_of(lx, close), "unexpected '%c' in '{%% %.*s %%}'",
+                   *close, (int)(kwend - kw), (const char *)kw);
+        close = NULL;
+    }
+    const uchar *cs = close ? close : resume - 2;
+    Tok *c = push(lx, TK_TAG_CLOSE, cs, resume);
+    if (c)
+        c->trim = resume - cs == 3;
+    if (k.opens && !open_block(lx, k.opens, open))
+        return NULL;
+    if (k.opens == BLOCK_RAW || k.opens == BLOCK_MARKDOWN || k.opens == BLOCK_C)
+        return lex_body(lx, k.opens, resume, open);
+    if (k.opens == BLOCK_ENTITY)
+        return lex_fields(lx, resume);
+    return resume;
+}
+
+/* Whether an end tag for block stands at p (`{%`, `end` or `end<block>`, `%}`). */
+static bool is_end_tag(const uchar *p, int block)
+{
+    p += 2;
+    if (*p == '-')
+        p++;
+    p = skip_ws(p);
+    if (memcmp(p, "end", 3) != 0)
+        return false;
+    p += 3;
+    size_t n = strlen(block_names[block]);
+    if (memcmp(p, block_names[block], n) == 0)
+        p += n;
+    p = skip_ws(p);
+    if (*p == '-')
+        p++;
+    return p[0] == '%' && p[1] == '}';
+}
+
+/* Lexes the literal body of raw / markdown / c up to its end tag. */
+static const uchar *lex_body(Lexer *lx, int block, const uchar *p, const uchar *open)
+{
+    const uchar *q = p;
+    for (;;) {
+        q = memchr(q, '{', (size_t)(lx->lim - q));
+        if (q == NULL) {
+            diag_error(lx->d, lx->src, off_of(lx, open),
+                       "'{%% %s %%}' is never closed (no '{%% end %%}')", block_names[block]);
+            lx->depth--;
+            lx->toks->unclosed = true;
+            return NULL;
+        }
+        if (q[1] == '%' && is_end_tag(q, block))
+            break;
+        q++;
+    }
+    if (q > p)
+        push(lx, block == BLOCK_RAW ? TK_TEXT : TK_BODY, p, q);
+    return q;
+}
+
+/* Lexes the `name: type` fields of an entity up to the next tag. */
+static const uchar *lex_fields(Lexer *lx, const uchar *p)
+{
+    const uchar *cur = p, *mar, *tok;
+    (void)mar;
+    for (;;) {
+        tok = cur;
+        /*!re2c
+            (ws | [,;])+ { continue; }
+            "{#" {
+                const uchar *e = find_pair(cur, lx->lim, '#', '}');
+                if (e == NULL) {
+                    diag_error(lx->d, lx->src, off_of(lx, tok), "unterminated '{#'");
+                    return NULL;
+                }
+                cur = e + 2;
+                continue;
+            }
+            "{%" { return tok; }
+            ident { push(lx, TK_IDENT, tok, cur); continue; }
+            ":" { push(lx, TK_COLON, tok, cur); continue; }
+            "[" { push(lx, TK_LBRACKET, tok, cur); continue; }
+            "]" { push(lx, TK_RBRACKET, tok, cur); continue; }
+            $ { return tok; }
+            * {
+                diag_error(lx->d, lx->src, off_of(lx, tok),
+                           "unexpected '%c' in an entity: fields are 'name: type'", *tok);
+                while (*cur != '\n' && cur < lx->lim)
+                    cur++;
+                continue;
+            }
+        */
+    }
+}
+
+/* ---------------------------------------------------------------------------------------
+ * Text
+ * ------------------------------------------------------------------------------------- */
+
+/* Pushes the text [s, e). */
+static void push_text(Lexer *lx, const uchar *s, const uchar *e)
+{
+    if (e > s)
+        push(lx, TK_TEXT, s, e);
+}
+
+static const uchar *lex_comment(Lexer *lx, const uchar *open)
+{
+    const uchar *e = find_pair(open + 2, lx->lim, '#', '}');
+    if (e == NULL) {
+        diag_error(lx->d, lx->src, off_of(lx, open), "unterminated '{#'");
+        return NULL;
+    }
+    push(lx, TK_COMMENT, open, e + 2);
+    return e + 2;
+}
+
+bool lex_template(const Source *src, Diag *d, TokArray *toks)
+{
+    Lexer lx = {src, d, (const uchar *)src->text, (const uchar *)src->text + src->len, toks,
+                {{0, 0}}, 0, false};
+    const uchar *p = lx.base, *text = p;
+    while (p && p < lx.lim) {
+        const uchar *q = memchr(p, '{', (size_t)(lx.lim - p));
+        if (q == NULL) {
+            push_text(&lx, text, lx.lim);
+            break;
+        }
+        if (q[1] != '{' && q[1] != '%' && q[1] != '#') {
+            p = q + 1;
+            continue;
+        }
+        push_text(&lx, text, q);
+        if (q[1] == '{')
+            p = lex_interp(&lx, q);
+        else if (q[1] == '%')
+            p = lex_tag(&lx, q);
+        else
+            p = lex_comment(&lx, q);
+        text = p;
+        if (lx.oom)
+            return false;
+    }
+    for (int i = lx.depth - 1; i >= 0; i--) {
+        diag_error(d, src, lx.open[i].off, "'{%% %s %%}' is never closed (no '{%% end %%}')",
+                   lex_block_name(lx.open[i].block));
+        toks->unclosed = true;
+    }
+    ws_apply(src, toks);
+    return !lx.oom;
+}

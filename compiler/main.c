@@ -1,0 +1,258 @@
+/* main.c — the `starch` command: a thin CLI over libstarchc.
+ *
+ *   starch [-o DIR] [-I DIR]… [--depfile FILE] [--check] [--prefix NAME] FILE.starch…
+ *
+ * Exit status: 0 success, 1 template errors, 2 usage or I/O errors. Outputs are written to
+ * a temporary file and renamed into place, so they are never half-written. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "starch.h"
+#include "starchc.h"
+
+static const char usage[] =
+    "usage: starch [-o DIR] [-I DIR]... [--depfile FILE] [--check] [--prefix NAME] "
+    "FILE.starch...\n";
+
+static const char help[] =
+    "Compiles starch templates into C: FILE.starch becomes FILE.starch.c and FILE.starch.h.\n"
+    "\n"
+    "  -o DIR          write the generated files into DIR (default: beside each template)\n"
+    "  -I DIR          search DIR for imported templates (after the importer's directory)\n"
+    "  --depfile FILE  write a make-style rule listing every template read\n"
+    "  --check         check the templates only; write nothing\n"
+    "  --prefix NAME   prefix of the generated function names (one template only;\n"
+    "                  default: the file's base name)\n"
+    "  --help          show this help\n"
+    "  --version       show the version\n"
+    "\n"
+    "Exit status: 0 success, 1 template errors, 2 usage or I/O errors.\n";
+
+typedef struct Args {
+    const char *outdir;
+    const char **includes;
+    size_t n_includes;
+    const char *depfile;
+    const char *prefix;
+    int check;
+    const char **files;
+    size_t n_files;
+} Args;
+
+static char *read_file(const char *path, size_t *len)
+{
+    FILE *fp = fopen(path, "rb");
+    if (fp == NULL)
+        return NULL;
+    size_t cap = 8192, n = 0;
+    char *buf = malloc(cap);
+    while (buf) {
+        n += fread(buf + n, 1, cap - n, fp);
+        if (n < cap)
+            break;
+        char *bigger = realloc(buf, cap * 2);
+        if (bigger == NULL) {
+            free(buf);
+            buf = NULL;
+            errno = ENOMEM;
+            break;
+        }
+        buf = bigger;
+        cap *= 2;
+    }
+    int err = ferror(fp) ? EIO : 0;
+    fclose(fp);
+    if (buf && err) {
+        free(buf);
+        errno = err;
+        return NULL;
+    }
+    *len = n;
+    return buf;
+}
+
+static char *load(void *ctx, const char *path, size_t *len)
+{
+    (void)ctx;
+    return read_file(path, len);
+}
+
+/* Writes data to path through a temporary file and a rename. */
+static int write_atomic(const char *path, const char *data, size_t len)
+{
+    size_t n = strlen(path);
+    char *tmp = malloc(n + 16);
+    if (tmp == NULL)
+        return -1;
+    snprintf(tmp, n + 16, "%s.tmpXXXXXX", path);
+    int fd = mkstemp(tmp);
+    if (fd < 0) {
+        free(tmp);
+        return -1;
+    }
+    FILE *fp = fdopen(fd, "wb");
+    int ok = fp != NULL && fwrite(data, 1, len, fp) == len;
+    if (fp)
+        ok = (fclose(fp) == 0) && ok;
+    else
+        close(fd);
+    if (ok)
+        ok = rename(tmp, path) == 0;
+    if (!ok) {
+        int e = errno;
+        remove(tmp);
+        errno = e;
+    }
+    free(tmp);
+    return ok ? 0 : -1;
+}
+
+static const char *base_name(const char *p)
+{
+    const char *s = strrchr(p, '/');
+    return s ? s + 1 : p;
+}
+
+/* The output path for input `in` with suffix (".c" or ".h"). */
+static char *out_path(const Args *a, const char *in, const char *suffix)
+{
+    const char *dir = a->outdir;
+    const char *b = dir ? base_name(in) : in;
+    size_t n = (dir ? strlen(dir) + 1 : 0) + strlen(b) + strlen(suffix) + 1;
+    char *p = malloc(n);
+    if (p)
+        snprintf(p, n, "%s%s%s%s", dir ? dir : "", dir ? "/" : "", b, suffix);
+    return p;
+}
+
+static int parse_args(int argc, char **argv, Args *a)
+{
+    for (int i = 1; i < argc; i++) {
+        const char *s = argv[i];
+        const char **val = NULL;
+        if (strcmp(s, "--help") == 0 || strcmp(s, "-h") == 0) {
+            fputs(usage, stdout);
+            fputs(help, stdout);
+            exit(0);
+        }
+        if (strcmp(s, "--version") == 0) {
+            printf("starch %s\n", STARCH_VERSION);
+            exit(0);
+        }
+        if (strcmp(s, "--check") == 0) {
+            a->check = 1;
+            continue;
+        }
+        if (strcmp(s, "-o") == 0)
+            val = &a->outdir;
+        else if (strcmp(s, "--depfile") == 0)
+            val = &a->depfile;
+        else if (strcmp(s, "--prefix") == 0)
+            val = &a->prefix;
+        if (val || strcmp(s, "-I") == 0) {
+            if (++i == argc) {
+                fprintf(stderr, "starch: error: '%s' needs a value\n%s", s, usage);
+                return 2;
+            }
+            if (val)
+                *val = argv[i];
+            else
+                a->includes[a->n_includes++] = argv[i];
+            continue;
+        }
+        if (strncmp(s, "-I", 2) == 0 && s[2]) {
+            a->includes[a->n_includes++] = s + 2;
+            continue;
+        }
+        if (s[0] == '-' && s[1]) {
+            fprintf(stderr, "starch: error: unknown option '%s'\n%s", s, usage);
+            return 2;
+        }
+        a->files[a->n_files++] = s;
+    }
+    if (a->n_files == 0) {
+        fprintf(stderr, "starch: error: no input files\n%s", usage);
+        return 2;
+    }
+    if (a->prefix && a->n_files > 1) {
+        fprintf(stderr, "starch: error: '--prefix' needs exactly one input file\n");
+        return 2;
+    }
+    return 0;
+}
+
+/* Appends the make rule of one template to the depfile text. */
+static void add_dep_rule(FILE *dep, const char *c, const char *h, const char *in,
+                         const starch_compile_result *r)
+{
+    fprintf(dep, "%s %s: %s", c, h, in);
+    for (size_t i = 0; i < r->n_deps; i++)
+        fprintf(dep, " \\\n  %s", r->deps[i]);
+    fputc('\n', dep);
+}
+
+static int compile_one(const Args *a, const char *in, FILE *dep)
+{
+    size_t len;
+    char *src = read_file(in, &len);
+    if (src == NULL) {
+        fprintf(stderr, "starch: error: cannot read '%s': %s\n", in, strerror(errno));
+        return 2;
+    }
+    char *c = out_path(a, in, ".c"), *h = out_path(a, in, ".h");
+    starch_compile_options opt = {a->prefix, a->includes, a->n_includes, c, h, load, NULL,
+                                  a->check != 0};
+    starch_compile_result r;
+    int rc = c && h ? starch_compile(in, src, len, &opt, &r) : 2;
+    if (c && h) {
+        fputs(r.diagnostics, stderr);
+        if (rc == 0 && !a->check) {
+            if (write_atomic(h, r.h_text, r.h_len) != 0 || write_atomic(c, r.c_text, r.c_len) != 0) {
+                fprintf(stderr, "starch: error: cannot write '%s': %s\n", c, strerror(errno));
+                rc = 2;
+            }
+        }
+        if (dep)
+            add_dep_rule(dep, c, h, in, &r);
+        starch_compile_result_free(&r);
+    }
+    free(c);
+    free(h);
+    free(src);
+    return rc;
+}
+
+int main(int argc, char **argv)
+{
+    Args a;
+    memset(&a, 0, sizeof a);
+    a.includes = calloc((size_t)argc, sizeof *a.includes);
+    a.files = calloc((size_t)argc, sizeof *a.files);
+    if (a.includes == NULL || a.files == NULL)
+        return 2;
+    int rc = parse_args(argc, argv, &a);
+    if (rc)
+        return rc;
+    char *deptext = NULL;
+    size_t deplen = 0;
+    FILE *dep = a.depfile ? open_memstream(&deptext, &deplen) : NULL;
+    for (size_t i = 0; i < a.n_files; i++) {
+        int r = compile_one(&a, a.files[i], dep);
+        if (r > rc)
+            rc = r;
+    }
+    if (dep) {
+        fclose(dep);
+        if (rc != 2 && write_atomic(a.depfile, deptext, deplen) != 0) {
+            fprintf(stderr, "starch: error: cannot write '%s': %s\n", a.depfile, strerror(errno));
+            rc = 2;
+        }
+        free(deptext);
+    }
+    free(a.includes);
+    free(a.files);
+    return rc;
+}

@@ -1,0 +1,164 @@
+/* starchc.c — the compiler library's entry point: load, parse, check, generate. */
+#include "starchc.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "check.h"
+#include "codegen.h"
+#include "parse.h"
+#include "unit.h"
+
+char *starch_default_prefix(const char *path)
+{
+    const char *b = strrchr(path, '/');
+    b = b ? b + 1 : path;
+    size_t n = strlen(b);
+    if (n > 7 && strcmp(b + n - 7, ".starch") == 0)
+        n -= 7;
+    char *p = malloc(n + 2);
+    if (p == NULL)
+        return NULL;
+    size_t j = 0;
+    if (n == 0 || (b[0] >= '0' && b[0] <= '9'))
+        p[j++] = '_';
+    for (size_t i = 0; i < n; i++) {
+        char c = b[i];
+        bool ok = c == '_' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+                  (c >= '0' && c <= '9');
+        p[j++] = ok ? c : '_';
+    }
+    p[j] = '\0';
+    return p;
+}
+
+static char *dup_n(const char *s, size_t n)
+{
+    char *d = malloc(n + 1);
+    if (d) {
+        memcpy(d, s, n);
+        d[n] = '\0';
+    }
+    return d;
+}
+
+static void file_free(File *f)
+{
+    if (f == NULL)
+        return;
+    ast_free_list(f->decls);
+    free(f->src.path);
+    free(f->src.text);
+    free(f->prefix);
+    free(f->include);
+    free(f->imports);
+    free(f);
+}
+
+/* Adds a file holding a copy of text; NULL when out of memory. */
+static File *unit_add(Unit *u, const char *path, const char *text, size_t len)
+{
+    File **files = realloc(u->files, (u->n_files + 1) * sizeof *files);
+    if (files == NULL)
+        return NULL;
+    u->files = files;
+    File *f = calloc(1, sizeof *f);
+    if (f == NULL)
+        return NULL;
+    f->src.path = dup_n(path, strlen(path));
+    f->src.text = dup_n(text, len);
+    f->src.len = len;
+    if (f->src.path == NULL || f->src.text == NULL) {
+        file_free(f);
+        return NULL;
+    }
+    u->files[u->n_files++] = f;
+    return f;
+}
+
+/* Imports are resolved in check.c's import pass (see imports.c); until then, a file
+ * with an import is reported. */
+static void report_imports(Unit *u, File *f)
+{
+    for (Node *n = f->decls.head; n; n = n->next)
+        if (n->kind == N_IMPORT)
+            diag_error(&u->diag, &f->src, n->off, "'import' is not supported yet");
+}
+
+static char *take_text(starch_out *o, size_t *len)
+{
+    *len = starch_out_len(o);
+    char *s = dup_n(starch_out_data(o), *len);
+    return s;
+}
+
+int starch_compile(const char *path, const char *src, size_t len,
+                   const starch_compile_options *opt, starch_compile_result *res)
+{
+    static const starch_compile_options defaults;
+    memset(res, 0, sizeof *res);
+    Unit u;
+    memset(&u, 0, sizeof u);
+    u.opt = opt ? opt : &defaults;
+    starch_out_init(&u.diag_out);
+    u.diag.out = &u.diag_out;
+    int rc = 2;
+    File *f = unit_add(&u, path, src, len);
+    if (f == NULL)
+        goto done;
+    f->prefix = u.opt->prefix ? dup_n(u.opt->prefix, strlen(u.opt->prefix))
+                              : starch_default_prefix(path);
+    if (f->prefix == NULL || !parse_template(&f->src, &u.diag, &f->decls))
+        goto done;
+    report_imports(&u, f);
+    check_unit(&u);
+    rc = u.diag.n_errors ? 1 : 0;
+    if (rc == 0 && !u.opt->check_only) {
+        starch_out c, h;
+        starch_out_init(&c);
+        starch_out_init(&h);
+        char *cn = NULL, *hn = NULL;
+        const char *c_name = u.opt->c_name, *h_name = u.opt->h_name;
+        if (c_name == NULL && (cn = malloc(strlen(path) + 3)) != NULL)
+            sprintf(cn, "%s.c", path);
+        if (h_name == NULL && (hn = malloc(strlen(path) + 3)) != NULL)
+            sprintf(hn, "%s.h", path);
+        if ((c_name || cn) && (h_name || hn) &&
+            codegen_unit(&u, c_name ? c_name : cn, h_name ? h_name : hn, &c, &h)) {
+            res->c_text = take_text(&c, &res->c_len);
+            res->h_text = take_text(&h, &res->h_len);
+            if (res->c_text == NULL || res->h_text == NULL)
+                rc = 2;
+        } else {
+            rc = 2;
+        }
+        free(cn);
+        free(hn);
+        starch_out_free(&c);
+        starch_out_free(&h);
+    }
+done:
+    if (rc == 2 && u.diag.n_errors == 0)
+        diag_error(&u.diag, NULL, 0, "out of memory");
+    res->n_errors = u.diag.n_errors;
+    size_t dl;
+    res->diagnostics = take_text(&u.diag_out, &dl);
+    starch_out_free(&u.diag_out);
+    for (size_t i = 0; i < u.n_files; i++)
+        file_free(u.files[i]);
+    free(u.files);
+    return rc;
+}
+
+void starch_compile_result_free(starch_compile_result *res)
+{
+    free(res->c_text);
+    free(res->h_text);
+    free(res->diagnostics);
+    for (size_t i = 0; i < res->n_deps; i++)
+        free(res->deps[i]);
+    free(res->deps);
+    memset(res, 0, sizeof *res);
+}

@@ -1,0 +1,48 @@
+/* starchc.h — the starch compiler as a library (libstarchc): compiles a template held in
+ * memory to the text of its generated .c and .h, or to diagnostics. Used by the `starch`
+ * command, the tests and the fuzzers. */
+#ifndef STARCHC_H
+#define STARCHC_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/* Reads an imported template: returns its text (malloc'd, caller frees) and sets *len,
+ * or returns NULL when it cannot be read. */
+typedef char *(*starch_load_fn)(void *ctx, const char *path, size_t *len);
+
+typedef struct starch_compile_options {
+    const char *prefix;               /* component name prefix; NULL: from the file name */
+    const char *const *include_dirs;  /* searched for imports after the importer's dir */
+    size_t n_include_dirs;
+    const char *c_name;               /* the generated .c as named in #line; NULL: PATH.c */
+    const char *h_name;               /* the generated .h as named in #line; NULL: PATH.h */
+    starch_load_fn load;              /* NULL: read from the file system */
+    void *load_ctx;
+    bool check_only;                  /* diagnostics only, no generated text */
+} starch_compile_options;
+
+typedef struct starch_compile_result {
+    char *c_text; /* the generated .c (NULL on errors or with check_only); caller frees */
+    size_t c_len;
+    char *h_text; /* the generated .h, likewise */
+    size_t h_len;
+    char *diagnostics; /* gcc-style diagnostics, NUL-terminated ("" when none) */
+    int n_errors;
+    char **deps; /* every imported template, transitively, as opened */
+    size_t n_deps;
+} starch_compile_result;
+
+/* Compiles the template `path` whose text is src[0..len). Returns 0 on success, 1 when the
+ * template has errors (described in res->diagnostics), 2 when out of memory. Always
+ * fills *res; free it with starch_compile_result_free. */
+int starch_compile(const char *path, const char *src, size_t len,
+                   const starch_compile_options *opt, starch_compile_result *res);
+
+void starch_compile_result_free(starch_compile_result *res);
+
+/* The default C prefix of a template path: its base name without `.starch`, with every
+ * character that cannot appear in a C identifier replaced by `_` (malloc'd). */
+char *starch_default_prefix(const char *path);
+
+#endif

@@ -1,0 +1,17 @@
+/* whitespace.h — the whitespace rules, applied to the token array after lexing.
+ *
+ * 1. A line holding only block tags ({% %}) and comments ({# #}) besides whitespace writes
+ *    nothing: its indentation, the spaces between and after the tags, and its line break
+ *    are dropped (Jinja's trim_blocks + lstrip_blocks, generalised to several tags).
+ * 2. `{%-` / `{{-` drop all whitespace (line breaks too) at the end of the text before the
+ *    tag; `-%}` / `-}}` all whitespace at the start of the text after it.
+ * Comment tokens and emptied text tokens are then removed.
+ */
+#ifndef STARCHC_WHITESPACE_H
+#define STARCHC_WHITESPACE_H
+
+#include "lexer.h"
+
+void ws_apply(const Source *src, TokArray *toks);
+
+#endif
