@@ -98,7 +98,7 @@ typedef struct RefCtx {
 static int resolve_ref(Node *n, void *vctx)
 {
     RefCtx *rc = vctx;
-    if (n->kind != N_RENDER && n->kind != N_CALL)
+    if ((n->kind != N_RENDER && n->kind != N_CALL) || n->name.len == 0)
         return WALK_CONTINUE;
     File *in;
     Node *c = unit_find_component(rc->f, n->name, &in);

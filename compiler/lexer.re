@@ -689,6 +689,24 @@ static void push_placeholder(Lexer *lx, Shape shape, const uchar *at)
 static const uchar *lex_body(Lexer *lx, int block, const uchar *p, const uchar *open);
 static const uchar *lex_fields(Lexer *lx, const uchar *p);
 
+/* A hint for the tags of other template languages. */
+static const char *unknown_tag_hint(const uchar *w, size_t n)
+{
+    static const char *const hints[][2] = {
+        {"include", " (to render a component: '{% render Name(args) %}')"},
+        {"extends", " (layouts are components with slots: '{% call Page(args) %}')"},
+        {"block", " (a layout marks its slots with '{% slot NAME %}')"},
+        {"macro", " (declare a component: '{% component Name(params) %}')"},
+        {"set", " (declare a variable: '{% let int n = 0 %}')"},
+        {"elseif", " (did you mean 'elif'?)"},
+        {"elsif", " (did you mean 'elif'?)"},
+    };
+    for (size_t i = 0; i < sizeof hints / sizeof hints[0]; i++)
+        if (strlen(hints[i][0]) == n && memcmp(hints[i][0], w, n) == 0)
+            return hints[i][1];
+    return "";
+}
+
 /* Lexes a `{% … %}` tag at open. Returns where to go on, or NULL to stop lexing. */
 static const uchar *lex_tag(Lexer *lx, const uchar *open)
 {
@@ -707,8 +725,8 @@ static const uchar *lex_tag(Lexer *lx, const uchar *open)
         if (kwend == kw)
             diag_error(lx->d, lx->src, off_of(lx, kw), "expected a tag name after '{%%'");
         else
-            diag_error(lx->d, lx->src, off_of(lx, kw), "unknown tag '%.*s'", (int)(kwend - kw),
-                       (const char *)kw);
+            diag_error(lx->d, lx->src, off_of(lx, kw), "unknown tag '%.*s'%s", (int)(kwend - kw),
+                       (const char *)kw, unknown_tag_hint(kw, (size_t)(kwend - kw)));
         return resume;
     }
     if (!match_block(lx, k, kw, (size_t)(kwend - kw)))
@@ -869,9 +887,11 @@ bool lex_template(const Source *src, Diag *d, TokArray *toks)
         if (lx.oom)
             return false;
     }
+    /* After an unterminated construct, the blocks still open are no news. */
     for (int i = lx.depth - 1; i >= 0; i--) {
-        diag_error(d, src, lx.open[i].off, "'{%% %s %%}' is never closed (no '{%% end %%}')",
-                   lex_block_name(lx.open[i].block));
+        if (p != NULL)
+            diag_error(d, src, lx.open[i].off, "'{%% %s %%}' is never closed (no '{%% end %%}')",
+                       lex_block_name(lx.open[i].block));
         toks->unclosed = true;
     }
     ws_apply(src, toks);
