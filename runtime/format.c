@@ -69,7 +69,10 @@ char *starch_fmt_i64(char *p, int64_t v)
 static int shortest_digits(double v, char digits[18], int *exp10)
 {
     char buf[40];
-    for (int prec = 15; prec <= 17; prec++) {
+    /* 15 significant digits always suffice to tell apart the decimals a normal double can
+     * be the nearest to; subnormals have fewer bits, so they search from one digit. */
+    int first = v < 2.2250738585072014e-308 ? 1 : 15;
+    for (int prec = first; prec <= 17; prec++) {
         snprintf(buf, sizeof buf, "%.*e", prec - 1, v);
         if (prec < 17 && strtod(buf, NULL) != v)
             continue;
