@@ -339,6 +339,41 @@ char *starch_put_attr_trusted(starch_out *out, char *p, size_t rest, starch_html
         default: starch_error_value_type_cannot_be_interpolated)(out, p, rest, x)
 
 /* ======================================================================================
+ * Markdown (the `| markdown` filter)
+ * ====================================================================================== */
+
+/** A writer of trusted HTML for one context (starch_put_html_trusted in text,
+ *  starch_put_attr_trusted in attributes, ...). */
+typedef char *(*starch_put_html_fn)(starch_out *out, char *p, size_t rest, starch_html s);
+
+/** Converts CommonMark md[0..len) to HTML (malloc'd, NUL-terminated; caller frees with
+ *  free) and sets *html_len. allow_html false is libcmark's safe mode (raw HTML and
+ *  javascript:, vbscript:, file: and data: links removed). Quotes are spelled `&#34;`.
+ *  NULL when out of memory. */
+char *starch_markdown_to_html(const char *md, size_t len, bool allow_html, size_t *html_len);
+
+/** Renders md as CommonMark with libcmark in safe mode (raw HTML and dangerous link
+ *  schemes removed) and writes the HTML through `write` (which escapes it where the
+ *  context is not HTML text). */
+char *starch_put_markdown(starch_out *out, char *p, size_t rest, starch_str md,
+                          starch_put_html_fn write);
+
+static inline starch_str starch_str_identity(starch_str s)
+{
+    return s;
+}
+
+void starch_error_markdown_filter_needs_a_string(void);
+
+/** The source of `| markdown` as a starch_str: only strings are accepted. */
+#define STARCH_MARKDOWN_SOURCE(x)                                                              \
+    _Generic((x),                                                                          \
+        char *: starch_str_from,                                                           \
+        const char *: starch_str_from,                                                     \
+        starch_str: starch_str_identity,                                                   \
+        default: starch_error_markdown_filter_needs_a_string)(x)
+
+/* ======================================================================================
  * Loops
  * ====================================================================================== */
 

@@ -147,7 +147,49 @@ def depfile(d):
     p = run(['-o', '.', '--depfile', 'x.d', 'x.starch'], d)
     assert p.returncode == 0, p.stderr
     dep = open(os.path.join(d, 'x.d')).read()
-    assert dep == './x.starch.c ./x.starch.h: x.starch\n', repr(dep)
+    assert dep == 'x.starch.c x.starch.h: x.starch\n', repr(dep)
+
+
+@case
+def depfile_lists_imports_transitively(d):
+    os.makedirs(os.path.join(d, 'lib'))
+    write(d, 'lib/base.starch', '{% component Base() %}b{% end %}\n')
+    write(d, 'lib/page.starch', '{% import "base.starch" %}{% component P() %}{% children %}{% end %}\n')
+    write(d, 'a.starch', '{% import "lib/page.starch" %}{% component A() %}{% render P() %}{% end %}\n')
+    p = run(['-o', 'out', '--depfile', 'a.d', 'a.starch'], d) if os.mkdir(os.path.join(d, 'out')) is None else None
+    assert p.returncode == 0, p.stderr
+    dep = open(os.path.join(d, 'a.d')).read()
+    assert dep == 'out/a.starch.c out/a.starch.h: a.starch \\\n  lib/page.starch \\\n  lib/base.starch\n', repr(dep)
+
+
+@case
+def ninja_rebuilds_exactly_the_importers(d):
+    write(d, 'page.starch', '{% component Page() %}<main>{% children %}</main>{% end %}\n')
+    write(d, 'a.starch', '{% import "page.starch" %}{% component A() %}{% call Page() %}a{% end %}{% end %}\n')
+    write(d, 'b.starch', '{% component B() %}b{% end %}\n')
+    rules = [f'rule starch\n  command = {STARCH} -o out --depfile $depfile $in\n  depfile = $depfile\n'
+             '  deps = gcc\n']
+    for t in ('page', 'a', 'b'):
+        rules.append(f'build out/{t}.starch.c out/{t}.starch.h: starch {t}.starch\n  depfile = out/{t}.d\n')
+    write(d, 'build.ninja', '\n'.join(rules))
+    os.mkdir(os.path.join(d, 'out'))
+    p = subprocess.run(['ninja'], cwd=d, capture_output=True, text=True)
+    assert p.returncode == 0, p.stdout
+    def mtimes():
+        return {t: os.stat(os.path.join(d, 'out', t + '.starch.c')).st_mtime_ns for t in ('page', 'a', 'b')}
+    past = (os.stat(d).st_mtime_ns - 100 * 10**9,) * 2  # everything built long ago ...
+    for root, _, files in os.walk(d):
+        for f in files:
+            os.utime(os.path.join(root, f), ns=past)
+    before = mtimes()
+    os.utime(os.path.join(d, 'page.starch'))  # ... then page.starch is edited
+    p = subprocess.run(['ninja'], cwd=d, capture_output=True, text=True)
+    assert p.returncode == 0 and '[2/2]' in p.stdout, p.stdout
+    after = mtimes()
+    changed = sorted(t for t in after if after[t] != before[t])
+    assert changed == ['a', 'page'], changed
+    p = subprocess.run(['ninja'], cwd=d, capture_output=True, text=True)
+    assert 'no work to do' in p.stdout, p.stdout
 
 
 def cc(d, cfile):
