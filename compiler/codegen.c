@@ -172,28 +172,36 @@ static size_t piece_static(const Piece *p)
     return p->node->quote ? 2 : 0;
 }
 
-static const char *ctx_macro(Context ctx)
-{
-    switch (ctx) {
-    case CTX_ATTR:
-    case CTX_ATTR_UNQ:
-        return "STARCH_PUT_ATTR";
-    default:
-        return "STARCH_PUT_HTML";
-    }
-}
-
-static const char *ctx_fmt_fn(Context ctx)
-{
-    (void)ctx;
-    return "starch_put_html_fmt";
-}
-
-/* The writer of trusted HTML for a context (the result of `| markdown`). */
-static const char *ctx_trusted_fn(Context ctx)
-{
-    return ctx == CTX_TEXT ? "starch_put_html_trusted" : "starch_put_attr_trusted";
-}
+/* How each context writes: the dispatch macro (by type), the string writer (the result
+ * of `| fmt`) and the writer of trusted HTML (the result of `| markdown`). */
+static const struct {
+    const char *macro, *bytes, *trusted;
+} writers[] = {
+    [CTX_NONE] = {"STARCH_PUT_RAW", "starch_put_raw_bytes", "starch_put_raw_trusted"},
+    [CTX_TEXT] = {"STARCH_PUT_HTML", "starch_put_html_bytes", "starch_put_html_trusted"},
+    [CTX_RCDATA] = {"STARCH_PUT_ATTR", "starch_put_html_bytes", "starch_put_attr_trusted"},
+    [CTX_ATTR] = {"STARCH_PUT_ATTR", "starch_put_html_bytes", "starch_put_attr_trusted"},
+    [CTX_URL] = {"STARCH_PUT_URL", "starch_put_url_bytes", "starch_put_url_trusted"},
+    [CTX_URL_PART] = {"STARCH_PUT_URL_PART", "starch_put_url_part_bytes",
+                      "starch_put_url_part_trusted"},
+    [CTX_URL_QUERY] = {"STARCH_PUT_URL_QUERY", "starch_put_url_query_bytes",
+                       "starch_put_url_query_trusted"},
+    [CTX_SRCSET] = {"STARCH_PUT_SRCSET", "starch_put_srcset_bytes", "starch_put_srcset_trusted"},
+    [CTX_JS] = {"STARCH_PUT_JS", "starch_put_js_bytes", "starch_put_js_trusted"},
+    [CTX_JS_STR] = {"STARCH_PUT_JS_STR", "starch_put_js_str_bytes", "starch_put_js_str_trusted"},
+    [CTX_JS_REGEXP] = {"STARCH_PUT_JS_REGEXP", "starch_put_js_regexp_bytes",
+                       "starch_put_js_regexp_trusted"},
+    [CTX_JS_SCRIPT] = {"STARCH_PUT_JS_SCRIPT", "starch_put_js_script_bytes",
+                       "starch_put_js_script_trusted"},
+    [CTX_JS_SCRIPT_STR] = {"STARCH_PUT_JS_STR", "starch_put_js_str_bytes",
+                           "starch_put_js_str_trusted"},
+    [CTX_JS_SCRIPT_REGEXP] = {"STARCH_PUT_JS_REGEXP", "starch_put_js_regexp_bytes",
+                              "starch_put_js_regexp_trusted"},
+    [CTX_CSS] = {"STARCH_PUT_CSS", NULL, NULL},
+    [CTX_DS_URL] = {"STARCH_PUT_DS_URL", "starch_put_ds_url_bytes", "starch_put_ds_url_trusted"},
+    [CTX_DS_URL_STR] = {"STARCH_PUT_DS_URL_STR", "starch_put_ds_url_str_bytes",
+                        "starch_put_ds_url_str_trusted"},
+};
 
 /* Emits one interpolation inside a cursor run; rest = room needed after it. */
 static void emit_value(Gen *g, Node *n, size_t rest_static, size_t rest_values)
@@ -209,23 +217,23 @@ static void emit_value(Gen *g, Node *n, size_t rest_static, size_t rest_values)
     for (Filter *x = f; x; x = x->next)
         raw |= x->kind == F_RAW;
     Filter *transform = f && f->kind != F_RAW ? f : NULL;
+    Context ctx = raw ? CTX_NONE : n->ctx;
     if (transform && transform->kind == F_FMT) {
-        starch_out_printf(g->o, "st_p = %s(st_out, st_p, %s, ",
-                          raw ? "starch_put_raw_fmt" : ctx_fmt_fn(n->ctx), rest);
+        starch_out_printf(g->o, "st_p = starch_put_fmt(st_out, st_p, %s, %s, ", rest,
+                          writers[ctx].bytes);
         out_span(g, transform->args);
         starch_out_write(g->o, ", ", 2);
     } else if (transform && transform->kind == F_MARKDOWN) {
         starch_out_printf(g->o, "st_p = starch_put_markdown(st_out, st_p, %s, STARCH_MARKDOWN_SOURCE(",
                           rest);
         out_span(g, n->code);
-        starch_out_printf(g->o, "), %s);\n", raw ? "starch_put_raw_trusted" : ctx_trusted_fn(n->ctx));
+        starch_out_printf(g->o, "), %s);\n", writers[ctx].trusted);
         line_back(g);
         if (n->quote)
             out(g, "*st_p++ = '\"';");
         return;
     } else {
-        starch_out_printf(g->o, "st_p = %s(st_out, st_p, %s, ", raw ? "STARCH_PUT_RAW" : ctx_macro(n->ctx),
-                          rest);
+        starch_out_printf(g->o, "st_p = %s(st_out, st_p, %s, ", writers[ctx].macro, rest);
     }
     out_span(g, n->code);
     starch_out_write(g->o, ");\n", 3);

@@ -49,7 +49,7 @@ static char *html_escape_to(char *p, const char *s, size_t len)
 #define ESCAPE_BLOCK 1024
 
 /* Writes s[0..len) HTML-escaped at cursor p; returns a cursor with `rest` bytes of room. */
-static char *put_html(starch_out *out, char *p, size_t rest, const char *s, size_t len)
+char *starch_put_html_bytes(starch_out *out, char *p, size_t rest, const char *s, size_t len)
 {
     while (len > 0) {
         size_t n = len < ESCAPE_BLOCK ? len : ESCAPE_BLOCK;
@@ -64,7 +64,7 @@ static char *put_html(starch_out *out, char *p, size_t rest, const char *s, size
 }
 
 /* Writes s[0..len) as is at cursor p; returns a cursor with `rest` bytes of room. */
-static char *put_raw(starch_out *out, char *p, size_t rest, const char *s, size_t len)
+char *starch_put_raw_bytes(starch_out *out, char *p, size_t rest, const char *s, size_t len)
 {
     p = starch_out_need(out, p, len + rest);
     if (out->err)
@@ -75,28 +75,28 @@ static char *put_raw(starch_out *out, char *p, size_t rest, const char *s, size_
 
 void starch_escape_html(starch_out *out, const char *s, size_t len)
 {
-    char *p = put_html(out, starch_out_reserve(out, 0), 0, s, len);
+    char *p = starch_put_html_bytes(out, starch_out_reserve(out, 0), 0, s, len);
     starch_out_commit(out, p);
 }
 
 char *starch_put_html_cstr(starch_out *out, char *p, size_t rest, const char *s)
 {
-    return s ? put_html(out, p, rest, s, strlen(s)) : p;
+    return s ? starch_put_html_bytes(out, p, rest, s, strlen(s)) : p;
 }
 
 char *starch_put_html_str(starch_out *out, char *p, size_t rest, starch_str s)
 {
-    return put_html(out, p, rest, s.ptr, s.len);
+    return starch_put_html_bytes(out, p, rest, s.ptr, s.len);
 }
 
 char *starch_put_html_trusted(starch_out *out, char *p, size_t rest, starch_html s)
 {
-    return put_raw(out, p, rest, s.ptr, s.len);
+    return starch_put_raw_bytes(out, p, rest, s.ptr, s.len);
 }
 
 char *starch_put_attr_trusted(starch_out *out, char *p, size_t rest, starch_html s)
 {
-    return put_html(out, p, rest, s.ptr, s.len);
+    return starch_put_html_bytes(out, p, rest, s.ptr, s.len);
 }
 
 char *starch_put_html_chr(starch_out *out, char *p, size_t rest, char c)
@@ -108,17 +108,17 @@ char *starch_put_html_chr(starch_out *out, char *p, size_t rest, char c)
 
 char *starch_put_raw_cstr(starch_out *out, char *p, size_t rest, const char *s)
 {
-    return s ? put_raw(out, p, rest, s, strlen(s)) : p;
+    return s ? starch_put_raw_bytes(out, p, rest, s, strlen(s)) : p;
 }
 
 char *starch_put_raw_str(starch_out *out, char *p, size_t rest, starch_str s)
 {
-    return put_raw(out, p, rest, s.ptr, s.len);
+    return starch_put_raw_bytes(out, p, rest, s.ptr, s.len);
 }
 
 char *starch_put_raw_trusted(starch_out *out, char *p, size_t rest, starch_html s)
 {
-    return put_raw(out, p, rest, s.ptr, s.len);
+    return starch_put_raw_bytes(out, p, rest, s.ptr, s.len);
 }
 
 /* Formats into a stack buffer, or a heap one for long results; *heap is set when the
@@ -152,36 +152,46 @@ static char *vformat(starch_out *out, char *small, size_t size, size_t *len, boo
     return big;
 }
 
-char *starch_put_html_fmt(starch_out *out, char *p, size_t rest, const char *fmt, ...)
+/* Formats, then writes the result with `write`. */
+static char *put_vfmt(starch_out *out, char *p, size_t rest, starch_put_bytes_fn write,
+                      const char *fmt, va_list ap)
 {
     char small[256];
     size_t len;
     bool heap;
-    va_list ap;
-    va_start(ap, fmt);
     char *s = vformat(out, small, sizeof small, &len, &heap, fmt, ap);
-    va_end(ap);
     if (s == NULL)
         return starch_out_need(out, p, rest);
-    p = put_html(out, p, rest, s, len);
+    p = write(out, p, rest, s, len);
     if (heap)
         free(s);
     return p;
 }
 
-char *starch_put_raw_fmt(starch_out *out, char *p, size_t rest, const char *fmt, ...)
+char *starch_put_fmt(starch_out *out, char *p, size_t rest, starch_put_bytes_fn write,
+                     const char *fmt, ...)
 {
-    char small[256];
-    size_t len;
-    bool heap;
     va_list ap;
     va_start(ap, fmt);
-    char *s = vformat(out, small, sizeof small, &len, &heap, fmt, ap);
+    p = put_vfmt(out, p, rest, write, fmt, ap);
     va_end(ap);
-    if (s == NULL)
-        return starch_out_need(out, p, rest);
-    p = put_raw(out, p, rest, s, len);
-    if (heap)
-        free(s);
+    return p;
+}
+
+char *starch_put_html_fmt(starch_out *out, char *p, size_t rest, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    p = put_vfmt(out, p, rest, starch_put_html_bytes, fmt, ap);
+    va_end(ap);
+    return p;
+}
+
+char *starch_put_raw_fmt(starch_out *out, char *p, size_t rest, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    p = put_vfmt(out, p, rest, starch_put_raw_bytes, fmt, ap);
+    va_end(ap);
     return p;
 }
