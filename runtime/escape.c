@@ -69,7 +69,8 @@ char *starch_put_raw_bytes(starch_out *out, char *p, size_t rest, const char *s,
     p = starch_out_need(out, p, len + rest);
     if (out->err)
         return starch_out_reserve(out, rest);
-    memcpy(p, s, len);
+    if (len) /* s may be NULL when len is 0 */
+        memcpy(p, s, len);
     return p + len;
 }
 
@@ -81,7 +82,7 @@ void starch_escape_html(starch_out *out, const char *s, size_t len)
 
 char *starch_put_html_cstr(starch_out *out, char *p, size_t rest, const char *s)
 {
-    return s ? starch_put_html_bytes(out, p, rest, s, strlen(s)) : p;
+    return s ? starch_put_html_bytes(out, p, rest, s, strlen(s)) : starch_out_need(out, p, rest);
 }
 
 char *starch_put_html_str(starch_out *out, char *p, size_t rest, starch_str s)
@@ -108,7 +109,7 @@ char *starch_put_html_chr(starch_out *out, char *p, size_t rest, char c)
 
 char *starch_put_raw_cstr(starch_out *out, char *p, size_t rest, const char *s)
 {
-    return s ? starch_put_raw_bytes(out, p, rest, s, strlen(s)) : p;
+    return s ? starch_put_raw_bytes(out, p, rest, s, strlen(s)) : starch_out_need(out, p, rest);
 }
 
 char *starch_put_raw_str(starch_out *out, char *p, size_t rest, starch_str s)
@@ -121,8 +122,16 @@ char *starch_put_raw_trusted(starch_out *out, char *p, size_t rest, starch_html 
     return starch_put_raw_bytes(out, p, rest, s.ptr, s.len);
 }
 
+/* Sets out's error (the first one sticks). */
+static void set_error(starch_out *out, int err)
+{
+    if (out->err == 0)
+        out->err = err;
+}
+
 /* Formats into a stack buffer, or a heap one for long results; *heap is set when the
- * caller must free the result. Returns NULL (and sets out's error) on failure. */
+ * caller must free the result. Returns NULL (and sets out's error) on failure: ENOMEM, or
+ * vsnprintf's EILSEQ (a wide character) or EOVERFLOW (over INT_MAX bytes). */
 static char *vformat(starch_out *out, char *small, size_t size, size_t *len, bool *heap,
                      const char *fmt, va_list ap)
 {
@@ -131,6 +140,7 @@ static char *vformat(starch_out *out, char *small, size_t size, size_t *len, boo
     int n = vsnprintf(small, size, fmt, ap);
     *heap = false;
     if (n < 0) {
+        set_error(out, errno ? errno : EINVAL);
         va_end(again);
         return NULL;
     }
@@ -141,8 +151,7 @@ static char *vformat(starch_out *out, char *small, size_t size, size_t *len, boo
     }
     char *big = malloc((size_t)n + 1);
     if (big == NULL) {
-        if (out->err == 0)
-            out->err = ENOMEM;
+        set_error(out, ENOMEM);
         va_end(again);
         return NULL;
     }

@@ -122,8 +122,9 @@ const char *starch_out_data(const starch_out *out);
 /** The number of bytes written so far (since the last clear or flush). */
 size_t starch_out_len(const starch_out *out);
 
-/** 0, or the errno-style code of the first failure (ENOMEM, or the flush callback's code).
- *  Sticky until starch_out_clear; every write after a failure is a no-op. */
+/** 0, or the errno-style code of the first failure (ENOMEM, the flush callback's code, or
+ *  vsnprintf's EILSEQ / EOVERFLOW in a printf-style write). Sticky until starch_out_clear;
+ *  every write after a failure is a no-op. */
 int starch_out_error(const starch_out *out);
 
 /** Sets (or, with flush NULL, removes) the streaming callback. With a callback, the buffer
