@@ -15,7 +15,9 @@ typedef struct Gen {
     size_t counted;    /* bytes of o already scanned for line breaks */
     unsigned lines;    /* line breaks in o[0..counted) */
     int indent;
-    int uid; /* numbers the st_ names of nested loops */
+    int uid;           /* numbers the st_ names of nested loops */
+    const char *hoist; /* in a loop body whose room is reserved by the loop: the room the
+                          remaining iterations need, added to every `rest` */
 } Gen;
 
 /* ---- Output helpers -------------------------------------------------------------- */
@@ -206,8 +208,9 @@ static const struct {
 /* Emits one interpolation inside a cursor run; rest = room needed after it. */
 static void emit_value(Gen *g, Node *n, size_t rest_static, size_t rest_values)
 {
-    char rest[64];
-    snprintf(rest, sizeof rest, "%zu + %zu * STARCH_VALUE_MAX", rest_static, rest_values);
+    char rest[160];
+    snprintf(rest, sizeof rest, "%zu + %zu * STARCH_VALUE_MAX%s", rest_static, rest_values,
+             g->hoist ? g->hoist : "");
     if (n->quote)
         out(g, "*st_p++ = '\"';");
     line_template(g, n->code.off);
@@ -268,14 +271,15 @@ static void emit_chunk(Gen *g, const Run *r, size_t a, size_t b)
         total += piece_static(&p[i]);
         values += p[i].node && p[i].node->kind == N_INTERP;
     }
-    if (b == a + 1 && p[a].node == NULL) {
+    if (b == a + 1 && p[a].node == NULL && g->hoist == NULL) {
         indent(g);
         starch_out_write(g->o, "starch_out_write(st_out, ", 25);
         out_c_string(g, text + p[a].off, p[a].len);
         starch_out_printf(g->o, ", %zu);\n", p[a].len);
         return;
     }
-    out(g, "st_p = starch_out_reserve(st_out, %zu + %zu * STARCH_VALUE_MAX);", total, values);
+    if (g->hoist == NULL)
+        out(g, "st_p = starch_out_reserve(st_out, %zu + %zu * STARCH_VALUE_MAX);", total, values);
     for (size_t i = a; i < b; i++) {
         total -= piece_static(&p[i]);
         if (p[i].node == NULL) {
@@ -290,7 +294,8 @@ static void emit_chunk(Gen *g, const Run *r, size_t a, size_t b)
             emit_value(g, p[i].node, total + (p[i].node->quote ? 1 : 0), values);
         }
     }
-    out(g, "starch_out_commit(st_out, st_p);");
+    if (g->hoist == NULL)
+        out(g, "starch_out_commit(st_out, st_p);");
 }
 
 /* Room a chunk may reserve at most; longer static text is written on its own. */
@@ -374,6 +379,34 @@ static void emit_if(Gen *g, Node *n, bool elif)
     out(g, "}");
 }
 
+/* Room one iteration of a loop body needs at most, when the body is a single run of text
+ * and values (else 0): such a loop reserves room for many iterations at once. */
+static size_t loop_room(const Node *loop)
+{
+    size_t room = 0;
+    if (loop->kind != N_FOR_IN || loop->body.head == NULL)
+        return 0;
+    for (const Node *n = loop->body.head; n; n = n->next) {
+        switch (n->kind) {
+        case N_TEXT: room += n->text.len; break;
+        case N_MARKDOWN: room += n->html_len; break;
+        case N_BOOLATTR: room += n->name.len + 1; break;
+        case N_INTERP: room += STARCH_VALUE_MAX + (n->quote ? 2 : 0); break;
+        default: return 0;
+        }
+    }
+    return room <= CHUNK_MAX ? room : 0;
+}
+
+/* Iterations reserved at once: a power of two, about 16 KB of room. */
+static size_t loop_batch(size_t room)
+{
+    size_t b = 1;
+    while (b * 2 * room <= 16384)
+        b *= 2;
+    return b;
+}
+
 static void emit_for_in(Gen *g, Node *n)
 {
     int id = ++g->uid;
@@ -393,8 +426,25 @@ static void emit_for_in(Gen *g, Node *n)
     out_span(g, n->code2);
     starch_out_write(g->o, ");\n", 3);
     line_back(g);
-    out(g, "for (size_t st_i%d = 0; st_i%d < st_n%d; st_i%d++) {", id, id, id, id);
-    g->indent++;
+    size_t room = loop_room(n), batch = room ? loop_batch(room) : 0;
+    const char *saved_hoist = g->hoist;
+    char hoist[96];
+    if (room) {
+        /* one reservation per batch of iterations, one commit after the loop */
+        out(g, "st_p = starch_out_reserve(st_out, 0);");
+        out(g, "for (size_t st_i%d = 0; st_i%d < st_n%d && st_out->err == 0; st_i%d++) {", id, id,
+            id, id);
+        g->indent++;
+        out(g, "if (st_i%d %% %zu == 0) /* room for the next %zu iterations */", id, batch, batch);
+        out(g, "    st_p = starch_out_need(st_out, st_p, (st_n%d - st_i%d < %zu ? st_n%d - st_i%d : %zu) * %zu);",
+            id, id, batch, id, id, batch, room);
+        snprintf(hoist, sizeof hoist, " + (%zu - st_i%d %% %zu) * %zu", batch - 1, id, batch, room);
+        g->hoist = hoist;
+    } else {
+        out(g, "for (size_t st_i%d = 0; st_i%d < st_n%d; st_i%d++) {", id, id, id, id);
+        g->indent++;
+        g->hoist = NULL;
+    }
     indent(g);
     starch_out_printf(g->o, "__typeof__(st_arr%d) ", id);
     out_span(g, n->name);
@@ -410,6 +460,9 @@ static void emit_for_in(Gen *g, Node *n)
     emit_nodes(g, n->body.head);
     g->indent--;
     out(g, "}");
+    if (room)
+        out(g, "starch_out_commit(st_out, st_p);");
+    g->hoist = saved_hoist;
     if (n->alt.head) {
         out(g, "if (st_n%d == 0) {", id);
         g->indent++;
@@ -615,7 +668,7 @@ static void emit_nodes(Gen *g, Node *list)
 static int uses_cursor(Node *n, void *vctx)
 {
     bool *used = vctx;
-    if (n->kind == N_INTERP || n->kind == N_BOOLATTR) {
+    if (n->kind == N_INTERP || n->kind == N_BOOLATTR || loop_room(n)) {
         *used = true;
         return WALK_STOP;
     }
@@ -896,9 +949,9 @@ bool codegen_unit(Unit *u, const char *c_name, const char *h_name, starch_out *c
     File *f = u->files[0];
     char guard[256];
     snprintf(guard, sizeof guard, "st_%s_starch_h", f->prefix);
-    Gen g = {u, f, h_out, h_name, 0, 0, 0, 0};
+    Gen g = {u, f, h_out, h_name, 0, 0, 0, 0, NULL};
     gen_header(&g, guard);
-    Gen c = {u, f, c_out, c_name, 0, 0, 0, 0};
+    Gen c = {u, f, c_out, c_name, 0, 0, 0, 0, NULL};
     gen_source(&c, base_name(h_name));
     return starch_out_error(c_out) == 0 && starch_out_error(h_out) == 0;
 }

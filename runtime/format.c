@@ -5,7 +5,7 @@
 
 #include <math.h>
 
-static const char digit_pairs[201] = "00010203040506070809"
+const char starch_digit_pairs[200] = "00010203040506070809"
                                      "10111213141516171819"
                                      "20212223242526272829"
                                      "30313233343536373839"
@@ -40,12 +40,12 @@ char *starch_fmt_u64(char *p, uint64_t v)
     while (v >= 100) {
         unsigned i = (unsigned)(v % 100) * 2;
         v /= 100;
-        *--q = digit_pairs[i + 1];
-        *--q = digit_pairs[i];
+        *--q = starch_digit_pairs[i + 1];
+        *--q = starch_digit_pairs[i];
     }
     if (v >= 10) {
-        *--q = digit_pairs[v * 2 + 1];
-        *--q = digit_pairs[v * 2];
+        *--q = starch_digit_pairs[v * 2 + 1];
+        *--q = starch_digit_pairs[v * 2];
     } else {
         *--q = (char)('0' + v);
     }

@@ -201,6 +201,38 @@ static inline char *starch_put(char *p, const char *s, size_t n)
  * Formatting (no locale, no printf)
  * ====================================================================================== */
 
+/** The two-digit pairs "00" .. "99", for formatting integers. */
+extern const char starch_digit_pairs[200];
+
+/** Writes the decimal digits of v at p (at most 10 bytes); returns the cursor after.
+ *  Inline: the hot path of tables of numbers. */
+static inline char *starch_fmt_u32(char *p, uint32_t v)
+{
+    int n = v < 10 ? 1 : v < 100 ? 2 : v < 1000 ? 3 : v < 10000 ? 4 : v < 100000 ? 5
+          : v < 1000000 ? 6 : v < 10000000 ? 7 : v < 100000000 ? 8 : v < 1000000000 ? 9 : 10;
+    char *end = p + n, *q = end;
+    while (v >= 100) {
+        q -= 2;
+        memcpy(q, starch_digit_pairs + 2 * (v % 100), 2);
+        v /= 100;
+    }
+    if (v >= 10)
+        memcpy(q - 2, starch_digit_pairs + 2 * v, 2);
+    else
+        q[-1] = (char)('0' + v);
+    return end;
+}
+
+/** Writes v in decimal at p (at most 11 bytes); returns the cursor after. */
+static inline char *starch_fmt_i32(char *p, int32_t v)
+{
+    if (v < 0) {
+        *p++ = '-';
+        return starch_fmt_u32(p, 0u - (uint32_t)v);
+    }
+    return starch_fmt_u32(p, (uint32_t)v);
+}
+
 /** Writes the decimal digits of v at p (at most 20 bytes); returns the cursor after. */
 char *starch_fmt_i64(char *p, int64_t v);
 
@@ -254,6 +286,20 @@ static inline char *starch_put_raw_chr(starch_out *out, char *p, size_t rest, ch
 }
 
 /** Integers, doubles and booleans need no escaping in text, attributes or raw. */
+static inline char *starch_put_i32(starch_out *out, char *p, size_t rest, int32_t v)
+{
+    (void)out;
+    (void)rest;
+    return starch_fmt_i32(p, v);
+}
+
+static inline char *starch_put_u32(starch_out *out, char *p, size_t rest, uint32_t v)
+{
+    (void)out;
+    (void)rest;
+    return starch_fmt_u32(p, v);
+}
+
 static inline char *starch_put_i64(starch_out *out, char *p, size_t rest, int64_t v)
 {
     (void)out;
@@ -380,9 +426,9 @@ void starch_error_entity_only_where_json_is_expected(void);
  * STARCH_FN_<CTX>(x) names the writer; STARCH_PUT_<CTX>(out, p, rest, x) calls it.
  * -------------------------------------------------------------------------------------- */
 
-#define STARCH_NUMBER_CASES_(i64, u64, dbl)                                                    \
-    signed char : i64, short : i64, int : i64, long : i64, long long : i64, unsigned char : u64, \
-        unsigned short : u64, unsigned int : u64, unsigned long : u64, unsigned long long : u64, \
+#define STARCH_NUMBER_CASES_(i32, u32, i64, u64, dbl)                                          \
+    signed char : i32, short : i32, int : i32, long : i64, long long : i64, unsigned char : u32, \
+        unsigned short : u32, unsigned int : u32, unsigned long : u64, unsigned long long : u64, \
         float : dbl, double : dbl, long double : dbl
 
 /* The cases of a context whose numbers and booleans are plain. */
@@ -394,7 +440,7 @@ void starch_error_entity_only_where_json_is_expected(void);
         starch_html: trusted,                                                              \
         char: starch_put_##name##_chr,                                                     \
         bool: starch_put_bool,                                                             \
-        STARCH_NUMBER_CASES_(starch_put_i64, starch_put_u64, starch_put_double),           \
+        STARCH_NUMBER_CASES_(starch_put_i32, starch_put_u32, starch_put_i64, starch_put_u64, starch_put_double),           \
         default: starch_error_value_type_cannot_be_interpolated)
 
 /** Text: HTML-escaped; starch_html unescaped. */
@@ -417,7 +463,7 @@ void starch_error_entity_only_where_json_is_expected(void);
         starch_html: starch_put_url_query_trusted,                                         \
         char: starch_put_url_query_chr,                                                    \
         bool: starch_put_bool,                                                             \
-        STARCH_NUMBER_CASES_(starch_put_i64, starch_put_u64, starch_put_url_query_double), \
+        STARCH_NUMBER_CASES_(starch_put_i32, starch_put_u32, starch_put_i64, starch_put_u64, starch_put_url_query_double), \
         default: starch_error_value_type_cannot_be_interpolated)
 
 /* JavaScript values: strings as string literals, numbers and booleans as literals. */
@@ -429,7 +475,7 @@ void starch_error_entity_only_where_json_is_expected(void);
         starch_html: starch_put_##name##_trusted,                                          \
         char: starch_put_##name##_chr,                                                     \
         bool: starch_put_bool,                                                             \
-        STARCH_NUMBER_CASES_(starch_put_js_i64, starch_put_u64, starch_put_js_double),     \
+        STARCH_NUMBER_CASES_(starch_put_js_i64, starch_put_u32, starch_put_js_i64, starch_put_u64, starch_put_js_double),     \
         default: starch_error_value_type_cannot_be_interpolated)
 #define STARCH_FN_JS(x) STARCH_FN_JS_VALUE_(x, js)
 #define STARCH_FN_JS_SCRIPT(x) STARCH_FN_JS_VALUE_(x, js_script)
@@ -444,13 +490,14 @@ void starch_error_entity_only_where_json_is_expected(void);
         char: starch_put_js_regexp_chr,                                                    \
         bool: starch_put_js_regexp_bool,                                                   \
         STARCH_NUMBER_CASES_(starch_put_js_regexp_i64, starch_put_js_regexp_u64,           \
+                             starch_put_js_regexp_i64, starch_put_js_regexp_u64,           \
                              starch_put_js_regexp_double),                                 \
         default: starch_error_value_type_cannot_be_interpolated)
 
 /** CSS (<style>, style attributes): numbers only. */
 #define STARCH_FN_CSS(x)                                                                       \
     _Generic((x),                                                                          \
-        STARCH_NUMBER_CASES_(starch_put_i64, starch_put_u64, starch_put_double),           \
+        STARCH_NUMBER_CASES_(starch_put_i32, starch_put_u32, starch_put_i64, starch_put_u64, starch_put_double),           \
         default: starch_error_css_accepts_only_numbers_or_raw)
 
 #define STARCH_PUT_HTML(out, p, rest, x) STARCH_FN_HTML(x)(out, p, rest, x)
