@@ -49,7 +49,7 @@ struct starch_bus {
     size_t pending; /* async events queued or running */
     pthread_cond_t idle;
     bool closing;
-    bool joined; /* the workers are gone (their thread ids may be reused) */
+    bool joined;                   /* the workers are gone (their thread ids may be reused) */
     pthread_mutex_t shutdown_lock; /* one shutdown at a time */
 };
 

@@ -46,7 +46,7 @@ static const unsigned char json_class[256] = {
 #undef U
 
 /* The longest escape (\u00XX, \ufffd, \u2028) and the longest quote (&#34;). */
-#define ESC_MAX 6
+#define ESC_MAX   6
 #define QUOTE_MAX 5
 
 /* Input bytes escaped per reservation: (BLOCK + 3) * ESC_MAX stays below
@@ -205,8 +205,8 @@ char *starch_fmt_json_double(char *p, double v)
 }
 
 /* Writes one value of f's kind at v. */
-static char *put_value(starch_out *out, char *p, size_t rest, const starch_field *f,
-                       const void *v, unsigned flags)
+static char *put_value(starch_out *out, char *p, size_t rest, const starch_field *f, const void *v,
+                       unsigned flags)
 {
     switch (f->kind) {
     case STARCH_KIND_INT:

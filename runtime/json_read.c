@@ -75,8 +75,7 @@ static const char *json_kind(const json_t *j)
 
 static int type_error(reader *r, const char *want, const json_t *j)
 {
-    return error_set(r->err, STARCH_ETYPE, "%s: expected %s, got %s", r->path, want,
-                     json_kind(j));
+    return error_set(r->err, STARCH_ETYPE, "%s: expected %s, got %s", r->path, want, json_kind(j));
 }
 
 static int nomem(reader *r)

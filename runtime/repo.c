@@ -216,8 +216,11 @@ static int check_query(starch_repo *repo, const starch_query *query, repo_query 
     starch_query none = {0};
     if (query == NULL)
         query = &none;
-    *q = (repo_query){.value = query->value, .order = entity_key(repo->type),
-                      .desc = query->desc, .limit = query->limit, .offset = query->offset};
+    *q = (repo_query){.value = query->value,
+                      .order = entity_key(repo->type),
+                      .desc = query->desc,
+                      .limit = query->limit,
+                      .offset = query->offset};
     int rc;
     if (query->field && (rc = scalar_field(repo, query->field, &q->filter, err)))
         return rc;

@@ -207,8 +207,8 @@ static size_t collect(mem_repo *m, const repo_query *q, const void **a)
 }
 
 /* Copies the page [offset, offset+limit) of the sorted a[0..n) into list. */
-static int copy_page(const starch_entity_type *type, const repo_query *q, const void **a,
-                     size_t n, starch_list *list)
+static int copy_page(const starch_entity_type *type, const repo_query *q, const void **a, size_t n,
+                     starch_list *list)
 {
     size_t from = q->offset < n ? q->offset : n;
     size_t count = n - from;

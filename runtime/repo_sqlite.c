@@ -199,9 +199,8 @@ static int bind_entity(sql_repo *s, sqlite3_stmt *st, const void *value, bool au
 {
     const starch_entity_type *t = s->base.type;
     for (size_t i = 0; i < t->field_count; i++) {
-        int rc = autoid && (int)i == t->key
-                     ? sqlite3_bind_null(st, (int)i + 1)
-                     : bind_field(s, st, (int)i + 1, &t->fields[i], value);
+        int rc = autoid && (int)i == t->key ? sqlite3_bind_null(st, (int)i + 1)
+                                            : bind_field(s, st, (int)i + 1, &t->fields[i], value);
         if (rc != SQLITE_OK)
             return rc;
     }
@@ -505,8 +504,7 @@ static int bind_value(sqlite3_stmt *st, int i, const repo_query *q)
 }
 
 /* The SELECT for q: filter, order (ties by key), LIMIT ? OFFSET ?. */
-static int select_query(sql_repo *s, const repo_query *q, sqlite3_stmt **st,
-                        starch_error *err)
+static int select_query(sql_repo *s, const repo_query *q, sqlite3_stmt **st, starch_error *err)
 {
     starch_out *o = select_from(s);
     put_filter(o, q);

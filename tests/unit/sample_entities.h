@@ -53,12 +53,12 @@ static inline void sample_todo(Todo *t, int n)
 }
 
 /* The JSON of sample_todo(t, 1) with id 0. */
-#define SAMPLE_TODO_1_JSON                                                                     \
-    "{\"id\":0,\"title\":\"Task 1 \\\"quoted\\\" <b>\",\"done\":true,\"priority\":1,"        \
-    "\"score\":1.5,\"tags\":[\"home\",\"ünïcødé\"],"                                            \
-    "\"owner\":{\"name\":\"Ada\",\"age\":36,\"admin\":true},"                                  \
-    "\"notes\":[{\"label\":\"first\",\"weight\":0.25},{\"label\":\"\",\"weight\":-2}],"        \
-    "\"ratings\":[1,2.5,1e+21],\"counts\":[-9223372036854775808,9223372036854775807],"         \
+#define SAMPLE_TODO_1_JSON                                                                         \
+    "{\"id\":0,\"title\":\"Task 1 \\\"quoted\\\" <b>\",\"done\":true,\"priority\":1,"              \
+    "\"score\":1.5,\"tags\":[\"home\",\"ünïcødé\"],"                                           \
+    "\"owner\":{\"name\":\"Ada\",\"age\":36,\"admin\":true},"                                      \
+    "\"notes\":[{\"label\":\"first\",\"weight\":0.25},{\"label\":\"\",\"weight\":-2}],"            \
+    "\"ratings\":[1,2.5,1e+21],\"counts\":[-9223372036854775808,9223372036854775807],"             \
     "\"flags\":[true,false]}"
 
 #endif

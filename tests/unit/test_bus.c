@@ -6,6 +6,9 @@
 #include <time.h>
 
 #include "sample_entities.h"
+#include "leak_check.h"
+
+LEAK_CHECKED_SUITE(bus);
 
 /* A log of handler calls: "name:tag" lines joined by spaces. */
 typedef struct journal {
@@ -38,8 +41,8 @@ Test(bus, exact_names_and_patterns)
 {
     starch_bus *bus = starch_bus_new(0);
     journal j = {.lock = PTHREAD_MUTEX_INITIALIZER};
-    probe exact = {&j, "exact", 0}, todo = {&j, "todo", 0}, del = {&j, "del", 0}, all = {&j, "all", 0},
-          mid = {&j, "mid", 0};
+    probe exact = {&j, "exact", 0}, todo = {&j, "todo", 0}, del = {&j, "del", 0},
+          all = {&j, "all", 0}, mid = {&j, "mid", 0};
     starch_bus_on(bus, "Todo.created", 0, note, &exact);
     starch_bus_on(bus, "Todo.*", 0, note, &todo);
     starch_bus_on(bus, "*.deleted", 0, note, &del);
@@ -200,8 +203,8 @@ Test(bus, async_copies_byte_payloads_and_the_name)
     seen s = {.lock = PTHREAD_MUTEX_INITIALIZER};
     starch_bus_on(bus, "ping", 0, see_bytes, &s);
     char name[] = "ping", data[] = "hello";
-    cr_assert_eq(starch_bus_emit_async(bus, &(starch_event){.name = name, .data = data,
-                                                            .size = sizeof data}),
+    cr_assert_eq(starch_bus_emit_async(
+                     bus, &(starch_event){.name = name, .data = data, .size = sizeof data}),
                  STARCH_OK);
     strcpy(name, "pong");
     strcpy(data, "xxxxx");

@@ -6,6 +6,9 @@
 #include <math.h>
 
 #include "sample_entities.h"
+#include "leak_check.h"
+
+LEAK_CHECKED_SUITE(entity);
 
 /* ---- helpers ---------------------------------------------------------------------- */
 
@@ -20,11 +23,11 @@ static char *json_str(const char *s, size_t len, unsigned flags)
     return r;
 }
 
-#define assert_json_str(in, flags, expected)                                                   \
-    do {                                                                                       \
-        char *got_ = json_str(in, sizeof(in) - 1, flags);                                      \
-        cr_assert_str_eq(got_, expected);                                                      \
-        free(got_);                                                                            \
+#define assert_json_str(in, flags, expected)                                                       \
+    do {                                                                                           \
+        char *got_ = json_str(in, sizeof(in) - 1, flags);                                          \
+        cr_assert_str_eq(got_, expected);                                                          \
+        free(got_);                                                                                \
     } while (0)
 
 static char *entity_json(const starch_entity_type *type, const void *v, unsigned flags)
@@ -114,10 +117,12 @@ Test(entity, json_str_invalid_utf8_maximal_subparts)
 {
     /* one U+FFFD per maximal invalid subpart, as the WHATWG decoder does */
     assert_json_str("\x80", 0, "\"\\ufffd\"");
-    assert_json_str("a\xbf\xbf" "b", 0, "\"a\\ufffd\\ufffdb\"");
-    assert_json_str("\xc0\xaf", 0, "\"\\ufffd\\ufffd\"");         /* overlong lead */
+    assert_json_str("a\xbf\xbf"
+                    "b",
+                    0, "\"a\\ufffd\\ufffdb\"");
+    assert_json_str("\xc0\xaf", 0, "\"\\ufffd\\ufffd\"");            /* overlong lead */
     assert_json_str("\xe0\x80\xaf", 0, "\"\\ufffd\\ufffd\\ufffd\""); /* E0 needs A0..BF */
-    assert_json_str("\xe2\x82", 0, "\"\\ufffd\"");                /* truncated: one */
+    assert_json_str("\xe2\x82", 0, "\"\\ufffd\"");                   /* truncated: one */
     assert_json_str("\xe2\x82x", 0, "\"\\ufffdx\"");
     assert_json_str("\xed\xa0\x80", 0, "\"\\ufffd\\ufffd\\ufffd\""); /* surrogate */
     assert_json_str("\xf0\x9f\x98", 0, "\"\\ufffd\"");
@@ -130,8 +135,10 @@ Test(entity, json_str_html_safe)
 {
     assert_json_str("</script><!--&'`\"", STARCH_JSON_HTML_SAFE,
                     "\"\\u003c/script\\u003e\\u003c!--\\u0026\\u0027\\u0060\\u0022\"");
-    assert_json_str("a\xe2\x80\xa8" "b\xe2\x80\xa9" "c", STARCH_JSON_HTML_SAFE,
-                    "\"a\\u2028b\\u2029c\"");
+    assert_json_str("a\xe2\x80\xa8"
+                    "b\xe2\x80\xa9"
+                    "c",
+                    STARCH_JSON_HTML_SAFE, "\"a\\u2028b\\u2029c\"");
     assert_json_str("\xe2\x80\xaa", STARCH_JSON_HTML_SAFE, "\"\xe2\x80\xaa\"");
     assert_json_str("@$", STARCH_JSON_HTML_SAFE, "\"@$\"");
 }
@@ -240,8 +247,8 @@ Test(entity, entity_json_empty)
 Test(entity, entity_json_attr_datastar)
 {
     User u = {.name = "Ann \"A\" <@x>", .age = 3, .admin = false};
-    char *got = entity_json(&User_type, &u, STARCH_JSON_ATTR | STARCH_JSON_DATASTAR |
-                                                STARCH_JSON_NO_QUOTES);
+    char *got = entity_json(&User_type, &u,
+                            STARCH_JSON_ATTR | STARCH_JSON_DATASTAR | STARCH_JSON_NO_QUOTES);
     cr_assert_str_eq(got, "{&#34;name&#34;:&#34;Ann \\u0022A\\u0022 \\u003c\\u0040x\\u003e&#34;,"
                           "&#34;age&#34;:3,&#34;admin&#34;:false}");
     free(got);
@@ -395,8 +402,7 @@ Test(entity, json_in_merge_keeps_what_is_absent)
     Todo t;
     sample_todo(&t, 2);
     starch_error err;
-    int rc = read_text(&t, &Todo_type,
-                       "{\"title\":\"new\",\"owner\":{\"age\":5},\"tags\":[\"x\"]}",
+    int rc = read_text(&t, &Todo_type, "{\"title\":\"new\",\"owner\":{\"age\":5},\"tags\":[\"x\"]}",
                        STARCH_READ_MERGE, &err);
     cr_assert_eq(rc, STARCH_OK, "%s", err.message);
     cr_assert_str_eq(t.title, "new");
@@ -414,8 +420,7 @@ Test(entity, json_in_strict_requires_every_field)
     expect_error("{\"id\":1}", STARCH_READ_STRICT, STARCH_EMISSING, "todo.title: missing");
     User u = {0};
     starch_error err;
-    cr_assert_eq(read_text(&u, &User_type, "{\"name\":\"a\",\"age\":1}", STARCH_READ_STRICT,
-                           &err),
+    cr_assert_eq(read_text(&u, &User_type, "{\"name\":\"a\",\"age\":1}", STARCH_READ_STRICT, &err),
                  STARCH_EMISSING);
     cr_assert_str_eq(err.message, "user.admin: missing");
     cr_assert_null(u.name);

@@ -7,6 +7,9 @@
 #include <time.h>
 
 #include <starch.h>
+#include "leak_check.h"
+
+LEAK_CHECKED_SUITE(hub);
 
 static void publish(starch_hub *hub, const char *topic, const char *text, size_t expected)
 {

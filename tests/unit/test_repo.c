@@ -9,20 +9,23 @@
 #include <unistd.h>
 
 #include "sample_entities.h"
+#include "leak_check.h"
+
+LEAK_CHECKED_SUITE(repo);
 
 typedef enum { MEMORY, SQLITE } backend;
 
 /* Defines the test `name` twice: name_memory and name_sqlite, both running name_body. */
-#define REPO_TEST(name)                                                                        \
-    static void name##_body(backend b);                                                        \
-    Test(repo, name##_memory)                                                                  \
-    {                                                                                          \
-        name##_body(MEMORY);                                                                   \
-    }                                                                                          \
-    Test(repo, name##_sqlite)                                                                  \
-    {                                                                                          \
-        name##_body(SQLITE);                                                                   \
-    }                                                                                          \
+#define REPO_TEST(name)                                                                            \
+    static void name##_body(backend b);                                                            \
+    Test(repo, name##_memory)                                                                      \
+    {                                                                                              \
+        name##_body(MEMORY);                                                                       \
+    }                                                                                              \
+    Test(repo, name##_sqlite)                                                                      \
+    {                                                                                              \
+        name##_body(SQLITE);                                                                       \
+    }                                                                                              \
     static void name##_body(backend b)
 
 /* The one line an application changes to swap backends. */
@@ -99,8 +102,8 @@ static const char *ids_of(const starch_list *list)
     buf[0] = '\0';
     const Todo *items = list->items;
     for (size_t i = 0; i < list->count; i++)
-        n += (size_t)snprintf(buf + n, sizeof buf - n, i ? ",%lld" : "%lld",
-                              (long long)items[i].id);
+        n +=
+            (size_t)snprintf(buf + n, sizeof buf - n, i ? ",%lld" : "%lld", (long long)items[i].id);
     return buf;
 }
 
@@ -320,12 +323,14 @@ REPO_TEST(where_orders_and_pages)
     cr_assert_str_eq(where(r, (starch_query){.order_by = "done"}), "2,4,5,1,3");
     cr_assert_str_eq(where(r, (starch_query){.order_by = "id", .desc = true}), "5,4,3,2,1");
     cr_assert_str_eq(where(r, (starch_query){.order_by = "title", .limit = 2}), "4,2");
-    cr_assert_str_eq(where(r, (starch_query){.order_by = "title", .limit = 2, .offset = 2}),
-                     "5,1");
+    cr_assert_str_eq(where(r, (starch_query){.order_by = "title", .limit = 2, .offset = 2}), "5,1");
     cr_assert_str_eq(where(r, (starch_query){.order_by = "title", .offset = 4}), "3");
     cr_assert_str_eq(where(r, (starch_query){.offset = 9}), "");
-    cr_assert_str_eq(where(r, (starch_query){.field = "done", .value = STARCH_VALUE_BOOL(false),
-                                             .order_by = "priority", .desc = true, .limit = 2}),
+    cr_assert_str_eq(where(r, (starch_query){.field = "done",
+                                             .value = STARCH_VALUE_BOOL(false),
+                                             .order_by = "priority",
+                                             .desc = true,
+                                             .limit = 2}),
                      "4,2");
     starch_repo_free(r);
 }
