@@ -393,7 +393,9 @@ const char *starch_status_name(int code);
  * generates, in todo.starch.h:
  *
  *   typedef struct Todo Todo;
- *   struct Todo { int64_t id; char *title; bool done; char **tags; size_t tags_count; User owner; };
+ *   struct Todo {
+ *       int64_t id; char *title; bool done; char **tags; size_t tags_count; User owner;
+ *   };
  *   extern const starch_entity_type Todo_type;
  *   void Todo_clear(Todo *t);
  *
@@ -485,10 +487,10 @@ int starch_entity_field(const starch_entity_type *type, const char *name);
 #define STARCH_JSON_HTML_SAFE 1u
 /** Also escape @ and $ as \u0040 and \u0024 (Datastar rewrites `@name(` and `$name`
  *  inside string literals too). */
-#define STARCH_JSON_DATASTAR 2u
+#define STARCH_JSON_DATASTAR  2u
 /** Implies HTML_SAFE; the delimiting quotes (and, for entities, every structural quote)
  *  are written &#34;: the result stands inside any quoted HTML attribute value. */
-#define STARCH_JSON_ATTR 4u
+#define STARCH_JSON_ATTR      4u
 /** No delimiting quotes: the body of a JavaScript string literal. */
 #define STARCH_JSON_NO_QUOTES 8u
 
@@ -544,7 +546,7 @@ void starch_entity_json(starch_out *out, const starch_entity_type *type, const v
 /** Reading mode: an absent field (at any depth) is an error (STARCH_EMISSING). */
 #define STARCH_READ_STRICT 1u
 /** Reading mode: an absent field keeps the target's current value. */
-#define STARCH_READ_MERGE 2u
+#define STARCH_READ_MERGE  2u
 
 struct json_t; /* jansson's value type: include <jansson.h> to make one */
 
@@ -598,7 +600,7 @@ typedef struct starch_event {
 /** A handler's return value: let later handlers run. */
 #define STARCH_CONTINUE 0
 /** A handler's return value: the handlers after this one do not run for this event. */
-#define STARCH_STOP 1
+#define STARCH_STOP     1
 
 /** A handler: returns STARCH_CONTINUE or STARCH_STOP. event and its payload are valid
  *  only during the call. */
