@@ -255,6 +255,10 @@ char *starch_put_entity_json(starch_out *out, char *p, size_t rest, const starch
 {
     flags &= ~STARCH_JSON_NO_QUOTES;
     starch_str q = quote_of(flags);
+    if (value == NULL) { /* a NULL entity pointer, e.g. no current item */
+        p = starch_out_need(out, p, 4 + rest);
+        return starch_put(p, "null", 4);
+    }
     p = starch_out_need(out, p, 1 + rest);
     *p++ = '{';
     for (size_t i = 0; i < type->field_count; i++) {

@@ -198,6 +198,8 @@ int starch_entity_from_json(const starch_entity_type *type, void *value, const s
 {
     reader r = {.mode = mode, .err = err};
     path_root(&r, type);
+    if (value == NULL)
+        return error_set(err, STARCH_EINVAL, "%s: no entity to read into", r.path);
     void *tmp = malloc(type->size);
     if (tmp == NULL)
         return nomem(&r);

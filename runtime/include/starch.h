@@ -514,12 +514,12 @@ static inline char *starch_put_json_double(starch_out *out, char *p, size_t rest
 
 /** Writes the entity value of type as a JSON object at cursor p: fields in declaration
  *  order, nested entities as objects, arrays as arrays, NULL strings as "", strings
- *  escaped per flags (STARCH_JSON_NO_QUOTES is ignored). Returns a cursor with `rest`
- *  bytes of room. value must not be NULL. */
+ *  escaped per flags (STARCH_JSON_NO_QUOTES is ignored); a NULL value as `null`.
+ *  Returns a cursor with `rest` bytes of room. */
 char *starch_put_entity_json(starch_out *out, char *p, size_t rest, const starch_entity_type *type,
                              const void *value, unsigned flags);
 
-/** Appends the entity as plain JSON (no flags). */
+/** Appends the entity as plain JSON (no flags); NULL as `null`. */
 void starch_entity_json(starch_out *out, const starch_entity_type *type, const void *value);
 
 /* ======================================================================================

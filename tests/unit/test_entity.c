@@ -258,6 +258,16 @@ Test(entity, entity_json_attr_datastar)
     free(got);
 }
 
+Test(entity, entity_json_null_pointer_is_null)
+{
+    char *got = entity_json(&Todo_type, NULL, STARCH_JSON_ATTR);
+    cr_assert_str_eq(got, "null");
+    free(got);
+    starch_error err;
+    cr_assert_eq(starch_entity_from_json_text(&Todo_type, NULL, "{}", 2, 0, &err), STARCH_EINVAL);
+    cr_assert_str_eq(err.message, "todo: no entity to read into");
+}
+
 Test(entity, entity_json_appends_after_existing_output)
 {
     starch_out out;
