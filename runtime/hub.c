@@ -261,6 +261,15 @@ starch_client *starch_hub_connect(starch_hub *hub)
     return c;
 }
 
+/* True when c is subscribed to the topic called name. Hub lock held. */
+static bool subscribed(const starch_client *c, const char *name)
+{
+    for (size_t i = 0; i < c->topic_count; i++)
+        if (strcmp(c->topics[i], name) == 0)
+            return true;
+    return false;
+}
+
 int starch_client_subscribe(starch_client *c, const char *topic_name)
 {
     if (topic_name == NULL)
@@ -268,13 +277,9 @@ int starch_client_subscribe(starch_client *c, const char *topic_name)
     starch_hub *hub = c->hub;
     pthread_mutex_lock(&hub->lock);
     pthread_mutex_lock(&c->lock);
-    bool gone = c->dropped || hub->closed;
+    int rc = c->dropped || hub->closed ? STARCH_ECLOSED : STARCH_OK;
     pthread_mutex_unlock(&c->lock);
-    int rc = gone ? STARCH_ECLOSED : STARCH_OK;
-    for (size_t i = 0; rc == STARCH_OK && i < c->topic_count; i++)
-        if (strcmp(c->topics[i], topic_name) == 0)
-            gone = true; /* already subscribed */
-    if (rc == STARCH_OK && !gone)
+    if (rc == STARCH_OK && !subscribed(c, topic_name))
         rc = topic_add(hub, c, topic_name);
     pthread_mutex_unlock(&hub->lock);
     return rc;

@@ -449,3 +449,59 @@ Test(entity, status_names)
     cr_assert_str_eq(starch_status_name(STARCH_ETIMEOUT), "STARCH_ETIMEOUT");
     cr_assert_str_eq(starch_status_name(99), "STARCH_E?");
 }
+
+Test(entity, entity_json_streams_through_flush_in_chunks)
+{
+    Todo t;
+    sample_todo(&t, 1);
+    for (size_t i = 0; i < t.tags_count; i++)
+        free(t.tags[i]);
+    free(t.tags);
+    t.tags_count = 3000;
+    t.tags = calloc(t.tags_count, sizeof *t.tags);
+    for (size_t i = 0; i < t.tags_count; i++)
+        t.tags[i] = sample_strdup(i % 2 ? "<tag \"x\">" : "\xf0\x9f\x98\x80 ok");
+    char *whole = entity_json(&Todo_type, &t, STARCH_JSON_ATTR);
+    starch_out sink, out;
+    starch_out_init(&sink);
+    starch_out_init(&out);
+    starch_out_set_flush(&out, collect, &sink);
+    char *p = starch_put_entity_json(&out, starch_out_reserve(&out, 0), 0, &Todo_type, &t,
+                                     STARCH_JSON_ATTR);
+    starch_out_commit(&out, p);
+    cr_assert_lt(out.cap, 2 * STARCH_OUT_CHUNK, "the buffer did not stay bounded");
+    starch_out_flush(&out);
+    cr_assert_eq(starch_out_error(&out), 0);
+    cr_assert_str_eq(starch_out_cstr(&sink), whole);
+    cr_assert_gt(strlen(whole), 3 * STARCH_OUT_CHUNK);
+    free(whole);
+    starch_out_free(&sink);
+    starch_out_free(&out);
+    Todo_clear(&t);
+}
+
+static int refuse(void *ctx, const char *data, size_t len)
+{
+    (void)ctx;
+    (void)data;
+    (void)len;
+    return 5; /* EIO */
+}
+
+Test(entity, entity_json_after_a_failed_flush_keeps_the_error)
+{
+    Todo t;
+    sample_todo(&t, 1);
+    t.title = realloc(t.title, 20001);
+    memset(t.title, '&', 20000);
+    t.title[20000] = '\0';
+    starch_out out;
+    starch_out_init(&out);
+    starch_out_set_flush(&out, refuse, NULL);
+    starch_out_puts(&out, "x");
+    starch_entity_json(&out, &Todo_type, &t);
+    starch_entity_json(&out, &Todo_type, &t);
+    cr_assert_eq(starch_out_error(&out), 5);
+    starch_out_free(&out);
+    Todo_clear(&t);
+}

@@ -335,6 +335,22 @@ REPO_TEST(where_orders_and_pages)
     starch_repo_free(r);
 }
 
+REPO_TEST(nan_sorts_first_and_matches_nothing)
+{
+    starch_repo *r = open_repo(b, &Todo_type, NULL);
+    double scores[] = {2, NAN, -1, NAN};
+    for (int i = 0; i < 4; i++) {
+        Todo t = simple("t", false, 0, scores[i]);
+        save_ok(r, &t);
+        Todo_clear(&t);
+    }
+    cr_assert_str_eq(where(r, (starch_query){.order_by = "score"}), "2,4,3,1");
+    cr_assert_str_eq(where(r, (starch_query){.order_by = "score", .desc = true}), "1,3,2,4");
+    cr_assert_str_eq(where(r, (starch_query){.field = "score", .value = STARCH_VALUE_FLOAT(NAN)}),
+                     "");
+    starch_repo_free(r);
+}
+
 REPO_TEST(count_uses_only_the_filter)
 {
     starch_repo *r = open_repo(b, &Todo_type, NULL);
