@@ -195,6 +195,40 @@ static void sort(const starch_entity_type *type, const repo_query *q, const void
     }
 }
 
+/* Moves element i of the max-heap h[0..n) (ordered by q) down to its place. */
+static void sift_down(const starch_entity_type *type, const repo_query *q, const void **h, size_t n,
+                      size_t i)
+{
+    for (;;) {
+        size_t big = i, l = 2 * i + 1, r = l + 1;
+        if (l < n && compare(type, q, h[l], h[big]) > 0)
+            big = l;
+        if (r < n && compare(type, q, h[r], h[big]) > 0)
+            big = r;
+        if (big == i)
+            return;
+        const void *t = h[i];
+        h[i] = h[big];
+        h[big] = t;
+        i = big;
+    }
+}
+
+/* Leaves in a[0..k) the k first of a[0..n) under q, unsorted (a bounded max-heap:
+ * O(n log k), so a page of a large repository is not found by sorting all of it). */
+static void select_first(const starch_entity_type *type, const repo_query *q, const void **a,
+                         size_t n, size_t k)
+{
+    for (size_t i = k / 2; i-- > 0;)
+        sift_down(type, q, a, k, i);
+    for (size_t i = k; i < n; i++) {
+        if (compare(type, q, a[i], a[0]) < 0) {
+            a[0] = a[i];
+            sift_down(type, q, a, k, 0);
+        }
+    }
+}
+
 /* Collects the entities q's filter selects into a (room for m->count); returns how many. */
 static size_t collect(mem_repo *m, const repo_query *q, const void **a)
 {
@@ -237,6 +271,11 @@ static int mem_where(starch_repo *repo, const repo_query *q, starch_list *list, 
     int rc = STARCH_ENOMEM;
     if (a) {
         size_t n = collect(m, q, a);
+        size_t k = q->limit && q->offset < n && q->limit < n - q->offset ? q->offset + q->limit : n;
+        if (k < n / 2) {
+            select_first(repo->type, q, a, n, k);
+            n = k;
+        }
         sort(repo->type, q, a, a + room, n);
         rc = copy_page(repo->type, q, a, n, list);
     }

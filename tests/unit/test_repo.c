@@ -351,6 +351,45 @@ REPO_TEST(nan_sorts_first_and_matches_nothing)
     starch_repo_free(r);
 }
 
+/* The id saved with priority p by where_pages_a_large_set: priority (i * 37) % 60. */
+static int64_t id_with_priority(int64_t p)
+{
+    for (int64_t i = 0; i < 60; i++)
+        if ((i * 37) % 60 == p)
+            return i + 1;
+    return -1;
+}
+
+REPO_TEST(where_pages_a_large_set)
+{
+    starch_repo *r = open_repo(b, &Todo_type, NULL);
+    for (int64_t i = 0; i < 60; i++) {
+        Todo t = simple("t", i % 2, (i * 37) % 60, 0);
+        save_ok(r, &t);
+        Todo_clear(&t);
+    }
+    char want[64];
+    snprintf(want, sizeof want, "%lld,%lld,%lld,%lld", (long long)id_with_priority(3),
+             (long long)id_with_priority(4), (long long)id_with_priority(5),
+             (long long)id_with_priority(6));
+    cr_assert_str_eq(where(r, (starch_query){.order_by = "priority", .limit = 4, .offset = 3}),
+                     want);
+    snprintf(want, sizeof want, "%lld,%lld", (long long)id_with_priority(59),
+             (long long)id_with_priority(58));
+    cr_assert_str_eq(where(r, (starch_query){.order_by = "priority", .desc = true, .limit = 2}),
+                     want);
+    /* done is false for the odd ids: ties are ordered by key */
+    cr_assert_str_eq(where(r, (starch_query){.order_by = "done", .limit = 3, .offset = 1}),
+                     "3,5,7");
+    cr_assert_str_eq(where(r, (starch_query){.field = "done",
+                                             .value = STARCH_VALUE_BOOL(true),
+                                             .order_by = "id",
+                                             .desc = true,
+                                             .limit = 3}),
+                     "60,58,56");
+    starch_repo_free(r);
+}
+
 REPO_TEST(count_uses_only_the_filter)
 {
     starch_repo *r = open_repo(b, &Todo_type, NULL);
