@@ -827,7 +827,8 @@ int starch_client_read(starch_client *client, char *buf, size_t max, size_t *n, 
 /** True once the hub dropped the client for falling behind. */
 bool starch_client_dropped(starch_client *client);
 
-/** Unsubscribes the client from everything and frees it. NULL: no-op. */
+/** Unsubscribes the client from everything and frees it (call it from the thread that
+ *  reads it, not while another thread is in starch_client_read). NULL: no-op. */
 void starch_client_close(starch_client *client);
 
 /** Queues data[0..len) (copied once) for every client subscribed to topic, dropping
