@@ -566,6 +566,496 @@ typedef struct starch_loop {
     size_t length;
 } starch_loop;
 
+/* ======================================================================================
+ * Errors
+ *
+ *   starch_error err;
+ *   if (starch_entity_from_json_text(&Todo_type, &todo, body, len, 0, &err) != STARCH_OK)
+ *       fprintf(stderr, "%s\n", err.message);   // "todo.tags[2]: expected string, got number"
+ *
+ * Functions that can fail return a status (0 = STARCH_OK) and, when given a non-NULL
+ * starch_error, fill it with the same code and a message. The message lives in the
+ * struct: nothing to free.
+ * ====================================================================================== */
+
+/** Status codes of the entity, repository, bus and hub functions. */
+typedef enum starch_status {
+    STARCH_OK = 0,
+    STARCH_ENOMEM,    /* out of memory */
+    STARCH_EJSON,     /* the input is not JSON */
+    STARCH_ETYPE,     /* a JSON value has the wrong type for its field */
+    STARCH_EMISSING,  /* a field is absent (strict reading) */
+    STARCH_ENOTFOUND, /* no entity has that id */
+    STARCH_EINVAL,    /* a bad argument: unknown field, wrong key kind, NULL entity, ... */
+    STARCH_EDB,       /* the database failed; the message has SQLite's words */
+    STARCH_ECLOSED,   /* the bus, hub or client is shut down (or the client was dropped) */
+    STARCH_ETIMEOUT,  /* nothing arrived in time */
+} starch_status;
+
+/** An error: the status and a message naming what failed (a field path for JSON). */
+typedef struct starch_error {
+    int code;
+    char message[256];
+} starch_error;
+
+/** A short name of a status code ("STARCH_ETYPE"); never NULL. */
+const char *starch_status_name(int code);
+
+/* ======================================================================================
+ * Entities
+ *
+ * `{% entity Todo %} id: int  title: string  done: bool  tags: string[]  owner: User {% end %}`
+ * generates, in todo.starch.h:
+ *
+ *   typedef struct Todo Todo;
+ *   struct Todo {
+ *       int64_t id; char *title; bool done; char **tags; size_t tags_count; User owner;
+ *   };
+ *   extern const starch_entity_type Todo_type;
+ *   void Todo_clear(Todo *t);
+ *
+ * and, in todo.starch.c, the descriptor as a constant initializer:
+ *
+ *   static const starch_field Todo_fields[] = {
+ *       {.name = "id", .kind = STARCH_KIND_INT, .offset = offsetof(Todo, id)},
+ *       {.name = "title", .kind = STARCH_KIND_STRING, .offset = offsetof(Todo, title)},
+ *       {.name = "done", .kind = STARCH_KIND_BOOL, .offset = offsetof(Todo, done)},
+ *       {.name = "tags", .kind = STARCH_KIND_STRING, .array = true,
+ *        .offset = offsetof(Todo, tags), .count_offset = offsetof(Todo, tags_count)},
+ *       {.name = "owner", .kind = STARCH_KIND_ENTITY, .offset = offsetof(Todo, owner),
+ *        .entity = &User_type},
+ *   };
+ *   const starch_entity_type Todo_type = {
+ *       .name = "Todo", .size = sizeof(Todo), .fields = Todo_fields, .field_count = 5, .key = 0,
+ *   };
+ *   void Todo_clear(Todo *t) { starch_entity_clear(&Todo_type, t); }
+ *
+ * Field kinds in C: int → int64_t, float → double, bool → bool, string → char * (owned,
+ * malloc'd; NULL means empty), another entity → that struct by value, T[] → `T *name;
+ * size_t name_count;` (an owned malloc'd array). The key is the field named `id` (int or
+ * string); `key` is its index, or -1.
+ * ====================================================================================== */
+
+/** What a field holds (for an array field, what each element holds). */
+typedef enum starch_kind {
+    STARCH_KIND_INT,    /* int64_t */
+    STARCH_KIND_FLOAT,  /* double */
+    STARCH_KIND_BOOL,   /* bool */
+    STARCH_KIND_STRING, /* char *, owned; NULL = empty */
+    STARCH_KIND_ENTITY, /* a nested entity struct, by value; see starch_field.entity */
+} starch_kind;
+
+typedef struct starch_entity_type starch_entity_type;
+
+/** One field of an entity, as the compiler describes it. */
+typedef struct starch_field {
+    const char *name;                 /* the field's name in the template and in JSON */
+    starch_kind kind;                 /* of the value, or of each element of an array */
+    bool array;                       /* T[]: a pointer at offset, a size_t count at count_offset */
+    size_t offset;                    /* offsetof(struct, field) */
+    size_t count_offset;              /* offsetof(struct, field_count) for arrays, else 0 */
+    const starch_entity_type *entity; /* the nested type for STARCH_KIND_ENTITY, else NULL */
+} starch_field;
+
+/** An entity type: its name, size and fields in declaration order. */
+struct starch_entity_type {
+    const char *name;           /* "Todo": table name, event prefix */
+    size_t size;                /* sizeof(Todo) */
+    const starch_field *fields; /* field_count fields, in declaration order */
+    size_t field_count;
+    int key; /* index of the key field `id` (int or string), or -1 */
+};
+
+/** Frees what value's fields own (strings, arrays, nested entities, recursively) and
+ *  zeroes the struct. The struct itself is the caller's. NULL value: no-op. */
+void starch_entity_clear(const starch_entity_type *type, void *value);
+
+/** Deep copy: dst becomes an independent copy of src. dst is overwritten without being
+ *  cleared first (clear it if it owns anything). Returns STARCH_OK, or STARCH_ENOMEM with
+ *  dst zeroed and nothing leaked. */
+int starch_entity_copy(const starch_entity_type *type, void *dst, const void *src);
+
+/** Deep equality, field by field (a NULL string equals ""; doubles compare with ==, except
+ *  that NaN equals NaN). */
+bool starch_entity_equal(const starch_entity_type *type, const void *a, const void *b);
+
+/** The index of the field called name in type, or -1. */
+int starch_entity_field(const starch_entity_type *type, const char *name);
+
+/* ======================================================================================
+ * JSON output
+ *
+ *   starch_entity_json(&out, &Todo_type, &todo);  // {"id":1,"title":"Milk","done":false,...}
+ *
+ *   // inside generated code, a Datastar attribute: data-signals="{{ current }}"
+ *   p = starch_put_entity_json(out, p, rest, &Todo_type, current,
+ *                              STARCH_JSON_ATTR | STARCH_JSON_DATASTAR);
+ *
+ * Strings are written as JSON string literals: `"` and `\` backslash-escaped, control
+ * bytes as \n \r \t \b \f or \u00XX, DEL as \u007f, each maximal invalid UTF-8 subpart as
+ * \ufffd (as browsers decode), everything else copied. The flags add escapes for where
+ * the literal is going. Nothing is allocated per value.
+ * ====================================================================================== */
+
+/** Also escape < > & ' ` as \u003c \u003e \u0026 \u0027 \u0060, `"` as \u0022 and
+ *  U+2028/U+2029 as \u2028/\u2029: safe inside <script> and HTML. */
+#define STARCH_JSON_HTML_SAFE 1u
+/** Also escape @ and $ as \u0040 and \u0024 (Datastar rewrites `@name(` and `$name`
+ *  inside string literals too). */
+#define STARCH_JSON_DATASTAR  2u
+/** Implies HTML_SAFE; the delimiting quotes (and, for entities, every structural quote)
+ *  are written &#34;: the result stands inside any quoted HTML attribute value. */
+#define STARCH_JSON_ATTR      4u
+/** No delimiting quotes: the body of a JavaScript string literal. */
+#define STARCH_JSON_NO_QUOTES 8u
+
+/** Writes s[0..len) as a JSON string literal escaped per flags (STARCH_JSON_*) at cursor p;
+ *  returns a cursor with at least `rest` bytes of room (cursor protocol). s may be NULL
+ *  when len is 0. */
+char *starch_put_json_str(starch_out *out, char *p, size_t rest, const char *s, size_t len,
+                          unsigned flags);
+
+/** Writes v as a JSON number at p (at most 25 bytes): shortest round-trip text, NaN and
+ *  infinities as `null`. Returns the cursor after it. */
+char *starch_fmt_json_double(char *p, double v);
+
+/** A double in a JSON context (bounded: ignores out and rest, like starch_put_double). */
+static inline char *starch_put_json_double(starch_out *out, char *p, size_t rest, double v)
+{
+    (void)out;
+    (void)rest;
+    return starch_fmt_json_double(p, v);
+}
+
+/** Writes the entity value of type as a JSON object at cursor p: fields in declaration
+ *  order, nested entities as objects, arrays as arrays, NULL strings as "", strings
+ *  escaped per flags (STARCH_JSON_NO_QUOTES is ignored); a NULL value as `null`.
+ *  Returns a cursor with `rest` bytes of room. */
+char *starch_put_entity_json(starch_out *out, char *p, size_t rest, const starch_entity_type *type,
+                             const void *value, unsigned flags);
+
+/** Appends the entity as plain JSON (no flags); NULL as `null`. */
+void starch_entity_json(starch_out *out, const starch_entity_type *type, const void *value);
+
+/* ======================================================================================
+ * JSON input
+ *
+ *   Todo t = {0};
+ *   starch_error err;
+ *   if (starch_entity_from_json_text(&Todo_type, &t, body, len, STARCH_READ_STRICT, &err))
+ *       return reply_400(err.message);      // "todo.done: expected boolean, got string"
+ *   ...
+ *   Todo_clear(&t);
+ *
+ * Parsing is jansson's. A field's JSON value must have its kind: a number for int (an
+ * integral one) and float, true/false for bool, a string or null for string, an object for
+ * an entity, an array for T[]; null is also accepted for a float (NaN, as written). Keys
+ * the type does not name are ignored. What an absent field becomes depends on the mode:
+ * by default its zero value; with STARCH_READ_MERGE the value the target already has
+ * ("fill what is present"); with STARCH_READ_STRICT it is an error. The result is built
+ * aside and moved into the target only on success: on any error the target is untouched
+ * and nothing leaks. Error paths name the field from the type's name in lower camel case:
+ * `todo.tags[2]: expected string, got number`, `todo: invalid JSON at line 1 column 5: …`.
+ * ====================================================================================== */
+
+/** Reading mode: an absent field (at any depth) is an error (STARCH_EMISSING). */
+#define STARCH_READ_STRICT 1u
+/** Reading mode: an absent field keeps the target's current value. */
+#define STARCH_READ_MERGE  2u
+
+struct json_t; /* jansson's value type: include <jansson.h> to make one */
+
+/** Reads the entity from a jansson value into *value (which must be a valid entity of
+ *  type: zeroed, or holding values it owns). Returns STARCH_OK, or an error (STARCH_ETYPE,
+ *  STARCH_EMISSING, STARCH_ENOMEM) with *value untouched. json is borrowed. */
+int starch_entity_from_json(const starch_entity_type *type, void *value, const struct json_t *json,
+                            unsigned mode, starch_error *err);
+
+/** Same, from JSON text text[0..len). Invalid JSON gives STARCH_EJSON with line and column. */
+int starch_entity_from_json_text(const starch_entity_type *type, void *value, const char *text,
+                                 size_t len, unsigned mode, starch_error *err);
+
+/* ======================================================================================
+ * Event bus
+ *
+ *   static int on_todo(const starch_event *ev, void *ctx)
+ *   {
+ *       const Todo *t = ev->data;                  // ev->type == &Todo_type
+ *       printf("%s %lld\n", ev->name, (long long)t->id);
+ *       return STARCH_CONTINUE;                    // or STARCH_STOP: skip later handlers
+ *   }
+ *
+ *   starch_bus *bus = starch_bus_new(2);           // two worker threads for emit_async
+ *   uint64_t h = starch_bus_on(bus, "Todo.*", 0, on_todo, NULL);
+ *   starch_bus_emit(bus, &(starch_event){.name = "Todo.created", .type = &Todo_type,
+ *                                        .data = &todo});       // runs on_todo now
+ *   starch_bus_emit_async(bus, &ev);               // copies ev, returns at once
+ *   starch_bus_flush(bus);                         // waits until every queued event ran
+ *   starch_bus_off(bus, h);
+ *   starch_bus_free(bus);                          // drains, stops the workers, frees
+ *
+ * Patterns: `*` matches any run of characters (dots included), everything else matches
+ * itself: `Todo.created`, `Todo.*`, `*.deleted`, `*`. Handlers run in priority order,
+ * higher first, equal priorities in subscription order. emit runs them in the caller's
+ * thread; emit_async hands the event to a worker. Events emitted async from one thread run
+ * in emit order (each emitting thread is served by one worker); with several workers,
+ * events from different threads run in parallel, so a handler may run in two workers at
+ * once. A handler may subscribe, unsubscribe and emit; it must not flush or shut down the
+ * bus from a worker (STARCH_EINVAL).
+ * ====================================================================================== */
+
+/** An event: a name and an optional payload (an entity of type, or size plain bytes). */
+typedef struct starch_event {
+    const char *name;               /* "Todo.created"; not NULL */
+    const starch_entity_type *type; /* the payload's entity type, or NULL for bytes */
+    const void *data;               /* the entity (type set), size bytes, or NULL */
+    size_t size;                    /* bytes at data when type is NULL */
+} starch_event;
+
+/** A handler's return value: let later handlers run. */
+#define STARCH_CONTINUE 0
+/** A handler's return value: the handlers after this one do not run for this event. */
+#define STARCH_STOP     1
+
+/** A handler: returns STARCH_CONTINUE or STARCH_STOP. event and its payload are valid
+ *  only during the call. */
+typedef int (*starch_handler_fn)(const starch_event *event, void *ctx);
+
+typedef struct starch_bus starch_bus;
+
+/** A bus with `workers` threads for emit_async (0: emit_async is refused with
+ *  STARCH_EINVAL). NULL if memory or a thread could not be had. Free with starch_bus_free. */
+starch_bus *starch_bus_new(unsigned workers);
+
+/** Shuts the bus down (starch_bus_shutdown) and frees it. NULL: no-op. */
+void starch_bus_free(starch_bus *bus);
+
+/** Subscribes fn(event, ctx) to events whose name matches pattern (copied). Returns a
+ *  handle > 0 for starch_bus_off, or 0 when out of memory or pattern is NULL. */
+uint64_t starch_bus_on(starch_bus *bus, const char *pattern, int priority, starch_handler_fn fn,
+                       void *ctx);
+
+/** Unsubscribes. No call of the handler starts after this returns; one already running in
+ *  another thread finishes. Returns STARCH_OK or STARCH_ENOTFOUND. */
+int starch_bus_off(starch_bus *bus, uint64_t handle);
+
+/** Runs the matching handlers now, in this thread. Returns the number of handlers run. */
+size_t starch_bus_emit(starch_bus *bus, const starch_event *event);
+
+/** Queues a copy of event (name, and the payload: deep-copied entity, or size bytes) for a
+ *  worker and returns at once. STARCH_OK, STARCH_ENOMEM, STARCH_ECLOSED (shut down) or
+ *  STARCH_EINVAL (no workers). */
+int starch_bus_emit_async(starch_bus *bus, const starch_event *event);
+
+/** Waits until every event queued so far has been handled. STARCH_OK, or STARCH_EINVAL
+ *  when called from a worker. */
+int starch_bus_flush(starch_bus *bus);
+
+/** Runs what is queued, stops and joins the workers; later emit_async calls fail with
+ *  STARCH_ECLOSED (emit still works). Idempotent. STARCH_EINVAL from a worker. */
+int starch_bus_shutdown(starch_bus *bus);
+
+/* ======================================================================================
+ * Repositories
+ *
+ *   starch_error err;
+ *   starch_repo *todos = starch_repo_sqlite(&Todo_type, "app.db", bus, &err);
+ *   // or, in memory, nothing else changes:  starch_repo_memory(&Todo_type, bus, &err);
+ *
+ *   Todo t = {.title = strdup("Milk")};
+ *   starch_repo_save(todos, &t, &err);            // t.id is now 1; emits Todo.created
+ *   t.done = true;
+ *   starch_repo_save(todos, &t, &err);            // emits Todo.updated
+ *
+ *   starch_list open;
+ *   starch_query q = {.field = "done", .value = STARCH_VALUE_BOOL(false),
+ *                     .order_by = "title", .limit = 20};
+ *   if (starch_repo_where(todos, &q, &open, &err) == STARCH_OK) {
+ *       Todo *items = open.items;                 // open.count entities
+ *       ...
+ *       starch_list_free(&open);
+ *   }
+ *   starch_repo_delete(todos, t.id, &err);        // emits Todo.deleted
+ *   Todo_clear(&t);
+ *   starch_repo_free(todos);
+ *
+ * A repository stores entities of one type that has a key field `id`. Entities are copied
+ * in and out: the repository never keeps a caller's pointer. save inserts or updates: an
+ * int id of 0 gets the next integer (one more than the largest id the repository has ever
+ * held, so ids are not reused), an empty string id (NULL or "") a random UUID v4; the new
+ * id is written into the caller's entity. Any other id is inserted when absent, updated
+ * when present. After each successful write the repository emits, synchronously on its bus
+ * (if any, after its locks are released), `Todo.created` / `Todo.updated` (payload: the
+ * entity as saved) or `Todo.deleted` (payload: the entity as it was); never for a failed
+ * write. All functions are thread-safe. Lists are ordered by the key unless order_by says
+ * otherwise; ties are broken by the key.
+ *
+ * Memory: a hash map by id under a read-write lock. SQLite: a table named after the type,
+ * one column per field (int/bool INTEGER, float REAL, string TEXT, nested entities and
+ * arrays as JSON TEXT), created if absent (missing columns are added); statements
+ * prepared once per repository; every write in a transaction; WAL mode for files.
+ * ====================================================================================== */
+
+typedef struct starch_repo starch_repo;
+
+/** A list of entities returned by a repository: count structs of `type`, contiguous. */
+typedef struct starch_list {
+    void *items; /* cast to the entity type: Todo *items = list.items */
+    size_t count;
+    const starch_entity_type *type;
+} starch_list;
+
+/** Clears every entity, frees the array and zeroes the list. NULL: no-op. */
+void starch_list_free(starch_list *list);
+
+/** A scalar value to compare a field with. */
+typedef struct starch_value {
+    starch_kind kind; /* INT, FLOAT, BOOL or STRING */
+    int64_t i;
+    double f;
+    bool b;
+    const char *s; /* NULL equals "" */
+} starch_value;
+
+#define STARCH_VALUE_INT(v)    ((starch_value){.kind = STARCH_KIND_INT, .i = (v)})
+#define STARCH_VALUE_FLOAT(v)  ((starch_value){.kind = STARCH_KIND_FLOAT, .f = (v)})
+#define STARCH_VALUE_BOOL(v)   ((starch_value){.kind = STARCH_KIND_BOOL, .b = (v)})
+#define STARCH_VALUE_STRING(v) ((starch_value){.kind = STARCH_KIND_STRING, .s = (v)})
+
+/** A query: an optional equality filter on one scalar field, an optional order, a page.
+ *  A zeroed query selects everything ordered by the key. An int value matches a float
+ *  field too; any other kind mismatch is STARCH_EINVAL. */
+typedef struct starch_query {
+    const char *field;    /* filter: field == value; NULL: no filter */
+    starch_value value;   /* the value compared with */
+    const char *order_by; /* a scalar field to order by; NULL: the key */
+    bool desc;            /* descending order */
+    size_t limit;         /* at most this many; 0: no limit */
+    size_t offset;        /* skip this many first */
+} starch_query;
+
+/** A repository in memory. type must have a key; bus may be NULL (no events) and must
+ *  outlive the repository. NULL on failure (err says why). Free with starch_repo_free. */
+starch_repo *starch_repo_memory(const starch_entity_type *type, starch_bus *bus, starch_error *err);
+
+/** A repository in the SQLite database at path (created if absent; ":memory:" for a private
+ *  in-memory database). The rest as starch_repo_memory. */
+starch_repo *starch_repo_sqlite(const starch_entity_type *type, const char *path, starch_bus *bus,
+                                starch_error *err);
+
+/** Frees the repository (and closes its database). NULL: no-op. */
+void starch_repo_free(starch_repo *repo);
+
+/** The entity type the repository stores. */
+const starch_entity_type *starch_repo_type(const starch_repo *repo);
+
+/** Inserts or updates *value (see above); a new id is written into *value. Emits
+ *  Type.created or Type.updated on success. */
+int starch_repo_save(starch_repo *repo, void *value, starch_error *err);
+
+/** Copies the entity with the int id into *out (a valid entity: zeroed or owning values; it
+ *  is cleared first). STARCH_ENOTFOUND leaves *out untouched; STARCH_EINVAL if the key is
+ *  a string. */
+int starch_repo_get(starch_repo *repo, int64_t id, void *out, starch_error *err);
+
+/** Same, for a string key (NULL is ""). */
+int starch_repo_get_str(starch_repo *repo, const char *id, void *out, starch_error *err);
+
+/** Deletes the entity with the int id; emits Type.deleted. STARCH_ENOTFOUND if absent. */
+int starch_repo_delete(starch_repo *repo, int64_t id, starch_error *err);
+
+/** Same, for a string key. */
+int starch_repo_delete_str(starch_repo *repo, const char *id, starch_error *err);
+
+/** Every entity, ordered by key, into *list (overwritten: free the old one first); free
+ *  with starch_list_free. On error *list is empty. */
+int starch_repo_all(starch_repo *repo, starch_list *list, starch_error *err);
+
+/** The entities query selects (NULL query: all), into *list as starch_repo_all. */
+int starch_repo_where(starch_repo *repo, const starch_query *query, starch_list *list,
+                      starch_error *err);
+
+/** How many entities the query's filter selects (order, limit and offset are ignored;
+ *  NULL query: all) into *count. */
+int starch_repo_count(starch_repo *repo, const starch_query *query, size_t *count,
+                      starch_error *err);
+
+/* ======================================================================================
+ * SSE hub
+ *
+ *   starch_hub *hub = starch_hub_new(64);          // at most 64 messages queued per client
+ *
+ *   // an HTTP server thread per client (e.g. libmicrohttpd's content reader callback):
+ *   starch_client *c = starch_hub_connect(hub);
+ *   starch_client_subscribe(c, "todos");
+ *   char buf[4096];
+ *   size_t n;
+ *   for (;;) {
+ *       int rc = starch_client_read(c, buf, sizeof buf, &n, 15000);
+ *       if (rc == STARCH_ETIMEOUT) { send(": keep-alive\n\n"); continue; }
+ *       if (rc != STARCH_OK) break;                // dropped, or hub closed
+ *       send(buf, n);
+ *   }
+ *   starch_client_close(c);
+ *
+ *   // anywhere (e.g. a bus handler for Todo.*):
+ *   starch_hub_publish(hub, "todos", sse_bytes, sse_len);   // never blocks on a client
+ *
+ * The hub carries bytes (already formatted SSE events); one publish is stored once and
+ * shared by every client's queue. A client whose queue is full when a message arrives is
+ * dropped: its queue is emptied, its reads return STARCH_ECLOSED, and the hub counts it.
+ * Everything is thread-safe; each client is read by one thread at a time.
+ * ====================================================================================== */
+
+typedef struct starch_hub starch_hub;
+typedef struct starch_client starch_client;
+
+/** A hub whose clients may each have up to queue_max messages waiting (0 means 64). NULL
+ *  when out of memory. */
+starch_hub *starch_hub_new(size_t queue_max);
+
+/** Closes the hub (starch_hub_close) and releases it; its memory goes when the last client
+ *  is closed too. NULL: no-op. */
+void starch_hub_free(starch_hub *hub);
+
+/** Wakes every reader: reads of what is already queued still succeed, then return
+ *  STARCH_ECLOSED; later connects fail. */
+void starch_hub_close(starch_hub *hub);
+
+/** A new client with no topics. NULL when out of memory or the hub is closed. Close with
+ *  starch_client_close. */
+starch_client *starch_hub_connect(starch_hub *hub);
+
+/** Subscribes the client to topic (copied). STARCH_OK (also if already subscribed),
+ *  STARCH_ENOMEM, or STARCH_ECLOSED for a dropped client or closed hub. */
+int starch_client_subscribe(starch_client *client, const char *topic);
+
+/** Unsubscribes the client from topic. STARCH_OK or STARCH_ENOTFOUND. */
+int starch_client_unsubscribe(starch_client *client, const char *topic);
+
+/** Copies up to max bytes of the client's queued messages into buf (*n bytes; a message
+ *  larger than max arrives over several reads, never two messages in one read), waiting
+ *  up to timeout_ms (negative: forever) for one. STARCH_OK (*n > 0), STARCH_ETIMEOUT,
+ *  or STARCH_ECLOSED when the client was dropped or the hub closed and nothing is left. */
+int starch_client_read(starch_client *client, char *buf, size_t max, size_t *n, int timeout_ms);
+
+/** True once the hub dropped the client for falling behind. */
+bool starch_client_dropped(starch_client *client);
+
+/** Unsubscribes the client from everything and frees it (call it from the thread that
+ *  reads it, not while another thread is in starch_client_read). NULL: no-op. */
+void starch_client_close(starch_client *client);
+
+/** Queues data[0..len) (copied once) for every client subscribed to topic, dropping
+ *  clients whose queue is full. Returns the number of clients it was queued for. */
+size_t starch_hub_publish(starch_hub *hub, const char *topic, const char *data, size_t len);
+
+/** The number of clients dropped so far for falling behind. */
+size_t starch_hub_dropped(starch_hub *hub);
+
+/** The number of clients subscribed to topic. */
+size_t starch_hub_subscribers(starch_hub *hub, const char *topic);
+
 #ifdef __cplusplus
 }
 #endif

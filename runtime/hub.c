@@ -1,0 +1,457 @@
+/* hub.c — the SSE hub: fan-out of already formatted events to the clients of a topic.
+ *
+ * A publish copies the bytes once into a reference-counted message and appends a pointer
+ * to it to each subscriber's bounded ring; a client whose ring is full is dropped on the
+ * spot (its ring emptied, its reader woken), so a publisher never waits on a slow reader.
+ * Each client is read by its own thread (an HTTP connection's), which blocks on the
+ * client's condition variable with a timeout.
+ *
+ * Locks: the hub mutex guards topics, the client list and the counters; each client's
+ * mutex guards its ring. Order: hub, then client. */
+#include "entity_impl.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <time.h>
+
+typedef struct msg {
+    atomic_size_t refs;
+    size_t len;
+    char data[];
+} msg;
+
+typedef struct topic {
+    struct topic *next;
+    char *name;
+    starch_client **clients;
+    size_t count, cap;
+} topic;
+
+struct starch_client {
+    starch_hub *hub;
+    starch_client *prev, *next; /* the hub's list of clients (hub lock) */
+    char **topics;              /* names subscribed to (hub lock) */
+    size_t topic_count;
+    pthread_mutex_t lock; /* the ring and the flags below */
+    pthread_cond_t ready;
+    msg **ring; /* hub->queue_max slots */
+    size_t head, count;
+    size_t pos; /* bytes of ring[head] already read */
+    bool dropped, hub_closed;
+};
+
+struct starch_hub {
+    pthread_mutex_t lock;
+    topic *topics;
+    starch_client *clients;
+    size_t queue_max;
+    size_t dropped;
+    size_t refs; /* 1 for the owner until starch_hub_free, plus 1 per client */
+    bool closed;
+};
+
+static void msg_release(msg *m)
+{
+    if (atomic_fetch_sub(&m->refs, 1) == 1)
+        free(m);
+}
+
+static topic *find_topic(starch_hub *hub, const char *name)
+{
+    topic *t = hub->topics;
+    while (t && strcmp(t->name, name) != 0)
+        t = t->next;
+    return t;
+}
+
+/* ---- Hub ----------------------------------------------------------------------------- */
+
+starch_hub *starch_hub_new(size_t queue_max)
+{
+    starch_hub *hub = calloc(1, sizeof *hub);
+    if (hub == NULL)
+        return NULL;
+    pthread_mutex_init(&hub->lock, NULL);
+    hub->queue_max = queue_max ? queue_max : 64;
+    hub->refs = 1;
+    return hub;
+}
+
+static void hub_destroy(starch_hub *hub)
+{
+    for (topic *t = hub->topics, *next; t; t = next) {
+        next = t->next;
+        free(t->name);
+        free(t->clients);
+        free(t);
+    }
+    pthread_mutex_destroy(&hub->lock);
+    free(hub);
+}
+
+void starch_hub_close(starch_hub *hub)
+{
+    pthread_mutex_lock(&hub->lock);
+    hub->closed = true;
+    for (starch_client *c = hub->clients; c; c = c->next) {
+        pthread_mutex_lock(&c->lock);
+        c->hub_closed = true;
+        pthread_cond_broadcast(&c->ready);
+        pthread_mutex_unlock(&c->lock);
+    }
+    pthread_mutex_unlock(&hub->lock);
+}
+
+void starch_hub_free(starch_hub *hub)
+{
+    if (hub == NULL)
+        return;
+    starch_hub_close(hub);
+    pthread_mutex_lock(&hub->lock);
+    bool last = --hub->refs == 0;
+    pthread_mutex_unlock(&hub->lock);
+    if (last)
+        hub_destroy(hub);
+}
+
+size_t starch_hub_dropped(starch_hub *hub)
+{
+    pthread_mutex_lock(&hub->lock);
+    size_t n = hub->dropped;
+    pthread_mutex_unlock(&hub->lock);
+    return n;
+}
+
+size_t starch_hub_subscribers(starch_hub *hub, const char *topic_name)
+{
+    pthread_mutex_lock(&hub->lock);
+    topic *t = topic_name ? find_topic(hub, topic_name) : NULL;
+    size_t n = t ? t->count : 0;
+    pthread_mutex_unlock(&hub->lock);
+    return n;
+}
+
+/* ---- Topics (hub lock held) ---------------------------------------------------------- */
+
+/* Unlinks and frees t if no client is left in it. */
+static void drop_if_empty(starch_hub *hub, topic *t)
+{
+    if (t->count > 0)
+        return;
+    topic **link = &hub->topics;
+    while (*link != t)
+        link = &(*link)->next;
+    *link = t->next;
+    free(t->name);
+    free(t->clients);
+    free(t);
+}
+
+/* Removes c from topic t, freeing t when it empties. */
+static void topic_remove(starch_hub *hub, topic *t, starch_client *c)
+{
+    for (size_t i = 0; i < t->count; i++) {
+        if (t->clients[i] == c) {
+            memmove(&t->clients[i], &t->clients[i + 1], (t->count - i - 1) * sizeof c);
+            t->count--;
+            break;
+        }
+    }
+    drop_if_empty(hub, t);
+}
+
+/* Removes c from every topic it is subscribed to. */
+static void leave_all(starch_hub *hub, starch_client *c)
+{
+    for (size_t i = 0; i < c->topic_count; i++) {
+        topic *t = find_topic(hub, c->topics[i]);
+        if (t)
+            topic_remove(hub, t, c);
+        free(c->topics[i]);
+    }
+    free(c->topics);
+    c->topics = NULL;
+    c->topic_count = 0;
+}
+
+/* The topic called name, made (empty) if absent; NULL when out of memory. */
+static topic *topic_get(starch_hub *hub, const char *name)
+{
+    topic *t = find_topic(hub, name);
+    if (t)
+        return t;
+    if ((t = calloc(1, sizeof *t)) == NULL || (t->name = strdup(name)) == NULL) {
+        free(t);
+        return NULL;
+    }
+    t->next = hub->topics;
+    hub->topics = t;
+    return t;
+}
+
+/* Makes room for one more client in t. */
+static bool topic_room(topic *t)
+{
+    if (t->count < t->cap)
+        return true;
+    size_t cap = t->cap ? t->cap * 2 : 8;
+    starch_client **a = realloc(t->clients, cap * sizeof *a);
+    if (a == NULL)
+        return false;
+    t->clients = a;
+    t->cap = cap;
+    return true;
+}
+
+/* Adds c to the topic called name and name to c's list. */
+static int topic_add(starch_hub *hub, starch_client *c, const char *name)
+{
+    char **names = realloc(c->topics, (c->topic_count + 1) * sizeof *names);
+    if (names == NULL)
+        return STARCH_ENOMEM;
+    c->topics = names;
+    char *copy = strdup(name);
+    topic *t = copy ? topic_get(hub, name) : NULL;
+    if (t == NULL || !topic_room(t)) {
+        free(copy);
+        if (t)
+            drop_if_empty(hub, t);
+        return STARCH_ENOMEM;
+    }
+    t->clients[t->count++] = c;
+    c->topics[c->topic_count++] = copy;
+    return STARCH_OK;
+}
+
+/* ---- Clients ------------------------------------------------------------------------- */
+
+starch_client *starch_hub_connect(starch_hub *hub)
+{
+    starch_client *c = calloc(1, sizeof *c);
+    if (c == NULL || (c->ring = calloc(hub->queue_max, sizeof *c->ring)) == NULL) {
+        free(c);
+        return NULL;
+    }
+    pthread_mutex_init(&c->lock, NULL);
+    pthread_condattr_t attr;
+    pthread_condattr_init(&attr);
+    pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
+    pthread_cond_init(&c->ready, &attr);
+    pthread_condattr_destroy(&attr);
+    c->hub = hub;
+    pthread_mutex_lock(&hub->lock);
+    bool closed = hub->closed;
+    if (!closed) {
+        hub->refs++;
+        c->next = hub->clients;
+        if (hub->clients)
+            hub->clients->prev = c;
+        hub->clients = c;
+    }
+    pthread_mutex_unlock(&hub->lock);
+    if (closed) {
+        pthread_cond_destroy(&c->ready);
+        pthread_mutex_destroy(&c->lock);
+        free(c->ring);
+        free(c);
+        return NULL;
+    }
+    return c;
+}
+
+/* True when c is subscribed to the topic called name. Hub lock held. */
+static bool subscribed(const starch_client *c, const char *name)
+{
+    for (size_t i = 0; i < c->topic_count; i++)
+        if (strcmp(c->topics[i], name) == 0)
+            return true;
+    return false;
+}
+
+int starch_client_subscribe(starch_client *c, const char *topic_name)
+{
+    if (topic_name == NULL)
+        return STARCH_EINVAL;
+    starch_hub *hub = c->hub;
+    pthread_mutex_lock(&hub->lock);
+    pthread_mutex_lock(&c->lock);
+    int rc = c->dropped || hub->closed ? STARCH_ECLOSED : STARCH_OK;
+    pthread_mutex_unlock(&c->lock);
+    if (rc == STARCH_OK && !subscribed(c, topic_name))
+        rc = topic_add(hub, c, topic_name);
+    pthread_mutex_unlock(&hub->lock);
+    return rc;
+}
+
+int starch_client_unsubscribe(starch_client *c, const char *topic_name)
+{
+    starch_hub *hub = c->hub;
+    int rc = STARCH_ENOTFOUND;
+    pthread_mutex_lock(&hub->lock);
+    for (size_t i = 0; topic_name && i < c->topic_count; i++) {
+        if (strcmp(c->topics[i], topic_name) == 0) {
+            topic *t = find_topic(hub, topic_name);
+            if (t)
+                topic_remove(hub, t, c);
+            free(c->topics[i]);
+            c->topics[i] = c->topics[--c->topic_count];
+            rc = STARCH_OK;
+            break;
+        }
+    }
+    pthread_mutex_unlock(&hub->lock);
+    return rc;
+}
+
+/* Releases every queued message. Client lock held. */
+static void empty_ring(starch_client *c, size_t queue_max)
+{
+    for (; c->count > 0; c->count--) {
+        msg_release(c->ring[c->head]);
+        c->head = (c->head + 1) % queue_max;
+    }
+    c->pos = 0;
+}
+
+void starch_client_close(starch_client *c)
+{
+    if (c == NULL)
+        return;
+    starch_hub *hub = c->hub;
+    pthread_mutex_lock(&hub->lock);
+    leave_all(hub, c);
+    if (c->prev)
+        c->prev->next = c->next;
+    else
+        hub->clients = c->next;
+    if (c->next)
+        c->next->prev = c->prev;
+    bool last = --hub->refs == 0;
+    pthread_mutex_lock(&c->lock);
+    empty_ring(c, hub->queue_max);
+    pthread_mutex_unlock(&c->lock);
+    pthread_mutex_unlock(&hub->lock);
+    pthread_cond_destroy(&c->ready);
+    pthread_mutex_destroy(&c->lock);
+    free(c->ring);
+    free(c);
+    if (last)
+        hub_destroy(hub);
+}
+
+bool starch_client_dropped(starch_client *c)
+{
+    pthread_mutex_lock(&c->lock);
+    bool dropped = c->dropped;
+    pthread_mutex_unlock(&c->lock);
+    return dropped;
+}
+
+/* The absolute CLOCK_MONOTONIC time timeout_ms from now. */
+static struct timespec deadline(int timeout_ms)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    ts.tv_sec += timeout_ms / 1000;
+    ts.tv_nsec += (long)(timeout_ms % 1000) * 1000000L;
+    if (ts.tv_nsec >= 1000000000L) {
+        ts.tv_sec++;
+        ts.tv_nsec -= 1000000000L;
+    }
+    return ts;
+}
+
+/* Copies up to max bytes of the head message into buf. Client lock held, count > 0. */
+static size_t take(starch_client *c, char *buf, size_t max, size_t queue_max)
+{
+    msg *m = c->ring[c->head];
+    size_t n = m->len - c->pos < max ? m->len - c->pos : max;
+    memcpy(buf, m->data + c->pos, n);
+    c->pos += n;
+    if (c->pos == m->len) {
+        msg_release(m);
+        c->head = (c->head + 1) % queue_max;
+        c->count--;
+        c->pos = 0;
+    }
+    return n;
+}
+
+int starch_client_read(starch_client *c, char *buf, size_t max, size_t *n, int timeout_ms)
+{
+    size_t queue_max = c->hub->queue_max; /* constant for the hub's life */
+    struct timespec until = deadline(timeout_ms > 0 ? timeout_ms : 0);
+    int rc = 0;
+    *n = 0;
+    if (max == 0)
+        return STARCH_EINVAL;
+    pthread_mutex_lock(&c->lock);
+    while (c->count == 0 && !c->dropped && !c->hub_closed && rc != ETIMEDOUT) {
+        if (timeout_ms < 0)
+            pthread_cond_wait(&c->ready, &c->lock);
+        else
+            rc = pthread_cond_timedwait(&c->ready, &c->lock, &until);
+    }
+    int status = STARCH_OK;
+    if (c->count > 0)
+        *n = take(c, buf, max, queue_max);
+    else
+        status = c->dropped || c->hub_closed ? STARCH_ECLOSED : STARCH_ETIMEOUT;
+    pthread_mutex_unlock(&c->lock);
+    return status;
+}
+
+/* ---- Publishing ---------------------------------------------------------------------- */
+
+/* Queues m for c, or drops c when its ring is full. Returns true when queued. Both
+ * locks' order respected: the hub lock is held by the caller. */
+static bool deliver(starch_hub *hub, starch_client *c, msg *m)
+{
+    pthread_mutex_lock(&c->lock);
+    bool queued = false;
+    if (c->count == hub->queue_max) {
+        empty_ring(c, hub->queue_max);
+        c->dropped = true;
+        hub->dropped++;
+    } else {
+        atomic_fetch_add(&m->refs, 1);
+        c->ring[(c->head + c->count) % hub->queue_max] = m;
+        c->count++;
+        queued = true;
+    }
+    pthread_cond_signal(&c->ready);
+    pthread_mutex_unlock(&c->lock);
+    return queued;
+}
+
+size_t starch_hub_publish(starch_hub *hub, const char *topic_name, const char *data, size_t len)
+{
+    if (topic_name == NULL || data == NULL || len == 0)
+        return 0;
+    msg *m = malloc(sizeof *m + len);
+    if (m == NULL)
+        return 0;
+    atomic_init(&m->refs, 1);
+    m->len = len;
+    memcpy(m->data, data, len);
+    size_t sent = 0;
+    pthread_mutex_lock(&hub->lock);
+    topic *t = hub->closed ? NULL : find_topic(hub, topic_name);
+    for (size_t i = 0; t && i < t->count;) {
+        starch_client *c = t->clients[i];
+        if (deliver(hub, c, m)) {
+            sent++;
+            i++;
+        } else {
+            bool last = t->count == 1;
+            leave_all(hub, c); /* removes c from t (shifting the rest down) */
+            if (last)
+                t = NULL; /* t was freed with its last client */
+        }
+    }
+    pthread_mutex_unlock(&hub->lock);
+    msg_release(m);
+    return sent;
+}

@@ -1,0 +1,287 @@
+/* json.c — JSON and JavaScript string literals, numbers and entities written into a
+ * starch_out (the hot path: no allocation, runs of plain bytes copied in bulk).
+ *
+ * One table says which bytes a string literal escapes and under which flag; the escaper
+ * copies runs of bytes the table passes and writes one escape at a time. Bytes >= 0x80 are
+ * checked as UTF-8: valid sequences are copied, each maximal invalid subpart becomes
+ * \ufffd (the WHATWG decoder's rule, so the text reads as the browser would show it). */
+#include "entity_impl.h"
+
+#include <math.h>
+
+/* Classes: a byte is escaped when its class shares a bit with the mask of the flags. */
+enum {
+    ESC_ALWAYS = 1, /* `"` `\` control bytes and DEL: escaped in every literal */
+    ESC_HTML = 2,   /* < > & ' `: escaped with STARCH_JSON_HTML_SAFE (and ATTR) */
+    ESC_DS = 4,     /* @ $: escaped with STARCH_JSON_DATASTAR */
+    ESC_HIGH = 8,   /* >= 0x80: checked as UTF-8 (and U+2028/9 escaped with HTML_SAFE) */
+};
+
+#define A ESC_ALWAYS
+#define H ESC_HTML
+#define D ESC_DS
+#define U ESC_HIGH
+static const unsigned char json_class[256] = {
+    /*         0  1  2  3  4  5  6  7  8  9  A  B  C  D  E  F */
+    /* 0x00 */ A, A, A, A, A, A, A, A, A, A, A, A, A, A, A, A, /* control bytes */
+    /* 0x10 */ A, A, A, A, A, A, A, A, A, A, A, A, A, A, A, A, /* control bytes */
+    /* 0x20 */ 0, 0, A, 0, D, 0, H, H, 0, 0, 0, 0, 0, 0, 0, 0, /* " $ & ' */
+    /* 0x30 */ 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, H, 0, H, 0, /* < > */
+    /* 0x40 */ D, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, /* @ */
+    /* 0x50 */ 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, A, 0, 0, 0, /* \ */
+    /* 0x60 */ H, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, /* ` */
+    /* 0x70 */ 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, A, /* DEL */
+    /* 0x80 */ U, U, U, U, U, U, U, U, U, U, U, U, U, U, U, U, /* UTF-8 continuation */
+    /* 0x90 */ U, U, U, U, U, U, U, U, U, U, U, U, U, U, U, U,
+    /* 0xA0 */ U, U, U, U, U, U, U, U, U, U, U, U, U, U, U, U,
+    /* 0xB0 */ U, U, U, U, U, U, U, U, U, U, U, U, U, U, U, U,
+    /* 0xC0 */ U, U, U, U, U, U, U, U, U, U, U, U, U, U, U, U, /* UTF-8 lead bytes */
+    /* 0xD0 */ U, U, U, U, U, U, U, U, U, U, U, U, U, U, U, U,
+    /* 0xE0 */ U, U, U, U, U, U, U, U, U, U, U, U, U, U, U, U,
+    /* 0xF0 */ U, U, U, U, U, U, U, U, U, U, U, U, U, U, U, U,
+};
+#undef A
+#undef H
+#undef D
+#undef U
+
+/* The longest escape (\u00XX, \ufffd, \u2028) and the longest quote (&#34;). */
+#define ESC_MAX   6
+#define QUOTE_MAX 5
+
+/* Input bytes escaped per reservation: (BLOCK + 3) * ESC_MAX stays below
+ * STARCH_OUT_RESERVE_MAX, so even the discard area after a failure holds a block. */
+#define BLOCK 512
+
+/* Length of the UTF-8 sequence at s (n > 0 bytes available): sets *valid and returns the
+ * length of the valid sequence, or of the maximal invalid subpart (at least 1). */
+static size_t utf8_sequence(const unsigned char *s, size_t n, bool *valid)
+{
+    unsigned char c = s[0], lo = 0x80, hi = 0xBF;
+    size_t need;
+    if (c >= 0xC2 && c <= 0xDF) {
+        need = 1;
+    } else if (c >= 0xE0 && c <= 0xEF) {
+        need = 2;
+        lo = c == 0xE0 ? 0xA0 : 0x80; /* no overlong forms */
+        hi = c == 0xED ? 0x9F : 0xBF; /* no surrogates */
+    } else if (c >= 0xF0 && c <= 0xF4) {
+        need = 3;
+        lo = c == 0xF0 ? 0x90 : 0x80; /* no overlong forms */
+        hi = c == 0xF4 ? 0x8F : 0xBF; /* nothing above U+10FFFF */
+    } else {
+        *valid = false; /* a stray continuation byte, C0, C1 or F5..FF */
+        return 1;
+    }
+    for (size_t i = 1; i <= need; i++) {
+        if (i >= n || s[i] < lo || s[i] > hi) {
+            *valid = false;
+            return i;
+        }
+        lo = 0x80;
+        hi = 0xBF;
+    }
+    *valid = true;
+    return need + 1;
+}
+
+/* Writes the escape of the ASCII byte c. */
+static char *escape_ascii(char *p, unsigned char c, bool html)
+{
+    static const char hex[] = "0123456789abcdef";
+    const char *s = NULL;
+    switch (c) {
+    case '"':
+        s = html ? NULL : "\\\"";
+        break;
+    case '\\':
+        s = "\\\\";
+        break;
+    case '\n':
+        s = "\\n";
+        break;
+    case '\r':
+        s = "\\r";
+        break;
+    case '\t':
+        s = "\\t";
+        break;
+    case '\b':
+        s = "\\b";
+        break;
+    case '\f':
+        s = "\\f";
+        break;
+    }
+    if (s)
+        return starch_put(p, s, 2);
+    p = starch_put(p, "\\u00", 4);
+    *p++ = hex[c >> 4];
+    *p++ = hex[c & 15];
+    return p;
+}
+
+/* Writes the bytes >= 0x80 at *sp: a valid sequence as is (U+2028/9 escaped when html),
+ * an invalid subpart as \ufffd. end bounds the lookahead. */
+static char *escape_high(char *p, const unsigned char **sp, const unsigned char *end, bool html)
+{
+    const unsigned char *s = *sp;
+    bool valid;
+    size_t n = utf8_sequence(s, (size_t)(end - s), &valid);
+    *sp = s + n;
+    if (!valid)
+        return starch_put(p, "\\ufffd", 6);
+    if (html && n == 3 && s[0] == 0xE2 && s[1] == 0x80 && (s[2] == 0xA8 || s[2] == 0xA9))
+        return starch_put(p, s[2] == 0xA8 ? "\\u2028" : "\\u2029", 6);
+    return starch_put(p, (const char *)s, n);
+}
+
+/* Escapes the bytes from *sp up to stop (a sequence begun before stop may run up to 3
+ * bytes past it, never past end) at p, which has room for ESC_MAX * (stop - *sp + 3). */
+static char *escape_block(char *p, const unsigned char **sp, const unsigned char *stop,
+                          const unsigned char *end, unsigned mask)
+{
+    const unsigned char *s = *sp;
+    while (s < stop) {
+        const unsigned char *run = s;
+        while (s < stop && (json_class[*s] & mask) == 0)
+            s++;
+        p = starch_put(p, (const char *)run, (size_t)(s - run));
+        if (s == stop)
+            break;
+        if (*s >= 0x80)
+            p = escape_high(p, &s, end, mask & ESC_HTML);
+        else
+            p = escape_ascii(p, *s++, mask & ESC_HTML);
+    }
+    *sp = s;
+    return p;
+}
+
+static unsigned flags_mask(unsigned flags)
+{
+    unsigned mask = ESC_ALWAYS | ESC_HIGH;
+    if (flags & (STARCH_JSON_HTML_SAFE | STARCH_JSON_ATTR))
+        mask |= ESC_HTML;
+    if (flags & STARCH_JSON_DATASTAR)
+        mask |= ESC_DS;
+    return mask;
+}
+
+/* The quote that delimits strings and keys under flags. */
+static starch_str quote_of(unsigned flags)
+{
+    return flags & STARCH_JSON_ATTR ? STARCH_STR("&#34;") : STARCH_STR("\"");
+}
+
+char *starch_put_json_str(starch_out *out, char *p, size_t rest, const char *s, size_t len,
+                          unsigned flags)
+{
+    starch_str q = flags & STARCH_JSON_NO_QUOTES ? STARCH_STR("") : quote_of(flags);
+    unsigned mask = flags_mask(flags);
+    const unsigned char *u = (const unsigned char *)(s ? s : ""), *end = u + (s ? len : 0);
+    size_t block = (size_t)(end - u) < BLOCK ? (size_t)(end - u) : BLOCK;
+    p = starch_out_need(out, p, q.len + (block + 3) * ESC_MAX + q.len + rest);
+    if (out->err)
+        return p;
+    p = starch_put(p, q.ptr, q.len);
+    for (;;) {
+        p = escape_block(p, &u, u + block, end, mask);
+        if (u >= end)
+            break;
+        block = (size_t)(end - u) < BLOCK ? (size_t)(end - u) : BLOCK;
+        p = starch_out_need(out, p, (block + 3) * ESC_MAX + q.len + rest);
+        if (out->err)
+            return p;
+    }
+    return starch_put(p, q.ptr, q.len);
+}
+
+char *starch_fmt_json_double(char *p, double v)
+{
+    if (isnan(v) || isinf(v))
+        return starch_put(p, "null", 4);
+    return starch_fmt_double(p, v);
+}
+
+/* Writes one value of f's kind at v. */
+static char *put_value(starch_out *out, char *p, size_t rest, const starch_field *f, const void *v,
+                       unsigned flags)
+{
+    switch (f->kind) {
+    case STARCH_KIND_INT:
+        p = starch_out_need(out, p, STARCH_VALUE_MAX + rest);
+        return starch_fmt_i64(p, *(const int64_t *)v);
+    case STARCH_KIND_FLOAT:
+        p = starch_out_need(out, p, STARCH_VALUE_MAX + rest);
+        return starch_fmt_json_double(p, *(const double *)v);
+    case STARCH_KIND_BOOL:
+        p = starch_out_need(out, p, STARCH_VALUE_MAX + rest);
+        return starch_put_bool(out, p, rest, *(const bool *)v);
+    case STARCH_KIND_STRING: {
+        const char *s;
+        memcpy(&s, v, sizeof s);
+        return starch_put_json_str(out, p, rest, s, s ? strlen(s) : 0, flags);
+    }
+    case STARCH_KIND_ENTITY:
+        return starch_put_entity_json(out, p, rest, f->entity, v, flags);
+    }
+    return p;
+}
+
+char *json_put_field(starch_out *out, char *p, size_t rest, const starch_field *f,
+                     const void *value, unsigned flags)
+{
+    if (!f->array)
+        return put_value(out, p, rest, f, entity_at(value, f), flags);
+    const char *a = entity_array(value, f);
+    size_t n = entity_count(value, f), size = entity_elem_size(f);
+    p = starch_out_need(out, p, 1 + rest);
+    *p++ = '[';
+    for (size_t i = 0; i < n; i++) {
+        if (i > 0) {
+            p = starch_out_need(out, p, 1 + rest);
+            *p++ = ',';
+        }
+        p = put_value(out, p, 1 + rest, f, a + i * size, flags);
+    }
+    p = starch_out_need(out, p, 1 + rest);
+    *p++ = ']';
+    return p;
+}
+
+char *starch_put_entity_json(starch_out *out, char *p, size_t rest, const starch_entity_type *type,
+                             const void *value, unsigned flags)
+{
+    flags &= ~STARCH_JSON_NO_QUOTES;
+    starch_str q = quote_of(flags);
+    if (value == NULL) { /* a NULL entity pointer, e.g. no current item */
+        p = starch_out_need(out, p, 4 + rest);
+        return starch_put(p, "null", 4);
+    }
+    p = starch_out_need(out, p, 1 + rest);
+    *p++ = '{';
+    for (size_t i = 0; i < type->field_count; i++) {
+        const starch_field *f = &type->fields[i];
+        size_t name = strlen(f->name);
+        p = starch_out_need(out, p, 1 + q.len + name + q.len + 1 + rest);
+        if (out->err)
+            return p;
+        if (i > 0)
+            *p++ = ',';
+        p = starch_put(p, q.ptr, q.len);
+        p = starch_put(p, f->name, name);
+        p = starch_put(p, q.ptr, q.len);
+        *p++ = ':';
+        p = json_put_field(out, p, 1 + rest, f, value, flags);
+    }
+    p = starch_out_need(out, p, 1 + rest);
+    *p++ = '}';
+    return p;
+}
+
+void starch_entity_json(starch_out *out, const starch_entity_type *type, const void *value)
+{
+    char *p = starch_put_entity_json(out, starch_out_reserve(out, 0), 0, type, value, 0);
+    starch_out_commit(out, p);
+}

@@ -1,0 +1,64 @@
+/* repo_impl.h — the interface between the repository front (repo.c) and its backends
+ * (repo_memory.c, repo_sqlite.c). Not installed.
+ *
+ * repo.c validates arguments, assigns string ids, builds the temporaries that keep the
+ * caller's entity untouched on failure, and emits the events; a backend only stores. */
+#ifndef STARCH_REPO_IMPL_H
+#define STARCH_REPO_IMPL_H
+
+#include "entity_impl.h"
+
+/** An id: i for an int key, s (never NULL) for a string key. */
+typedef struct repo_key {
+    int64_t i;
+    const char *s;
+} repo_key;
+
+/** A checked query: fields resolved, the order never NULL (the key by default). */
+typedef struct repo_query {
+    const starch_field *filter; /* NULL: no filter */
+    starch_value value;         /* compared with filter (its kind checked) */
+    const starch_field *order;  /* the field to order by */
+    bool desc;
+    size_t limit; /* 0: no limit */
+    size_t offset;
+} repo_query;
+
+/** A backend. Every function runs under the backend's own lock. */
+typedef struct repo_ops {
+    /** Inserts or updates *value; an int id of 0 is assigned here and written into *value
+     *  on success (string ids arrive assigned). *created says which it was. */
+    int (*save)(starch_repo *repo, void *value, bool *created, starch_error *err);
+    /** Fills *out (zeroed) with the entity with key; STARCH_ENOTFOUND if none. */
+    int (*get)(starch_repo *repo, const repo_key *key, void *out, starch_error *err);
+    /** Deletes the entity with key, moving it into *old (zeroed). */
+    int (*remove)(starch_repo *repo, const repo_key *key, void *old, starch_error *err);
+    /** Fills *list (zeroed) with the selected entities. */
+    int (*where)(starch_repo *repo, const repo_query *q, starch_list *list, starch_error *err);
+    /** Counts the entities q's filter selects. */
+    int (*count)(starch_repo *repo, const repo_query *q, size_t *n, starch_error *err);
+    /** Frees the backend. */
+    void (*destroy)(starch_repo *repo);
+} repo_ops;
+
+/** The front every backend embeds as its first member. */
+struct starch_repo {
+    const repo_ops *ops;
+    const starch_entity_type *type;
+    starch_bus *bus;
+};
+
+/** Checks that type can be stored (a key field `id`, int or string, not an array). */
+int repo_check_type(const starch_entity_type *type, starch_error *err);
+
+/** The key of the entity at value. */
+repo_key repo_key_of(const starch_entity_type *type, const void *value);
+
+/** A zeroed list of type. */
+static inline starch_list repo_list_empty(const starch_entity_type *type)
+{
+    starch_list list = {NULL, 0, type};
+    return list;
+}
+
+#endif

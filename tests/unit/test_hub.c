@@ -1,0 +1,236 @@
+/* test_hub.c — the SSE hub: fan-out to 100 subscribers each on its own reader thread,
+ * the slow-client drop, partial reads, timeouts, topics, close. */
+#include <criterion/criterion.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include <starch.h>
+#include "leak_check.h"
+
+LEAK_CHECKED_SUITE(hub);
+
+static void publish(starch_hub *hub, const char *topic, const char *text, size_t expected)
+{
+    cr_assert_eq(starch_hub_publish(hub, topic, text, strlen(text)), expected);
+}
+
+/* Reads one whole message (reads until buf holds len bytes). */
+static int read_text(starch_client *c, char *buf, size_t size, int timeout_ms)
+{
+    size_t n;
+    int rc = starch_client_read(c, buf, size - 1, &n, timeout_ms);
+    buf[rc == STARCH_OK ? n : 0] = '\0';
+    return rc;
+}
+
+typedef struct reader {
+    starch_client *client;
+    int messages;
+    char got[10][64];
+    int count;
+} reader;
+
+static void *read_messages(void *arg)
+{
+    reader *r = arg;
+    while (r->count < r->messages &&
+           read_text(r->client, r->got[r->count], sizeof r->got[0], 5000) == STARCH_OK)
+        r->count++;
+    return NULL;
+}
+
+Test(hub, fan_out_to_100_subscribers)
+{
+    enum { CLIENTS = 100, MESSAGES = 10 };
+    starch_hub *hub = starch_hub_new(16);
+    static reader readers[CLIENTS];
+    pthread_t th[CLIENTS];
+    for (int i = 0; i < CLIENTS; i++) {
+        readers[i] = (reader){.client = starch_hub_connect(hub), .messages = MESSAGES};
+        cr_assert_not_null(readers[i].client);
+        cr_assert_eq(starch_client_subscribe(readers[i].client, "todos"), STARCH_OK);
+        pthread_create(&th[i], NULL, read_messages, &readers[i]);
+    }
+    cr_assert_eq(starch_hub_subscribers(hub, "todos"), CLIENTS);
+    for (int m = 0; m < MESSAGES; m++) {
+        char text[64];
+        snprintf(text, sizeof text, "event: x\ndata: %d\n\n", m);
+        publish(hub, "todos", text, CLIENTS);
+    }
+    for (int i = 0; i < CLIENTS; i++) {
+        pthread_join(th[i], NULL);
+        cr_assert_eq(readers[i].count, MESSAGES, "client %d got %d", i, readers[i].count);
+        for (int m = 0; m < MESSAGES; m++) {
+            char text[64];
+            snprintf(text, sizeof text, "event: x\ndata: %d\n\n", m);
+            cr_assert_str_eq(readers[i].got[m], text);
+        }
+        starch_client_close(readers[i].client);
+    }
+    cr_assert_eq(starch_hub_dropped(hub), 0);
+    cr_assert_eq(starch_hub_subscribers(hub, "todos"), 0);
+    starch_hub_free(hub);
+}
+
+Test(hub, slow_client_is_dropped_and_counted)
+{
+    starch_hub *hub = starch_hub_new(4);
+    starch_client *fast = starch_hub_connect(hub), *slow = starch_hub_connect(hub);
+    starch_client_subscribe(fast, "t");
+    starch_client_subscribe(slow, "t");
+    starch_client_subscribe(slow, "other");
+    char buf[64];
+    for (int i = 0; i < 4; i++) {
+        publish(hub, "t", "m", 2);
+        cr_assert_eq(read_text(fast, buf, sizeof buf, 0), STARCH_OK);
+    }
+    cr_assert_not(starch_client_dropped(slow));
+    publish(hub, "t", "fifth", 1); /* slow's queue is full: dropped */
+    cr_assert(starch_client_dropped(slow));
+    cr_assert_not(starch_client_dropped(fast));
+    cr_assert_eq(starch_hub_dropped(hub), 1);
+    cr_assert_eq(starch_hub_subscribers(hub, "t"), 1);
+    cr_assert_eq(starch_hub_subscribers(hub, "other"), 0);
+    cr_assert_eq(read_text(slow, buf, sizeof buf, 0), STARCH_ECLOSED);
+    cr_assert_eq(read_text(slow, buf, sizeof buf, -1), STARCH_ECLOSED); /* never blocks */
+    cr_assert_eq(starch_client_subscribe(slow, "t"), STARCH_ECLOSED);
+    cr_assert_eq(read_text(fast, buf, sizeof buf, 0), STARCH_OK);
+    cr_assert_str_eq(buf, "fifth");
+    publish(hub, "t", "sixth", 1);
+    cr_assert_eq(starch_hub_dropped(hub), 1);
+    starch_client_close(slow);
+    starch_client_close(fast);
+    starch_hub_free(hub);
+}
+
+typedef struct blocked {
+    starch_client *client;
+    int rc;
+    char buf[64];
+} blocked;
+
+static void *block_read(void *arg)
+{
+    blocked *b = arg;
+    b->rc = read_text(b->client, b->buf, sizeof b->buf, -1);
+    return NULL;
+}
+
+Test(hub, a_blocked_reader_wakes_on_publish)
+{
+    starch_hub *hub = starch_hub_new(1);
+    starch_client *c = starch_hub_connect(hub);
+    starch_client_subscribe(c, "t");
+    blocked b = {c, -1, ""};
+    pthread_t th;
+    pthread_create(&th, NULL, block_read, &b);
+    struct timespec ts = {0, 20000000};
+    nanosleep(&ts, NULL); /* let it block (if it has not, it still gets the message) */
+    publish(hub, "t", "two", 1);
+    pthread_join(th, NULL);
+    cr_assert_eq(b.rc, STARCH_OK);
+    cr_assert_str_eq(b.buf, "two");
+    starch_client_close(c);
+    starch_hub_free(hub);
+}
+
+Test(hub, large_messages_arrive_in_pieces_never_merged)
+{
+    starch_hub *hub = starch_hub_new(8);
+    starch_client *c = starch_hub_connect(hub);
+    starch_client_subscribe(c, "t");
+    publish(hub, "t", "0123456789", 1);
+    publish(hub, "t", "ab", 1);
+    char buf[5];
+    size_t n;
+    const char *want[] = {"0123", "4567", "89", "ab"};
+    for (int i = 0; i < 4; i++) {
+        cr_assert_eq(starch_client_read(c, buf, 4, &n, 0), STARCH_OK);
+        buf[n] = '\0';
+        cr_assert_str_eq(buf, want[i]);
+    }
+    cr_assert_eq(starch_client_read(c, buf, 4, &n, 0), STARCH_ETIMEOUT);
+    cr_assert_eq(n, 0);
+    cr_assert_eq(starch_client_read(c, buf, 0, &n, 0), STARCH_EINVAL);
+    starch_client_close(c);
+    starch_hub_free(hub);
+}
+
+Test(hub, read_times_out)
+{
+    starch_hub *hub = starch_hub_new(0);
+    starch_client *c = starch_hub_connect(hub);
+    starch_client_subscribe(c, "t");
+    char buf[8];
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    cr_assert_eq(read_text(c, buf, sizeof buf, 50), STARCH_ETIMEOUT);
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    double ms = (t1.tv_sec - t0.tv_sec) * 1e3 + (t1.tv_nsec - t0.tv_nsec) / 1e6;
+    cr_assert_geq(ms, 49.0);
+    starch_client_close(c);
+    starch_hub_free(hub);
+}
+
+Test(hub, topics_are_separate_and_subscribing_twice_is_once)
+{
+    starch_hub *hub = starch_hub_new(8);
+    starch_client *a = starch_hub_connect(hub), *b = starch_hub_connect(hub);
+    cr_assert_eq(starch_client_subscribe(a, "x"), STARCH_OK);
+    cr_assert_eq(starch_client_subscribe(a, "x"), STARCH_OK);
+    cr_assert_eq(starch_client_subscribe(b, "y"), STARCH_OK);
+    cr_assert_eq(starch_client_subscribe(b, NULL), STARCH_EINVAL);
+    cr_assert_eq(starch_hub_subscribers(hub, "x"), 1);
+    publish(hub, "x", "to-x", 1);
+    publish(hub, "y", "to-y", 1);
+    publish(hub, "z", "to-z", 0);
+    cr_assert_eq(starch_hub_publish(hub, "x", "", 0), 0);
+    char buf[16];
+    cr_assert_eq(read_text(a, buf, sizeof buf, 0), STARCH_OK);
+    cr_assert_str_eq(buf, "to-x");
+    cr_assert_eq(read_text(a, buf, sizeof buf, 0), STARCH_ETIMEOUT);
+    cr_assert_eq(read_text(b, buf, sizeof buf, 0), STARCH_OK);
+    cr_assert_str_eq(buf, "to-y");
+    cr_assert_eq(starch_client_unsubscribe(a, "x"), STARCH_OK);
+    cr_assert_eq(starch_client_unsubscribe(a, "x"), STARCH_ENOTFOUND);
+    publish(hub, "x", "gone", 0);
+    cr_assert_eq(starch_hub_subscribers(hub, "x"), 0);
+    starch_client_close(a);
+    starch_client_close(b);
+    starch_hub_free(hub);
+}
+
+Test(hub, close_lets_readers_drain_then_ends)
+{
+    starch_hub *hub = starch_hub_new(8);
+    starch_client *c = starch_hub_connect(hub);
+    starch_client_subscribe(c, "t");
+    publish(hub, "t", "last words", 1);
+    starch_hub_free(hub); /* the client keeps the hub's memory alive */
+    char buf[16];
+    cr_assert_eq(read_text(c, buf, sizeof buf, 0), STARCH_OK);
+    cr_assert_str_eq(buf, "last words");
+    cr_assert_eq(read_text(c, buf, sizeof buf, -1), STARCH_ECLOSED);
+    cr_assert_eq(starch_client_subscribe(c, "u"), STARCH_ECLOSED);
+    starch_client_close(c);
+}
+
+Test(hub, close_wakes_a_blocked_reader)
+{
+    starch_hub *hub = starch_hub_new(8);
+    starch_client *c = starch_hub_connect(hub);
+    starch_client_subscribe(c, "t");
+    blocked b = {c, -1, ""};
+    pthread_t th;
+    pthread_create(&th, NULL, block_read, &b);
+    struct timespec ts = {0, 20000000};
+    nanosleep(&ts, NULL);
+    starch_hub_close(hub);
+    pthread_join(th, NULL);
+    cr_assert_eq(b.rc, STARCH_ECLOSED);
+    cr_assert_null(starch_hub_connect(hub));
+    starch_client_close(c);
+    starch_hub_free(hub);
+}

@@ -1,0 +1,713 @@
+/* test_repo.c — the repository contract, every test run against both backends (memory and
+ * SQLite) through the same body: ids, round trips, updates, get/delete, where/order/limit,
+ * count, events (exactly one per successful write, none for a failed one), concurrent
+ * writers; then what only SQLite has (persistence, WAL, schema growth, failed writes). */
+#include <criterion/criterion.h>
+#include <pthread.h>
+#include <math.h>
+#include <sqlite3.h>
+#include <unistd.h>
+
+#include "sample_entities.h"
+#include "leak_check.h"
+
+LEAK_CHECKED_SUITE(repo);
+
+typedef enum { MEMORY, SQLITE } backend;
+
+/* Defines the test `name` twice: name_memory and name_sqlite, both running name_body. */
+#define REPO_TEST(name)                                                                            \
+    static void name##_body(backend b);                                                            \
+    Test(repo, name##_memory)                                                                      \
+    {                                                                                              \
+        name##_body(MEMORY);                                                                       \
+    }                                                                                              \
+    Test(repo, name##_sqlite)                                                                      \
+    {                                                                                              \
+        name##_body(SQLITE);                                                                       \
+    }                                                                                              \
+    static void name##_body(backend b)
+
+/* The one line an application changes to swap backends. */
+static starch_repo *open_repo(backend b, const starch_entity_type *type, starch_bus *bus)
+{
+    starch_error err;
+    starch_repo *r = b == MEMORY ? starch_repo_memory(type, bus, &err)
+                                 : starch_repo_sqlite(type, ":memory:", bus, &err);
+    cr_assert_not_null(r, "%s", err.message);
+    return r;
+}
+
+/* Records the events a repository emits. */
+typedef struct recorder {
+    pthread_mutex_t lock;
+    char names[64][32];
+    int64_t ids[64];
+    char titles[64][64];
+    size_t count;
+} recorder;
+
+static int record(const starch_event *ev, void *ctx)
+{
+    recorder *r = ctx;
+    pthread_mutex_lock(&r->lock);
+    if (r->count < 64) {
+        snprintf(r->names[r->count], sizeof r->names[0], "%s", ev->name);
+        cr_assert_eq(ev->type, &Todo_type);
+        const Todo *t = ev->data;
+        r->ids[r->count] = t->id;
+        snprintf(r->titles[r->count], sizeof r->titles[0], "%s", t->title ? t->title : "");
+    }
+    r->count++;
+    pthread_mutex_unlock(&r->lock);
+    return STARCH_CONTINUE;
+}
+
+static Todo simple(const char *title, bool done, int64_t priority, double score)
+{
+    Todo t = {0};
+    t.title = title ? sample_strdup(title) : NULL;
+    t.done = done;
+    t.priority = priority;
+    t.score = score;
+    return t;
+}
+
+static void save_ok(starch_repo *r, void *v)
+{
+    starch_error err;
+    cr_assert_eq(starch_repo_save(r, v, &err), STARCH_OK, "%s", err.message);
+}
+
+/* Saves todos titled a..e with varied fields; ids 1..5. */
+static void fill(starch_repo *r)
+{
+    const char *titles[] = {"c", "a", "e", NULL, "b"};
+    bool done[] = {true, false, true, false, false};
+    int64_t prio[] = {2, 1, 2, 3, 1};
+    double score[] = {1.5, 2.5, 1.5, 0, 9};
+    for (int i = 0; i < 5; i++) {
+        Todo t = simple(titles[i], done[i], prio[i], score[i]);
+        save_ok(r, &t);
+        cr_assert_eq(t.id, i + 1);
+        Todo_clear(&t);
+    }
+}
+
+/* The ids of a list, as "1,2,3". */
+static const char *ids_of(const starch_list *list)
+{
+    static char buf[256];
+    size_t n = 0;
+    buf[0] = '\0';
+    const Todo *items = list->items;
+    for (size_t i = 0; i < list->count; i++)
+        n +=
+            (size_t)snprintf(buf + n, sizeof buf - n, i ? ",%lld" : "%lld", (long long)items[i].id);
+    return buf;
+}
+
+static const char *where(starch_repo *r, starch_query q)
+{
+    starch_list list;
+    starch_error err;
+    cr_assert_eq(starch_repo_where(r, &q, &list, &err), STARCH_OK, "%s", err.message);
+    const char *s = ids_of(&list);
+    starch_list_free(&list);
+    return s;
+}
+
+/* ---- ids, round trips, updates ------------------------------------------------------ */
+
+REPO_TEST(save_assigns_ids_and_round_trips_every_field)
+{
+    starch_repo *r = open_repo(b, &Todo_type, NULL);
+    cr_assert_eq(starch_repo_type(r), &Todo_type);
+    for (int i = 1; i <= 3; i++) {
+        Todo t, got = {0};
+        sample_todo(&t, i);
+        save_ok(r, &t);
+        cr_assert_eq(t.id, i);
+        starch_error err;
+        cr_assert_eq(starch_repo_get(r, t.id, &got, &err), STARCH_OK, "%s", err.message);
+        cr_assert(starch_entity_equal(&Todo_type, &t, &got));
+        cr_assert_neq(got.title, t.title);
+        Todo_clear(&t);
+        Todo_clear(&got);
+    }
+    starch_repo_free(r);
+}
+
+REPO_TEST(nan_and_null_strings_survive)
+{
+    starch_repo *r = open_repo(b, &Todo_type, NULL);
+    Todo t = simple(NULL, false, 0, NAN), got = {0};
+    save_ok(r, &t);
+    cr_assert_eq(starch_repo_get(r, t.id, &got, NULL), STARCH_OK);
+    cr_assert_null(got.title);
+    cr_assert(isnan(got.score));
+    cr_assert_eq(got.tags_count, 0);
+    Todo_clear(&got);
+    starch_repo_free(r);
+}
+
+REPO_TEST(update_replaces_and_explicit_ids_insert)
+{
+    starch_repo *r = open_repo(b, &Todo_type, NULL);
+    fill(r);
+    Todo t = {0};
+    cr_assert_eq(starch_repo_get(r, 2, &t, NULL), STARCH_OK);
+    free(t.title);
+    t.title = sample_strdup("changed");
+    t.done = true;
+    save_ok(r, &t);
+    cr_assert_eq(t.id, 2);
+    Todo_clear(&t);
+    cr_assert_eq(starch_repo_get(r, 2, &t, NULL), STARCH_OK);
+    cr_assert_str_eq(t.title, "changed");
+    cr_assert(t.done);
+    Todo_clear(&t);
+    size_t n;
+    cr_assert_eq(starch_repo_count(r, NULL, &n, NULL), STARCH_OK);
+    cr_assert_eq(n, 5);
+
+    Todo x = simple("ten", false, 0, 0);
+    x.id = 10;
+    save_ok(r, &x);
+    cr_assert_eq(x.id, 10);
+    Todo_clear(&x);
+    Todo y = simple("next", false, 0, 0);
+    save_ok(r, &y);
+    cr_assert_eq(y.id, 11);
+    Todo_clear(&y);
+    starch_repo_free(r);
+}
+
+REPO_TEST(ids_are_not_reused_after_delete)
+{
+    starch_repo *r = open_repo(b, &Todo_type, NULL);
+    fill(r);
+    cr_assert_eq(starch_repo_delete(r, 5, NULL), STARCH_OK);
+    Todo t = simple("new", false, 0, 0);
+    save_ok(r, &t);
+    cr_assert_eq(t.id, 6);
+    Todo_clear(&t);
+    starch_repo_free(r);
+}
+
+static bool is_uuid_v4(const char *s)
+{
+    if (s == NULL || strlen(s) != 36)
+        return false;
+    for (int i = 0; i < 36; i++) {
+        bool dash = i == 8 || i == 13 || i == 18 || i == 23;
+        if (dash ? s[i] != '-' : !strchr("0123456789abcdef", s[i]))
+            return false;
+    }
+    return s[14] == '4' && strchr("89ab", s[19]);
+}
+
+REPO_TEST(string_ids)
+{
+    starch_repo *r = open_repo(b, &Note_type, NULL);
+    Note a = {.text = sample_strdup("a")}, c = {.id = sample_strdup(""), .text = NULL};
+    save_ok(r, &a);
+    save_ok(r, &c);
+    cr_assert(is_uuid_v4(a.id), "%s", a.id);
+    cr_assert(is_uuid_v4(c.id), "%s", c.id);
+    cr_assert_str_neq(a.id, c.id);
+    Note named = {.id = sample_strdup("note-1"), .text = sample_strdup("named"), .pinned = true};
+    save_ok(r, &named);
+    cr_assert_str_eq(named.id, "note-1");
+
+    Note got = {0};
+    starch_error err;
+    cr_assert_eq(starch_repo_get_str(r, a.id, &got, &err), STARCH_OK, "%s", err.message);
+    cr_assert(starch_entity_equal(&Note_type, &a, &got));
+    Note_clear(&got);
+    cr_assert_eq(starch_repo_get_str(r, "note-1", &got, NULL), STARCH_OK);
+    cr_assert(got.pinned);
+    Note_clear(&got);
+    cr_assert_eq(starch_repo_get_str(r, "nope", &got, &err), STARCH_ENOTFOUND);
+    cr_assert_str_eq(err.message, "Note: no id \"nope\"");
+    cr_assert_eq(starch_repo_get(r, 1, &got, &err), STARCH_EINVAL);
+    cr_assert_str_eq(err.message, "Note: the key is a string");
+    cr_assert_eq(starch_repo_delete_str(r, "note-1", NULL), STARCH_OK);
+    cr_assert_eq(starch_repo_delete_str(r, "note-1", NULL), STARCH_ENOTFOUND);
+    starch_list list;
+    cr_assert_eq(starch_repo_all(r, &list, NULL), STARCH_OK);
+    cr_assert_eq(list.count, 2);
+    Note *items = list.items;
+    cr_assert_lt(strcmp(items[0].id, items[1].id), 0); /* ordered by key */
+    starch_list_free(&list);
+    Note_clear(&a);
+    Note_clear(&c);
+    Note_clear(&named);
+    starch_repo_free(r);
+}
+
+REPO_TEST(get_and_delete_missing)
+{
+    starch_repo *r = open_repo(b, &Todo_type, NULL);
+    fill(r);
+    Todo t;
+    sample_todo(&t, 7);
+    starch_error err;
+    cr_assert_eq(starch_repo_get(r, 99, &t, &err), STARCH_ENOTFOUND);
+    cr_assert_str_eq(err.message, "Todo: no id 99");
+    cr_assert_str_eq(t.owner.name, "Ada"); /* untouched */
+    cr_assert_eq(starch_repo_get_str(r, "1", &t, &err), STARCH_EINVAL);
+    cr_assert_str_eq(err.message, "Todo: the key is an int");
+    cr_assert_eq(starch_repo_get(r, 3, &t, NULL), STARCH_OK); /* replaces, frees the old */
+    cr_assert_str_eq(t.title, "e");
+    cr_assert_eq(t.tags_count, 0);
+    cr_assert_eq(starch_repo_delete(r, 3, NULL), STARCH_OK);
+    cr_assert_eq(starch_repo_get(r, 3, &t, NULL), STARCH_ENOTFOUND);
+    cr_assert_eq(starch_repo_delete(r, 3, &err), STARCH_ENOTFOUND);
+    cr_assert_str_eq(err.message, "Todo: no id 3");
+    Todo_clear(&t);
+    starch_repo_free(r);
+}
+
+/* ---- where / order / limit / count -------------------------------------------------- */
+
+REPO_TEST(all_is_ordered_by_key)
+{
+    starch_repo *r = open_repo(b, &Todo_type, NULL);
+    starch_list list;
+    cr_assert_eq(starch_repo_all(r, &list, NULL), STARCH_OK);
+    cr_assert_eq(list.count, 0);
+    cr_assert_null(list.items);
+    starch_list_free(&list);
+    fill(r);
+    cr_assert_eq(starch_repo_all(r, &list, NULL), STARCH_OK);
+    cr_assert_str_eq(ids_of(&list), "1,2,3,4,5");
+    cr_assert_eq(list.type, &Todo_type);
+    cr_assert_str_eq(((Todo *)list.items)[0].title, "c");
+    starch_list_free(&list);
+    cr_assert_eq(list.count, 0);
+    starch_repo_free(r);
+}
+
+REPO_TEST(where_filters_on_every_scalar_kind)
+{
+    starch_repo *r = open_repo(b, &Todo_type, NULL);
+    fill(r);
+    cr_assert_str_eq(where(r, (starch_query){.field = "done", .value = STARCH_VALUE_BOOL(true)}),
+                     "1,3");
+    cr_assert_str_eq(where(r, (starch_query){.field = "priority", .value = STARCH_VALUE_INT(1)}),
+                     "2,5");
+    cr_assert_str_eq(where(r, (starch_query){.field = "score", .value = STARCH_VALUE_FLOAT(1.5)}),
+                     "1,3");
+    cr_assert_str_eq(where(r, (starch_query){.field = "score", .value = STARCH_VALUE_INT(9)}), "5");
+    cr_assert_str_eq(where(r, (starch_query){.field = "title", .value = STARCH_VALUE_STRING("e")}),
+                     "3");
+    cr_assert_str_eq(where(r, (starch_query){.field = "title", .value = STARCH_VALUE_STRING("")}),
+                     "4");
+    cr_assert_str_eq(where(r, (starch_query){.field = "title", .value = STARCH_VALUE_STRING(NULL)}),
+                     "4");
+    cr_assert_str_eq(where(r, (starch_query){.field = "id", .value = STARCH_VALUE_INT(2)}), "2");
+    cr_assert_str_eq(where(r, (starch_query){.field = "title", .value = STARCH_VALUE_STRING("z")}),
+                     "");
+    starch_repo_free(r);
+}
+
+REPO_TEST(where_orders_and_pages)
+{
+    starch_repo *r = open_repo(b, &Todo_type, NULL);
+    fill(r);
+    cr_assert_str_eq(where(r, (starch_query){.order_by = "title"}), "4,2,5,1,3");
+    cr_assert_str_eq(where(r, (starch_query){.order_by = "title", .desc = true}), "3,1,5,2,4");
+    cr_assert_str_eq(where(r, (starch_query){.order_by = "score"}), "4,1,3,2,5");
+    cr_assert_str_eq(where(r, (starch_query){.order_by = "score", .desc = true}), "5,2,1,3,4");
+    cr_assert_str_eq(where(r, (starch_query){.order_by = "done"}), "2,4,5,1,3");
+    cr_assert_str_eq(where(r, (starch_query){.order_by = "id", .desc = true}), "5,4,3,2,1");
+    cr_assert_str_eq(where(r, (starch_query){.order_by = "title", .limit = 2}), "4,2");
+    cr_assert_str_eq(where(r, (starch_query){.order_by = "title", .limit = 2, .offset = 2}), "5,1");
+    cr_assert_str_eq(where(r, (starch_query){.order_by = "title", .offset = 4}), "3");
+    cr_assert_str_eq(where(r, (starch_query){.offset = 9}), "");
+    cr_assert_str_eq(where(r, (starch_query){.field = "done",
+                                             .value = STARCH_VALUE_BOOL(false),
+                                             .order_by = "priority",
+                                             .desc = true,
+                                             .limit = 2}),
+                     "4,2");
+    starch_repo_free(r);
+}
+
+REPO_TEST(nan_sorts_first_and_matches_nothing)
+{
+    starch_repo *r = open_repo(b, &Todo_type, NULL);
+    double scores[] = {2, NAN, -1, NAN};
+    for (int i = 0; i < 4; i++) {
+        Todo t = simple("t", false, 0, scores[i]);
+        save_ok(r, &t);
+        Todo_clear(&t);
+    }
+    cr_assert_str_eq(where(r, (starch_query){.order_by = "score"}), "2,4,3,1");
+    cr_assert_str_eq(where(r, (starch_query){.order_by = "score", .desc = true}), "1,3,2,4");
+    cr_assert_str_eq(where(r, (starch_query){.field = "score", .value = STARCH_VALUE_FLOAT(NAN)}),
+                     "");
+    starch_repo_free(r);
+}
+
+/* The id saved with priority p by where_pages_a_large_set: priority (i * 37) % 60. */
+static int64_t id_with_priority(int64_t p)
+{
+    for (int64_t i = 0; i < 60; i++)
+        if ((i * 37) % 60 == p)
+            return i + 1;
+    return -1;
+}
+
+REPO_TEST(where_pages_a_large_set)
+{
+    starch_repo *r = open_repo(b, &Todo_type, NULL);
+    for (int64_t i = 0; i < 60; i++) {
+        Todo t = simple("t", i % 2, (i * 37) % 60, 0);
+        save_ok(r, &t);
+        Todo_clear(&t);
+    }
+    char want[64];
+    snprintf(want, sizeof want, "%lld,%lld,%lld,%lld", (long long)id_with_priority(3),
+             (long long)id_with_priority(4), (long long)id_with_priority(5),
+             (long long)id_with_priority(6));
+    cr_assert_str_eq(where(r, (starch_query){.order_by = "priority", .limit = 4, .offset = 3}),
+                     want);
+    snprintf(want, sizeof want, "%lld,%lld", (long long)id_with_priority(59),
+             (long long)id_with_priority(58));
+    cr_assert_str_eq(where(r, (starch_query){.order_by = "priority", .desc = true, .limit = 2}),
+                     want);
+    /* done is false for the odd ids: ties are ordered by key */
+    cr_assert_str_eq(where(r, (starch_query){.order_by = "done", .limit = 3, .offset = 1}),
+                     "3,5,7");
+    cr_assert_str_eq(where(r, (starch_query){.field = "done",
+                                             .value = STARCH_VALUE_BOOL(true),
+                                             .order_by = "id",
+                                             .desc = true,
+                                             .limit = 3}),
+                     "60,58,56");
+    starch_repo_free(r);
+}
+
+REPO_TEST(count_uses_only_the_filter)
+{
+    starch_repo *r = open_repo(b, &Todo_type, NULL);
+    fill(r);
+    size_t n = 99;
+    starch_query q = {.field = "done", .value = STARCH_VALUE_BOOL(false), .limit = 1};
+    cr_assert_eq(starch_repo_count(r, &q, &n, NULL), STARCH_OK);
+    cr_assert_eq(n, 3);
+    cr_assert_eq(starch_repo_count(r, NULL, &n, NULL), STARCH_OK);
+    cr_assert_eq(n, 5);
+    starch_repo_free(r);
+}
+
+REPO_TEST(bad_queries)
+{
+    starch_repo *r = open_repo(b, &Todo_type, NULL);
+    starch_list list;
+    starch_error err;
+    starch_query q = {.field = "nope", .value = STARCH_VALUE_INT(1)};
+    cr_assert_eq(starch_repo_where(r, &q, &list, &err), STARCH_EINVAL);
+    cr_assert_str_eq(err.message, "Todo: no field `nope`");
+    cr_assert_eq(list.count, 0);
+    q = (starch_query){.field = "tags", .value = STARCH_VALUE_STRING("x")};
+    cr_assert_eq(starch_repo_where(r, &q, &list, &err), STARCH_EINVAL);
+    cr_assert_str_eq(err.message, "Todo.tags: not a scalar field");
+    q = (starch_query){.order_by = "owner"};
+    cr_assert_eq(starch_repo_where(r, &q, &list, &err), STARCH_EINVAL);
+    cr_assert_str_eq(err.message, "Todo.owner: not a scalar field");
+    q = (starch_query){.field = "done", .value = STARCH_VALUE_INT(1)};
+    size_t n;
+    cr_assert_eq(starch_repo_count(r, &q, &n, &err), STARCH_EINVAL);
+    cr_assert_str_eq(err.message, "Todo.done: the value has another kind than the field");
+    cr_assert_eq(starch_repo_save(r, NULL, &err), STARCH_EINVAL);
+    starch_repo_free(r);
+}
+
+Test(repo, type_without_key_is_refused)
+{
+    starch_error err;
+    cr_assert_null(starch_repo_memory(&User_type, NULL, &err));
+    cr_assert_eq(err.code, STARCH_EINVAL);
+    cr_assert_str_eq(err.message, "User: no key field `id`");
+    cr_assert_null(starch_repo_sqlite(&User_type, ":memory:", NULL, &err));
+    cr_assert_str_eq(err.message, "User: no key field `id`");
+}
+
+/* ---- events ------------------------------------------------------------------------- */
+
+REPO_TEST(one_event_per_successful_write)
+{
+    starch_bus *bus = starch_bus_new(0);
+    recorder rec = {.lock = PTHREAD_MUTEX_INITIALIZER};
+    starch_bus_on(bus, "Todo.*", 0, record, &rec);
+    starch_repo *r = open_repo(b, &Todo_type, bus);
+    Todo t = simple("one", false, 0, 0);
+    save_ok(r, &t);
+    free(t.title);
+    t.title = sample_strdup("two");
+    save_ok(r, &t);
+    cr_assert_eq(starch_repo_delete(r, t.id, NULL), STARCH_OK);
+    cr_assert_eq(rec.count, 3);
+    cr_assert_str_eq(rec.names[0], "Todo.created");
+    cr_assert_eq(rec.ids[0], 1);
+    cr_assert_str_eq(rec.titles[0], "one");
+    cr_assert_str_eq(rec.names[1], "Todo.updated");
+    cr_assert_str_eq(rec.titles[1], "two");
+    cr_assert_str_eq(rec.names[2], "Todo.deleted");
+    cr_assert_eq(rec.ids[2], 1);
+    cr_assert_str_eq(rec.titles[2], "two"); /* the entity as it was */
+
+    /* failed writes: no event */
+    cr_assert_eq(starch_repo_delete(r, t.id, NULL), STARCH_ENOTFOUND);
+    cr_assert_eq(starch_repo_save(r, NULL, NULL), STARCH_EINVAL);
+    cr_assert_eq(starch_repo_get(r, 1, &t, NULL), STARCH_ENOTFOUND);
+    starch_list list;
+    starch_repo_all(r, &list, NULL);
+    starch_list_free(&list);
+    cr_assert_eq(rec.count, 3);
+    Todo_clear(&t);
+    starch_repo_free(r);
+    starch_bus_free(bus);
+}
+
+/* A handler that reads the repository while the event is being emitted: the repository
+ * holds no lock during emit, so this must not deadlock. */
+static int reenter(const starch_event *ev, void *ctx)
+{
+    const Todo *t = ev->data;
+    Todo copy = {0};
+    size_t n;
+    cr_assert_eq(starch_repo_count(ctx, NULL, &n, NULL), STARCH_OK);
+    if (strcmp(ev->name, "Todo.deleted") != 0) {
+        cr_assert_eq(starch_repo_get(ctx, t->id, &copy, NULL), STARCH_OK);
+        Todo_clear(&copy);
+    }
+    return STARCH_CONTINUE;
+}
+
+REPO_TEST(handlers_may_use_the_repository)
+{
+    starch_bus *bus = starch_bus_new(0);
+    starch_repo *r = open_repo(b, &Todo_type, bus);
+    starch_bus_on(bus, "*", 0, reenter, r);
+    Todo t = simple("x", false, 0, 0);
+    save_ok(r, &t);
+    save_ok(r, &t);
+    cr_assert_eq(starch_repo_delete(r, t.id, NULL), STARCH_OK);
+    Todo_clear(&t);
+    starch_repo_free(r);
+    starch_bus_free(bus);
+}
+
+/* ---- concurrency -------------------------------------------------------------------- */
+
+typedef struct writer_arg {
+    starch_repo *repo;
+    int n;
+} writer_arg;
+
+static void *writer(void *arg)
+{
+    writer_arg *w = arg;
+    for (int i = 0; i < w->n; i++) {
+        Todo t;
+        sample_todo(&t, i);
+        if (starch_repo_save(w->repo, &t, NULL) != STARCH_OK)
+            t.id = -1;
+        Todo got = {0};
+        if (t.id < 0 || starch_repo_get(w->repo, t.id, &got, NULL) != STARCH_OK ||
+            !starch_entity_equal(&Todo_type, &t, &got))
+            w->n = -1;
+        Todo_clear(&got);
+        Todo_clear(&t);
+        if (w->n < 0)
+            break;
+    }
+    return NULL;
+}
+
+static int count_created(const starch_event *ev, void *ctx)
+{
+    (void)ev;
+    recorder *r = ctx;
+    pthread_mutex_lock(&r->lock);
+    r->count++;
+    pthread_mutex_unlock(&r->lock);
+    return STARCH_CONTINUE;
+}
+
+REPO_TEST(concurrent_writers)
+{
+    enum { THREADS = 4, EACH = 100 };
+    starch_bus *bus = starch_bus_new(0);
+    recorder rec = {.lock = PTHREAD_MUTEX_INITIALIZER};
+    starch_bus_on(bus, "Todo.created", 0, count_created, &rec);
+    starch_repo *r = open_repo(b, &Todo_type, bus);
+    pthread_t th[THREADS];
+    writer_arg args[THREADS];
+    for (int i = 0; i < THREADS; i++) {
+        args[i] = (writer_arg){r, EACH};
+        pthread_create(&th[i], NULL, writer, &args[i]);
+    }
+    for (int i = 0; i < THREADS; i++) {
+        pthread_join(th[i], NULL);
+        cr_assert_eq(args[i].n, EACH, "writer %d failed", i);
+    }
+    starch_list list;
+    cr_assert_eq(starch_repo_all(r, &list, NULL), STARCH_OK);
+    cr_assert_eq(list.count, THREADS * EACH);
+    Todo *items = list.items;
+    for (size_t i = 0; i < list.count; i++)
+        cr_assert_eq(items[i].id, (int64_t)i + 1);
+    starch_list_free(&list);
+    cr_assert_eq(rec.count, THREADS * EACH);
+    starch_repo_free(r);
+    starch_bus_free(bus);
+}
+
+/* ---- SQLite only ---------------------------------------------------------------------- */
+
+/* A fresh database file path in /tmp (removed with its WAL files by drop_db). */
+static void temp_db(char *path, size_t size)
+{
+    snprintf(path, size, "/tmp/starch-test-XXXXXX");
+    int fd = mkstemp(path);
+    cr_assert_geq(fd, 0);
+    close(fd);
+}
+
+static void drop_db(const char *path)
+{
+    char buf[300];
+    unlink(path);
+    snprintf(buf, sizeof buf, "%s-wal", path);
+    unlink(buf);
+    snprintf(buf, sizeof buf, "%s-shm", path);
+    unlink(buf);
+}
+
+static void sql(const char *path, const char *text)
+{
+    sqlite3 *db;
+    cr_assert_eq(sqlite3_open(path, &db), SQLITE_OK);
+    char *msg = NULL;
+    cr_assert_eq(sqlite3_exec(db, text, NULL, NULL, &msg), SQLITE_OK, "%s", msg);
+    sqlite3_close(db);
+}
+
+static int text_of(void *ctx, int n, char **values, char **names)
+{
+    (void)n;
+    (void)names;
+    snprintf(ctx, 256, "%s", values[0] ? values[0] : "NULL");
+    return 0;
+}
+
+static const char *sql_value(const char *path, const char *query)
+{
+    static char buf[256];
+    sqlite3 *db;
+    cr_assert_eq(sqlite3_open(path, &db), SQLITE_OK);
+    buf[0] = '\0';
+    cr_assert_eq(sqlite3_exec(db, query, text_of, buf, NULL), SQLITE_OK);
+    sqlite3_close(db);
+    return buf;
+}
+
+Test(repo, sqlite_file_persists_in_wal_mode_with_json_columns)
+{
+    char path[64];
+    temp_db(path, sizeof path);
+    starch_error err;
+    starch_repo *r = starch_repo_sqlite(&Todo_type, path, NULL, &err);
+    cr_assert_not_null(r, "%s", err.message);
+    Todo t;
+    sample_todo(&t, 1);
+    save_ok(r, &t);
+    starch_repo_free(r);
+    cr_assert_str_eq(sql_value(path, "PRAGMA journal_mode"), "wal");
+    cr_assert_str_eq(sql_value(path, "SELECT tags FROM Todo"), "[\"home\",\"ünïcødé\"]");
+    cr_assert_str_eq(sql_value(path, "SELECT owner FROM Todo"),
+                     "{\"name\":\"Ada\",\"age\":36,\"admin\":true}");
+    cr_assert_str_eq(sql_value(path, "SELECT typeof(done) || typeof(score) FROM Todo"),
+                     "integerreal");
+
+    r = starch_repo_sqlite(&Todo_type, path, NULL, &err);
+    cr_assert_not_null(r, "%s", err.message);
+    Todo got = {0};
+    cr_assert_eq(starch_repo_get(r, 1, &got, NULL), STARCH_OK);
+    cr_assert(starch_entity_equal(&Todo_type, &t, &got));
+    Todo_clear(&got);
+    Todo_clear(&t);
+    starch_repo_free(r);
+    drop_db(path);
+}
+
+Test(repo, sqlite_adds_missing_columns)
+{
+    char path[64];
+    temp_db(path, sizeof path);
+    sql(path, "CREATE TABLE Todo (id INTEGER PRIMARY KEY AUTOINCREMENT, title TEXT);"
+              "INSERT INTO Todo (title) VALUES ('old');");
+    starch_error err;
+    starch_repo *r = starch_repo_sqlite(&Todo_type, path, NULL, &err);
+    cr_assert_not_null(r, "%s", err.message);
+    Todo t = {0};
+    cr_assert_eq(starch_repo_get(r, 1, &t, &err), STARCH_OK, "%s", err.message);
+    cr_assert_str_eq(t.title, "old");
+    cr_assert_eq(t.tags_count, 0);
+    t.done = true;
+    save_ok(r, &t);
+    Todo_clear(&t);
+    starch_repo_free(r);
+    cr_assert_str_eq(sql_value(path, "SELECT done FROM Todo"), "1");
+    drop_db(path);
+}
+
+Test(repo, sqlite_failed_write_rolls_back_without_event)
+{
+    char path[64];
+    temp_db(path, sizeof path);
+    starch_error err;
+    starch_bus *bus = starch_bus_new(0);
+    recorder rec = {.lock = PTHREAD_MUTEX_INITIALIZER};
+    starch_bus_on(bus, "*", 0, record, &rec);
+    starch_repo *r = starch_repo_sqlite(&Todo_type, path, bus, &err);
+    cr_assert_not_null(r, "%s", err.message);
+    sql(path, "CREATE TRIGGER no_boom BEFORE INSERT ON Todo WHEN NEW.title = 'boom' "
+              "BEGIN SELECT RAISE(ABORT, 'no boom'); END;"
+              "CREATE TRIGGER no_boom2 BEFORE UPDATE ON Todo WHEN NEW.title = 'boom' "
+              "BEGIN SELECT RAISE(ABORT, 'no boom'); END;");
+    Todo t = simple("boom", false, 0, 0);
+    cr_assert_eq(starch_repo_save(r, &t, &err), STARCH_EDB);
+    cr_assert_str_eq(err.message, "Todo: sqlite: no boom");
+    cr_assert_eq(t.id, 0);
+    free(t.title);
+    t.title = sample_strdup("fine");
+    save_ok(r, &t);
+    cr_assert_eq(t.id, 1);
+    free(t.title);
+    t.title = sample_strdup("boom");
+    cr_assert_eq(starch_repo_save(r, &t, &err), STARCH_EDB);
+    cr_assert_eq(rec.count, 1);
+    cr_assert_str_eq(rec.names[0], "Todo.created");
+    Todo got = {0};
+    cr_assert_eq(starch_repo_get(r, 1, &got, NULL), STARCH_OK);
+    cr_assert_str_eq(got.title, "fine");
+    Todo_clear(&got);
+    Todo_clear(&t);
+    starch_repo_free(r);
+    starch_bus_free(bus);
+    drop_db(path);
+}
+
+Test(repo, sqlite_bad_path)
+{
+    starch_error err;
+    cr_assert_null(starch_repo_sqlite(&Todo_type, "/nonexistent-dir/x.db", NULL, &err));
+    cr_assert_eq(err.code, STARCH_EDB);
+    cr_assert_str_eq(err.message, "Todo: sqlite: unable to open database file");
+}
