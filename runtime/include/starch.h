@@ -510,6 +510,68 @@ size_t starch_sse_headers(const char *http_version, starch_header h[3]);
  *  empty line), for a server that writes its own responses. */
 void starch_sse_write_headers(starch_out *out, const char *http_version);
 
+/* ======================================================================================
+ * Datastar signals from a request
+ *
+ *   #include <jansson.h>
+ *   starch_signals_error err;
+ *   json_t *signals = starch_signals_read(method, query, strlen(query), body, body_len, &err);
+ *   if (signals == NULL)
+ *       return respond(400, err.message);   // e.g. "invalid JSON at line 1, column 9 ..."
+ *   json_int_t count = json_integer_value(json_object_get(signals, "count"));
+ *   json_decref(signals);
+ *
+ * The Datastar client sends its signals as JSON: in the `datastar` query parameter for
+ * GET and DELETE, as the request body for POST, PUT and PATCH. The result is a jansson
+ * object (https://jansson.readthedocs.io) owned by the caller, who frees it with
+ * json_decref. On failure the functions return NULL and, when err is not NULL, fill it.
+ * ====================================================================================== */
+
+/* jansson's JSON value; include <jansson.h> to use it. */
+struct json_t;
+
+/** Why signals could not be read. */
+typedef enum starch_signals_code {
+    STARCH_SIGNALS_OK = 0,
+    STARCH_SIGNALS_EMETHOD,    /* the method carries no signals (not GET, DELETE, POST, PUT,
+                                * PATCH) */
+    STARCH_SIGNALS_EMISSING,   /* GET or DELETE without a `datastar` query parameter */
+    STARCH_SIGNALS_EJSON,      /* not valid JSON: line, column and position say where */
+    STARCH_SIGNALS_ENOTOBJECT, /* valid JSON, but not an object */
+    STARCH_SIGNALS_ENOMEM,     /* out of memory */
+} starch_signals_code;
+
+/** What went wrong, with where for STARCH_SIGNALS_EJSON. */
+typedef struct starch_signals_error {
+    starch_signals_code code;
+    int line;          /* EJSON: line of the error in the JSON text (1-based), else 0 */
+    int column;        /* EJSON: column in characters (1-based), else 0 */
+    size_t position;   /* EJSON: byte offset in the JSON text (URL-decoded), else 0 */
+    char message[256]; /* one line, NUL-terminated, e.g. "invalid JSON at line 1, column 9
+                        * (byte 8): ..." */
+} starch_signals_error;
+
+/** Reads the signals of a request: from the `datastar` parameter of query[0..query_len)
+ *  (the URL's query string, after the '?') for method GET and DELETE, from
+ *  body[0..body_len) for POST, PUT and PATCH (method compared exactly). The unused one may
+ *  be NULL. Returns a new JSON object (caller frees with json_decref) or NULL. */
+struct json_t *starch_signals_read(const char *method, const char *query, size_t query_len,
+                                   const char *body, size_t body_len, starch_signals_error *err);
+
+/** Reads the signals from the `datastar` parameter of the query string query[0..len)
+ *  (a leading '?' is skipped): the first such parameter is URL-decoded (`+` is a space,
+ *  `%XX` a byte; a `%` without two hex digits stays as it is) and parsed. */
+struct json_t *starch_signals_from_query(const char *query, size_t len,
+                                         starch_signals_error *err);
+
+/** Parses JSON text json[0..len) (a body, or an already-decoded parameter), which must
+ *  be an object. */
+struct json_t *starch_signals_from_json(const char *json, size_t len, starch_signals_error *err);
+
+/** URL-decodes src[0..len) into dst (room for len bytes; may be src itself) as
+ *  starch_signals_from_query does; returns the decoded length. */
+size_t starch_url_decode(char *dst, const char *src, size_t len);
+
 #ifdef __cplusplus
 }
 #endif
