@@ -189,7 +189,7 @@ int starch_sse_patch_elements(starch_out *out, const char *html, size_t len,
     if (rc)
         return rc;
     put_elements_head(out, o);
-    put_data(out, "data: elements ", html, len);
+    put_data(out, "data: elements ", html, html ? len : 0);
     return put_tail(out);
 }
 
@@ -200,7 +200,7 @@ int starch_sse_patch_signals(starch_out *out, const char *json, size_t len,
     int rc = check_event(o);
     if (rc)
         return rc;
-    if (len == 0)
+    if (json == NULL || len == 0)
         return STARCH_SSE_EEMPTY;
     put_head(out, "datastar-patch-signals", o);
     if (o->only_if_missing)
@@ -250,7 +250,7 @@ static void put_script(starch_out *w, const char *script, size_t len, const star
     if (!o->keep_script)
         starch_out_write(w, " data-effect=\"el.remove()\"", 26);
     starch_out_write(w, ">", 1);
-    starch_out_write(w, script, len);
+    starch_out_write(w, script ? script : "", script ? len : 0);
     starch_out_write(w, "</script>", 9);
 }
 

@@ -128,7 +128,8 @@ static int enqueue(starch_mhd_sse *s, const char *data, size_t len)
         s->off = s->len = 0;
     if (s->cap - s->len < len) {
         size_t keep = s->len - s->off; /* move the unread bytes to the front first */
-        memmove(s->q, s->q + s->off, keep);
+        if (keep > 0)
+            memmove(s->q, s->q + s->off, keep);
         s->off = 0;
         s->len = keep;
         size_t cap = s->cap ? s->cap : 4096;
