@@ -439,7 +439,7 @@ int starch_sse_patch_elements(starch_out *out, const char *html, size_t len,
 
 /** Writes a datastar-patch-signals event carrying the JSON merge patch json[0..len) as
  *  is (it is not parsed). Uses id, retry_ms, only_if_missing. STARCH_SSE_EEMPTY when
- *  len is 0. */
+ *  json is NULL or len is 0. */
 int starch_sse_patch_signals(starch_out *out, const char *json, size_t len,
                              const starch_sse_opts *opt);
 
@@ -561,8 +561,7 @@ struct json_t *starch_signals_read(const char *method, const char *query, size_t
 /** Reads the signals from the `datastar` parameter of the query string query[0..len)
  *  (a leading '?' is skipped): the first such parameter is URL-decoded (`+` is a space,
  *  `%XX` a byte; a `%` without two hex digits stays as it is) and parsed. */
-struct json_t *starch_signals_from_query(const char *query, size_t len,
-                                         starch_signals_error *err);
+struct json_t *starch_signals_from_query(const char *query, size_t len, starch_signals_error *err);
 
 /** Parses JSON text json[0..len) (a body, or an already-decoded parameter), which must
  *  be an object. */
