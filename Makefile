@@ -13,10 +13,10 @@ deps:
 
 $(BUILD)/build.ninja:
 	@scripts/install-deps
-	meson setup $(BUILD) $(MESON_OPTS)
+	meson setup $(BUILD) $(MESON_OPTS) >&2
 
 build: deps $(BUILD)/build.ninja
-	ninja -C $(BUILD)
+	ninja -C $(BUILD) --quiet
 
 run: build
 	@$(BUILD)/examples/todo/todo-page

@@ -65,23 +65,25 @@ typedef struct SpanList {
     size_t n;
 } SpanList;
 
-/* The escaping context of an interpolation, decided by the checker. */
+/* The escaping context of an interpolation, decided by the checker (html.c). */
 typedef enum Context {
-    CTX_NONE = 0,   /* not yet decided */
-    CTX_TEXT,       /* between tags */
-    CTX_RCDATA,     /* <title>, <textarea> */
-    CTX_ATTR,       /* quoted attribute value */
-    CTX_ATTR_UNQ,   /* unquoted attribute value: the compiler adds quotes */
-    CTX_URL,        /* URL attribute at its start: scheme filtered, then escaped */
-    CTX_URL_PART,   /* URL attribute after the scheme/host, before ? or #: escaped */
-    CTX_URL_QUERY,  /* URL attribute in the query or fragment: percent-encoded */
-    CTX_SRCSET,     /* srcset: each URL filtered */
-    CTX_JS,         /* JS value in an attribute */
-    CTX_JS_STR,     /* inside a JS string literal in an attribute */
-    CTX_JS_SCRIPT,  /* JS value in <script> */
-    CTX_JS_SCRIPT_STR, /* inside a JS string literal in <script> */
-    CTX_CSS,        /* <style> body or style attribute: numbers only */
-    CTX_DS_URL,     /* data-attr:href and friends: URL-filtered, then as JS */
+    CTX_NONE = 0,         /* not decided (or only `| raw` may stand here) */
+    CTX_TEXT,             /* between tags */
+    CTX_RCDATA,           /* <title>, <textarea> (and raw text elements other than script/style) */
+    CTX_ATTR,             /* an attribute value */
+    CTX_URL,              /* a URL attribute at its start: scheme filtered */
+    CTX_URL_PART,         /* a URL attribute past its scheme, before ? or #: normalised */
+    CTX_URL_QUERY,        /* a URL attribute in the query or fragment: percent-encoded */
+    CTX_SRCSET,           /* srcset: each candidate URL filtered */
+    CTX_JS,               /* a JS value in an attribute (on*, Datastar expressions) */
+    CTX_JS_STR,           /* inside a JS string or template literal in an attribute */
+    CTX_JS_REGEXP,        /* inside a JS regular expression literal in an attribute */
+    CTX_JS_SCRIPT,        /* a JS value in <script> */
+    CTX_JS_SCRIPT_STR,    /* inside a JS string or template literal in <script> */
+    CTX_JS_SCRIPT_REGEXP, /* inside a JS regular expression literal in <script> */
+    CTX_CSS,              /* <style> body or style attribute: numbers only */
+    CTX_DS_URL,           /* data-attr:href and friends: URL-filtered, then a JS value */
+    CTX_DS_URL_STR,       /* the same, at the start of a JS string literal */
 } Context;
 
 typedef struct Node Node;
@@ -107,7 +109,7 @@ struct Node {
     Context ctx;   /* N_INTERP / N_BOOLATTR: decided by the checker */
     char *html;    /* N_MARKDOWN: converted HTML (owned) */
     size_t html_len;
-    int quote;     /* N_INTERP in CTX_ATTR_UNQ: the compiler adds quotes */
+    bool quote;    /* N_INTERP: an unquoted attribute value; the compiler adds quotes */
     Node *target;  /* N_RENDER/N_CALL: the resolved component (a Node in some file) */
     struct File *target_file;
     Node *next;

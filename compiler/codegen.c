@@ -127,25 +127,26 @@ static void indent(Gen *g)
 
 /* ---- Runs: static text and interpolations ---------------------------------------- */
 
-/* One piece of a run. */
+/* One piece of a run: static bytes (text[off..off+len) of the run) or a node. */
 typedef struct Piece {
-    Node *node;       /* N_INTERP / N_BOOLATTR, or NULL for static bytes */
-    const char *text; /* static bytes */
-    size_t len;
+    Node *node; /* N_INTERP / N_BOOLATTR, or NULL for static bytes */
+    size_t off, len;
 } Piece;
 
+/* A run of pieces written together; adjacent static text is merged into one piece. */
 typedef struct Run {
     Piece *p;
     size_t n, cap;
+    starch_out text; /* the static bytes of the run */
 } Run;
 
 static void run_push(Run *r, Node *node, const char *text, size_t len)
 {
     if (node == NULL && len == 0)
         return;
-    if (node == NULL && r->n > 0 && r->p[r->n - 1].node == NULL &&
-        r->p[r->n - 1].text + r->p[r->n - 1].len == text) {
-        r->p[r->n - 1].len += len; /* contiguous in the source: one piece */
+    if (node == NULL && r->n > 0 && r->p[r->n - 1].node == NULL) {
+        starch_out_write(&r->text, text, len);
+        r->p[r->n - 1].len += len;
         return;
     }
     if (r->n == r->cap) {
@@ -156,7 +157,9 @@ static void run_push(Run *r, Node *node, const char *text, size_t len)
         r->p = p;
         r->cap = cap;
     }
-    r->p[r->n++] = (Piece){node, text, len};
+    r->p[r->n++] = (Piece){node, starch_out_len(&r->text), node ? 0 : len};
+    if (node == NULL)
+        starch_out_write(&r->text, text, len);
 }
 
 /* Static bytes a piece writes at most, and how many bounded values it writes. */
@@ -169,22 +172,36 @@ static size_t piece_static(const Piece *p)
     return p->node->quote ? 2 : 0;
 }
 
-static const char *ctx_macro(Context ctx)
-{
-    switch (ctx) {
-    case CTX_ATTR:
-    case CTX_ATTR_UNQ:
-        return "STARCH_PUT_ATTR";
-    default:
-        return "STARCH_PUT_HTML";
-    }
-}
-
-static const char *ctx_fmt_fn(Context ctx)
-{
-    (void)ctx;
-    return "starch_put_html_fmt";
-}
+/* How each context writes: the dispatch macro (by type), the string writer (the result
+ * of `| fmt`) and the writer of trusted HTML (the result of `| markdown`). */
+static const struct {
+    const char *macro, *bytes, *trusted;
+} writers[] = {
+    [CTX_NONE] = {"STARCH_PUT_RAW", "starch_put_raw_bytes", "starch_put_raw_trusted"},
+    [CTX_TEXT] = {"STARCH_PUT_HTML", "starch_put_html_bytes", "starch_put_html_trusted"},
+    [CTX_RCDATA] = {"STARCH_PUT_ATTR", "starch_put_html_bytes", "starch_put_attr_trusted"},
+    [CTX_ATTR] = {"STARCH_PUT_ATTR", "starch_put_html_bytes", "starch_put_attr_trusted"},
+    [CTX_URL] = {"STARCH_PUT_URL", "starch_put_url_bytes", "starch_put_url_trusted"},
+    [CTX_URL_PART] = {"STARCH_PUT_URL_PART", "starch_put_url_part_bytes",
+                      "starch_put_url_part_trusted"},
+    [CTX_URL_QUERY] = {"STARCH_PUT_URL_QUERY", "starch_put_url_query_bytes",
+                       "starch_put_url_query_trusted"},
+    [CTX_SRCSET] = {"STARCH_PUT_SRCSET", "starch_put_srcset_bytes", "starch_put_srcset_trusted"},
+    [CTX_JS] = {"STARCH_PUT_JS", "starch_put_js_bytes", "starch_put_js_trusted"},
+    [CTX_JS_STR] = {"STARCH_PUT_JS_STR", "starch_put_js_str_bytes", "starch_put_js_str_trusted"},
+    [CTX_JS_REGEXP] = {"STARCH_PUT_JS_REGEXP", "starch_put_js_regexp_bytes",
+                       "starch_put_js_regexp_trusted"},
+    [CTX_JS_SCRIPT] = {"STARCH_PUT_JS_SCRIPT", "starch_put_js_script_bytes",
+                       "starch_put_js_script_trusted"},
+    [CTX_JS_SCRIPT_STR] = {"STARCH_PUT_JS_STR", "starch_put_js_str_bytes",
+                           "starch_put_js_str_trusted"},
+    [CTX_JS_SCRIPT_REGEXP] = {"STARCH_PUT_JS_REGEXP", "starch_put_js_regexp_bytes",
+                              "starch_put_js_regexp_trusted"},
+    [CTX_CSS] = {"STARCH_PUT_CSS", NULL, NULL},
+    [CTX_DS_URL] = {"STARCH_PUT_DS_URL", "starch_put_ds_url_bytes", "starch_put_ds_url_trusted"},
+    [CTX_DS_URL_STR] = {"STARCH_PUT_DS_URL_STR", "starch_put_ds_url_str_bytes",
+                        "starch_put_ds_url_str_trusted"},
+};
 
 /* Emits one interpolation inside a cursor run; rest = room needed after it. */
 static void emit_value(Gen *g, Node *n, size_t rest_static, size_t rest_values)
@@ -200,14 +217,23 @@ static void emit_value(Gen *g, Node *n, size_t rest_static, size_t rest_values)
     for (Filter *x = f; x; x = x->next)
         raw |= x->kind == F_RAW;
     Filter *transform = f && f->kind != F_RAW ? f : NULL;
+    Context ctx = raw ? CTX_NONE : n->ctx;
     if (transform && transform->kind == F_FMT) {
-        starch_out_printf(g->o, "st_p = %s(st_out, st_p, %s, ",
-                          raw ? "starch_put_raw_fmt" : ctx_fmt_fn(n->ctx), rest);
+        starch_out_printf(g->o, "st_p = starch_put_fmt(st_out, st_p, %s, %s, ", rest,
+                          writers[ctx].bytes);
         out_span(g, transform->args);
         starch_out_write(g->o, ", ", 2);
-    } else {
-        starch_out_printf(g->o, "st_p = %s(st_out, st_p, %s, ", raw ? "STARCH_PUT_RAW" : ctx_macro(n->ctx),
+    } else if (transform && transform->kind == F_MARKDOWN) {
+        starch_out_printf(g->o, "st_p = starch_put_markdown(st_out, st_p, %s, STARCH_MARKDOWN_SOURCE(",
                           rest);
+        out_span(g, n->code);
+        starch_out_printf(g->o, "), %s);\n", writers[ctx].trusted);
+        line_back(g);
+        if (n->quote)
+            out(g, "*st_p++ = '\"';");
+        return;
+    } else {
+        starch_out_printf(g->o, "st_p = %s(st_out, st_p, %s, ", writers[ctx].macro, rest);
     }
     out_span(g, n->code);
     starch_out_write(g->o, ");\n", 3);
@@ -232,9 +258,11 @@ static void emit_boolattr(Gen *g, Node *n)
     g->indent--;
 }
 
-/* Emits pieces [a, b) of a run as one reserve/commit block (or one write when static). */
-static void emit_chunk(Gen *g, const Piece *p, size_t a, size_t b)
+/* Emits pieces [a, b) of run r as one reserve/commit block (or one write when static). */
+static void emit_chunk(Gen *g, const Run *r, size_t a, size_t b)
 {
+    const Piece *p = r->p;
+    const char *text = starch_out_data(&r->text);
     size_t total = 0, values = 0;
     for (size_t i = a; i < b; i++) {
         total += piece_static(&p[i]);
@@ -243,7 +271,7 @@ static void emit_chunk(Gen *g, const Piece *p, size_t a, size_t b)
     if (b == a + 1 && p[a].node == NULL) {
         indent(g);
         starch_out_write(g->o, "starch_out_write(st_out, ", 25);
-        out_c_string(g, p[a].text, p[a].len);
+        out_c_string(g, text + p[a].off, p[a].len);
         starch_out_printf(g->o, ", %zu);\n", p[a].len);
         return;
     }
@@ -253,7 +281,7 @@ static void emit_chunk(Gen *g, const Piece *p, size_t a, size_t b)
         if (p[i].node == NULL) {
             indent(g);
             starch_out_write(g->o, "st_p = starch_put(st_p, ", 24);
-            out_c_string(g, p[i].text, p[i].len);
+            out_c_string(g, text + p[i].off, p[i].len);
             starch_out_printf(g->o, ", %zu);\n", p[i].len);
         } else if (p[i].node->kind == N_BOOLATTR) {
             emit_boolattr(g, p[i].node);
@@ -274,15 +302,16 @@ static void emit_run(Gen *g, Run *r)
     for (size_t i = 0; i < r->n; i++) {
         size_t s = piece_static(&r->p[i]) + (r->p[i].node ? STARCH_VALUE_MAX : 0);
         if (i > a && size + s > CHUNK_MAX) {
-            emit_chunk(g, r->p, a, i);
+            emit_chunk(g, r, a, i);
             a = i;
             size = 0;
         }
         size += s;
     }
     if (a < r->n)
-        emit_chunk(g, r->p, a, r->n);
+        emit_chunk(g, r, a, r->n);
     r->n = 0;
+    starch_out_clear(&r->text);
 }
 
 /* ---- Statements ------------------------------------------------------------------ */
@@ -435,10 +464,117 @@ static void emit_render(Gen *g, Node *n)
     line_back(g);
 }
 
+/* Number of slots of component c (its body is split into n + 1 parts). */
+static size_t count_slots(const Node *c)
+{
+    size_t n = 0;
+    for (const Node *x = c->body.head; x; x = x->next)
+        n += x->kind == N_SLOT || x->kind == N_CHILDREN;
+    return n;
+}
+
+/* Calls part k of the callee of call n, with the arguments saved in st_cID_aI. */
+static void emit_part_call(Gen *g, Node *n, int id, size_t k)
+{
+    indent(g);
+    starch_out_printf(g->o, "st_%s_%.*s_part%zu(st_out", n->target_file->prefix,
+                      (int)n->name.len, unit_text(g->f, n->name), k);
+    for (size_t i = 0; i < n->args.n; i++)
+        starch_out_printf(g->o, ", st_c%d_a%zu", id, i + 1);
+    starch_out_write(g->o, ");\n", 3);
+}
+
+/* The fill of call n for slot s of the callee, or NULL. */
+static Node *find_fill(Gen *g, Node *n, const Node *s)
+{
+    for (Node *x = n->body.head; x; x = x->next)
+        if (x->kind == N_FILL && x->name.len == s->name.len &&
+            memcmp(unit_text(g->f, x->name), unit_text(n->target_file, s->name), s->name.len) == 0)
+            return x;
+    return NULL;
+}
+
+static void emit_nodes_until(Gen *g, Node *from, Node *end);
+
+/* Emits the caller's content for the children slot: the body without its fills (the
+ * list is relinked around the fills for emit_nodes, then mended). */
+static void emit_children(Gen *g, Node *n)
+{
+    size_t count = 0;
+    for (Node *x = n->body.head; x; x = x->next)
+        count++;
+    Node **next = malloc((count + 1) * sizeof *next);
+    if (next == NULL)
+        return;
+    size_t i = 0;
+    Node *first = NULL, *prev = NULL;
+    for (Node *x = n->body.head; x; x = next[i++]) {
+        next[i] = x->next;
+        if (x->kind == N_FILL)
+            continue;
+        if (prev)
+            prev->next = x;
+        else
+            first = x;
+        prev = x;
+    }
+    if (prev)
+        prev->next = NULL;
+    emit_nodes(g, first);
+    i = 0;
+    for (Node *x = n->body.head; x; x = x->next)
+        x->next = next[i++];
+    free(next);
+}
+
+/* {% call Name(args) %}: the arguments are evaluated once; the callee's parts run in
+ * order, with the caller's fills and children between them, in the caller's scope. */
+static void emit_call(Gen *g, Node *n)
+{
+    int id = ++g->uid;
+    starch_out_printf(g->o, "%*s/* {%% call %.*s %%} */\n", g->indent * 4, "", (int)n->name.len,
+                      unit_text(g->f, n->name));
+    out(g, "{");
+    g->indent++;
+    if (n->args.n) {
+        line_template(g, n->off);
+        for (size_t i = 0; i < n->args.n; i++) {
+            indent(g);
+            starch_out_write(g->o, "__typeof__((void)0, (", 21);
+            out_span(g, n->args.items[i]);
+            starch_out_printf(g->o, ")) const st_c%d_a%zu = (", id, i + 1);
+            out_span(g, n->args.items[i]);
+            starch_out_write(g->o, ");\n", 3);
+        }
+        line_back(g);
+    }
+    size_t k = 0;
+    emit_part_call(g, n, id, k++);
+    for (Node *s = n->target->body.head; s; s = s->next) {
+        if (s->kind == N_CHILDREN) {
+            out(g, "/* children */");
+            emit_children(g, n);
+        } else if (s->kind == N_SLOT) {
+            Node *fill = find_fill(g, n, s);
+            if (fill) {
+                out(g, "/* {%% fill %.*s %%} */", (int)s->name.len,
+                    unit_text(n->target_file, s->name));
+                emit_nodes(g, fill->body.head);
+            }
+        } else {
+            continue;
+        }
+        emit_part_call(g, n, id, k++);
+    }
+    g->indent--;
+    out(g, "}");
+}
+
 /* Emits a list of nodes: runs of text and values are gathered and written together. */
 static void emit_nodes(Gen *g, Node *list)
 {
-    Run run = {NULL, 0, 0};
+    Run run = {NULL, 0, 0, {0}};
+    starch_out_init(&run.text);
     for (Node *n = list; n; n = n->next) {
         switch (n->kind) {
         case N_TEXT:
@@ -461,6 +597,7 @@ static void emit_nodes(Gen *g, Node *list)
         case N_FOR_C: emit_for_c(g, n); break;
         case N_LET: emit_let(g, n); break;
         case N_RENDER: emit_render(g, n); break;
+        case N_CALL: emit_call(g, n); break;
         default:
             /* the checker rejects what is not generated yet */
             out(g, "#error \"starch: '%s' is not supported by this code generator\"",
@@ -470,6 +607,7 @@ static void emit_nodes(Gen *g, Node *list)
     }
     emit_run(g, &run);
     free(run.p);
+    starch_out_free(&run.text);
 }
 
 /* ---- Declarations ---------------------------------------------------------------- */
@@ -484,32 +622,130 @@ static int uses_cursor(Node *n, void *vctx)
     return WALK_CONTINUE;
 }
 
-/* The prototype of component c (without the final `;` or body). */
-static void emit_signature(Gen *g, Node *c)
+/* The prototype of component c, or of its part `part` (>= 0), without `;` or body. */
+static void emit_signature(Gen *g, Node *c, long part)
 {
-    starch_out_printf(g->o, "void %s_%.*s(starch_out *st_out", g->f->prefix, (int)c->name.len,
-                      unit_text(g->f, c->name));
+    if (part >= 0)
+        starch_out_printf(g->o, "void st_%s_%.*s_part%ld(starch_out *st_out", g->f->prefix,
+                          (int)c->name.len, unit_text(g->f, c->name), part);
+    else
+        starch_out_printf(g->o, "void %s_%.*s(starch_out *st_out", g->f->prefix,
+                          (int)c->name.len, unit_text(g->f, c->name));
     emit_args(g, &c->args);
     starch_out_write(g->o, ")", 1);
 }
 
-static void emit_component(Gen *g, Node *c)
+/* The parameter names of c, for passing them on: the last identifier of each parameter
+ * declaration outside brackets and after any `(*` of a function pointer. */
+static void emit_param_names(Gen *g, Node *c)
 {
-    starch_out_printf(g->o, "\n/* {%% component %.*s %%} */\n", (int)c->name.len,
-                      unit_text(g->f, c->name));
+    for (size_t i = 0; i < c->args.n; i++) {
+        const char *s = unit_text(g->f, c->args.items[i]);
+        size_t len = c->args.items[i].len, best = 0, best_len = 0;
+        int depth = 0;
+        for (size_t j = 0; j < len; j++) {
+            if (s[j] == '[')
+                depth++;
+            else if (s[j] == ']')
+                depth--;
+            else if (s[j] == '(' && j + 1 < len && s[j + 1] == '*' && depth == 0) {
+                /* function pointer: the name follows `(*` */
+                size_t k = j + 2;
+                while (k < len && (s[k] == ' ' || s[k] == '*'))
+                    k++;
+                size_t e = k;
+                while (e < len && ast_is_ident_char(s[e]))
+                    e++;
+                best = k;
+                best_len = e - k;
+                break;
+            } else if (s[j] == '(' || s[j] == ')') {
+                depth += s[j] == '(' ? 1 : -1;
+            } else if (depth == 0 && ast_is_ident_char(s[j]) && (j == 0 || !ast_is_ident_char(s[j - 1]))) {
+                size_t e = j;
+                while (e < len && ast_is_ident_char(s[e]))
+                    e++;
+                best = j;
+                best_len = e - j;
+            }
+        }
+        starch_out_printf(g->o, ", %.*s", (int)best_len, s + best);
+    }
+}
+
+/* Emits the nodes from `from` up to (not including) `end`. */
+static void emit_nodes_until(Gen *g, Node *from, Node *end)
+{
+    if (from == end)
+        return;
+    Node *last = from;
+    while (last->next != end)
+        last = last->next;
+    last->next = NULL; /* cut the list for emit_nodes, then mend it */
+    emit_nodes(g, from);
+    last->next = end;
+}
+
+/* Emits one function: part `part` of c (the nodes from `from` up to its next slot), or
+ * with part -1 the whole component, calling its parts in order. */
+static void emit_function(Gen *g, Node *c, long part, Node *from, size_t nparts)
+{
     line_template(g, c->off);
-    emit_signature(g, c);
+    emit_signature(g, c, part);
     starch_out_write(g->o, "\n", 1);
     line_back(g);
     out(g, "{");
     g->indent++;
-    bool cursor = false;
-    ast_walk(c->body.head, uses_cursor, &cursor);
-    if (cursor)
-        out(g, "char *st_p;");
-    emit_nodes(g, c->body.head);
+    if (part == -1) {
+        for (size_t k = 0; k < nparts; k++) {
+            indent(g);
+            starch_out_printf(g->o, "st_%s_%.*s_part%zu(st_out", g->f->prefix, (int)c->name.len,
+                              unit_text(g->f, c->name), k);
+            emit_param_names(g, c);
+            starch_out_write(g->o, ");\n", 3);
+        }
+    } else {
+        Node *end = from;
+        while (end && end->kind != N_SLOT && end->kind != N_CHILDREN)
+            end = end->next;
+        bool cursor = false;
+        for (Node *x = from; x != end; x = x->next) {
+            Node *next = x->next;
+            x->next = NULL; /* walk x alone */
+            ast_walk(x, uses_cursor, &cursor);
+            x->next = next;
+        }
+        if (cursor)
+            out(g, "char *st_p;");
+        emit_nodes_until(g, from, end);
+    }
     g->indent--;
     out(g, "}");
+}
+
+static void emit_component(Gen *g, Node *c)
+{
+    size_t nslots = count_slots(c);
+    starch_out_printf(g->o, "\n/* {%% component %.*s %%} */\n", (int)c->name.len,
+                      unit_text(g->f, c->name));
+    if (nslots == 0) {
+        emit_function(g, c, -2, c->body.head, 0);
+        return;
+    }
+    Node *from = c->body.head;
+    for (size_t k = 0; k <= nslots; k++) {
+        starch_out_printf(g->o, "%s/* part %zu of %.*s: up to %s */\n", k ? "\n" : "", k,
+                          (int)c->name.len, unit_text(g->f, c->name),
+                          k == nslots ? "the end" : "the next slot");
+        emit_function(g, c, (long)k, from, 0);
+        while (from && from->kind != N_SLOT && from->kind != N_CHILDREN)
+            from = from->next;
+        if (from)
+            from = from->next;
+    }
+    starch_out_printf(g->o, "\n/* %.*s with every slot empty ({%% render %%}) */\n",
+                      (int)c->name.len, unit_text(g->f, c->name));
+    emit_function(g, c, -1, NULL, nslots + 1);
 }
 
 static void emit_cblock(Gen *g, Node *n)
@@ -617,11 +853,17 @@ static void gen_header(Gen *g, const char *guard)
         if (d->kind == N_CBLOCK && !d->flag)
             emit_cblock(g, d);
     starch_out_write(g->o, "\n", 1);
-    for (Node *d = g->f->decls.head; d; d = d->next)
-        if (d->kind == N_COMPONENT) {
-            emit_signature(g, d);
-            starch_out_write(g->o, ";\n", 2);
+    for (Node *d = g->f->decls.head; d; d = d->next) {
+        if (d->kind != N_COMPONENT)
+            continue;
+        emit_signature(g, d, -1);
+        starch_out_write(g->o, ";\n", 2);
+        size_t nslots = count_slots(d);
+        for (size_t k = 0; k <= nslots && nslots; k++) {
+            emit_signature(g, d, (long)k);
+            starch_out_printf(g->o, ";%s\n", k ? "" : " /* parts, called around its slots */");
         }
+    }
     starch_out_printf(g->o, "\n#endif /* %s */\n", guard);
 }
 

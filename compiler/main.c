@@ -119,7 +119,9 @@ static const char *base_name(const char *p)
 /* The output path for input `in` with suffix (".c" or ".h"). */
 static char *out_path(const Args *a, const char *in, const char *suffix)
 {
-    const char *dir = a->outdir;
+    const char *dir = a->outdir && strcmp(a->outdir, ".") != 0 ? a->outdir : NULL;
+    if (a->outdir && dir == NULL) /* -o . : the base name alone */
+        in = base_name(in);
     const char *b = dir ? base_name(in) : in;
     size_t n = (dir ? strlen(dir) + 1 : 0) + strlen(b) + strlen(suffix) + 1;
     char *p = malloc(n);

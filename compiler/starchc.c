@@ -8,6 +8,7 @@
 
 #include "check.h"
 #include "codegen.h"
+#include "imports.h"
 #include "parse.h"
 #include "unit.h"
 
@@ -54,6 +55,7 @@ static void file_free(File *f)
     free(f->prefix);
     free(f->include);
     free(f->imports);
+    free(f->import_nodes);
     free(f);
 }
 
@@ -78,13 +80,21 @@ static File *unit_add(Unit *u, const char *path, const char *text, size_t len)
     return f;
 }
 
-/* Imports are resolved in check.c's import pass (see imports.c); until then, a file
- * with an import is reported. */
-static void report_imports(Unit *u, File *f)
+/* The imported templates, as opened, for the depfile. */
+static bool list_deps(Unit *u, starch_compile_result *res)
 {
-    for (Node *n = f->decls.head; n; n = n->next)
-        if (n->kind == N_IMPORT)
-            diag_error(&u->diag, &f->src, n->off, "'import' is not supported yet");
+    if (u->n_files < 2)
+        return true;
+    res->deps = calloc(u->n_files - 1, sizeof *res->deps);
+    if (res->deps == NULL)
+        return false;
+    for (size_t i = 1; i < u->n_files; i++) {
+        res->deps[res->n_deps] = dup_n(u->files[i]->src.path, strlen(u->files[i]->src.path));
+        if (res->deps[res->n_deps] == NULL)
+            return false;
+        res->n_deps++;
+    }
+    return true;
 }
 
 static char *take_text(starch_out *o, size_t *len)
@@ -112,7 +122,8 @@ int starch_compile(const char *path, const char *src, size_t len,
                               : starch_default_prefix(path);
     if (f->prefix == NULL || !parse_template(&f->src, &u.diag, &f->decls))
         goto done;
-    report_imports(&u, f);
+    if (!imports_load(&u) || !list_deps(&u, res))
+        goto done;
     check_unit(&u);
     rc = u.diag.n_errors ? 1 : 0;
     if (rc == 0 && !u.opt->check_only) {

@@ -15,6 +15,7 @@ struct File {
     char *prefix;   /* C name prefix of its components (owned) */
     char *include;  /* its generated header, as the importer includes it (owned) */
     File **imports; /* direct imports, resolved (not owned) */
+    Node **import_nodes; /* the import declaration of each */
     size_t n_imports;
     int visit;      /* import-graph walk: 0 new, 1 on the stack, 2 done */
 };

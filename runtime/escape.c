@@ -49,7 +49,7 @@ static char *html_escape_to(char *p, const char *s, size_t len)
 #define ESCAPE_BLOCK 1024
 
 /* Writes s[0..len) HTML-escaped at cursor p; returns a cursor with `rest` bytes of room. */
-static char *put_html(starch_out *out, char *p, size_t rest, const char *s, size_t len)
+char *starch_put_html_bytes(starch_out *out, char *p, size_t rest, const char *s, size_t len)
 {
     while (len > 0) {
         size_t n = len < ESCAPE_BLOCK ? len : ESCAPE_BLOCK;
@@ -64,39 +64,40 @@ static char *put_html(starch_out *out, char *p, size_t rest, const char *s, size
 }
 
 /* Writes s[0..len) as is at cursor p; returns a cursor with `rest` bytes of room. */
-static char *put_raw(starch_out *out, char *p, size_t rest, const char *s, size_t len)
+char *starch_put_raw_bytes(starch_out *out, char *p, size_t rest, const char *s, size_t len)
 {
     p = starch_out_need(out, p, len + rest);
     if (out->err)
         return starch_out_reserve(out, rest);
-    memcpy(p, s, len);
+    if (len) /* s may be NULL when len is 0 */
+        memcpy(p, s, len);
     return p + len;
 }
 
 void starch_escape_html(starch_out *out, const char *s, size_t len)
 {
-    char *p = put_html(out, starch_out_reserve(out, 0), 0, s, len);
+    char *p = starch_put_html_bytes(out, starch_out_reserve(out, 0), 0, s, len);
     starch_out_commit(out, p);
 }
 
 char *starch_put_html_cstr(starch_out *out, char *p, size_t rest, const char *s)
 {
-    return s ? put_html(out, p, rest, s, strlen(s)) : p;
+    return s ? starch_put_html_bytes(out, p, rest, s, strlen(s)) : starch_out_need(out, p, rest);
 }
 
 char *starch_put_html_str(starch_out *out, char *p, size_t rest, starch_str s)
 {
-    return put_html(out, p, rest, s.ptr, s.len);
+    return starch_put_html_bytes(out, p, rest, s.ptr, s.len);
 }
 
 char *starch_put_html_trusted(starch_out *out, char *p, size_t rest, starch_html s)
 {
-    return put_raw(out, p, rest, s.ptr, s.len);
+    return starch_put_raw_bytes(out, p, rest, s.ptr, s.len);
 }
 
 char *starch_put_attr_trusted(starch_out *out, char *p, size_t rest, starch_html s)
 {
-    return put_html(out, p, rest, s.ptr, s.len);
+    return starch_put_html_bytes(out, p, rest, s.ptr, s.len);
 }
 
 char *starch_put_html_chr(starch_out *out, char *p, size_t rest, char c)
@@ -108,21 +109,29 @@ char *starch_put_html_chr(starch_out *out, char *p, size_t rest, char c)
 
 char *starch_put_raw_cstr(starch_out *out, char *p, size_t rest, const char *s)
 {
-    return s ? put_raw(out, p, rest, s, strlen(s)) : p;
+    return s ? starch_put_raw_bytes(out, p, rest, s, strlen(s)) : starch_out_need(out, p, rest);
 }
 
 char *starch_put_raw_str(starch_out *out, char *p, size_t rest, starch_str s)
 {
-    return put_raw(out, p, rest, s.ptr, s.len);
+    return starch_put_raw_bytes(out, p, rest, s.ptr, s.len);
 }
 
 char *starch_put_raw_trusted(starch_out *out, char *p, size_t rest, starch_html s)
 {
-    return put_raw(out, p, rest, s.ptr, s.len);
+    return starch_put_raw_bytes(out, p, rest, s.ptr, s.len);
+}
+
+/* Sets out's error (the first one sticks). */
+static void set_error(starch_out *out, int err)
+{
+    if (out->err == 0)
+        out->err = err;
 }
 
 /* Formats into a stack buffer, or a heap one for long results; *heap is set when the
- * caller must free the result. Returns NULL (and sets out's error) on failure. */
+ * caller must free the result. Returns NULL (and sets out's error) on failure: ENOMEM, or
+ * vsnprintf's EILSEQ (a wide character) or EOVERFLOW (over INT_MAX bytes). */
 static char *vformat(starch_out *out, char *small, size_t size, size_t *len, bool *heap,
                      const char *fmt, va_list ap)
 {
@@ -131,6 +140,7 @@ static char *vformat(starch_out *out, char *small, size_t size, size_t *len, boo
     int n = vsnprintf(small, size, fmt, ap);
     *heap = false;
     if (n < 0) {
+        set_error(out, errno ? errno : EINVAL);
         va_end(again);
         return NULL;
     }
@@ -141,8 +151,7 @@ static char *vformat(starch_out *out, char *small, size_t size, size_t *len, boo
     }
     char *big = malloc((size_t)n + 1);
     if (big == NULL) {
-        if (out->err == 0)
-            out->err = ENOMEM;
+        set_error(out, ENOMEM);
         va_end(again);
         return NULL;
     }
@@ -152,36 +161,46 @@ static char *vformat(starch_out *out, char *small, size_t size, size_t *len, boo
     return big;
 }
 
-char *starch_put_html_fmt(starch_out *out, char *p, size_t rest, const char *fmt, ...)
+/* Formats, then writes the result with `write`. */
+static char *put_vfmt(starch_out *out, char *p, size_t rest, starch_put_bytes_fn write,
+                      const char *fmt, va_list ap)
 {
     char small[256];
     size_t len;
     bool heap;
-    va_list ap;
-    va_start(ap, fmt);
     char *s = vformat(out, small, sizeof small, &len, &heap, fmt, ap);
-    va_end(ap);
     if (s == NULL)
         return starch_out_need(out, p, rest);
-    p = put_html(out, p, rest, s, len);
+    p = write(out, p, rest, s, len);
     if (heap)
         free(s);
     return p;
 }
 
-char *starch_put_raw_fmt(starch_out *out, char *p, size_t rest, const char *fmt, ...)
+char *starch_put_fmt(starch_out *out, char *p, size_t rest, starch_put_bytes_fn write,
+                     const char *fmt, ...)
 {
-    char small[256];
-    size_t len;
-    bool heap;
     va_list ap;
     va_start(ap, fmt);
-    char *s = vformat(out, small, sizeof small, &len, &heap, fmt, ap);
+    p = put_vfmt(out, p, rest, write, fmt, ap);
     va_end(ap);
-    if (s == NULL)
-        return starch_out_need(out, p, rest);
-    p = put_raw(out, p, rest, s, len);
-    if (heap)
-        free(s);
+    return p;
+}
+
+char *starch_put_html_fmt(starch_out *out, char *p, size_t rest, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    p = put_vfmt(out, p, rest, starch_put_html_bytes, fmt, ap);
+    va_end(ap);
+    return p;
+}
+
+char *starch_put_raw_fmt(starch_out *out, char *p, size_t rest, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    p = put_vfmt(out, p, rest, starch_put_raw_bytes, fmt, ap);
+    va_end(ap);
     return p;
 }

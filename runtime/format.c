@@ -1,11 +1,9 @@
-/* format.c — numbers as text without printf on the integer path: two digits at a time
- * from a table; doubles as the shortest decimal that reads back exactly, laid out as
- * JavaScript's Number-to-String does. */
+/* format.c — numbers as text, without printf or locale: integers two digits at a time
+ * from a table; doubles as the shortest decimal that reads back exactly (Schubfach), laid
+ * out as JavaScript's Number-to-String does. */
 #include "starch.h"
 
 #include <math.h>
-#include <stdio.h>
-#include <stdlib.h>
 
 static const char digit_pairs[201] = "00010203040506070809"
                                      "10111213141516171819"
@@ -63,28 +61,133 @@ char *starch_fmt_i64(char *p, int64_t v)
     return starch_fmt_u64(p, (uint64_t)v);
 }
 
-/* The shortest significant digits of v (> 0, finite) that read back as v: writes them to
- * digits (no dot, no trailing zeros) and returns their count; *exp10 is the decimal
- * exponent of the first digit (v = d.ddd × 10^exp10). */
-static int shortest_digits(double v, char digits[18], int *exp10)
+/* ---- Doubles: Schubfach ------------------------------------------------------------
+ *
+ * Raffaello Giulietti's Schubfach ("The Schubfach way to render doubles", 2020), after
+ * Alexander Bolz's C++ rendition: the decimal of fewest digits inside the rounding
+ * interval of v (the closest one when several), from three 64x128-bit products with a
+ * precomputed power of ten; no loop over precisions, no printf, no locale, no big numbers.
+ * Checked against the definition by tests/unit/test_format.c (a million random doubles). */
+
+#include "format_pow10.h"
+
+/* The high and low 64 bits of a * b. */
+static inline uint64_t mul_hi(uint64_t a, uint64_t b, uint64_t *lo)
 {
-    char buf[40];
-    for (int prec = 15; prec <= 17; prec++) {
-        snprintf(buf, sizeof buf, "%.*e", prec - 1, v);
-        if (prec < 17 && strtod(buf, NULL) != v)
-            continue;
-        /* buf is d.ddddde±XX */
-        int k = 0;
-        const char *s = buf;
-        for (; *s != 'e'; s++)
-            if (*s != '.')
-                digits[k++] = *s;
-        *exp10 = atoi(s + 1);
-        while (k > 1 && digits[k - 1] == '0')
-            k--;
-        return k;
+#ifdef __SIZEOF_INT128__
+    /* GNU extension (one instruction on 64-bit targets); the portable path below is
+     * the fallback for compilers without it. */
+    __extension__ typedef unsigned __int128 u128;
+    u128 p = (u128)a * b;
+    *lo = (uint64_t)p;
+    return (uint64_t)(p >> 64);
+#else
+    uint64_t a0 = (uint32_t)a, a1 = a >> 32, b0 = (uint32_t)b, b1 = b >> 32;
+    uint64_t p00 = a0 * b0, p01 = a0 * b1, p10 = a1 * b0, p11 = a1 * b1;
+    uint64_t mid = (p00 >> 32) + (uint32_t)p01 + (uint32_t)p10;
+    *lo = (mid << 32) | (uint32_t)p00;
+    return p11 + (p01 >> 32) + (p10 >> 32) + (mid >> 32);
+#endif
+}
+
+/* floor(g * cp / 2^128), rounded to odd: its lowest bit also says whether the division
+ * left a remainder. g overestimates the true power of ten by less than one unit, so a
+ * remainder below 2^-63 is that error, not a fraction (Schubfach's proof). */
+static uint64_t round_to_odd(const uint64_t g[2], uint64_t cp)
+{
+    uint64_t xlo, ylo;
+    uint64_t xhi = mul_hi(g[1], cp, &xlo);
+    uint64_t yhi = mul_hi(g[0], cp, &ylo);
+    uint64_t z = ylo + xhi;
+    uint64_t top = yhi + (z < ylo);
+    return top | (z > 1);
+}
+
+/* floor(x / 2^s) for any sign of x (>> of a negative int is implementation-defined). */
+static int32_t floor_shift(int32_t x, int s)
+{
+    return x >= 0 ? x >> s : -(int32_t)(((uint32_t)-x + (1u << s) - 1) >> s);
+}
+
+/* The shortest decimal in the rounding interval of c * 2^q (c > 0): v = *digits * 10^*exp10.
+ * lower_closer: the double below v is nearer than the one above (v a power of two). */
+static void schubfach(uint64_t c, int32_t q, bool lower_closer, uint64_t *digits, int *exp10)
+{
+    bool even = (c & 1) == 0;
+    /* floor(log10(2^q)), or floor(log10(3/4 * 2^q)) when the interval is lopsided */
+    int32_t k = floor_shift(q * 1262611 - (lower_closer ? 524031 : 0), 22);
+    /* h = q + floor(log2(10^-k)) + 1, in 1..4 */
+    int h = q + floor_shift(-k * 1741647, 19) + 1;
+    const uint64_t *g = pow10_significands[-k - POW10_E_MIN];
+    /* 4 * v * 10^-k and the interval bounds, rounded to odd */
+    uint64_t vbl = round_to_odd(g, (4 * c - 2 + lower_closer) << h);
+    uint64_t vb = round_to_odd(g, (4 * c) << h);
+    uint64_t vbr = round_to_odd(g, (4 * c + 2) << h);
+    uint64_t lower = vbl + !even, upper = vbr - !even;
+    uint64_t s = vb / 4;
+    if (s >= 10) { /* one digit fewer: at most one of its two candidates is inside */
+        uint64_t sp = s / 10;
+        bool up_inside = lower <= 40 * sp, wp_inside = 40 * sp + 40 <= upper;
+        if (up_inside != wp_inside) {
+            *digits = sp + wp_inside;
+            *exp10 = k + 1;
+            return;
+        }
     }
-    return 0; /* not reached: 17 digits always read back */
+    bool u_inside = lower <= 4 * s, w_inside = 4 * s + 4 <= upper;
+    if (u_inside != w_inside) {
+        *digits = s + w_inside;
+        *exp10 = k;
+        return;
+    }
+    /* both inside: the closer, ties to even */
+    uint64_t mid = 4 * s + 2;
+    *digits = s + (vb > mid || (vb == mid && (s & 1) != 0));
+    *exp10 = k;
+}
+
+/* d without its trailing decimal zeros (d > 0), each one added to *exp10. */
+static uint64_t strip_zeros(uint64_t d, int *exp10)
+{
+    while (d % 100000000 == 0) {
+        d /= 100000000;
+        *exp10 += 8;
+    }
+    if (d % 10000 == 0) {
+        d /= 10000;
+        *exp10 += 4;
+    }
+    if (d % 100 == 0) {
+        d /= 100;
+        *exp10 += 2;
+    }
+    if (d % 10 == 0) {
+        d /= 10;
+        *exp10 += 1;
+    }
+    return d;
+}
+
+/* The shortest significant digits of v (> 0, finite, not an integer below 2^53) that read
+ * back as v: writes them to d (no trailing zeros) and returns their count; *n is the
+ * decimal exponent of JavaScript's layout (v = 0.ddd × 10^n). */
+static int shortest_digits(double v, char d[20], int *n)
+{
+    uint64_t bits;
+    memcpy(&bits, &v, sizeof bits);
+    uint64_t frac = bits & ((UINT64_C(1) << 52) - 1);
+    int32_t biased = (int32_t)(bits >> 52); /* sign already cleared */
+    uint64_t digits;
+    int exp10;
+    if (biased == 0) /* subnormal */
+        schubfach(frac, 1 - 1075, false, &digits, &exp10);
+    else
+        schubfach(frac | (UINT64_C(1) << 52), biased - 1075, frac == 0 && biased > 1, &digits,
+                  &exp10);
+    digits = strip_zeros(digits, &exp10);
+    int k = (int)(starch_fmt_u64(d, digits) - d);
+    *n = exp10 + k;
+    return k;
 }
 
 /* Lays out digits d[0..k) with decimal exponent n (value = 0.d × 10^n) as JavaScript. */
@@ -136,8 +239,8 @@ char *starch_fmt_double(char *p, double v)
     }
     if (v < 9007199254740992.0 && v == (double)(int64_t)v) /* integers: no search */
         return starch_fmt_u64(p, (uint64_t)v);
-    char d[18];
-    int e;
-    int k = shortest_digits(v, d, &e);
-    return js_layout(p, d, k, e + 1);
+    char d[20];
+    int n;
+    int k = shortest_digits(v, d, &n);
+    return js_layout(p, d, k, n);
 }

@@ -82,12 +82,15 @@ int starch_out_flush(starch_out *out)
     return out->err;
 }
 
-/* Grows the allocation to hold at least need bytes (1.5x steps). */
+/* Grows the allocation to hold at least need bytes (1.5x steps). A streaming buffer
+ * grows no further than the chunk size (or need, if larger): it flushes instead. */
 static bool resize(starch_out *out, size_t need)
 {
     size_t cap = out->cap ? out->cap : 256;
     while (cap < need)
         cap = cap > SIZE_MAX / 3 ? need : cap + cap / 2;
+    if (out->flush && cap > STARCH_OUT_CHUNK)
+        cap = need > STARCH_OUT_CHUNK ? need : STARCH_OUT_CHUNK;
     char *data = realloc(out->cap ? out->data : NULL, cap);
     if (data == NULL)
         return false;
@@ -115,7 +118,7 @@ char *starch_out_grow(starch_out *out, size_t n)
 void starch_out_write(starch_out *out, const char *data, size_t len)
 {
     char *p = starch_out_reserve(out, len);
-    if (out->err)
+    if (out->err || len == 0) /* data may be NULL when len is 0 */
         return;
     memcpy(p, data, len);
     out->len += len;
@@ -134,8 +137,10 @@ void starch_out_printf(starch_out *out, const char *fmt, ...)
     va_start(ap, fmt);
     int n = vsnprintf(small, sizeof small, fmt, ap);
     va_end(ap);
-    if (n < 0)
+    if (n < 0) { /* EILSEQ (a wide character) or EOVERFLOW (over INT_MAX bytes) */
+        fail(out, errno ? errno : EINVAL);
         return;
+    }
     if ((size_t)n < sizeof small) {
         starch_out_write(out, small, (size_t)n);
         return;

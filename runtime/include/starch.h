@@ -122,8 +122,9 @@ const char *starch_out_data(const starch_out *out);
 /** The number of bytes written so far (since the last clear or flush). */
 size_t starch_out_len(const starch_out *out);
 
-/** 0, or the errno-style code of the first failure (ENOMEM, or the flush callback's code).
- *  Sticky until starch_out_clear; every write after a failure is a no-op. */
+/** 0, or the errno-style code of the first failure (ENOMEM, the flush callback's code, or
+ *  vsnprintf's EILSEQ / EOVERFLOW in a printf-style write). Sticky until starch_out_clear;
+ *  every write after a failure is a no-op. */
 int starch_out_error(const starch_out *out);
 
 /** Sets (or, with flush NULL, removes) the streaming callback. With a callback, the buffer
@@ -282,16 +283,101 @@ static inline char *starch_put_bool(starch_out *out, char *p, size_t rest, bool 
 }
 
 /* --------------------------------------------------------------------------------------
+ * Writers for the other contexts (see docs/security.md). Each context has a string writer
+ * (bytes in, escaped bytes out); the typed writers below wrap it.
+ * -------------------------------------------------------------------------------------- */
+
+/** A context's string writer: writes s[0..len) escaped for the context. */
+typedef char *(*starch_put_bytes_fn)(starch_out *out, char *p, size_t rest, const char *s,
+                                     size_t len);
+
+/** The string writers, one per context:
+ *  html       text and attribute values: & < > " ' as entities;
+ *  url        a URL attribute's start: schemes other than http, https, mailto, tel
+ *             (after the browser's normalisation) become `about:invalid#starch`; then
+ *             normalised (bytes outside URLs percent-encoded) and `&` as `&amp;`;
+ *  url_part   a URL after its scheme: normalised, `&` as `&amp;`;
+ *  url_query  a query or fragment: every byte but A-Z a-z 0-9 - . _ ~ as %XX;
+ *  srcset     a srcset list: each candidate URL filtered as `url`;
+ *  js         a JavaScript value in an attribute: a string literal delimited by `&#34;`;
+ *  js_script  a JavaScript value in <script>: a string literal delimited by `"`;
+ *  js_str     inside a JavaScript string or template literal (attribute or script);
+ *  js_regexp  inside a JavaScript regular expression literal;
+ *  ds_url     data-attr:href and friends: filtered as `url`, then as `js`;
+ *  ds_url_str the same, inside a string literal: filtered, then as `js_str`;
+ *  raw        unescaped.
+ *  In every JavaScript writer the string is escaped so that no byte of it can end the
+ *  string, the attribute or the script: \ " ' ` < > & @ $ U+2028 U+2029 and control
+ *  characters as \uXXXX (or \n, \r, \t); invalid UTF-8 as \ufffd. */
+char *starch_put_html_bytes(starch_out *out, char *p, size_t rest, const char *s, size_t len);
+char *starch_put_url_bytes(starch_out *out, char *p, size_t rest, const char *s, size_t len);
+char *starch_put_url_part_bytes(starch_out *out, char *p, size_t rest, const char *s, size_t len);
+char *starch_put_url_query_bytes(starch_out *out, char *p, size_t rest, const char *s, size_t len);
+char *starch_put_srcset_bytes(starch_out *out, char *p, size_t rest, const char *s, size_t len);
+char *starch_put_js_bytes(starch_out *out, char *p, size_t rest, const char *s, size_t len);
+char *starch_put_js_script_bytes(starch_out *out, char *p, size_t rest, const char *s,
+                                 size_t len);
+char *starch_put_js_str_bytes(starch_out *out, char *p, size_t rest, const char *s, size_t len);
+char *starch_put_js_regexp_bytes(starch_out *out, char *p, size_t rest, const char *s,
+                                 size_t len);
+char *starch_put_ds_url_bytes(starch_out *out, char *p, size_t rest, const char *s, size_t len);
+char *starch_put_ds_url_str_bytes(starch_out *out, char *p, size_t rest, const char *s,
+                                  size_t len);
+char *starch_put_raw_bytes(starch_out *out, char *p, size_t rest, const char *s, size_t len);
+
+/** Whether a URL may be written where a URL starts: relative, or with the scheme http,
+ *  https, mailto or tel, after the browser's normalisation (leading C0 controls and spaces
+ *  dropped, tab and line breaks removed, case folded). */
+bool starch_url_is_safe(const char *s, size_t len);
+
+/** `| fmt(...)`: formats with printf, then writes the result with the context's string
+ *  writer. */
+char *starch_put_fmt(starch_out *out, char *p, size_t rest, starch_put_bytes_fn write,
+                     const char *fmt, ...) STARCH_PRINTF(5, 6);
+
+/* Typed writers of each context: NAME_cstr (NULL writes nothing, or `null` as a JS value),
+ * NAME_str, NAME_trusted (starch_html: escaped like a string), NAME_chr. */
+#define STARCH_DECLARE_WRITERS_(name)                                                          \
+    char *starch_put_##name##_cstr(starch_out *out, char *p, size_t rest, const char *s);      \
+    char *starch_put_##name##_str(starch_out *out, char *p, size_t rest, starch_str s);        \
+    char *starch_put_##name##_trusted(starch_out *out, char *p, size_t rest, starch_html s);   \
+    char *starch_put_##name##_chr(starch_out *out, char *p, size_t rest, char c);
+STARCH_DECLARE_WRITERS_(url)
+STARCH_DECLARE_WRITERS_(url_part)
+STARCH_DECLARE_WRITERS_(url_query)
+STARCH_DECLARE_WRITERS_(srcset)
+STARCH_DECLARE_WRITERS_(js)
+STARCH_DECLARE_WRITERS_(js_script)
+STARCH_DECLARE_WRITERS_(js_str)
+STARCH_DECLARE_WRITERS_(js_regexp)
+STARCH_DECLARE_WRITERS_(ds_url)
+STARCH_DECLARE_WRITERS_(ds_url_str)
+
+/** Numbers where they need more than digits: a JS value gets a space before a minus sign
+ *  (so `a-{{ n }}` cannot become `a--1`); a query encodes the `+` of an exponent; a
+ *  regular expression escapes the `.` of a decimal. */
+char *starch_put_js_i64(starch_out *out, char *p, size_t rest, int64_t v);
+char *starch_put_js_double(starch_out *out, char *p, size_t rest, double v);
+char *starch_put_url_query_double(starch_out *out, char *p, size_t rest, double v);
+char *starch_put_js_regexp_i64(starch_out *out, char *p, size_t rest, int64_t v);
+char *starch_put_js_regexp_u64(starch_out *out, char *p, size_t rest, uint64_t v);
+char *starch_put_js_regexp_double(starch_out *out, char *p, size_t rest, double v);
+char *starch_put_js_regexp_bool(starch_out *out, char *p, size_t rest, bool v);
+
+/* --------------------------------------------------------------------------------------
  * Type errors. The dispatch macros send a value of a type a context cannot write to one
  * of these functions, declared with no parameters: the C compiler then reports "too many
  * arguments to function 'starch_error_…'" at the template line. They are never defined.
  * -------------------------------------------------------------------------------------- */
 void starch_error_value_type_cannot_be_interpolated(void);
+void starch_error_css_accepts_only_numbers_or_raw(void);
+void starch_error_entity_only_where_json_is_expected(void);
 
 /* --------------------------------------------------------------------------------------
  * Dispatch by type (C11 _Generic). The compiler picks the macro for the context; the
  * macro picks the writer for the value's type. Integer types other than char are numbers;
  * char is a character; signed/unsigned char are numbers (int8_t, uint8_t).
+ * STARCH_FN_<CTX>(x) names the writer; STARCH_PUT_<CTX>(out, p, rest, x) calls it.
  * -------------------------------------------------------------------------------------- */
 
 #define STARCH_NUMBER_CASES_(i64, u64, dbl)                                                    \
@@ -299,44 +385,126 @@ void starch_error_value_type_cannot_be_interpolated(void);
         unsigned short : u64, unsigned int : u64, unsigned long : u64, unsigned long long : u64, \
         float : dbl, double : dbl, long double : dbl
 
-/** Text or attribute value: HTML-escaped; starch_html unescaped. */
-#define STARCH_PUT_HTML(out, p, rest, x)                                                       \
+/* The cases of a context whose numbers and booleans are plain. */
+#define STARCH_FN_PLAIN_(x, name, trusted)                                                     \
     _Generic((x),                                                                          \
-        char *: starch_put_html_cstr,                                                      \
-        const char *: starch_put_html_cstr,                                                \
-        starch_str: starch_put_html_str,                                                   \
-        starch_html: starch_put_html_trusted,                                              \
-        char: starch_put_html_chr,                                                         \
+        char *: starch_put_##name##_cstr,                                                  \
+        const char *: starch_put_##name##_cstr,                                            \
+        starch_str: starch_put_##name##_str,                                               \
+        starch_html: trusted,                                                              \
+        char: starch_put_##name##_chr,                                                     \
         bool: starch_put_bool,                                                             \
         STARCH_NUMBER_CASES_(starch_put_i64, starch_put_u64, starch_put_double),           \
-        default: starch_error_value_type_cannot_be_interpolated)(out, p, rest, x)
+        default: starch_error_value_type_cannot_be_interpolated)
 
-/** Attribute value: HTML-escaped; starch_html is escaped too (trusted only in text). */
-#define STARCH_PUT_ATTR(out, p, rest, x)                                                       \
+/** Text: HTML-escaped; starch_html unescaped. */
+#define STARCH_FN_HTML(x) STARCH_FN_PLAIN_(x, html, starch_put_html_trusted)
+/** Attribute values and RCDATA: HTML-escaped; starch_html escaped too. */
+#define STARCH_FN_ATTR(x) STARCH_FN_PLAIN_(x, html, starch_put_attr_trusted)
+/** `| raw`: unescaped in any context. */
+#define STARCH_FN_RAW(x) STARCH_FN_PLAIN_(x, raw, starch_put_raw_trusted)
+#define STARCH_FN_URL(x) STARCH_FN_PLAIN_(x, url, starch_put_url_trusted)
+#define STARCH_FN_URL_PART(x) STARCH_FN_PLAIN_(x, url_part, starch_put_url_part_trusted)
+#define STARCH_FN_SRCSET(x) STARCH_FN_PLAIN_(x, srcset, starch_put_srcset_trusted)
+#define STARCH_FN_JS_STR(x) STARCH_FN_PLAIN_(x, js_str, starch_put_js_str_trusted)
+#define STARCH_FN_DS_URL_STR(x) STARCH_FN_PLAIN_(x, ds_url_str, starch_put_ds_url_str_trusted)
+
+#define STARCH_FN_URL_QUERY(x)                                                                 \
     _Generic((x),                                                                          \
-        char *: starch_put_html_cstr,                                                      \
-        const char *: starch_put_html_cstr,                                                \
-        starch_str: starch_put_html_str,                                                   \
-        starch_html: starch_put_attr_trusted,                                              \
-        char: starch_put_html_chr,                                                         \
+        char *: starch_put_url_query_cstr,                                                 \
+        const char *: starch_put_url_query_cstr,                                           \
+        starch_str: starch_put_url_query_str,                                              \
+        starch_html: starch_put_url_query_trusted,                                         \
+        char: starch_put_url_query_chr,                                                    \
         bool: starch_put_bool,                                                             \
+        STARCH_NUMBER_CASES_(starch_put_i64, starch_put_u64, starch_put_url_query_double), \
+        default: starch_error_value_type_cannot_be_interpolated)
+
+/* JavaScript values: strings as string literals, numbers and booleans as literals. */
+#define STARCH_FN_JS_VALUE_(x, name)                                                           \
+    _Generic((x),                                                                          \
+        char *: starch_put_##name##_cstr,                                                  \
+        const char *: starch_put_##name##_cstr,                                            \
+        starch_str: starch_put_##name##_str,                                               \
+        starch_html: starch_put_##name##_trusted,                                          \
+        char: starch_put_##name##_chr,                                                     \
+        bool: starch_put_bool,                                                             \
+        STARCH_NUMBER_CASES_(starch_put_js_i64, starch_put_u64, starch_put_js_double),     \
+        default: starch_error_value_type_cannot_be_interpolated)
+#define STARCH_FN_JS(x) STARCH_FN_JS_VALUE_(x, js)
+#define STARCH_FN_JS_SCRIPT(x) STARCH_FN_JS_VALUE_(x, js_script)
+#define STARCH_FN_DS_URL(x) STARCH_FN_JS_VALUE_(x, ds_url)
+
+#define STARCH_FN_JS_REGEXP(x)                                                                 \
+    _Generic((x),                                                                          \
+        char *: starch_put_js_regexp_cstr,                                                 \
+        const char *: starch_put_js_regexp_cstr,                                           \
+        starch_str: starch_put_js_regexp_str,                                              \
+        starch_html: starch_put_js_regexp_trusted,                                         \
+        char: starch_put_js_regexp_chr,                                                    \
+        bool: starch_put_js_regexp_bool,                                                   \
+        STARCH_NUMBER_CASES_(starch_put_js_regexp_i64, starch_put_js_regexp_u64,           \
+                             starch_put_js_regexp_double),                                 \
+        default: starch_error_value_type_cannot_be_interpolated)
+
+/** CSS (<style>, style attributes): numbers only. */
+#define STARCH_FN_CSS(x)                                                                       \
+    _Generic((x),                                                                          \
         STARCH_NUMBER_CASES_(starch_put_i64, starch_put_u64, starch_put_double),           \
-        default: starch_error_value_type_cannot_be_interpolated)(out, p, rest, x)
+        default: starch_error_css_accepts_only_numbers_or_raw)
+
+#define STARCH_PUT_HTML(out, p, rest, x) STARCH_FN_HTML(x)(out, p, rest, x)
+#define STARCH_PUT_ATTR(out, p, rest, x) STARCH_FN_ATTR(x)(out, p, rest, x)
+#define STARCH_PUT_RAW(out, p, rest, x) STARCH_FN_RAW(x)(out, p, rest, x)
+#define STARCH_PUT_URL(out, p, rest, x) STARCH_FN_URL(x)(out, p, rest, x)
+#define STARCH_PUT_URL_PART(out, p, rest, x) STARCH_FN_URL_PART(x)(out, p, rest, x)
+#define STARCH_PUT_URL_QUERY(out, p, rest, x) STARCH_FN_URL_QUERY(x)(out, p, rest, x)
+#define STARCH_PUT_SRCSET(out, p, rest, x) STARCH_FN_SRCSET(x)(out, p, rest, x)
+#define STARCH_PUT_JS(out, p, rest, x) STARCH_FN_JS(x)(out, p, rest, x)
+#define STARCH_PUT_JS_SCRIPT(out, p, rest, x) STARCH_FN_JS_SCRIPT(x)(out, p, rest, x)
+#define STARCH_PUT_JS_STR(out, p, rest, x) STARCH_FN_JS_STR(x)(out, p, rest, x)
+#define STARCH_PUT_JS_REGEXP(out, p, rest, x) STARCH_FN_JS_REGEXP(x)(out, p, rest, x)
+#define STARCH_PUT_CSS(out, p, rest, x) STARCH_FN_CSS(x)(out, p, rest, x)
+#define STARCH_PUT_DS_URL(out, p, rest, x) STARCH_FN_DS_URL(x)(out, p, rest, x)
+#define STARCH_PUT_DS_URL_STR(out, p, rest, x) STARCH_FN_DS_URL_STR(x)(out, p, rest, x)
 
 /** starch_html in an attribute: escaped like any string. */
 char *starch_put_attr_trusted(starch_out *out, char *p, size_t rest, starch_html s);
 
-/** `| raw`: written unescaped in any context. */
-#define STARCH_PUT_RAW(out, p, rest, x)                                                        \
+/* ======================================================================================
+ * Markdown (the `| markdown` filter)
+ * ====================================================================================== */
+
+/** A writer of trusted HTML for one context (starch_put_html_trusted in text,
+ *  starch_put_attr_trusted in attributes, ...). */
+typedef char *(*starch_put_html_fn)(starch_out *out, char *p, size_t rest, starch_html s);
+
+/** Converts CommonMark md[0..len) to HTML (malloc'd, NUL-terminated; caller frees with
+ *  free) and sets *html_len. allow_html false is libcmark's safe mode (raw HTML and
+ *  javascript:, vbscript:, file: and data: links removed). Quotes are spelled `&#34;`.
+ *  NULL when out of memory. */
+char *starch_markdown_to_html(const char *md, size_t len, bool allow_html, size_t *html_len);
+
+/** Renders md as CommonMark with libcmark in safe mode (raw HTML and dangerous link
+ *  schemes removed) and writes the HTML through `write` (which escapes it where the
+ *  context is not HTML text). */
+char *starch_put_markdown(starch_out *out, char *p, size_t rest, starch_str md,
+                          starch_put_html_fn write);
+
+static inline starch_str starch_str_identity(starch_str s)
+{
+    return s;
+}
+
+void starch_error_markdown_filter_needs_a_string(void);
+
+/** The source of `| markdown` as a starch_str: only strings are accepted. */
+#define STARCH_MARKDOWN_SOURCE(x)                                                              \
     _Generic((x),                                                                          \
-        char *: starch_put_raw_cstr,                                                       \
-        const char *: starch_put_raw_cstr,                                                 \
-        starch_str: starch_put_raw_str,                                                    \
-        starch_html: starch_put_raw_trusted,                                               \
-        char: starch_put_raw_chr,                                                          \
-        bool: starch_put_bool,                                                             \
-        STARCH_NUMBER_CASES_(starch_put_i64, starch_put_u64, starch_put_double),           \
-        default: starch_error_value_type_cannot_be_interpolated)(out, p, rest, x)
+        char *: starch_str_from,                                                           \
+        const char *: starch_str_from,                                                     \
+        starch_str: starch_str_identity,                                                   \
+        default: starch_error_markdown_filter_needs_a_string)(x)
 
 /* ======================================================================================
  * Loops

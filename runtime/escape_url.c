@@ -1,0 +1,160 @@
+/* escape_url.c — URL contexts: the scheme filter, normalisation, query encoding and
+ * srcset lists.
+ *
+ * A value at the start of a URL attribute may choose the scheme, so it is filtered: only
+ * relative URLs and http, https, mailto and tel pass; anything else (javascript:,
+ * data:, vbscript:, ...) becomes `about:invalid#starch`. The filter reads the value as
+ * the browser's URL parser will: leading C0 controls and spaces dropped, tabs and line
+ * breaks ignored anywhere, scheme letters case-folded. The value is then normalised
+ * (bytes that cannot stand in a URL percent-encoded, `%` kept) and `&` written as `&amp;`
+ * for the attribute. In a query or fragment every byte but the unreserved ones is
+ * percent-encoded. */
+#include "starch.h"
+
+#include "writers.h"
+
+static const char refused_url[] = "about:invalid#starch";
+
+bool starch_url_is_safe(const char *s, size_t len)
+{
+    static const char *const allowed[] = {"http", "https", "mailto", "tel"};
+    size_t i = 0;
+    while (i < len && (unsigned char)s[i] <= 0x20)
+        i++;
+    char scheme[8];
+    size_t n = 0;
+    for (; i < len; i++) {
+        char c = s[i];
+        if (c == '\t' || c == '\n' || c == '\r')
+            continue;
+        if (c == ':')
+            break;
+        bool letter = (c | 32) >= 'a' && (c | 32) <= 'z';
+        bool more = (c >= '0' && c <= '9') || c == '+' || c == '-' || c == '.';
+        if (!letter && !(n > 0 && more))
+            return true; /* no scheme: a relative URL */
+        if (n < sizeof scheme)
+            scheme[n] = (char)(letter ? c | 32 : c);
+        n++;
+    }
+    if (i == len)
+        return true; /* no `:` at all */
+    for (size_t k = 0; k < sizeof allowed / sizeof allowed[0]; k++)
+        if (strlen(allowed[k]) == n && memcmp(allowed[k], scheme, n) == 0)
+            return true;
+    return false;
+}
+
+/* Bytes a URL may hold as they are (besides `&`, written `&amp;` in attributes). */
+static bool url_byte_ok(unsigned char c)
+{
+    return c > 0x20 && c < 0x7f && !strchr("\"'<>\\^`{|}", c);
+}
+
+static bool unreserved(unsigned char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+           c == '-' || c == '.' || c == '_' || c == '~';
+}
+
+static char *put_pct(char *p, unsigned char c)
+{
+    static const char hex[] = "0123456789ABCDEF";
+    p[0] = '%';
+    p[1] = hex[c >> 4];
+    p[2] = hex[c & 15];
+    return p + 3;
+}
+
+#define URL_BLOCK 1024
+
+/* Writes s normalised (query: fully percent-encoded) for an attribute. */
+static char *put_url(starch_out *out, char *p, size_t rest, const char *s, size_t len, bool query)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    for (size_t i = 0; i < len;) {
+        size_t n = len - i < URL_BLOCK ? len - i : URL_BLOCK;
+        p = starch_out_need(out, p, 5 * n + rest);
+        if (out->err)
+            return p;
+        for (size_t end = i + n; i < end; i++) {
+            unsigned char c = u[i];
+            if (query ? unreserved(c) : url_byte_ok(c) && c != '&')
+                *p++ = (char)c;
+            else if (c == '&' && !query)
+                p = starch_put(p, "&amp;", 5);
+            else
+                p = put_pct(p, c);
+        }
+    }
+    return starch_out_need(out, p, rest);
+}
+
+char *starch_put_url_bytes(starch_out *out, char *p, size_t rest, const char *s, size_t len)
+{
+    if (!starch_url_is_safe(s, len))
+        return starch_put_raw_bytes(out, p, rest, refused_url, sizeof refused_url - 1);
+    return put_url(out, p, rest, s, len, false);
+}
+
+char *starch_put_url_part_bytes(starch_out *out, char *p, size_t rest, const char *s, size_t len)
+{
+    return put_url(out, p, rest, s, len, false);
+}
+
+char *starch_put_url_query_bytes(starch_out *out, char *p, size_t rest, const char *s,
+                                 size_t len)
+{
+    return put_url(out, p, rest, s, len, true);
+}
+
+static bool descriptor_ok(const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        char c = s[i];
+        if (!((c >= '0' && c <= '9') || c == '.' || c == 'w' || c == 'x' || c == ' ' ||
+              c == '\t' || c == '\n'))
+            return false;
+    }
+    return true;
+}
+
+/* A srcset list: `url [descriptor], url [descriptor], ...`; each URL filtered and
+ * normalised; a candidate with a refused URL or an odd descriptor is replaced whole. */
+char *starch_put_srcset_bytes(starch_out *out, char *p, size_t rest, const char *s, size_t len)
+{
+    size_t i = 0;
+    while (i < len) {
+        size_t end = i;
+        while (end < len && s[end] != ',')
+            end++;
+        size_t a = i;
+        while (a < end && (s[a] == ' ' || s[a] == '\t' || s[a] == '\n'))
+            a++;
+        size_t b = a;
+        while (b < end && s[b] != ' ' && s[b] != '\t' && s[b] != '\n')
+            b++;
+        p = put_url(out, p, rest + 1, s + i, a - i, true); /* leading spaces */
+        if (!starch_url_is_safe(s + a, b - a) || !descriptor_ok(s + b, end - b)) {
+            p = starch_put_raw_bytes(out, p, rest + 1, refused_url, sizeof refused_url - 1);
+        } else {
+            p = put_url(out, p, rest + 1, s + a, b - a, false);
+            p = put_url(out, p, rest + 1, s + b, end - b, false);
+        }
+        if (end < len)
+            *p++ = ',';
+        i = end + 1;
+    }
+    return starch_out_need(out, p, rest);
+}
+
+DEFINE_WRITERS(url, "")
+DEFINE_WRITERS(url_part, "")
+DEFINE_WRITERS(url_query, "")
+DEFINE_WRITERS(srcset, "")
+
+char *starch_put_url_query_double(starch_out *out, char *p, size_t rest, double v)
+{
+    char buf[32];
+    return put_url(out, p, rest, buf, (size_t)(starch_fmt_double(buf, v) - buf), true);
+}

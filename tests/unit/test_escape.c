@@ -1,0 +1,714 @@
+/* test_escape.c — HTML escaping and the string writers of generated code: every special
+ * byte, all 256 byte values, the internal block boundary, invalid UTF-8, NUL bytes, NULL
+ * strings, trusted HTML, the fmt writers, and the `rest` room every writer leaves. */
+#include <criterion/criterion.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <starch.h>
+
+/* Asserts that out holds exactly the n bytes at exp. */
+static void assert_bytes(const starch_out *out, const char *exp, size_t n)
+{
+    size_t len = starch_out_len(out);
+    cr_assert_eq(len, n, "length %zu, expected %zu", len, n);
+    for (size_t i = 0; i < n; i++)
+        cr_assert_eq(starch_out_data(out)[i], exp[i], "byte %zu: got 0x%02x, expected 0x%02x", i,
+                     (unsigned char)starch_out_data(out)[i], (unsigned char)exp[i]);
+}
+
+#define assert_lit(out, lit) assert_bytes(out, lit, sizeof(lit) - 1)
+
+/* The specification, written out byte by byte: HTML-escapes s[0..n) into dst (room 5n);
+ * returns the length written. */
+static size_t ref_escape(char *dst, const char *s, size_t n)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++) {
+        const char *r;
+        switch (s[i]) {
+        case '&':
+            r = "&amp;";
+            break;
+        case '<':
+            r = "&lt;";
+            break;
+        case '>':
+            r = "&gt;";
+            break;
+        case '"':
+            r = "&#34;";
+            break;
+        case '\'':
+            r = "&#39;";
+            break;
+        default:
+            dst[k++] = s[i];
+            continue;
+        }
+        memcpy(dst + k, r, strlen(r));
+        k += strlen(r);
+    }
+    return k;
+}
+
+/* A small deterministic generator (xorshift64*). */
+static uint64_t next_random(uint64_t *state)
+{
+    uint64_t x = *state;
+    x ^= x >> 12;
+    x ^= x << 25;
+    x ^= x >> 27;
+    *state = x;
+    return x * 0x2545F4914F6CDD1DULL;
+}
+
+/* Random bytes, one in `special_one_in` a special character, never NUL. */
+static void random_text(char *s, size_t n, uint64_t *r, unsigned special_one_in)
+{
+    static const char specials[] = "&<>\"'";
+    for (size_t i = 0; i < n; i++) {
+        uint64_t x = next_random(r);
+        if (x % special_one_in == 0)
+            s[i] = specials[(x >> 32) % 5];
+        else
+            s[i] = (char)((x >> 40) % 255 + 1);
+    }
+}
+
+/* starch_escape_html of s[0..n) into a fresh buffer, compared with the reference. */
+static void check_escape(const char *s, size_t n)
+{
+    char *exp = malloc(5 * n + 1);
+    size_t k = ref_escape(exp, s, n);
+    starch_out out;
+    starch_out_init(&out);
+    starch_escape_html(&out, s, n);
+    cr_assert_eq(starch_out_error(&out), 0);
+    assert_bytes(&out, exp, k);
+    starch_out_free(&out);
+    free(exp);
+}
+
+/* ---- starch_escape_html ---------------------------------------------------------- */
+
+Test(escape, empty)
+{
+    starch_out out;
+    starch_out_init(&out);
+    starch_escape_html(&out, "", 0);
+    starch_escape_html(&out, NULL, 0);
+    starch_escape_html(&out, "<", 0);
+    assert_lit(&out, "");
+    cr_assert_eq(starch_out_error(&out), 0);
+    starch_out_free(&out);
+}
+
+Test(escape, each_special_character)
+{
+    static const struct {
+        const char *in, *out;
+    } cases[] = {
+        {"&", "&amp;"},
+        {"<", "&lt;"},
+        {">", "&gt;"},
+        {"\"", "&#34;"},
+        {"'", "&#39;"},
+        {"a&b", "a&amp;b"},
+        {"<script>alert('x')</script>", "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;"},
+        {"\"'\"'", "&#34;&#39;&#34;&#39;"},
+        {"&amp;", "&amp;amp;"},
+        {"&&&&", "&amp;&amp;&amp;&amp;"},
+        {"x<", "x&lt;"},
+        {">x", "&gt;x"},
+        {"plain text, no specials: =`/\\;#%", "plain text, no specials: =`/\\;#%"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        starch_out out;
+        starch_out_init(&out);
+        starch_escape_html(&out, cases[i].in, strlen(cases[i].in));
+        assert_bytes(&out, cases[i].out, strlen(cases[i].out));
+        starch_out_free(&out);
+    }
+}
+
+Test(escape, all_256_byte_values)
+{
+    for (int b = 0; b < 256; b++) {
+        char c = (char)b;
+        starch_out out;
+        starch_out_init(&out);
+        starch_escape_html(&out, &c, 1);
+        switch (b) {
+        case '&':
+            assert_lit(&out, "&amp;");
+            break;
+        case '<':
+            assert_lit(&out, "&lt;");
+            break;
+        case '>':
+            assert_lit(&out, "&gt;");
+            break;
+        case '"':
+            assert_lit(&out, "&#34;");
+            break;
+        case '\'':
+            assert_lit(&out, "&#39;");
+            break;
+        default:
+            assert_bytes(&out, &c, 1);
+        }
+        starch_out_free(&out);
+    }
+    char all[256];
+    for (int b = 0; b < 256; b++)
+        all[b] = (char)b;
+    check_escape(all, sizeof all);
+    /* only the five specials change: 256 - 5 bytes + the five replacements */
+    starch_out out;
+    starch_out_init(&out);
+    starch_escape_html(&out, all, sizeof all);
+    cr_assert_eq(starch_out_len(&out), 251 + 5 + 4 + 4 + 5 + 5);
+    starch_out_free(&out);
+}
+
+Test(escape, invalid_utf8_passes_through)
+{
+    static const char bad[] = "\xff\xfe \xc3\x28 \xa0\xa1 \xe2\x28\xa1 \xf0\x28\x8c\xbc "
+                              "\xed\xa0\x80 \xc0\xaf \xf8\x88\x80\x80\x80 \xe2\x82 \x80";
+    check_escape(bad, sizeof bad - 1);
+    starch_out out;
+    starch_out_init(&out);
+    starch_escape_html(&out, bad, sizeof bad - 1);
+    assert_bytes(&out, bad, sizeof bad - 1);
+    starch_out_clear(&out);
+    starch_escape_html(&out, "\xc3<\xa9", 3);
+    assert_lit(&out, "\xc3&lt;\xa9");
+    starch_out_free(&out);
+}
+
+Test(escape, valid_utf8_unchanged)
+{
+    static const char s[] = "héllo wörld — 日本語 🎉 <ü>";
+    starch_out out;
+    starch_out_init(&out);
+    starch_escape_html(&out, s, sizeof s - 1);
+    assert_lit(&out, "héllo wörld — 日本語 🎉 &lt;ü&gt;");
+    starch_out_free(&out);
+}
+
+Test(escape, nul_bytes_are_data)
+{
+    starch_out out;
+    starch_out_init(&out);
+    starch_escape_html(&out, "a\0<\0b", 5);
+    assert_lit(&out, "a\0&lt;\0b");
+    starch_out_free(&out);
+}
+
+Test(escape, long_strings_across_the_block_boundary)
+{
+    static const size_t lens[] = {1,    2,    255,  256,  1000, 1022, 1023, 1024, 1025,
+                                  1026, 2047, 2048, 2049, 3071, 3072, 3073, 5000, 100000};
+    static const char specials[] = "&<>\"'";
+    for (size_t li = 0; li < sizeof lens / sizeof *lens; li++) {
+        size_t n = lens[li];
+        char *s = malloc(n);
+        for (size_t i = 0; i < n; i++)
+            s[i] = (char)('a' + i % 26);
+        check_escape(s, n);
+        /* one special at each position near a multiple of 1024, and at both ends */
+        for (size_t at = 0; at < n; at++) {
+            size_t m = at % 1024;
+            if (!(m <= 1 || m >= 1022 || at + 2 >= n))
+                continue;
+            for (int k = 0; k < 5; k++) {
+                char keep = s[at];
+                s[at] = specials[k];
+                check_escape(s, n);
+                s[at] = keep;
+            }
+        }
+        /* every byte special: the worst-case growth */
+        for (int k = 0; k < 5; k++) {
+            memset(s, specials[k], n);
+            check_escape(s, n);
+        }
+        free(s);
+    }
+}
+
+Test(escape, random_texts)
+{
+    uint64_t r = 12345;
+    char *s = malloc(20000);
+    for (int i = 0; i < 2000; i++) {
+        size_t n = (size_t)(next_random(&r) % 20000);
+        random_text(s, n, &r, 1 + (unsigned)(next_random(&r) % 50));
+        check_escape(s, n);
+    }
+    free(s);
+}
+
+Test(escape, appends_after_existing_data)
+{
+    starch_out out;
+    starch_out_init(&out);
+    starch_out_puts(&out, "<b>");
+    starch_escape_html(&out, "<b>", 3);
+    starch_out_puts(&out, "</b>");
+    assert_lit(&out, "<b>&lt;b&gt;</b>");
+    starch_out_free(&out);
+}
+
+/* ---- The writers of generated code ----------------------------------------------- */
+
+/* Runs one writer the way generated code does: reserve, a static prefix, the writer,
+ * rest bytes of static suffix, commit. Checks that the writer left rest bytes of room. */
+typedef char *(*writer_fn)(starch_out *out, char *p, size_t rest, const char *s, size_t n);
+
+static char *w_html_cstr(starch_out *out, char *p, size_t rest, const char *s, size_t n)
+{
+    char *z = malloc(n + 1);
+    memcpy(z, s, n);
+    z[n] = '\0';
+    p = starch_put_html_cstr(out, p, rest, z);
+    free(z);
+    return p;
+}
+
+static char *w_raw_cstr(starch_out *out, char *p, size_t rest, const char *s, size_t n)
+{
+    char *z = malloc(n + 1);
+    memcpy(z, s, n);
+    z[n] = '\0';
+    p = starch_put_raw_cstr(out, p, rest, z);
+    free(z);
+    return p;
+}
+
+static char *w_html_str(starch_out *out, char *p, size_t rest, const char *s, size_t n)
+{
+    return starch_put_html_str(out, p, rest, (starch_str){s, n});
+}
+
+static char *w_raw_str(starch_out *out, char *p, size_t rest, const char *s, size_t n)
+{
+    return starch_put_raw_str(out, p, rest, (starch_str){s, n});
+}
+
+static char *w_html_trusted(starch_out *out, char *p, size_t rest, const char *s, size_t n)
+{
+    return starch_put_html_trusted(out, p, rest, starch_html_trusted(s, n));
+}
+
+static char *w_attr_trusted(starch_out *out, char *p, size_t rest, const char *s, size_t n)
+{
+    return starch_put_attr_trusted(out, p, rest, starch_html_trusted(s, n));
+}
+
+static char *w_raw_trusted(starch_out *out, char *p, size_t rest, const char *s, size_t n)
+{
+    return starch_put_raw_trusted(out, p, rest, starch_html_trusted(s, n));
+}
+
+static char *w_html_fmt(starch_out *out, char *p, size_t rest, const char *s, size_t n)
+{
+    return starch_put_html_fmt(out, p, rest, "%.*s", (int)n, s);
+}
+
+static char *w_raw_fmt(starch_out *out, char *p, size_t rest, const char *s, size_t n)
+{
+    return starch_put_raw_fmt(out, p, rest, "%.*s", (int)n, s);
+}
+
+static const struct {
+    const char *name;
+    writer_fn fn;
+    bool escapes;
+} writers[] = {
+    {"html_cstr", w_html_cstr, true},        {"html_str", w_html_str, true},
+    {"html_trusted", w_html_trusted, false}, {"attr_trusted", w_attr_trusted, true},
+    {"html_fmt", w_html_fmt, true},          {"raw_cstr", w_raw_cstr, false},
+    {"raw_str", w_raw_str, false},           {"raw_trusted", w_raw_trusted, false},
+    {"raw_fmt", w_raw_fmt, false},
+};
+
+#define NWRITERS (sizeof writers / sizeof *writers)
+
+/* Writes prefix_len bytes of 'P', then [ writer(s) + rest 'z' ] in a cursor run, and
+ * checks the exact result and the room left after the writer. */
+static void check_writer(size_t w, const char *s, size_t n, size_t rest, size_t prefix_len)
+{
+    char *exp = malloc(prefix_len + 1 + 5 * n + rest);
+    memset(exp, 'P', prefix_len);
+    size_t k = prefix_len;
+    exp[k++] = '[';
+    if (writers[w].escapes) {
+        k += ref_escape(exp + k, s, n);
+    } else {
+        memcpy(exp + k, s, n);
+        k += n;
+    }
+    memset(exp + k, 'z', rest);
+    k += rest;
+
+    starch_out out;
+    starch_out_init(&out);
+    char *pre = malloc(prefix_len + 1);
+    memset(pre, 'P', prefix_len);
+    starch_out_write(&out, pre, prefix_len);
+    char *p = starch_out_reserve(&out, 1 + STARCH_VALUE_MAX);
+    *p++ = '[';
+    p = writers[w].fn(&out, p, rest, s, n);
+    cr_assert_eq(starch_out_error(&out), 0);
+    cr_assert_geq(out.cap - (size_t)(p - out.data), rest,
+                  "%s left %zu bytes of room, rest %zu (n %zu, prefix %zu)", writers[w].name,
+                  out.cap - (size_t)(p - out.data), rest, n, prefix_len);
+    memset(p, 'z', rest);
+    starch_out_commit(&out, p + rest);
+    cr_assert_eq(starch_out_len(&out), k, "%s: length %zu, expected %zu", writers[w].name,
+                 starch_out_len(&out), k);
+    cr_assert(memcmp(starch_out_data(&out), exp, k) == 0, "%s: wrong bytes (n %zu)",
+              writers[w].name, n);
+    starch_out_free(&out);
+    free(pre);
+    free(exp);
+}
+
+Test(writers, exact_output_and_rest_room)
+{
+    static const size_t lens[] = {0,   1,    5,    31,   32,   33,   255,   256,
+                                  257, 1023, 1024, 1025, 2048, 5000, 100000};
+    static const size_t rests[] = {0, 1, 7, 32, 100, 1000, STARCH_OUT_RESERVE_MAX};
+    static const size_t prefixes[] = {0, 1, 200, 255, 256, 8000};
+    uint64_t r = 7;
+    char *s = malloc(100000);
+    for (size_t li = 0; li < sizeof lens / sizeof *lens; li++) {
+        random_text(s, lens[li], &r, 4);
+        for (size_t w = 0; w < NWRITERS; w++)
+            for (size_t ri = 0; ri < sizeof rests / sizeof *rests; ri++)
+                for (size_t pi = 0; pi < sizeof prefixes / sizeof *prefixes; pi++)
+                    check_writer(w, s, lens[li], rests[ri], prefixes[pi]);
+    }
+    free(s);
+}
+
+Test(writers, rest_room_at_every_fill_level)
+{
+    /* A writer starting at every offset of a small buffer's capacity. */
+    for (size_t w = 0; w < NWRITERS; w++)
+        for (size_t prefix = 200; prefix < 400; prefix++)
+            for (size_t n = 0; n < 40; n += 13)
+                check_writer(w, "<a href='x'>&amp;\"</a> <a href='y'>yy</a>", n, 60, prefix);
+}
+
+Test(writers, random_texts)
+{
+    uint64_t r = 2024;
+    char *s = malloc(9000);
+    for (int i = 0; i < 3000; i++) {
+        size_t n = (size_t)(next_random(&r) % 9000);
+        random_text(s, n, &r, 1 + (unsigned)(next_random(&r) % 20));
+        size_t w = (size_t)(next_random(&r) % NWRITERS);
+        size_t rest = (size_t)(next_random(&r) % 300);
+        size_t prefix = (size_t)(next_random(&r) % 10000);
+        check_writer(w, s, n, rest, prefix);
+    }
+    free(s);
+}
+
+/* One writer call in a fresh buffer, between "[" and "]". */
+#define RUN(call, lit)                                                                             \
+    do {                                                                                           \
+        starch_out out_;                                                                           \
+        starch_out_init(&out_);                                                                    \
+        char *p = starch_out_reserve(&out_, 1 + STARCH_VALUE_MAX);                                 \
+        *p++ = '[';                                                                                \
+        starch_out *out = &out_;                                                                   \
+        p = call;                                                                                  \
+        cr_assert_geq(out_.cap - (size_t)(p - out_.data), 1);                                      \
+        *p++ = ']';                                                                                \
+        starch_out_commit(&out_, p);                                                               \
+        assert_lit(&out_, lit);                                                                    \
+        starch_out_free(&out_);                                                                    \
+    } while (0)
+
+Test(writers, null_strings_write_nothing)
+{
+    const char *null = NULL;
+    RUN(starch_put_html_cstr(out, p, 1, null), "[]");
+    RUN(starch_put_raw_cstr(out, p, 1, null), "[]");
+    RUN(starch_put_html_str(out, p, 1, starch_str_from(NULL)), "[]");
+    RUN(starch_put_raw_str(out, p, 1, starch_str_from(NULL)), "[]");
+    RUN(starch_put_html_trusted(out, p, 1, starch_html_trusted(NULL, 0)), "[]");
+    RUN(starch_put_attr_trusted(out, p, 1, starch_html_trusted(NULL, 0)), "[]");
+    RUN(starch_put_raw_trusted(out, p, 1, starch_html_trusted(NULL, 0)), "[]");
+    RUN(starch_put_html_str(out, p, 1, ((starch_str){NULL, 0})), "[]");
+    RUN(starch_put_raw_str(out, p, 1, ((starch_str){NULL, 0})), "[]");
+    RUN(starch_put_html_trusted(out, p, 1, ((starch_html){NULL, 0})), "[]");
+    RUN(starch_put_raw_trusted(out, p, 1, ((starch_html){NULL, 0})), "[]");
+    RUN(starch_put_attr_trusted(out, p, 1, ((starch_html){NULL, 0})), "[]");
+}
+
+Test(writers, null_string_still_leaves_rest_room)
+{
+    for (size_t rest = 0; rest <= STARCH_OUT_RESERVE_MAX; rest += 512) {
+        for (int raw = 0; raw < 2; raw++) {
+            starch_out out;
+            starch_out_init(&out);
+            char *p = starch_out_reserve(&out, 1);
+            *p++ = '[';
+            p = raw ? starch_put_raw_cstr(&out, p, rest, NULL)
+                    : starch_put_html_cstr(&out, p, rest, NULL);
+            cr_assert_geq(out.cap - (size_t)(p - out.data), rest, "room %zu < rest %zu",
+                          out.cap - (size_t)(p - out.data), rest);
+            memset(p, 'z', rest);
+            starch_out_commit(&out, p + rest);
+            cr_assert_eq(starch_out_len(&out), 1 + rest);
+            cr_assert_eq(out.data[0], '[');
+            starch_out_free(&out);
+        }
+    }
+}
+
+Test(writers, empty_strings)
+{
+    RUN(starch_put_html_cstr(out, p, 1, ""), "[]");
+    RUN(starch_put_raw_cstr(out, p, 1, ""), "[]");
+    RUN(starch_put_html_str(out, p, 1, STARCH_STR("")), "[]");
+    RUN(starch_put_raw_str(out, p, 1, STARCH_STR("")), "[]");
+    RUN(starch_put_html_trusted(out, p, 1, starch_html_trusted("", 0)), "[]");
+    RUN(starch_put_attr_trusted(out, p, 1, starch_html_trusted("<b>", 0)), "[]");
+    RUN(starch_put_html_fmt(out, p, 1, "%s", ""), "[]");
+    RUN(starch_put_raw_fmt(out, p, 1, "%s", ""), "[]");
+}
+
+Test(writers, strings)
+{
+    RUN(starch_put_html_cstr(out, p, 1, "a<b>&\"c'"), "[a&lt;b&gt;&amp;&#34;c&#39;]");
+    RUN(starch_put_raw_cstr(out, p, 1, "a<b>&\"c'"), "[a<b>&\"c']");
+    RUN(starch_put_html_str(out, p, 1, STARCH_STR("<i>x</i>")), "[&lt;i&gt;x&lt;/i&gt;]");
+    RUN(starch_put_raw_str(out, p, 1, STARCH_STR("<i>x</i>")), "[<i>x</i>]");
+    RUN(starch_put_html_str(out, p, 1, starch_str_from("O'Neil & Sons")),
+        "[O&#39;Neil &amp; Sons]");
+    RUN(starch_put_html_cstr(out, p, 1, "\xff\xc3("), "[\xff\xc3(]");
+    RUN(starch_put_raw_cstr(out, p, 1, "\xff\xc3("), "[\xff\xc3(]");
+}
+
+Test(writers, nul_bytes_inside_starch_str)
+{
+    RUN(starch_put_html_str(out, p, 1, STARCH_STR("a\0<b\0")), "[a\0&lt;b\0]");
+    RUN(starch_put_raw_str(out, p, 1, STARCH_STR("a\0<b\0")), "[a\0<b\0]");
+    RUN(starch_put_html_trusted(out, p, 1, starch_html_trusted("<\0>", 3)), "[<\0>]");
+    RUN(starch_put_attr_trusted(out, p, 1, starch_html_trusted("<\0>", 3)), "[&lt;\0&gt;]");
+    RUN(starch_put_raw_trusted(out, p, 1, starch_html_trusted("<\0>", 3)), "[<\0>]");
+    RUN(starch_put_html_str(out, p, 1, STARCH_STR("\0")), "[\0]");
+}
+
+Test(writers, trusted_html)
+{
+    static const char b[] = "<b class=\"x\">it's &amp;</b>";
+    starch_html h = starch_html_trusted(b, sizeof b - 1);
+    RUN(starch_put_html_trusted(out, p, 1, h), "[<b class=\"x\">it's &amp;</b>]");
+    RUN(starch_put_attr_trusted(out, p, 1, h),
+        "[&lt;b class=&#34;x&#34;&gt;it&#39;s &amp;amp;&lt;/b&gt;]");
+    RUN(starch_put_raw_trusted(out, p, 1, h), "[<b class=\"x\">it's &amp;</b>]");
+    /* only len bytes are taken */
+    RUN(starch_put_html_trusted(out, p, 1, starch_html_trusted("<b>xyz", 3)), "[<b>]");
+    RUN(starch_put_attr_trusted(out, p, 1, starch_html_trusted("<b>xyz", 3)), "[&lt;b&gt;]");
+}
+
+Test(writers, chr_all_256_values)
+{
+    for (int b = 0; b < 256; b++) {
+        char c = (char)b, esc[8];
+        size_t n = ref_escape(esc, &c, 1);
+        for (int raw = 0; raw < 2; raw++) {
+            starch_out out;
+            starch_out_init(&out);
+            char *p = starch_out_reserve(&out, 2 + STARCH_VALUE_MAX);
+            *p++ = '[';
+            p = raw ? starch_put_raw_chr(&out, p, 0, c) : starch_put_html_chr(&out, p, 0, c);
+            *p++ = ']';
+            starch_out_commit(&out, p);
+            char exp[10] = "[";
+            if (raw) {
+                exp[1] = c;
+                exp[2] = ']';
+                assert_bytes(&out, exp, 3);
+            } else {
+                memcpy(exp + 1, esc, n);
+                exp[n + 1] = ']';
+                assert_bytes(&out, exp, n + 2);
+            }
+            starch_out_free(&out);
+        }
+    }
+    RUN(starch_put_html_chr(out, p, 0, '<'), "[&lt;]");
+    RUN(starch_put_html_chr(out, p, 0, '\''), "[&#39;]");
+    RUN(starch_put_raw_chr(out, p, 0, '<'), "[<]");
+}
+
+Test(writers, fmt_short)
+{
+    RUN(starch_put_html_fmt(out, p, 1, "%d<%s>", 42, "a&b"), "[42&lt;a&amp;b&gt;]");
+    RUN(starch_put_raw_fmt(out, p, 1, "%d<%s>", 42, "a&b"), "[42<a&b>]");
+    RUN(starch_put_html_fmt(out, p, 1, "%.2f", 3.14159), "[3.14]");
+    RUN(starch_put_html_fmt(out, p, 1, "%05d|%-3s|%x", 42, "'", 255), "[00042|&#39;  |ff]");
+    RUN(starch_put_raw_fmt(out, p, 1, "%c%c", '"', '\''), "[\"']");
+}
+
+/* A fmt writer producing n bytes: 'a'..'z' with a special every 7 bytes. */
+static void check_fmt_length(size_t n, bool raw)
+{
+    char *s = malloc(n + 1), *exp = malloc(5 * n + 2);
+    for (size_t i = 0; i < n; i++)
+        s[i] = i % 7 == 3 ? "&<>\"'"[i % 5] : (char)('a' + i % 26);
+    s[n] = '\0';
+    size_t k = 0;
+    exp[k++] = '[';
+    if (raw) {
+        memcpy(exp + k, s, n);
+        k += n;
+    } else {
+        k += ref_escape(exp + k, s, n);
+    }
+    exp[k++] = ']';
+    starch_out out;
+    starch_out_init(&out);
+    char *p = starch_out_reserve(&out, 1);
+    *p++ = '[';
+    p = raw ? starch_put_raw_fmt(&out, p, 1, "%s", s) : starch_put_html_fmt(&out, p, 1, "%s", s);
+    *p++ = ']';
+    starch_out_commit(&out, p);
+    assert_bytes(&out, exp, k);
+    starch_out_free(&out);
+    free(s);
+    free(exp);
+}
+
+Test(writers, fmt_lengths_around_the_stack_buffer_and_long)
+{
+    for (int raw = 0; raw < 2; raw++) {
+        for (size_t n = 0; n < 300; n++)
+            check_fmt_length(n, raw);
+        check_fmt_length(1023, raw);
+        check_fmt_length(1024, raw);
+        check_fmt_length(1025, raw);
+        check_fmt_length(10000, raw);
+        check_fmt_length(1 << 20, raw);
+    }
+}
+
+Test(writers, fmt_long_with_arguments)
+{
+    char pad[400];
+    memset(pad, '<', sizeof pad - 1);
+    pad[sizeof pad - 1] = '\0';
+    starch_out out;
+    starch_out_init(&out);
+    char *p = starch_out_reserve(&out, 0);
+    p = starch_put_html_fmt(&out, p, 0, "%d:%s:%d", 1, pad, 2);
+    starch_out_commit(&out, p);
+    cr_assert_eq(starch_out_len(&out), 2 + 399 * 4 + 2);
+    cr_assert_eq(memcmp(out.data, "1:&lt;&lt;", 10), 0);
+    cr_assert_eq(memcmp(out.data + out.len - 6, "&lt;:2", 6), 0);
+    starch_out_free(&out);
+}
+
+Test(writers, fmt_encoding_error_is_sticky)
+{
+    static const wchar_t bad[] = {0x20ac, 0};
+    for (int raw = 0; raw < 2; raw++) {
+        starch_out out;
+        starch_out_init(&out);
+        char *p = starch_out_reserve(&out, 1);
+        *p++ = '[';
+        p = raw ? starch_put_raw_fmt(&out, p, 10, "%ls", bad)
+                : starch_put_html_fmt(&out, p, 10, "%ls", bad);
+        memset(p, 'z', 10);
+        starch_out_commit(&out, p + 10);
+        cr_assert_eq(starch_out_error(&out), EILSEQ);
+        assert_lit(&out, "");
+        starch_out_free(&out);
+    }
+}
+
+Test(writers, a_generated_run)
+{
+    /* What the code generator emits for <li id="{{ id }}" title="{{ t }}">{{ body }}</li> */
+    starch_out out;
+    starch_out_init(&out);
+    for (int i = 0; i < 3; i++) {
+        const char *t = i == 1 ? NULL : "a\"b";
+        starch_str body = i == 2 ? STARCH_STR("<x>") : STARCH_STR("plain");
+        char *p = starch_out_reserve(&out, 25 + 3 * STARCH_VALUE_MAX);
+        p = starch_put(p, "<li id=\"", 8);
+        p = STARCH_PUT_ATTR(&out, p, 17 + 2 * STARCH_VALUE_MAX, i * 10);
+        p = starch_put(p, "\" title=\"", 9);
+        p = STARCH_PUT_ATTR(&out, p, 8 + 1 * STARCH_VALUE_MAX, t);
+        p = starch_put(p, "\">", 2);
+        p = STARCH_PUT_HTML(&out, p, 6 + 0 * STARCH_VALUE_MAX, body);
+        p = starch_put(p, "</li>\n", 6);
+        starch_out_commit(&out, p);
+    }
+    assert_lit(&out, "<li id=\"0\" title=\"a&#34;b\">plain</li>\n"
+                     "<li id=\"10\" title=\"\">plain</li>\n"
+                     "<li id=\"20\" title=\"a&#34;b\">&lt;x&gt;</li>\n");
+    starch_out_free(&out);
+}
+
+/* ---- Streaming ------------------------------------------------------------------- */
+
+typedef struct sink {
+    char *data;
+    size_t len, cap, max_chunk;
+} sink;
+
+static int sink_flush(void *ctx, const char *data, size_t len)
+{
+    sink *s = ctx;
+    if (s->len + len > s->cap) {
+        s->cap = (s->len + len) * 2;
+        s->data = realloc(s->data, s->cap);
+    }
+    memcpy(s->data + s->len, data, len);
+    s->len += len;
+    if (len > s->max_chunk)
+        s->max_chunk = len;
+    return 0;
+}
+
+Test(writers, streamed_output_equals_buffered_output)
+{
+    uint64_t r = 77;
+    sink s = {0};
+    starch_out out, ref;
+    starch_out_init(&out);
+    starch_out_init(&ref);
+    starch_out_set_flush(&out, sink_flush, &s);
+    char *text = malloc(6000);
+    for (int i = 0; i < 3000; i++) {
+        size_t n = (size_t)(next_random(&r) % 6000);
+        random_text(text, n, &r, 3);
+        size_t w = (size_t)(next_random(&r) % NWRITERS);
+        size_t rest = (size_t)(next_random(&r) % 100);
+        starch_out *o[2] = {&out, &ref};
+        for (int k = 0; k < 2; k++) {
+            char *p = starch_out_reserve(o[k], 1 + STARCH_VALUE_MAX);
+            *p++ = '{';
+            p = writers[w].fn(o[k], p, rest, text, n);
+            memset(p, 'z', rest);
+            starch_out_commit(o[k], p + rest);
+        }
+    }
+    cr_assert_eq(starch_out_flush(&out), 0);
+    cr_assert_eq(s.len, starch_out_len(&ref));
+    cr_assert(memcmp(s.data, starch_out_data(&ref), s.len) == 0);
+    cr_assert_leq(s.max_chunk, STARCH_OUT_CHUNK, "chunk of %zu bytes", s.max_chunk);
+    starch_out_free(&out);
+    starch_out_free(&ref);
+    free(text);
+    free(s.data);
+}
