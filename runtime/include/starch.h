@@ -1056,6 +1056,226 @@ size_t starch_hub_dropped(starch_hub *hub);
 /** The number of clients subscribed to topic. */
 size_t starch_hub_subscribers(starch_hub *hub, const char *topic);
 
+/* ======================================================================================
+ * Datastar server-sent events
+ *
+ *   starch_header h[3];                              // the response headers
+ *   for (size_t i = 0, n = starch_sse_headers("HTTP/1.1", h); i < n; i++)
+ *       my_add_header(h[i].name, h[i].value);
+ *   starch_sse_patch_elements(out, html, len,        // one event, options not the default
+ *       &(starch_sse_opts){.selector = "#todos", .mode = "append"});
+ *   starch_sse_patch_signals(out, "{\"count\":3}", 11, NULL);
+ *   starch_sse_execute_script(out, "alert(1)", 8, NULL);
+ *
+ *   starch_sse_stream st;                            // render a component into an event
+ *   todo_TodoList(starch_sse_elements_begin(&st, out, NULL), todos, n, NULL);
+ *   int rc = starch_sse_elements_end(&st);
+ *
+ * Each function writes one whole event (Datastar v1: `event:`, `id:`, `retry:`, the
+ * `data:` lines, an empty line) to out, any starch_out: a buffer, or one whose flush
+ * callback sends to the client. Options are written only when not the default. Every
+ * value is split into `data: KEY …` lines at `\n`, `\r\n` and `\r`; a value ending in a
+ * line break gets a last, empty `data: KEY ` line. After each event out is flushed
+ * (starch_out_flush), so a streaming out sends it at once.
+ *
+ * Return values: 0; a negative STARCH_SSE_E* code when the arguments are invalid (then
+ * nothing is written); or out's errno-style error (starch_out_error). The functions are
+ * as thread-safe as out: to send events to one client from several threads, give each
+ * event to the client under one lock (the libmicrohttpd adapter, starch_mhd.h, does).
+ * ====================================================================================== */
+
+/** Invalid-argument codes of the SSE functions (negative; errno-style codes are > 0). */
+enum {
+    STARCH_SSE_EMODE = -1,      /* mode is not outer, inner, replace, prepend, append,
+                                 * before, after or remove */
+    STARCH_SSE_ENAMESPACE = -2, /* namespace is not html, svg or mathml */
+    STARCH_SSE_ERETRY = -3,     /* retry_ms is negative (and not STARCH_SSE_RETRY_ZERO) */
+    STARCH_SSE_EID = -4,        /* the event id holds a line break */
+    STARCH_SSE_EATTR = -5,      /* an execute-script attribute name is empty or holds a
+                                 * space, control character, quote, '>', '/' or '=' */
+    STARCH_SSE_EEMPTY = -6,     /* no signals JSON, no selector to remove, no signal paths */
+    STARCH_SSE_EPATH = -7,      /* a signal path to remove is empty or has an empty segment */
+};
+
+/** `retry_ms` value that writes `retry: 0` (reconnect at once); 0 means "no retry line". */
+#define STARCH_SSE_RETRY_ZERO (-1)
+
+/** The client's reconnection delay when an event has no `retry:` line (ms). */
+#define STARCH_SSE_RETRY_DEFAULT 1000
+
+/** An attribute of an execute-script <script> tag; value NULL writes the bare name. */
+typedef struct starch_sse_attr {
+    const char *name;
+    const char *value;
+} starch_sse_attr;
+
+/** Options of the SSE events. Zero (or a NULL pointer) is every default; each function
+ *  reads the fields that apply to its event and ignores the others. Strings are
+ *  NUL-terminated and only read during the call. */
+typedef struct starch_sse_opts {
+    /* Every event. */
+    const char *id;   /* `id:` line; NULL or "": none */
+    int64_t retry_ms; /* `retry:` line (ms) when > 0 and not 1000; 0: none;
+                       * STARCH_SSE_RETRY_ZERO: `retry: 0` */
+    /* datastar-patch-elements. */
+    const char *selector;                 /* NULL or "": none (elements are matched by id) */
+    const char *mode;                     /* NULL or "outer" (default), "inner", "replace",
+                                           * "prepend", "append", "before", "after", "remove" */
+    const char *ns;                       /* namespace: NULL or "html" (default), "svg",
+                                           * "mathml" */
+    bool view_transition;                 /* useViewTransition */
+    const char *view_transition_selector; /* written only with view_transition */
+    /* datastar-patch-signals. */
+    bool only_if_missing; /* onlyIfMissing */
+    /* Execute-script (a patch-elements event appending a <script> to body). */
+    bool keep_script;             /* autoRemove false: no data-effect="el.remove()" */
+    const starch_sse_attr *attrs; /* attributes of the <script>; values are HTML-escaped */
+    size_t n_attrs;
+} starch_sse_opts;
+
+/** A message for a STARCH_SSE_E* code, or strerror's for an errno-style code. */
+const char *starch_sse_strerror(int code);
+
+/** Writes a datastar-patch-elements event carrying html[0..len) (html may be NULL when len
+ *  is 0: then there is no `elements` line, as for mode "remove" with a selector). Uses
+ *  id, retry_ms, selector, mode, ns, view_transition, view_transition_selector. */
+int starch_sse_patch_elements(starch_out *out, const char *html, size_t len,
+                              const starch_sse_opts *opt);
+
+/** Writes a datastar-patch-signals event carrying the JSON merge patch json[0..len) as
+ *  is (it is not parsed). Uses id, retry_ms, only_if_missing. STARCH_SSE_EEMPTY when
+ *  json is NULL or len is 0. */
+int starch_sse_patch_signals(starch_out *out, const char *json, size_t len,
+                             const starch_sse_opts *opt);
+
+/** Writes the patch-elements event that runs script[0..len) in the browser: selector
+ *  `body`, mode `append`, elements `<script ATTRS data-effect="el.remove()">SCRIPT</script>`
+ *  (no data-effect with keep_script). The script is written as is: it must not contain
+ *  `</script`. Uses id, retry_ms, keep_script, attrs, n_attrs. */
+int starch_sse_execute_script(starch_out *out, const char *script, size_t len,
+                              const starch_sse_opts *opt);
+
+/** Writes a patch-elements event with mode `remove` for the elements matching selector
+ *  (STARCH_SSE_EEMPTY when NULL or ""). Uses id, retry_ms, view_transition,
+ *  view_transition_selector. To remove elements by id instead, patch them with mode
+ *  "remove" and no selector. */
+int starch_sse_remove_elements(starch_out *out, const char *selector, const starch_sse_opts *opt);
+
+/** Writes a patch-signals event setting each signal path (`a.b.c`) to null, which removes
+ *  it: paths "a.b", "a.c", "d" give {"a":{"b":null,"c":null},"d":null}. Uses id,
+ *  retry_ms, only_if_missing. STARCH_SSE_EEMPTY when n is 0, STARCH_SSE_EPATH for an empty
+ *  path or segment. */
+int starch_sse_remove_signals(starch_out *out, const char *const *paths, size_t n,
+                              const starch_sse_opts *opt);
+
+/* --------------------------------------------------------------------------------------
+ * Streaming a patch-elements event: a renderer writes into the starch_out returned by
+ * starch_sse_elements_begin, and the `data: elements ` prefixes are inserted as its bytes
+ * flow to out (in chunks of STARCH_OUT_CHUNK; the fragment is never copied whole).
+ * -------------------------------------------------------------------------------------- */
+
+/** State of one streamed event. Fields are private; it needs no initialisation. */
+typedef struct starch_sse_stream {
+    starch_out out;  /* what the renderer writes into */
+    starch_out *dst; /* where the event goes */
+    int err;         /* invalid options: the STARCH_SSE_E* code */
+    bool open;       /* splitting: a `data: elements` line is open */
+    bool broke;      /* the last byte was a line break */
+    bool cr;         /* the last byte was '\r' (a '\n' right after it is skipped) */
+} starch_sse_stream;
+
+/** Writes the start of a patch-elements event to out (options as for
+ *  starch_sse_patch_elements) and returns the starch_out to render the elements into;
+ *  never NULL. With invalid options nothing is written, the returned buffer is in error
+ *  (writes to it do nothing) and starch_sse_elements_end returns the code. */
+starch_out *starch_sse_elements_begin(starch_sse_stream *st, starch_out *out,
+                                      const starch_sse_opts *opt);
+
+/** Ends the event begun by starch_sse_elements_begin (always call it: it frees the
+ *  buffer) and flushes out. Returns 0, the STARCH_SSE_E* code of begin, or the error of
+ *  the rendering buffer (ENOMEM) or of out. */
+int starch_sse_elements_end(starch_sse_stream *st);
+
+/* --------------------------------------------------------------------------------------
+ * Response headers
+ * -------------------------------------------------------------------------------------- */
+
+/** An HTTP response header. */
+typedef struct starch_header {
+    const char *name;
+    const char *value;
+} starch_header;
+
+/** Fills h with the headers of an SSE response: Content-Type: text/event-stream,
+ *  Cache-Control: no-cache and, when http_version is "HTTP/1.1", Connection: keep-alive
+ *  (it breaks HTTP/2 clients). Returns how many (2 or 3). http_version may be NULL. */
+size_t starch_sse_headers(const char *http_version, starch_header h[3]);
+
+/** Writes the same headers to out as "Name: value\r\n" lines (no status line, no final
+ *  empty line), for a server that writes its own responses. */
+void starch_sse_write_headers(starch_out *out, const char *http_version);
+
+/* ======================================================================================
+ * Datastar signals from a request
+ *
+ *   #include <jansson.h>
+ *   starch_signals_error err;
+ *   json_t *signals = starch_signals_read(method, query, strlen(query), body, body_len, &err);
+ *   if (signals == NULL)
+ *       return respond(400, err.message);   // e.g. "invalid JSON at line 1, column 9 ..."
+ *   json_int_t count = json_integer_value(json_object_get(signals, "count"));
+ *   json_decref(signals);
+ *
+ * The Datastar client sends its signals as JSON: in the `datastar` query parameter for
+ * GET and DELETE, as the request body for POST, PUT and PATCH. The result is a jansson
+ * object (https://jansson.readthedocs.io) owned by the caller, who frees it with
+ * json_decref. On failure the functions return NULL and, when err is not NULL, fill it.
+ * ====================================================================================== */
+
+/* jansson's JSON value; include <jansson.h> to use it. */
+struct json_t;
+
+/** Why signals could not be read. */
+typedef enum starch_signals_code {
+    STARCH_SIGNALS_OK = 0,
+    STARCH_SIGNALS_EMETHOD,    /* the method carries no signals (not GET, DELETE, POST, PUT,
+                                * PATCH) */
+    STARCH_SIGNALS_EMISSING,   /* GET or DELETE without a `datastar` query parameter */
+    STARCH_SIGNALS_EJSON,      /* not valid JSON: line, column and position say where */
+    STARCH_SIGNALS_ENOTOBJECT, /* valid JSON, but not an object */
+    STARCH_SIGNALS_ENOMEM,     /* out of memory */
+} starch_signals_code;
+
+/** What went wrong, with where for STARCH_SIGNALS_EJSON. */
+typedef struct starch_signals_error {
+    starch_signals_code code;
+    int line;          /* EJSON: line of the error in the JSON text (1-based), else 0 */
+    int column;        /* EJSON: column in characters (1-based), else 0 */
+    size_t position;   /* EJSON: byte offset in the JSON text (URL-decoded), else 0 */
+    char message[256]; /* one line, NUL-terminated, e.g. "invalid JSON at line 1, column 9
+                        * (byte 8): ..." */
+} starch_signals_error;
+
+/** Reads the signals of a request: from the `datastar` parameter of query[0..query_len)
+ *  (the URL's query string, after the '?') for method GET and DELETE, from
+ *  body[0..body_len) for POST, PUT and PATCH (method compared exactly). The unused one may
+ *  be NULL. Returns a new JSON object (caller frees with json_decref) or NULL. */
+struct json_t *starch_signals_read(const char *method, const char *query, size_t query_len,
+                                   const char *body, size_t body_len, starch_signals_error *err);
+
+/** Reads the signals from the `datastar` parameter of the query string query[0..len)
+ *  (a leading '?' is skipped): the first such parameter is URL-decoded (`+` is a space,
+ *  `%XX` a byte; a `%` without two hex digits stays as it is) and parsed. */
+struct json_t *starch_signals_from_query(const char *query, size_t len, starch_signals_error *err);
+
+/** Parses JSON text json[0..len) (a body, or an already-decoded parameter), which must
+ *  be an object. */
+struct json_t *starch_signals_from_json(const char *json, size_t len, starch_signals_error *err);
+
+/** URL-decodes src[0..len) into dst (room for len bytes; may be src itself) as
+ *  starch_signals_from_query does; returns the decoded length. */
+size_t starch_url_decode(char *dst, const char *src, size_t len);
+
 #ifdef __cplusplus
 }
 #endif

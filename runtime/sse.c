@@ -1,0 +1,475 @@
+/* sse.c — Datastar v1 server-sent events over any starch_out (see starch.h, "Datastar
+ * server-sent events", and ../shared/datastar/SPEC.md).
+ *
+ * An event is `event: TYPE`, `id: ID`, `retry: N`, `data: KEY VALUE` lines, an empty
+ * line. Values are split into data lines by a small state machine (Splitter) that takes
+ * its input in pieces, so the same code serves a whole string and a component streaming
+ * into an event through a flush callback. Written by hand: no printf per line. */
+#include "starch.h"
+
+#include <errno.h>
+#include <string.h>
+
+/* ---- Data lines ------------------------------------------------------------------- */
+
+/* Splits a value, given in pieces, into "data: KEY line\n" lines at \n, \r\n and \r. */
+typedef struct Splitter {
+    const char *prefix; /* "data: KEY " */
+    size_t plen;
+    bool open;  /* a line has been started (its prefix written) and not ended */
+    bool broke; /* the last byte seen was a line break */
+    bool cr;    /* the last byte seen was '\r': skip a '\n' right after it */
+} Splitter;
+
+/* Writes prefix + p[0..n) + (end ? "\n" : "") to out; one reservation when it fits. */
+static void put_line(starch_out *out, const Splitter *s, bool prefix, const char *p, size_t n,
+                     bool end)
+{
+    size_t pl = prefix ? s->plen : 0;
+    if (pl + n + 1 <= STARCH_OUT_RESERVE_MAX) {
+        char *c = starch_out_reserve(out, pl + n + 1);
+        c = starch_put(c, s->prefix, pl);
+        c = starch_put(c, p, n);
+        if (end)
+            *c++ = '\n';
+        starch_out_commit(out, c);
+        return;
+    }
+    starch_out_write(out, s->prefix, pl);
+    starch_out_write(out, p, n);
+    if (end)
+        starch_out_write(out, "\n", 1);
+}
+
+/* Feeds p[0..n) of the value. */
+static void split_feed(starch_out *out, Splitter *s, const char *p, size_t n)
+{
+    const char *end = p + n;
+    if (n == 0)
+        return;
+    if (s->cr && *p == '\n')
+        p++;
+    s->cr = false;
+    const char *cr = memchr(p, '\r', (size_t)(end - p));
+    while (p < end) {
+        if (cr && cr < p)
+            cr = memchr(p, '\r', (size_t)(end - p));
+        const char *brk = memchr(p, '\n', (size_t)(end - p));
+        if (cr && (brk == NULL || cr < brk))
+            brk = cr;
+        const char *stop = brk ? brk : end;
+        put_line(out, s, !s->open, p, (size_t)(stop - p), brk != NULL);
+        s->open = brk == NULL;
+        s->broke = brk != NULL;
+        if (brk == NULL)
+            break;
+        p = brk + 1;
+        if (*brk == '\r') {
+            if (p == end)
+                s->cr = true;
+            else if (*p == '\n')
+                p++;
+        }
+    }
+}
+
+/* Ends the value: closes an open line, or writes the empty line after a final break. */
+static void split_end(starch_out *out, Splitter *s)
+{
+    if (s->open)
+        starch_out_write(out, "\n", 1);
+    else if (s->broke)
+        put_line(out, s, true, "", 0, true);
+    s->open = s->broke = s->cr = false;
+}
+
+/* Writes the data lines of KEY for value v[0..n); nothing when n is 0. */
+static void put_data(starch_out *out, const char *prefix, const char *v, size_t n)
+{
+    Splitter s = {prefix, strlen(prefix), false, false, false};
+    split_feed(out, &s, v, n);
+    split_end(out, &s);
+}
+
+static void put_data_str(starch_out *out, const char *prefix, const char *v)
+{
+    if (v && *v)
+        put_data(out, prefix, v, strlen(v));
+}
+
+/* ---- Options ---------------------------------------------------------------------- */
+
+static const starch_sse_opts no_opts;
+
+static bool one_of(const char *s, const char *const *list, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(s, list[i]) == 0)
+            return true;
+    return false;
+}
+
+static const char *const modes[] = {"outer",  "inner",  "replace", "prepend",
+                                    "append", "before", "after",   "remove"};
+static const char *const namespaces[] = {"html", "svg", "mathml"};
+
+/* The options every event takes: id and retry. */
+static int check_event(const starch_sse_opts *o)
+{
+    if (o->retry_ms < 0 && o->retry_ms != STARCH_SSE_RETRY_ZERO)
+        return STARCH_SSE_ERETRY;
+    if (o->id && strpbrk(o->id, "\r\n"))
+        return STARCH_SSE_EID;
+    return 0;
+}
+
+static int check_elements(const starch_sse_opts *o)
+{
+    if (o->mode && !one_of(o->mode, modes, sizeof modes / sizeof *modes))
+        return STARCH_SSE_EMODE;
+    if (o->ns && !one_of(o->ns, namespaces, sizeof namespaces / sizeof *namespaces))
+        return STARCH_SSE_ENAMESPACE;
+    return check_event(o);
+}
+
+/* Writes the event, id and retry lines. */
+static void put_head(starch_out *out, const char *type, const starch_sse_opts *o)
+{
+    size_t tl = strlen(type);
+    char *p = starch_out_reserve(out, tl + 8);
+    p = starch_put(p, "event: ", 7);
+    p = starch_put(p, type, tl);
+    *p++ = '\n';
+    starch_out_commit(out, p);
+    if (o->id && *o->id) {
+        starch_out_write(out, "id: ", 4);
+        starch_out_write(out, o->id, strlen(o->id));
+        starch_out_write(out, "\n", 1);
+    }
+    if (o->retry_ms == STARCH_SSE_RETRY_ZERO) {
+        starch_out_write(out, "retry: 0\n", 9);
+    } else if (o->retry_ms > 0 && o->retry_ms != STARCH_SSE_RETRY_DEFAULT) {
+        p = starch_out_reserve(out, 7 + 20 + 1);
+        p = starch_put(p, "retry: ", 7);
+        p = starch_fmt_i64(p, o->retry_ms);
+        *p++ = '\n';
+        starch_out_commit(out, p);
+    }
+}
+
+/* Ends an event: the empty line, then a flush. */
+static int put_tail(starch_out *out)
+{
+    starch_out_write(out, "\n", 1);
+    return starch_out_flush(out);
+}
+
+/* Writes the head and the option lines of a patch-elements event. */
+static void put_elements_head(starch_out *out, const starch_sse_opts *o)
+{
+    put_head(out, "datastar-patch-elements", o);
+    put_data_str(out, "data: selector ", o->selector);
+    if (o->mode && strcmp(o->mode, "outer") != 0)
+        put_data_str(out, "data: mode ", o->mode);
+    if (o->view_transition) {
+        starch_out_write(out, "data: useViewTransition true\n", 29);
+        put_data_str(out, "data: viewTransitionSelector ", o->view_transition_selector);
+    }
+    if (o->ns && strcmp(o->ns, "html") != 0)
+        put_data_str(out, "data: namespace ", o->ns);
+}
+
+/* ---- Events ----------------------------------------------------------------------- */
+
+int starch_sse_patch_elements(starch_out *out, const char *html, size_t len,
+                              const starch_sse_opts *opt)
+{
+    const starch_sse_opts *o = opt ? opt : &no_opts;
+    int rc = check_elements(o);
+    if (rc)
+        return rc;
+    put_elements_head(out, o);
+    put_data(out, "data: elements ", html, html ? len : 0);
+    return put_tail(out);
+}
+
+int starch_sse_patch_signals(starch_out *out, const char *json, size_t len,
+                             const starch_sse_opts *opt)
+{
+    const starch_sse_opts *o = opt ? opt : &no_opts;
+    int rc = check_event(o);
+    if (rc)
+        return rc;
+    if (json == NULL || len == 0)
+        return STARCH_SSE_EEMPTY;
+    put_head(out, "datastar-patch-signals", o);
+    if (o->only_if_missing)
+        starch_out_write(out, "data: onlyIfMissing true\n", 25);
+    put_data(out, "data: signals ", json, len);
+    return put_tail(out);
+}
+
+int starch_sse_remove_elements(starch_out *out, const char *selector, const starch_sse_opts *opt)
+{
+    const starch_sse_opts *o = opt ? opt : &no_opts;
+    if (selector == NULL || *selector == '\0')
+        return STARCH_SSE_EEMPTY;
+    starch_sse_opts r = *o;
+    r.selector = selector;
+    r.mode = "remove";
+    r.ns = NULL;
+    return starch_sse_patch_elements(out, NULL, 0, &r);
+}
+
+/* Whether name can be written as an attribute name (HTML's attribute-name state stops
+ * at whitespace, '/', '>' and '=', and quotes and controls are parse errors). */
+static bool attr_name_ok(const char *name)
+{
+    if (name == NULL || *name == '\0')
+        return false;
+    for (const unsigned char *p = (const unsigned char *)name; *p; p++)
+        if (*p <= ' ' || *p == 0x7f || strchr("\"'>/=", *p))
+            return false;
+    return true;
+}
+
+/* Writes the <script> tag of an execute-script event into w. */
+static void put_script(starch_out *w, const char *script, size_t len, const starch_sse_opts *o)
+{
+    starch_out_write(w, "<script", 7);
+    for (size_t i = 0; i < o->n_attrs; i++) {
+        const starch_sse_attr *a = &o->attrs[i];
+        starch_out_write(w, " ", 1);
+        starch_out_puts(w, a->name);
+        if (a->value) {
+            starch_out_write(w, "=\"", 2);
+            starch_escape_html(w, a->value, strlen(a->value));
+            starch_out_write(w, "\"", 1);
+        }
+    }
+    if (!o->keep_script)
+        starch_out_write(w, " data-effect=\"el.remove()\"", 26);
+    starch_out_write(w, ">", 1);
+    starch_out_write(w, script ? script : "", script ? len : 0);
+    starch_out_write(w, "</script>", 9);
+}
+
+int starch_sse_execute_script(starch_out *out, const char *script, size_t len,
+                              const starch_sse_opts *opt)
+{
+    const starch_sse_opts *o = opt ? opt : &no_opts;
+    int rc = check_event(o);
+    if (rc)
+        return rc;
+    for (size_t i = 0; i < o->n_attrs; i++)
+        if (!attr_name_ok(o->attrs[i].name))
+            return STARCH_SSE_EATTR;
+    starch_sse_opts e = {0};
+    e.id = o->id;
+    e.retry_ms = o->retry_ms;
+    e.selector = "body";
+    e.mode = "append";
+    starch_sse_stream st;
+    put_script(starch_sse_elements_begin(&st, out, &e), script, len, o);
+    return starch_sse_elements_end(&st);
+}
+
+/* ---- Removing signals ------------------------------------------------------------- */
+
+/* Writes s[0..n) as a JSON string. */
+static void put_json_string(starch_out *out, const char *s, size_t n)
+{
+    static const char hex[] = "0123456789abcdef";
+    starch_out_write(out, "\"", 1);
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        size_t run = i;
+        while (i < n && (unsigned char)s[i] >= 0x20 && s[i] != '"' && s[i] != '\\')
+            i++;
+        starch_out_write(out, s + run, i - run);
+        if (i == n)
+            break;
+        c = (unsigned char)s[i];
+        char e[6] = {'\\', (char)c, 0, 0, 0, 0};
+        if (c < 0x20) {
+            e[1] = 'u';
+            e[2] = e[3] = '0';
+            e[4] = hex[c >> 4];
+            e[5] = hex[c & 15];
+        }
+        starch_out_write(out, e, c < 0x20 ? 6 : 2);
+    }
+    starch_out_write(out, "\"", 1);
+}
+
+/* Whether path is non-empty with no empty segment. */
+static bool path_ok(const char *path)
+{
+    if (path == NULL || *path == '\0' || *path == '.')
+        return false;
+    for (const char *p = path; *p; p++)
+        if (*p == '.' && (p[1] == '.' || p[1] == '\0'))
+            return false;
+    return true;
+}
+
+/* Length of the segment at s (up to '.' or the end). */
+static size_t seg_len(const char *s)
+{
+    const char *d = strchr(s, '.');
+    return d ? (size_t)(d - s) : strlen(s);
+}
+
+/* Writes the object of the paths that continue paths[first]'s first `plen` bytes with a
+ * '.' (all paths when plen is 0): each next segment once, in order of first appearance;
+ * null where a path ends (removing the whole signal), else the object of what follows. */
+static void put_paths(starch_out *out, const char *const *paths, size_t n, size_t first,
+                      size_t plen)
+{
+    size_t start = plen ? plen + 1 : 0;
+    bool any = false;
+    starch_out_write(out, "{", 1);
+    for (size_t i = first; i < n; i++) {
+        const char *p = paths[i];
+        if (plen && (strncmp(p, paths[first], plen) != 0 || p[plen] != '.'))
+            continue;
+        size_t sl = seg_len(p + start);
+        bool seen = false, leaf = false;
+        for (size_t j = first; j < n && !seen; j++) {
+            const char *q = paths[j];
+            bool member = !plen || (strncmp(q, paths[first], plen) == 0 && q[plen] == '.');
+            bool same = member && seg_len(q + start) == sl && memcmp(q + start, p + start, sl) == 0;
+            if (same && j < i)
+                seen = true;
+            else if (same && q[start + sl] == '\0')
+                leaf = true;
+        }
+        if (seen)
+            continue;
+        if (any)
+            starch_out_write(out, ",", 1);
+        any = true;
+        put_json_string(out, p + start, sl);
+        starch_out_write(out, ":", 1);
+        if (leaf)
+            starch_out_write(out, "null", 4);
+        else
+            put_paths(out, paths, n, i, start + sl);
+    }
+    starch_out_write(out, "}", 1);
+}
+
+int starch_sse_remove_signals(starch_out *out, const char *const *paths, size_t n,
+                              const starch_sse_opts *opt)
+{
+    const starch_sse_opts *o = opt ? opt : &no_opts;
+    int rc = check_event(o);
+    if (rc)
+        return rc;
+    if (n == 0)
+        return STARCH_SSE_EEMPTY;
+    for (size_t i = 0; i < n; i++)
+        if (!path_ok(paths[i]))
+            return STARCH_SSE_EPATH;
+    put_head(out, "datastar-patch-signals", o);
+    if (o->only_if_missing)
+        starch_out_write(out, "data: onlyIfMissing true\n", 25);
+    starch_out_write(out, "data: signals ", 14);
+    put_paths(out, paths, n, 0, 0); /* JSON strings escape line breaks: one line */
+    starch_out_write(out, "\n", 1);
+    return put_tail(out);
+}
+
+/* ---- Streaming -------------------------------------------------------------------- */
+
+/* Flush callback of the rendering buffer: splits what it holds into out. */
+static int stream_flush(void *ctx, const char *data, size_t len)
+{
+    starch_sse_stream *st = ctx;
+    Splitter s = {"data: elements ", 15, st->open, st->broke, st->cr};
+    split_feed(st->dst, &s, data, len);
+    st->open = s.open;
+    st->broke = s.broke;
+    st->cr = s.cr;
+    return starch_out_error(st->dst);
+}
+
+starch_out *starch_sse_elements_begin(starch_sse_stream *st, starch_out *out,
+                                      const starch_sse_opts *opt)
+{
+    const starch_sse_opts *o = opt ? opt : &no_opts;
+    starch_out_init(&st->out);
+    st->dst = out;
+    st->open = st->broke = st->cr = false;
+    st->err = check_elements(o);
+    if (st->err) {
+        st->out.err = EINVAL; /* every write to it is a no-op */
+        return &st->out;
+    }
+    put_elements_head(out, o);
+    starch_out_set_flush(&st->out, stream_flush, st);
+    return &st->out;
+}
+
+int starch_sse_elements_end(starch_sse_stream *st)
+{
+    int rc = st->err;
+    if (rc == 0)
+        rc = starch_out_flush(&st->out);
+    if (rc == 0) {
+        Splitter s = {"data: elements ", 15, st->open, st->broke, st->cr};
+        split_end(st->dst, &s);
+        rc = put_tail(st->dst);
+    }
+    starch_out_free(&st->out);
+    return rc;
+}
+
+/* ---- Headers and errors ----------------------------------------------------------- */
+
+size_t starch_sse_headers(const char *http_version, starch_header h[3])
+{
+    h[0] = (starch_header){"Content-Type", "text/event-stream"};
+    h[1] = (starch_header){"Cache-Control", "no-cache"};
+    if (http_version == NULL || strcmp(http_version, "HTTP/1.1") != 0)
+        return 2;
+    h[2] = (starch_header){"Connection", "keep-alive"};
+    return 3;
+}
+
+void starch_sse_write_headers(starch_out *out, const char *http_version)
+{
+    starch_header h[3];
+    size_t n = starch_sse_headers(http_version, h);
+    for (size_t i = 0; i < n; i++) {
+        starch_out_puts(out, h[i].name);
+        starch_out_write(out, ": ", 2);
+        starch_out_puts(out, h[i].value);
+        starch_out_write(out, "\r\n", 2);
+    }
+}
+
+const char *starch_sse_strerror(int code)
+{
+    switch (code) {
+    case 0:
+        return "no error";
+    case STARCH_SSE_EMODE:
+        return "invalid patch mode (outer, inner, replace, prepend, append, before, after, "
+               "remove)";
+    case STARCH_SSE_ENAMESPACE:
+        return "invalid namespace (html, svg, mathml)";
+    case STARCH_SSE_ERETRY:
+        return "negative retry duration";
+    case STARCH_SSE_EID:
+        return "event id holds a line break";
+    case STARCH_SSE_EATTR:
+        return "invalid script attribute name";
+    case STARCH_SSE_EEMPTY:
+        return "nothing to send (no signals, selector or paths)";
+    case STARCH_SSE_EPATH:
+        return "empty signal path or path segment";
+    default:
+        return code > 0 ? strerror(code) : "unknown error";
+    }
+}

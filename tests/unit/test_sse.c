@@ -1,0 +1,517 @@
+/* test_sse.c — Datastar SSE events: exact bytes for each event and option, line
+ * splitting, invalid arguments, streaming a fragment into an event, and the places where
+ * SPEC.md and the official TypeScript SDK differ (the spec wins). */
+#include <criterion/criterion.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <starch.h>
+
+static starch_out out;
+
+static void setup(void)
+{
+    starch_out_init(&out);
+}
+
+static void teardown(void)
+{
+    starch_out_free(&out);
+}
+
+TestSuite(sse, .init = setup, .fini = teardown);
+
+static const char *text(void)
+{
+    return starch_out_cstr(&out);
+}
+
+#define ELEMENTS(s) starch_sse_patch_elements(&out, s, strlen(s), NULL)
+
+Test(sse, patch_elements_defaults)
+{
+    cr_assert_eq(ELEMENTS("<div id=\"a\">Merge</div>"), 0);
+    cr_assert_str_eq(text(), "event: datastar-patch-elements\n"
+                             "data: elements <div id=\"a\">Merge</div>\n"
+                             "\n");
+}
+
+Test(sse, patch_elements_all_options)
+{
+    starch_sse_opts o = {.id = "event1",
+                         .retry_ms = 2000,
+                         .selector = "#feed",
+                         .mode = "append",
+                         .ns = "svg",
+                         .view_transition = true,
+                         .view_transition_selector = ".card"};
+    cr_assert_eq(starch_sse_patch_elements(&out, "<circle/>", 9, &o), 0);
+    cr_assert_str_eq(text(), "event: datastar-patch-elements\n"
+                             "id: event1\n"
+                             "retry: 2000\n"
+                             "data: selector #feed\n"
+                             "data: mode append\n"
+                             "data: useViewTransition true\n"
+                             "data: viewTransitionSelector .card\n"
+                             "data: namespace svg\n"
+                             "data: elements <circle/>\n"
+                             "\n");
+}
+
+Test(sse, patch_elements_defaults_written_out_are_omitted)
+{
+    starch_sse_opts o = {.mode = "outer",
+                         .ns = "html",
+                         .retry_ms = 1000,
+                         .id = "",
+                         .selector = "",
+                         .view_transition_selector = "#x"};
+    cr_assert_eq(starch_sse_patch_elements(&out, "<p id=p></p>", 12, &o), 0);
+    cr_assert_str_eq(text(), "event: datastar-patch-elements\n"
+                             "data: elements <p id=p></p>\n"
+                             "\n");
+}
+
+Test(sse, every_mode_and_namespace)
+{
+    const char *modes[] = {"inner", "replace", "prepend", "append", "before", "after", "remove"};
+    for (size_t i = 0; i < 7; i++) {
+        starch_out_clear(&out);
+        starch_sse_opts o = {.mode = modes[i], .selector = "#t"};
+        cr_assert_eq(starch_sse_patch_elements(&out, NULL, 0, &o), 0);
+        char want[128];
+        snprintf(want, sizeof want,
+                 "event: datastar-patch-elements\ndata: selector #t\ndata: mode %s\n\n", modes[i]);
+        cr_assert_str_eq(text(), want);
+    }
+    starch_out_clear(&out);
+    cr_assert_eq(
+        starch_sse_patch_elements(&out, "<mi>x</mi>", 10, &(starch_sse_opts){.ns = "mathml"}), 0);
+    cr_assert_str_eq(text(), "event: datastar-patch-elements\n"
+                             "data: namespace mathml\n"
+                             "data: elements <mi>x</mi>\n\n");
+}
+
+Test(sse, invalid_mode_namespace_retry_id_write_nothing)
+{
+    cr_assert_eq(starch_sse_patch_elements(&out, "x", 1, &(starch_sse_opts){.mode = "Outer"}),
+                 STARCH_SSE_EMODE);
+    cr_assert_eq(starch_sse_patch_elements(&out, "x", 1, &(starch_sse_opts){.mode = "morph"}),
+                 STARCH_SSE_EMODE);
+    cr_assert_eq(starch_sse_patch_elements(&out, "x", 1, &(starch_sse_opts){.ns = "xml"}),
+                 STARCH_SSE_ENAMESPACE);
+    cr_assert_eq(starch_sse_patch_elements(&out, "x", 1, &(starch_sse_opts){.retry_ms = -5}),
+                 STARCH_SSE_ERETRY);
+    cr_assert_eq(starch_sse_patch_signals(&out, "{}", 2, &(starch_sse_opts){.id = "a\nb"}),
+                 STARCH_SSE_EID);
+    cr_assert_eq(starch_sse_patch_signals(&out, "{}", 2, &(starch_sse_opts){.id = "a\rb"}),
+                 STARCH_SSE_EID);
+    cr_assert_eq(starch_sse_patch_signals(&out, "", 0, NULL), STARCH_SSE_EEMPTY);
+    cr_assert_eq(starch_out_len(&out), 0);
+    cr_assert_str_eq(starch_sse_strerror(STARCH_SSE_EMODE),
+                     "invalid patch mode (outer, inner, replace, prepend, append, before, "
+                     "after, remove)");
+    cr_assert_str_eq(starch_sse_strerror(ENOMEM), strerror(ENOMEM));
+}
+
+Test(sse, multiline_values_split_on_lf_crlf_cr)
+{
+    cr_assert_eq(ELEMENTS("<div>\n  <span>a</span>\r\n  <b>b</b>\r</div>"), 0);
+    cr_assert_str_eq(text(), "event: datastar-patch-elements\n"
+                             "data: elements <div>\n"
+                             "data: elements   <span>a</span>\n"
+                             "data: elements   <b>b</b>\n"
+                             "data: elements </div>\n"
+                             "\n");
+}
+
+Test(sse, trailing_break_gives_empty_last_line)
+{
+    cr_assert_eq(ELEMENTS("<p>a</p>\n"), 0);
+    cr_assert_str_eq(text(), "event: datastar-patch-elements\n"
+                             "data: elements <p>a</p>\n"
+                             "data: elements \n"
+                             "\n");
+    starch_out_clear(&out);
+    cr_assert_eq(ELEMENTS("\r\n"), 0);
+    cr_assert_str_eq(text(), "event: datastar-patch-elements\n"
+                             "data: elements \n"
+                             "data: elements \n"
+                             "\n");
+    starch_out_clear(&out);
+    cr_assert_eq(ELEMENTS("a\n\n\rb\r"), 0);
+    cr_assert_str_eq(text(), "event: datastar-patch-elements\n"
+                             "data: elements a\n"
+                             "data: elements \n"
+                             "data: elements \n"
+                             "data: elements b\n"
+                             "data: elements \n"
+                             "\n");
+}
+
+Test(sse, option_values_are_split_too)
+{
+    starch_sse_opts o = {.selector = "#a,\n#b"};
+    cr_assert_eq(starch_sse_patch_elements(&out, "<p></p>", 7, &o), 0);
+    cr_assert_str_eq(text(), "event: datastar-patch-elements\n"
+                             "data: selector #a,\n"
+                             "data: selector #b\n"
+                             "data: elements <p></p>\n"
+                             "\n");
+}
+
+Test(sse, patch_signals)
+{
+    cr_assert_eq(starch_sse_patch_signals(&out, "{\"one\":1,\"two\":2}", 17, NULL), 0);
+    cr_assert_str_eq(text(), "event: datastar-patch-signals\n"
+                             "data: signals {\"one\":1,\"two\":2}\n"
+                             "\n");
+    starch_out_clear(&out);
+    starch_sse_opts o = {.id = "e1", .retry_ms = 2000, .only_if_missing = true};
+    const char *j = "{\n\"one\": \"first signal\",\n\"two\":  \n\"second signal\"}";
+    cr_assert_eq(starch_sse_patch_signals(&out, j, strlen(j), &o), 0);
+    cr_assert_str_eq(text(), "event: datastar-patch-signals\n"
+                             "id: e1\n"
+                             "retry: 2000\n"
+                             "data: onlyIfMissing true\n"
+                             "data: signals {\n"
+                             "data: signals \"one\": \"first signal\",\n"
+                             "data: signals \"two\":  \n"
+                             "data: signals \"second signal\"}\n"
+                             "\n");
+}
+
+Test(sse, execute_script_defaults)
+{
+    const char *s = "if (true) {\n  console.log('hello');\n}";
+    cr_assert_eq(starch_sse_execute_script(&out, s, strlen(s), NULL), 0);
+    cr_assert_str_eq(text(), "event: datastar-patch-elements\n"
+                             "data: selector body\n"
+                             "data: mode append\n"
+                             "data: elements <script data-effect=\"el.remove()\">if (true) {\n"
+                             "data: elements   console.log('hello');\n"
+                             "data: elements }</script>\n"
+                             "\n");
+}
+
+Test(sse, execute_script_all_options)
+{
+    starch_sse_attr attrs[] = {{"type", "text/javascript"}, {"blocking", "false"}, {"async", NULL}};
+    starch_sse_opts o = {
+        .id = "event1", .retry_ms = 2000, .keep_script = true, .attrs = attrs, .n_attrs = 3};
+    cr_assert_eq(starch_sse_execute_script(&out, "console.log('hello');", 21, &o), 0);
+    cr_assert_str_eq(text(), "event: datastar-patch-elements\n"
+                             "id: event1\n"
+                             "retry: 2000\n"
+                             "data: selector body\n"
+                             "data: mode append\n"
+                             "data: elements <script type=\"text/javascript\" blocking=\"false\" "
+                             "async>console.log('hello');</script>\n"
+                             "\n");
+}
+
+Test(sse, execute_script_bad_attribute_names)
+{
+    const char *bad[] = {"", "a b", "a\"", "a>", "a=b", "a/", "a\n", "'"};
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        starch_sse_attr a = {bad[i], "x"};
+        cr_assert_eq(
+            starch_sse_execute_script(&out, "1", 1, &(starch_sse_opts){.attrs = &a, .n_attrs = 1}),
+            STARCH_SSE_EATTR, "%s", bad[i]);
+    }
+    starch_sse_attr a = {NULL, "x"};
+    cr_assert_eq(
+        starch_sse_execute_script(&out, "1", 1, &(starch_sse_opts){.attrs = &a, .n_attrs = 1}),
+        STARCH_SSE_EATTR);
+    cr_assert_eq(starch_out_len(&out), 0);
+}
+
+Test(sse, remove_elements)
+{
+    cr_assert_eq(starch_sse_remove_elements(&out, "#target", NULL), 0);
+    cr_assert_str_eq(text(), "event: datastar-patch-elements\n"
+                             "data: selector #target\n"
+                             "data: mode remove\n"
+                             "\n");
+    starch_out_clear(&out);
+    starch_sse_opts o = {.id = "event1", .retry_ms = 2000, .view_transition = true};
+    cr_assert_eq(starch_sse_remove_elements(&out, "#target", &o), 0);
+    cr_assert_str_eq(text(), "event: datastar-patch-elements\n"
+                             "id: event1\n"
+                             "retry: 2000\n"
+                             "data: selector #target\n"
+                             "data: mode remove\n"
+                             "data: useViewTransition true\n"
+                             "\n");
+    cr_assert_eq(starch_sse_remove_elements(&out, NULL, NULL), STARCH_SSE_EEMPTY);
+    cr_assert_eq(starch_sse_remove_elements(&out, "", NULL), STARCH_SSE_EEMPTY);
+}
+
+static const char *remove_signals(const char *const *paths, size_t n)
+{
+    starch_out_clear(&out);
+    int rc = starch_sse_remove_signals(&out, paths, n, NULL);
+    cr_assert_eq(rc, 0);
+    return text();
+}
+
+Test(sse, remove_signals)
+{
+    const char *one[] = {"one"};
+    cr_assert_str_eq(remove_signals(one, 1),
+                     "event: datastar-patch-signals\ndata: signals {\"one\":null}\n\n");
+    const char *nested[] = {"one", "two.alpha"};
+    cr_assert_str_eq(remove_signals(nested, 2), "event: datastar-patch-signals\n"
+                                                "data: signals {\"one\":null,\"two\":{\"alpha\":"
+                                                "null}}\n\n");
+    const char *grouped[] = {"a.b", "d", "a.c.x", "a.c.y"};
+    cr_assert_str_eq(
+        remove_signals(grouped, 4),
+        "event: datastar-patch-signals\n"
+        "data: signals {\"a\":{\"b\":null,\"c\":{\"x\":null,\"y\":null}},\"d\":null}\n\n");
+    const char *whole[] = {"a.b", "a"};
+    cr_assert_str_eq(remove_signals(whole, 2),
+                     "event: datastar-patch-signals\ndata: signals {\"a\":null}\n\n");
+    const char *prefix[] = {"ab.c", "a.c"};
+    cr_assert_str_eq(remove_signals(prefix, 2), "event: datastar-patch-signals\n"
+                                                "data: signals {\"ab\":{\"c\":null},\"a\":{\"c\":"
+                                                "null}}\n\n");
+    const char *odd[] = {"q\"\\\n\x01"};
+    cr_assert_str_eq(remove_signals(odd, 1),
+                     "event: datastar-patch-signals\n"
+                     "data: signals {\"q\\\"\\\\\\u000a\\u0001\":null}\n\n");
+    starch_out_clear(&out);
+    starch_sse_opts o = {.id = "event1", .retry_ms = 2000};
+    cr_assert_eq(starch_sse_remove_signals(&out, nested, 2, &o), 0);
+    cr_assert_str_eq(text(), "event: datastar-patch-signals\n"
+                             "id: event1\n"
+                             "retry: 2000\n"
+                             "data: signals {\"one\":null,\"two\":{\"alpha\":null}}\n\n");
+}
+
+Test(sse, remove_signals_bad_paths)
+{
+    const char *bad[] = {"", ".a", "a.", "a..b", NULL};
+    for (size_t i = 0; i < 5; i++)
+        cr_assert_eq(starch_sse_remove_signals(&out, &bad[i], 1, NULL), STARCH_SSE_EPATH);
+    cr_assert_eq(starch_sse_remove_signals(&out, bad, 0, NULL), STARCH_SSE_EEMPTY);
+    cr_assert_eq(starch_out_len(&out), 0);
+}
+
+/* ---- Where the spec wins over @starfederation/datastar-sdk 1.0.0 ---------------------- */
+
+/* The SDK splits only at \n, so a bare \r would end an SSE line inside a data line. */
+Test(sse, spec_wins_bare_cr_splits_lines)
+{
+    cr_assert_eq(starch_sse_patch_signals(&out, "{\"a\":\r1}", 8, NULL), 0);
+    cr_assert_str_eq(text(), "event: datastar-patch-signals\n"
+                             "data: signals {\"a\":\n"
+                             "data: signals 1}\n\n");
+}
+
+/* The SDK drops `retry: 0`. */
+Test(sse, spec_wins_retry_zero_is_written)
+{
+    cr_assert_eq(starch_sse_patch_signals(&out, "{}", 2,
+                                          &(starch_sse_opts){.retry_ms = STARCH_SSE_RETRY_ZERO}),
+                 0);
+    cr_assert_str_eq(text(), "event: datastar-patch-signals\nretry: 0\ndata: signals {}\n\n");
+}
+
+/* The SDK writes execute-script attribute values unescaped. */
+Test(sse, spec_wins_script_attribute_values_escaped)
+{
+    starch_sse_attr a = {"data-x", "a\"b'c<d>&e"};
+    cr_assert_eq(
+        starch_sse_execute_script(&out, "f()", 3, &(starch_sse_opts){.attrs = &a, .n_attrs = 1}),
+        0);
+    cr_assert_str_eq(text(), "event: datastar-patch-elements\n"
+                             "data: selector body\n"
+                             "data: mode append\n"
+                             "data: elements <script data-x=\"a&#34;b&#39;c&lt;d&gt;&amp;e\" "
+                             "data-effect=\"el.remove()\">f()</script>\n\n");
+}
+
+/* The SDK has no viewTransitionSelector (tested above with all options); it is written
+ * only with useViewTransition. */
+Test(sse, spec_wins_view_transition_selector)
+{
+    starch_sse_opts o = {.view_transition = true, .view_transition_selector = "#main"};
+    cr_assert_eq(starch_sse_patch_elements(&out, "<p id=a></p>", 12, &o), 0);
+    cr_assert_str_eq(text(), "event: datastar-patch-elements\n"
+                             "data: useViewTransition true\n"
+                             "data: viewTransitionSelector #main\n"
+                             "data: elements <p id=a></p>\n\n");
+}
+
+/* ---- Streaming -------------------------------------------------------------------- */
+
+/* A deterministic pseudo-random generator (xorshift32). */
+static uint32_t rng = 2463534242u;
+
+static uint32_t next(void)
+{
+    rng ^= rng << 13;
+    rng ^= rng >> 17;
+    rng ^= rng << 5;
+    return rng;
+}
+
+/* Random text with line breaks of every kind. */
+static char *random_html(size_t n)
+{
+    static const char alphabet[] = "<div>\n\r\r\n abc&\"'/x";
+    char *s = malloc(n + 1);
+    for (size_t i = 0; i < n; i++)
+        s[i] = alphabet[next() % (sizeof alphabet - 1)];
+    s[n] = '\0';
+    return s;
+}
+
+Test(sse, stream_equals_whole_string_for_any_chunking)
+{
+    for (int round = 0; round < 300; round++) {
+        size_t n = next() % (round < 250 ? 64 : 40000);
+        char *html = random_html(n);
+        starch_sse_opts o = {.selector = "#s", .mode = "inner"};
+        starch_out whole;
+        starch_out_init(&whole);
+        cr_assert_eq(starch_sse_patch_elements(&whole, html, n, &o), 0);
+
+        starch_out_clear(&out);
+        starch_sse_stream st;
+        starch_out *w = starch_sse_elements_begin(&st, &out, &o);
+        for (size_t i = 0; i < n;) {
+            size_t k = 1 + next() % 7000;
+            k = k > n - i ? n - i : k;
+            starch_out_write(w, html + i, k);
+            if (next() % 2)
+                starch_out_flush(w); /* chunk boundaries anywhere, even inside \r\n */
+            i += k;
+        }
+        cr_assert_eq(starch_sse_elements_end(&st), 0);
+        cr_assert_eq(starch_out_len(&out), starch_out_len(&whole), "round %d", round);
+        cr_assert(memcmp(starch_out_data(&out), starch_out_data(&whole), starch_out_len(&out)) == 0,
+                  "round %d", round);
+        starch_out_free(&whole);
+        free(html);
+    }
+}
+
+Test(sse, stream_crlf_across_flushes)
+{
+    starch_sse_stream st;
+    starch_out *w = starch_sse_elements_begin(&st, &out, NULL);
+    starch_out_write(w, "a\r", 2);
+    starch_out_flush(w);
+    starch_out_write(w, "\nb\r", 3);
+    starch_out_flush(w);
+    starch_out_write(w, "c", 1);
+    cr_assert_eq(starch_sse_elements_end(&st), 0);
+    cr_assert_str_eq(text(), "event: datastar-patch-elements\n"
+                             "data: elements a\n"
+                             "data: elements b\n"
+                             "data: elements c\n\n");
+}
+
+Test(sse, stream_nothing_written_has_no_elements_line)
+{
+    starch_sse_stream st;
+    starch_sse_elements_begin(&st, &out, &(starch_sse_opts){.selector = "#x", .mode = "remove"});
+    cr_assert_eq(starch_sse_elements_end(&st), 0);
+    cr_assert_str_eq(text(), "event: datastar-patch-elements\n"
+                             "data: selector #x\n"
+                             "data: mode remove\n\n");
+}
+
+/* A megabyte of HTML streams through a buffer that never grows past one chunk. */
+Test(sse, stream_holds_no_copy_of_the_fragment)
+{
+    starch_sse_stream st;
+    starch_out *w = starch_sse_elements_begin(&st, &out, NULL);
+    const char *li = "<li class=\"item\">an item of the list</li>\n";
+    size_t max_cap = 0, n = strlen(li);
+    for (int i = 0; i < 20000; i++) {
+        starch_out_write(w, li, n);
+        max_cap = w->cap > max_cap ? w->cap : max_cap;
+    }
+    cr_assert_eq(starch_sse_elements_end(&st), 0);
+    cr_assert_leq(max_cap, STARCH_OUT_CHUNK + STARCH_OUT_CHUNK / 2);
+    /* the event line, a data line per item, an empty last line, the empty line */
+    cr_assert_eq(starch_out_len(&out), 31 + 20000 * (15 + n) + 16 + 1);
+}
+
+Test(sse, stream_invalid_options_write_nothing)
+{
+    starch_sse_stream st;
+    starch_out *w = starch_sse_elements_begin(&st, &out, &(starch_sse_opts){.ns = "svg2"});
+    cr_assert_neq(w, NULL);
+    starch_out_write(w, "<p>x</p>", 8);
+    cr_assert_neq(starch_out_error(w), 0);
+    cr_assert_eq(starch_sse_elements_end(&st), STARCH_SSE_ENAMESPACE);
+    cr_assert_eq(starch_out_len(&out), 0);
+}
+
+static int failing_flush(void *ctx, const char *data, size_t len)
+{
+    (void)ctx;
+    (void)data;
+    (void)len;
+    return EPIPE;
+}
+
+Test(sse, stream_reports_the_error_of_out)
+{
+    starch_out_set_flush(&out, failing_flush, NULL);
+    starch_sse_stream st;
+    starch_out *w = starch_sse_elements_begin(&st, &out, NULL);
+    for (int i = 0; i < 1000; i++)
+        starch_out_write(w, "<p>0123456789</p>\n", 18);
+    cr_assert_eq(starch_sse_elements_end(&st), EPIPE);
+    cr_assert_eq(starch_sse_patch_signals(&out, "{}", 2, NULL), EPIPE);
+}
+
+/* Every event is flushed: a streaming out hands each one to its callback at once. */
+static int collect(void *ctx, const char *data, size_t len)
+{
+    starch_out_write(ctx, data, len);
+    return 0;
+}
+
+Test(sse, each_event_is_flushed)
+{
+    starch_out sink;
+    starch_out_init(&sink);
+    starch_out_set_flush(&out, collect, &sink);
+    cr_assert_eq(starch_sse_patch_signals(&out, "{\"a\":1}", 7, NULL), 0);
+    cr_assert_eq(starch_out_len(&out), 0);
+    cr_assert_str_eq(starch_out_cstr(&sink),
+                     "event: datastar-patch-signals\ndata: signals {\"a\":1}\n\n");
+    starch_out_free(&sink);
+}
+
+/* ---- Headers ---------------------------------------------------------------------- */
+
+Test(sse, headers)
+{
+    starch_header h[3];
+    cr_assert_eq(starch_sse_headers("HTTP/1.1", h), 3);
+    cr_assert_str_eq(h[0].name, "Content-Type");
+    cr_assert_str_eq(h[0].value, "text/event-stream");
+    cr_assert_str_eq(h[1].name, "Cache-Control");
+    cr_assert_str_eq(h[1].value, "no-cache");
+    cr_assert_str_eq(h[2].name, "Connection");
+    cr_assert_str_eq(h[2].value, "keep-alive");
+    cr_assert_eq(starch_sse_headers("HTTP/2", h), 2);
+    cr_assert_eq(starch_sse_headers("HTTP/1.0", h), 2);
+    cr_assert_eq(starch_sse_headers(NULL, h), 2);
+    starch_sse_write_headers(&out, "HTTP/1.1");
+    cr_assert_str_eq(text(), "Content-Type: text/event-stream\r\n"
+                             "Cache-Control: no-cache\r\n"
+                             "Connection: keep-alive\r\n");
+    starch_out_clear(&out);
+    starch_sse_write_headers(&out, "HTTP/2");
+    cr_assert_str_eq(text(), "Content-Type: text/event-stream\r\nCache-Control: no-cache\r\n");
+}
