@@ -22,9 +22,9 @@ BENCH = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 ROOT = os.path.dirname(BENCH)
 OUT = os.path.join(BENCH, "out")
 BUILD = os.path.join(OUT, "build")
+# The project's meson build dir (--build-dir): set by main() before anything is built.
 PROJECT_BUILD = os.path.join(ROOT, "build")
-STARCH = os.path.join(PROJECT_BUILD, "compiler", "starch")
-LIBSTARCH = os.path.join(PROJECT_BUILD, "runtime", "libstarch.a")
+STARCH = LIBSTARCH = None
 PY = "/usr/bin/python3"  # Debian's interpreter: the one that sees python3-jinja2 and -mako
 
 BENCHES = ["big-table", "teams", "shop", "sse-fragment"]
@@ -96,7 +96,7 @@ def build_project():
     if os.path.exists(os.path.join(PROJECT_BUILD, "build.ninja")):
         r = run(["ninja", "-C", PROJECT_BUILD])
     else:
-        r = run(["make", "-C", ROOT, "build"])
+        r = run(["make", "-C", ROOT, "build", "BUILD=" + PROJECT_BUILD])
     if r.returncode != 0 or not os.path.exists(STARCH):
         sys.exit(f"bench: building the project failed:\n{r.stdout.decode()}{r.stderr.decode()}")
 
@@ -155,7 +155,7 @@ def build_peers(missing):
         failed["go-html-template"] = missing["go"]
     else:
         env = dict(os.environ, GO111MODULE="off", GOFLAGS="", GOPROXY="off",
-                   GOCACHE=os.path.join(BUILD, "go-cache"))
+                   GOCACHE=os.path.join(BUILD, "go-cache"), GOPATH=os.path.join(BUILD, "go-path"))
         err = sh(["go", "build", "-o", os.path.join(BUILD, "go-peer"),
                   os.path.join(BENCH, "peers", "go", "main.go")], "go build", env=env)
         if err:
@@ -367,8 +367,8 @@ def print_table(results):
         ns = r["ns_per_render"]
         ratio = f"{ns / starch[r['bench']]:.2f}" if r["bench"] in starch else "—"
         note = f"OUTPUT MISMATCH: {r['mismatch']}" if "mismatch" in r else ""
-        if "reference" in r:
-            note = (note + " " if note else "") + f"(checked against {r['reference']})"
+        if "checked_against" in r:
+            note = (note + " " if note else "") + f"(checked against {r['checked_against']})"
         mark = "!" if "mismatch" in r else " "
         print(f"{r['bench']:<13} {r['engine']:<17} {fmt_ns(ns):>11}{mark} {1e9 / ns:>12,.0f} "
               f"{ratio:>9} {r['bytes']:>7} {r['runs']:>4}  {note}")
@@ -405,6 +405,8 @@ def parse_args():
                     help="short smoke run: still 5 timed runs, each about 0.02 s")
     ap.add_argument("--benches", default=",".join(BENCHES), help="comma-separated subset")
     ap.add_argument("--engines", default=",".join(ENGINES), help="comma-separated subset")
+    ap.add_argument("--build-dir", default=os.path.join(ROOT, "build"),
+                    help="the project's meson build dir (default: build/; set up if missing)")
     args = ap.parse_args()
     args.benches = [b for b in args.benches.split(",") if b]
     args.engines = [e for e in args.engines.split(",") if e]
@@ -446,7 +448,7 @@ def measure(args, data, unavailable):
                 log(f"bench: {bench} {engine}: OUTPUT MISMATCH against {ref_name}: "
                     f"{entry['mismatch']}")
             if ref_name != "starch":
-                entry["reference"] = ref_name
+                entry["checked_against"] = ref_name
             log(f"bench: {bench} {engine} …")
             try:
                 nbytes, per = time_engine(cmds[engine], bench, data, min_s, runs)
@@ -487,6 +489,10 @@ def measure_counts(args, results, data, unavailable, missing):
 
 
 def print_counts(results):
+    for r in results:
+        for key in ("instructions_skipped", "allocs_skipped"):
+            if key in r:
+                print(f"{r['bench']} {r['engine']}: {key.split('_')[0]} not counted: {r[key]}")
     rows = [r for r in results if "instructions_per_render" in r or "allocs_per_render" in r]
     if not rows:
         return
@@ -500,7 +506,11 @@ def print_counts(results):
 
 
 def main():
+    global PROJECT_BUILD, STARCH, LIBSTARCH
     args = parse_args()
+    PROJECT_BUILD = os.path.abspath(args.build_dir)
+    STARCH = os.path.join(PROJECT_BUILD, "compiler", "starch")
+    LIBSTARCH = os.path.join(PROJECT_BUILD, "runtime", "libstarch.a")
     os.makedirs(BUILD, exist_ok=True)
     missing = install_deps()
     build_project()
@@ -519,9 +529,8 @@ def main():
     compiler = compiler_throughput(5 if args.quick else 7)
     repo_text, repo_why = run_repo(args.quick)
 
-    public = [{k: v for k, v in r.items() if k != "reference"} for r in results]
     with open(os.path.join(OUT, "results.json"), "w", encoding="utf-8") as f:
-        json.dump(public, f, indent=1)
+        json.dump(results, f, indent=1)
         f.write("\n")
     info = machine()
     extra = {"machine": info, "quick": args.quick, "compiler": compiler,
