@@ -26,3 +26,8 @@ test: build
 
 clean:
 	rm -rf $(BUILD)
+
+# Benchmarks side by side with other template engines (bench/README.md); not part of `make test`.
+.PHONY: bench
+bench:
+	@bench/run --build-dir $(BUILD) $(BENCH_ARGS)
