@@ -75,6 +75,17 @@ static void check_fields(Unit *u, File *f, Node *e)
 {
     for (Field *fl = e->fields; fl; fl = fl->next) {
         File *in;
+        if (unit_span_is(f, fl->name, "id") &&
+            (fl->array || (fl->kind != FK_INT && fl->kind != FK_STRING)))
+            diag_error(&u->diag, &f->src, fl->type.off,
+                       "the key field 'id' must be an int or a string");
+        for (Field *g = e->fields; g != fl; g = g->next)
+            if (g->name.len == fl->name.len &&
+                memcmp(unit_text(f, g->name), unit_text(f, fl->name), fl->name.len) == 0) {
+                diag_error(&u->diag, &f->src, fl->name.off, "duplicate field '%.*s'",
+                           (int)fl->name.len, unit_text(f, fl->name));
+                break;
+            }
         if (fl->kind != FK_ENTITY)
             continue;
         if (unit_find_entity(f, fl->type, &in) == NULL)
@@ -291,6 +302,27 @@ static void check_file(Unit *u, File *f)
     }
 }
 
+/* `| json` writes JSON where JSON can stand: HTML text and attribute values (escaped for
+ * HTML) and JavaScript values. */
+static int check_json_filter(Node *n, void *vctx)
+{
+    Unit *u = vctx;
+    if (n->kind != N_INTERP)
+        return WALK_CONTINUE;
+    bool raw = false;
+    Filter *json = NULL;
+    for (Filter *f = n->filters; f; f = f->next) {
+        raw |= f->kind == F_RAW;
+        json = f->kind == F_JSON ? f : json;
+    }
+    if (json && !raw && n->ctx != CTX_TEXT && n->ctx != CTX_RCDATA && n->ctx != CTX_ATTR &&
+        n->ctx != CTX_JS && n->ctx != CTX_JS_SCRIPT && n->ctx != CTX_NONE)
+        diag_error(&u->diag, &u->files[0]->src, json->name.off,
+                   "'| json' writes a JSON value: it stands in text, an attribute value or a "
+                   "JavaScript value, not inside a string, a URL or CSS");
+    return WALK_CONTINUE;
+}
+
 void check_unit(Unit *u)
 {
     File *main = u->files[0];
@@ -300,4 +332,7 @@ void check_unit(Unit *u)
     for (Node *n = main->decls.head; n; n = n->next)
         if (n->kind == N_COMPONENT)
             html_check_component(&u->diag, main, n);
+    for (Node *n = main->decls.head; n; n = n->next)
+        if (n->kind == N_COMPONENT)
+            ast_walk(n->body.head, check_json_filter, u);
 }

@@ -3,129 +3,11 @@
  * every C fragment of the template. */
 #include "codegen.h"
 
+#include "emit.h"
+
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
-
-typedef struct Gen {
-    Unit *u;
-    File *f;
-    starch_out *o;     /* the text being generated */
-    const char *oname; /* its file name, for #line */
-    size_t counted;    /* bytes of o already scanned for line breaks */
-    unsigned lines;    /* line breaks in o[0..counted) */
-    int indent;
-    int uid;           /* numbers the st_ names of nested loops */
-    const char *hoist; /* in a loop body whose room is reserved by the loop: the room the
-                          remaining iterations need, added to every `rest` */
-} Gen;
-
-/* ---- Output helpers -------------------------------------------------------------- */
-
-static void out(Gen *g, const char *fmt, ...) STARCH_PRINTF(2, 3);
-
-/* Writes one indented line (fmt without the trailing newline). */
-static void out(Gen *g, const char *fmt, ...)
-{
-    char buf[512];
-    va_list ap;
-    va_start(ap, fmt);
-    int n = vsnprintf(buf, sizeof buf, fmt, ap);
-    va_end(ap);
-    for (int i = 0; i < g->indent; i++)
-        starch_out_write(g->o, "    ", 4);
-    if (n >= (int)sizeof buf) { /* long lines (only from long names) go through printf */
-        va_start(ap, fmt);
-        char *big = malloc((size_t)n + 1);
-        if (big) {
-            vsnprintf(big, (size_t)n + 1, fmt, ap);
-            starch_out_write(g->o, big, (size_t)n);
-            free(big);
-        }
-        va_end(ap);
-    } else {
-        starch_out_write(g->o, buf, (size_t)n);
-    }
-    starch_out_write(g->o, "\n", 1);
-}
-
-/* Writes s[0..n) verbatim (a C fragment of the template). */
-static void out_span(Gen *g, Span s)
-{
-    starch_out_write(g->o, unit_text(g->f, s), s.len);
-}
-
-/* Writes a file name as the inside of a C string literal. */
-static void out_quoted_path(Gen *g, const char *path)
-{
-    for (const char *p = path; *p; p++) {
-        if (*p == '"' || *p == '\\')
-            starch_out_write(g->o, "\\", 1);
-        starch_out_write(g->o, p, 1);
-    }
-}
-
-/* Points the C compiler at the template line holding offset off. */
-static void line_template(Gen *g, uint32_t off)
-{
-    unsigned line, col;
-    diag_line_col(&g->f->src, off, &line, &col);
-    starch_out_printf(g->o, "#line %u \"", line);
-    out_quoted_path(g, g->f->src.path);
-    starch_out_write(g->o, "\"\n", 2);
-}
-
-/* Points the C compiler back at the generated file itself. */
-static void line_back(Gen *g)
-{
-    const char *d = starch_out_data(g->o);
-    size_t len = starch_out_len(g->o);
-    for (; g->counted < len; g->counted++)
-        g->lines += d[g->counted] == '\n';
-    starch_out_printf(g->o, "#line %u \"", g->lines + 2);
-    out_quoted_path(g, g->oname);
-    starch_out_write(g->o, "\"\n", 2);
-}
-
-/* Writes bytes as the body of a C string literal, broken after each newline into
- * adjacent literals on their own lines. */
-static void out_c_string(Gen *g, const char *s, size_t n)
-{
-    starch_out_write(g->o, "\"", 1);
-    for (size_t i = 0; i < n; i++) {
-        unsigned char c = (unsigned char)s[i];
-        char esc[8];
-        if (c == '\n') {
-            starch_out_write(g->o, "\\n", 2);
-            if (i + 1 < n) {
-                starch_out_write(g->o, "\"\n", 2);
-                for (int k = 0; k <= g->indent; k++)
-                    starch_out_write(g->o, "    ", 4);
-                starch_out_write(g->o, "\"", 1);
-            }
-        } else if (c == '"' || c == '\\') {
-            esc[0] = '\\';
-            esc[1] = (char)c;
-            starch_out_write(g->o, esc, 2);
-        } else if (c == '?' && i + 1 < n && s[i + 1] == '?') {
-            starch_out_write(g->o, "?\\", 2); /* no trigraphs */
-        } else if (c == '\t') {
-            starch_out_write(g->o, "\\t", 2);
-        } else if (c < 0x20 || c == 0x7f) {
-            snprintf(esc, sizeof esc, "\\%03o", c);
-            starch_out_write(g->o, esc, 4);
-        } else {
-            starch_out_write(g->o, (const char *)&c, 1);
-        }
-    }
-    starch_out_write(g->o, "\"", 1);
-}
-
-static void indent(Gen *g)
-{
-    for (int i = 0; i < g->indent; i++)
-        starch_out_write(g->o, "    ", 4);
-}
 
 /* ---- Runs: static text and interpolations ---------------------------------------- */
 
@@ -212,9 +94,9 @@ static void emit_value(Gen *g, Node *n, size_t rest_static, size_t rest_values)
     snprintf(rest, sizeof rest, "%zu + %zu * STARCH_VALUE_MAX%s", rest_static, rest_values,
              g->hoist ? g->hoist : "");
     if (n->quote)
-        out(g, "*st_p++ = '\"';");
-    line_template(g, n->code.off);
-    indent(g);
+        gen_out(g, "*st_p++ = '\"';");
+    gen_line_template(g, n->code.off);
+    gen_indent(g);
     Filter *f = n->filters;
     bool raw = false;
     for (Filter *x = f; x; x = x->next)
@@ -224,37 +106,38 @@ static void emit_value(Gen *g, Node *n, size_t rest_static, size_t rest_values)
     if (transform && transform->kind == F_FMT) {
         starch_out_printf(g->o, "st_p = starch_put_fmt(st_out, st_p, %s, %s, ", rest,
                           writers[ctx].bytes);
-        out_span(g, transform->args);
+        gen_span(g, transform->args);
         starch_out_write(g->o, ", ", 2);
     } else if (transform && transform->kind == F_MARKDOWN) {
         starch_out_printf(g->o, "st_p = starch_put_markdown(st_out, st_p, %s, STARCH_MARKDOWN_SOURCE(",
                           rest);
-        out_span(g, n->code);
+        gen_span(g, n->code);
         starch_out_printf(g->o, "), %s);\n", writers[ctx].trusted);
-        line_back(g);
+        gen_line_back(g);
         if (n->quote)
-            out(g, "*st_p++ = '\"';");
+            gen_out(g, "*st_p++ = '\"';");
         return;
     } else {
-        starch_out_printf(g->o, "st_p = %s(st_out, st_p, %s, ", writers[ctx].macro, rest);
+        bool json = transform && transform->kind == F_JSON;
+        starch_out_printf(g->o, "st_p = %s(st_out, st_p, %s, ", gen_put_macro(g, n, raw, json), rest);
     }
-    out_span(g, n->code);
+    gen_span(g, n->code);
     starch_out_write(g->o, ");\n", 3);
-    line_back(g);
+    gen_line_back(g);
     if (n->quote)
-        out(g, "*st_p++ = '\"';");
+        gen_out(g, "*st_p++ = '\"';");
 }
 
 static void emit_boolattr(Gen *g, Node *n)
 {
-    line_template(g, n->code.off);
-    indent(g);
+    gen_line_template(g, n->code.off);
+    gen_indent(g);
     starch_out_write(g->o, "if (", 4);
-    out_span(g, n->code);
+    gen_span(g, n->code);
     starch_out_write(g->o, ")\n", 2);
-    line_back(g);
+    gen_line_back(g);
     g->indent++;
-    indent(g);
+    gen_indent(g);
     starch_out_write(g->o, "st_p = starch_put(st_p, \" ", 26);
     starch_out_write(g->o, unit_text(g->f, n->name), n->name.len);
     starch_out_printf(g->o, "\", %u);\n", n->name.len + 1);
@@ -272,20 +155,20 @@ static void emit_chunk(Gen *g, const Run *r, size_t a, size_t b)
         values += p[i].node && p[i].node->kind == N_INTERP;
     }
     if (b == a + 1 && p[a].node == NULL && g->hoist == NULL) {
-        indent(g);
+        gen_indent(g);
         starch_out_write(g->o, "starch_out_write(st_out, ", 25);
-        out_c_string(g, text + p[a].off, p[a].len);
+        gen_c_string(g, text + p[a].off, p[a].len);
         starch_out_printf(g->o, ", %zu);\n", p[a].len);
         return;
     }
     if (g->hoist == NULL)
-        out(g, "st_p = starch_out_reserve(st_out, %zu + %zu * STARCH_VALUE_MAX);", total, values);
+        gen_out(g, "st_p = starch_out_reserve(st_out, %zu + %zu * STARCH_VALUE_MAX);", total, values);
     for (size_t i = a; i < b; i++) {
         total -= piece_static(&p[i]);
         if (p[i].node == NULL) {
-            indent(g);
+            gen_indent(g);
             starch_out_write(g->o, "st_p = starch_put(st_p, ", 24);
-            out_c_string(g, text + p[i].off, p[i].len);
+            gen_c_string(g, text + p[i].off, p[i].len);
             starch_out_printf(g->o, ", %zu);\n", p[i].len);
         } else if (p[i].node->kind == N_BOOLATTR) {
             emit_boolattr(g, p[i].node);
@@ -295,7 +178,7 @@ static void emit_chunk(Gen *g, const Run *r, size_t a, size_t b)
         }
     }
     if (g->hoist == NULL)
-        out(g, "starch_out_commit(st_out, st_p);");
+        gen_out(g, "starch_out_commit(st_out, st_p);");
 }
 
 /* Room a chunk may reserve at most; longer static text is written on its own. */
@@ -356,12 +239,12 @@ static int find_loop(Node *n, void *vctx)
 
 static void emit_if(Gen *g, Node *n, bool elif)
 {
-    line_template(g, n->off);
-    indent(g);
+    gen_line_template(g, n->off);
+    gen_indent(g);
     starch_out_write(g->o, elif ? "} else if (" : "if (", elif ? 11 : 4);
-    out_span(g, n->code);
+    gen_span(g, n->code);
     starch_out_write(g->o, ") {\n", 4);
-    line_back(g);
+    gen_line_back(g);
     g->indent++;
     emit_nodes(g, n->body.head);
     g->indent--;
@@ -371,12 +254,12 @@ static void emit_if(Gen *g, Node *n, bool elif)
         return;
     }
     if (alt) {
-        out(g, "} else {");
+        gen_out(g, "} else {");
         g->indent++;
         emit_nodes(g, alt);
         g->indent--;
     }
-    out(g, "}");
+    gen_out(g, "}");
 }
 
 /* Room one iteration of a loop body needs at most, when the body is a single run of text
@@ -412,109 +295,109 @@ static void emit_for_in(Gen *g, Node *n)
     int id = ++g->uid;
     LoopUse lu = {g, false};
     ast_walk(n->body.head, find_loop, &lu);
-    out(g, "{");
+    gen_out(g, "{");
     g->indent++;
-    line_template(g, n->off);
-    indent(g);
+    gen_line_template(g, n->off);
+    gen_indent(g);
     starch_out_write(g->o, "__typeof__(&(", 13);
-    out_span(g, n->code);
+    gen_span(g, n->code);
     starch_out_printf(g->o, ")[0]) const st_arr%d = (", id);
-    out_span(g, n->code);
+    gen_span(g, n->code);
     starch_out_write(g->o, ");\n", 3);
-    indent(g);
+    gen_indent(g);
     starch_out_printf(g->o, "size_t const st_n%d = (size_t)(", id);
-    out_span(g, n->code2);
+    gen_span(g, n->code2);
     starch_out_write(g->o, ");\n", 3);
-    line_back(g);
+    gen_line_back(g);
     size_t room = loop_room(n), batch = room ? loop_batch(room) : 0;
     const char *saved_hoist = g->hoist;
     char hoist[96];
     if (room) {
         /* one reservation per batch of iterations, one commit after the loop */
-        out(g, "st_p = starch_out_reserve(st_out, 0);");
-        out(g, "for (size_t st_i%d = 0; st_i%d < st_n%d && st_out->err == 0; st_i%d++) {", id, id,
+        gen_out(g, "st_p = starch_out_reserve(st_out, 0);");
+        gen_out(g, "for (size_t st_i%d = 0; st_i%d < st_n%d && st_out->err == 0; st_i%d++) {", id, id,
             id, id);
         g->indent++;
-        out(g, "if (st_i%d %% %zu == 0) /* room for the next %zu iterations */", id, batch, batch);
-        out(g, "    st_p = starch_out_need(st_out, st_p, (st_n%d - st_i%d < %zu ? st_n%d - st_i%d : %zu) * %zu);",
+        gen_out(g, "if (st_i%d %% %zu == 0) /* room for the next %zu iterations */", id, batch, batch);
+        gen_out(g, "    st_p = starch_out_need(st_out, st_p, (st_n%d - st_i%d < %zu ? st_n%d - st_i%d : %zu) * %zu);",
             id, id, batch, id, id, batch, room);
         snprintf(hoist, sizeof hoist, " + (%zu - st_i%d %% %zu) * %zu", batch - 1, id, batch, room);
         g->hoist = hoist;
     } else {
-        out(g, "for (size_t st_i%d = 0; st_i%d < st_n%d; st_i%d++) {", id, id, id, id);
+        gen_out(g, "for (size_t st_i%d = 0; st_i%d < st_n%d; st_i%d++) {", id, id, id, id);
         g->indent++;
         g->hoist = NULL;
     }
-    indent(g);
+    gen_indent(g);
     starch_out_printf(g->o, "__typeof__(st_arr%d) ", id);
-    out_span(g, n->name);
+    gen_span(g, n->name);
     starch_out_printf(g->o, " = st_arr%d + st_i%d;\n", id, id);
-    indent(g);
+    gen_indent(g);
     starch_out_write(g->o, "(void)", 6);
-    out_span(g, n->name);
+    gen_span(g, n->name);
     starch_out_write(g->o, ";\n", 2);
     if (lu.used)
-        out(g, "const starch_loop loop = {st_i%d + 1, st_i%d, st_i%d == 0, st_i%d + 1 == st_n%d, "
+        gen_out(g, "const starch_loop loop = {st_i%d + 1, st_i%d, st_i%d == 0, st_i%d + 1 == st_n%d, "
                "st_n%d};",
             id, id, id, id, id, id);
     emit_nodes(g, n->body.head);
     g->indent--;
-    out(g, "}");
+    gen_out(g, "}");
     if (room)
-        out(g, "starch_out_commit(st_out, st_p);");
+        gen_out(g, "starch_out_commit(st_out, st_p);");
     g->hoist = saved_hoist;
     if (n->alt.head) {
-        out(g, "if (st_n%d == 0) {", id);
+        gen_out(g, "if (st_n%d == 0) {", id);
         g->indent++;
         emit_nodes(g, n->alt.head);
         g->indent--;
-        out(g, "}");
+        gen_out(g, "}");
     }
     g->indent--;
-    out(g, "}");
+    gen_out(g, "}");
 }
 
 static void emit_for_c(Gen *g, Node *n)
 {
-    line_template(g, n->off);
-    indent(g);
+    gen_line_template(g, n->off);
+    gen_indent(g);
     starch_out_write(g->o, "for ", 4);
-    out_span(g, n->code);
+    gen_span(g, n->code);
     starch_out_write(g->o, " {\n", 3);
-    line_back(g);
+    gen_line_back(g);
     g->indent++;
     emit_nodes(g, n->body.head);
     g->indent--;
-    out(g, "}");
+    gen_out(g, "}");
 }
 
 static void emit_let(Gen *g, Node *n)
 {
-    line_template(g, n->off);
-    indent(g);
-    out_span(g, n->code);
+    gen_line_template(g, n->off);
+    gen_indent(g);
+    gen_span(g, n->code);
     const char *s = unit_text(g->f, n->code);
     starch_out_write(g->o, s[n->code.len - 1] == ';' ? "\n" : ";\n", s[n->code.len - 1] == ';' ? 1 : 2);
-    line_back(g);
+    gen_line_back(g);
 }
 
 static void emit_args(Gen *g, const SpanList *args)
 {
     for (size_t i = 0; i < args->n; i++) {
         starch_out_write(g->o, ", ", 2);
-        out_span(g, args->items[i]);
+        gen_span(g, args->items[i]);
     }
 }
 
 static void emit_render(Gen *g, Node *n)
 {
-    line_template(g, n->off);
-    indent(g);
+    gen_line_template(g, n->off);
+    gen_indent(g);
     starch_out_printf(g->o, "%s_%.*s(st_out", n->target_file->prefix, (int)n->name.len,
                       unit_text(g->f, n->name));
     emit_args(g, &n->args);
     starch_out_write(g->o, ");\n", 3);
-    line_back(g);
+    gen_line_back(g);
 }
 
 /* Number of slots of component c (its body is split into n + 1 parts). */
@@ -529,7 +412,7 @@ static size_t count_slots(const Node *c)
 /* Calls part k of the callee of call n, with the arguments saved in st_cID_aI. */
 static void emit_part_call(Gen *g, Node *n, int id, size_t k)
 {
-    indent(g);
+    gen_indent(g);
     starch_out_printf(g->o, "st_%s_%.*s_part%zu(st_out", n->target_file->prefix,
                       (int)n->name.len, unit_text(g->f, n->name), k);
     for (size_t i = 0; i < n->args.n; i++)
@@ -587,30 +470,30 @@ static void emit_call(Gen *g, Node *n)
     int id = ++g->uid;
     starch_out_printf(g->o, "%*s/* {%% call %.*s %%} */\n", g->indent * 4, "", (int)n->name.len,
                       unit_text(g->f, n->name));
-    out(g, "{");
+    gen_out(g, "{");
     g->indent++;
     if (n->args.n) {
-        line_template(g, n->off);
+        gen_line_template(g, n->off);
         for (size_t i = 0; i < n->args.n; i++) {
-            indent(g);
+            gen_indent(g);
             starch_out_write(g->o, "__typeof__((void)0, (", 21);
-            out_span(g, n->args.items[i]);
+            gen_span(g, n->args.items[i]);
             starch_out_printf(g->o, ")) const st_c%d_a%zu = (", id, i + 1);
-            out_span(g, n->args.items[i]);
+            gen_span(g, n->args.items[i]);
             starch_out_write(g->o, ");\n", 3);
         }
-        line_back(g);
+        gen_line_back(g);
     }
     size_t k = 0;
     emit_part_call(g, n, id, k++);
     for (Node *s = n->target->body.head; s; s = s->next) {
         if (s->kind == N_CHILDREN) {
-            out(g, "/* children */");
+            gen_out(g, "/* children */");
             emit_children(g, n);
         } else if (s->kind == N_SLOT) {
             Node *fill = find_fill(g, n, s);
             if (fill) {
-                out(g, "/* {%% fill %.*s %%} */", (int)s->name.len,
+                gen_out(g, "/* {%% fill %.*s %%} */", (int)s->name.len,
                     unit_text(n->target_file, s->name));
                 emit_nodes(g, fill->body.head);
             }
@@ -620,7 +503,7 @@ static void emit_call(Gen *g, Node *n)
         emit_part_call(g, n, id, k++);
     }
     g->indent--;
-    out(g, "}");
+    gen_out(g, "}");
 }
 
 /* Emits a list of nodes: runs of text and values are gathered and written together. */
@@ -653,7 +536,7 @@ static void emit_nodes(Gen *g, Node *list)
         case N_CALL: emit_call(g, n); break;
         default:
             /* the checker rejects what is not generated yet */
-            out(g, "#error \"starch: '%s' is not supported by this code generator\"",
+            gen_out(g, "#error \"starch: '%s' is not supported by this code generator\"",
                 ast_kind_name(n->kind));
             break;
         }
@@ -743,15 +626,15 @@ static void emit_nodes_until(Gen *g, Node *from, Node *end)
  * with part -1 the whole component, calling its parts in order. */
 static void emit_function(Gen *g, Node *c, long part, Node *from, size_t nparts)
 {
-    line_template(g, c->off);
+    gen_line_template(g, c->off);
     emit_signature(g, c, part);
     starch_out_write(g->o, "\n", 1);
-    line_back(g);
-    out(g, "{");
+    gen_line_back(g);
+    gen_out(g, "{");
     g->indent++;
     if (part == -1) {
         for (size_t k = 0; k < nparts; k++) {
-            indent(g);
+            gen_indent(g);
             starch_out_printf(g->o, "st_%s_%.*s_part%zu(st_out", g->f->prefix, (int)c->name.len,
                               unit_text(g->f, c->name), k);
             emit_param_names(g, c);
@@ -769,11 +652,11 @@ static void emit_function(Gen *g, Node *c, long part, Node *from, size_t nparts)
             x->next = next;
         }
         if (cursor)
-            out(g, "char *st_p;");
+            gen_out(g, "char *st_p;");
         emit_nodes_until(g, from, end);
     }
     g->indent--;
-    out(g, "}");
+    gen_out(g, "}");
 }
 
 static void emit_component(Gen *g, Node *c)
@@ -804,87 +687,11 @@ static void emit_component(Gen *g, Node *c)
 static void emit_cblock(Gen *g, Node *n)
 {
     starch_out_printf(g->o, "\n/* {%% c%s %%} */\n", n->flag ? " impl" : "");
-    line_template(g, n->text.off);
-    out_span(g, n->text);
+    gen_line_template(g, n->text.off);
+    gen_span(g, n->text);
     if (n->text.len == 0 || unit_text(g->f, n->text)[n->text.len - 1] != '\n')
         starch_out_write(g->o, "\n", 1);
-    line_back(g);
-}
-
-static const char *field_ctype(FieldKind k)
-{
-    switch (k) {
-    case FK_INT: return "int64_t";
-    case FK_FLOAT: return "double";
-    case FK_BOOL: return "bool";
-    case FK_STRING: return "char *";
-    case FK_ENTITY: return NULL;
-    }
-    return NULL;
-}
-
-static void emit_field(Gen *g, const Field *fl)
-{
-    const char *t = field_ctype(fl->kind);
-    int nl = (int)fl->name.len;
-    const char *name = unit_text(g->f, fl->name);
-    char type[256];
-    if (t)
-        snprintf(type, sizeof type, "%s", t);
-    else
-        snprintf(type, sizeof type, "%.*s ", (int)fl->type.len, unit_text(g->f, fl->type));
-    bool star = type[strlen(type) - 1] == '*';
-    if (fl->array) {
-        out(g, "%s%s*%.*s;", type, star ? "" : " ", nl, name);
-        out(g, "size_t %.*s_count;", nl, name);
-    } else {
-        out(g, "%s%s%.*s;", type, star || !t ? "" : " ", nl, name);
-    }
-}
-
-/* Emits entity e after the entities of this file it holds by value. */
-static void emit_entity(Gen *g, Node *e, Node **done, size_t *ndone, int depth)
-{
-    for (size_t i = 0; i < *ndone; i++)
-        if (done[i] == e)
-            return;
-    for (Field *fl = e->fields; fl && depth < 64; fl = fl->next) {
-        File *in;
-        Node *dep = fl->kind == FK_ENTITY && !fl->array ? unit_find_entity(g->f, fl->type, &in) : NULL;
-        if (dep && in == g->f && dep != e)
-            emit_entity(g, dep, done, ndone, depth + 1);
-    }
-    done[(*ndone)++] = e;
-    starch_out_printf(g->o, "\n/* {%% entity %.*s %%} */\n", (int)e->name.len,
-                      unit_text(g->f, e->name));
-    out(g, "struct %.*s {", (int)e->name.len, unit_text(g->f, e->name));
-    g->indent++;
-    for (Field *fl = e->fields; fl; fl = fl->next)
-        emit_field(g, fl);
-    if (e->fields == NULL)
-        out(g, "char st_empty; /* C structs cannot be empty */");
-    g->indent--;
-    out(g, "};");
-}
-
-static void emit_entities(Gen *g)
-{
-    size_t n = 0, ndone = 0;
-    for (Node *d = g->f->decls.head; d; d = d->next)
-        if (d->kind == N_ENTITY) {
-            out(g, "typedef struct %.*s %.*s;", (int)d->name.len, unit_text(g->f, d->name),
-                (int)d->name.len, unit_text(g->f, d->name));
-            n++;
-        }
-    if (n == 0)
-        return;
-    Node **done = calloc(n, sizeof *done);
-    if (done == NULL)
-        return;
-    for (Node *d = g->f->decls.head; d; d = d->next)
-        if (d->kind == N_ENTITY)
-            emit_entity(g, d, done, &ndone, 0);
-    free(done);
+    gen_line_back(g);
 }
 
 static void emit_banner(Gen *g)
@@ -901,7 +708,7 @@ static void gen_header(Gen *g, const char *guard)
     starch_out_printf(g->o, "#ifndef %s\n#define %s\n\n#include <starch.h>\n", guard, guard);
     for (size_t i = 0; i < g->f->n_imports; i++)
         starch_out_printf(g->o, "#include \"%s\"\n", g->f->imports[i]->include);
-    emit_entities(g);
+    gen_entity_types(g);
     for (Node *d = g->f->decls.head; d; d = d->next)
         if (d->kind == N_CBLOCK && !d->flag)
             emit_cblock(g, d);
@@ -932,6 +739,8 @@ static void gen_source(Gen *g, const char *header)
     for (Node *d = g->f->decls.head; d; d = d->next)
         if (d->kind == N_CBLOCK && d->flag)
             emit_cblock(g, d);
+    gen_entity_descriptors(g);
+    gen_dispatch_macros(g);
     for (Node *d = g->f->decls.head; d; d = d->next)
         if (d->kind == N_COMPONENT)
             emit_component(g, d);
@@ -949,9 +758,9 @@ bool codegen_unit(Unit *u, const char *c_name, const char *h_name, starch_out *c
     File *f = u->files[0];
     char guard[256];
     snprintf(guard, sizeof guard, "st_%s_starch_h", f->prefix);
-    Gen g = {u, f, h_out, h_name, 0, 0, 0, 0, NULL};
+    Gen g = {u, f, h_out, h_name, 0, 0, 0, 1, 0, 0, NULL};
     gen_header(&g, guard);
-    Gen c = {u, f, c_out, c_name, 0, 0, 0, 0, NULL};
+    Gen c = {u, f, c_out, c_name, 0, 0, 0, 1, 0, 0, NULL};
     gen_source(&c, base_name(h_name));
     return starch_out_error(c_out) == 0 && starch_out_error(h_out) == 0;
 }

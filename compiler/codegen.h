@@ -11,4 +11,21 @@
 bool codegen_unit(Unit *u, const char *c_name, const char *h_name, starch_out *c_out,
                   starch_out *h_out);
 
+/* Internal to the code generator (codegen.c, codegen_entity.c). */
+struct Gen;
+
+/* In the header: the entities' forward typedefs and structs (held entities first), each
+ * followed by its descriptor's and clear function's declarations. */
+void gen_entity_types(struct Gen *g);
+
+/* In the source: each entity's descriptor and clear function. */
+void gen_entity_descriptors(struct Gen *g);
+
+/* In the source, when the unit declares entities: JSON writers and per-context dispatch
+ * macros that add entity pointers to starch.h's. */
+void gen_dispatch_macros(struct Gen *g);
+
+/* The macro writing interpolation n (`| raw`: raw; `| json`: json). */
+const char *gen_put_macro(struct Gen *g, const Node *n, bool raw, bool json);
+
 #endif

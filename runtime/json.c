@@ -285,3 +285,35 @@ void starch_entity_json(starch_out *out, const starch_entity_type *type, const v
     char *p = starch_put_entity_json(out, starch_out_reserve(out, 0), 0, type, value, 0);
     starch_out_commit(out, p);
 }
+
+/* ---- The `| json` filter ------------------------------------------------------------- */
+
+#define JSON_ATTR_FLAGS (STARCH_JSON_ATTR | STARCH_JSON_DATASTAR)
+#define JSON_SCRIPT_FLAGS (STARCH_JSON_HTML_SAFE | STARCH_JSON_DATASTAR)
+
+/* NAME_cstr (NULL as null), NAME_str, NAME_trusted and NAME_chr as JSON strings. */
+#define DEFINE_JSON_WRITERS(name, flags)                                                       \
+    char *starch_put_json_##name##_cstr(starch_out *out, char *p, size_t rest, const char *s)  \
+    {                                                                                          \
+        if (s == NULL) {                                                                       \
+            p = starch_out_need(out, p, 4 + rest);                                             \
+            return starch_put(p, "null", 4);                                                   \
+        }                                                                                      \
+        return starch_put_json_str(out, p, rest, s, strlen(s), flags);                         \
+    }                                                                                          \
+    char *starch_put_json_##name##_str(starch_out *out, char *p, size_t rest, starch_str s)    \
+    {                                                                                          \
+        return starch_put_json_str(out, p, rest, s.ptr, s.len, flags);                         \
+    }                                                                                          \
+    char *starch_put_json_##name##_trusted(starch_out *out, char *p, size_t rest,              \
+                                           starch_html s)                                      \
+    {                                                                                          \
+        return starch_put_json_str(out, p, rest, s.ptr, s.len, flags);                         \
+    }                                                                                          \
+    char *starch_put_json_##name##_chr(starch_out *out, char *p, size_t rest, char c)          \
+    {                                                                                          \
+        return starch_put_json_str(out, p, rest, &c, 1, flags);                                \
+    }
+
+DEFINE_JSON_WRITERS(attr, JSON_ATTR_FLAGS)
+DEFINE_JSON_WRITERS(script, JSON_SCRIPT_FLAGS)

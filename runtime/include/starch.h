@@ -737,6 +737,37 @@ char *starch_put_entity_json(starch_out *out, char *p, size_t rest, const starch
 /** Appends the entity as plain JSON (no flags); NULL as `null`. */
 void starch_entity_json(starch_out *out, const starch_entity_type *type, const void *value);
 
+/* --------------------------------------------------------------------------------------
+ * The `| json` filter: a value as JSON, for HTML text and attributes (`attr`: flags
+ * STARCH_JSON_ATTR | STARCH_JSON_DATASTAR, so every quote is &#34;) or for <script>
+ * (`script`: STARCH_JSON_HTML_SAFE | STARCH_JSON_DATASTAR). NULL strings are `null`;
+ * doubles as starch_fmt_json_double (NaN and infinities `null`).
+ * -------------------------------------------------------------------------------------- */
+char *starch_put_json_attr_cstr(starch_out *out, char *p, size_t rest, const char *s);
+char *starch_put_json_attr_str(starch_out *out, char *p, size_t rest, starch_str s);
+char *starch_put_json_attr_trusted(starch_out *out, char *p, size_t rest, starch_html s);
+char *starch_put_json_attr_chr(starch_out *out, char *p, size_t rest, char c);
+char *starch_put_json_script_cstr(starch_out *out, char *p, size_t rest, const char *s);
+char *starch_put_json_script_str(starch_out *out, char *p, size_t rest, starch_str s);
+char *starch_put_json_script_trusted(starch_out *out, char *p, size_t rest, starch_html s);
+char *starch_put_json_script_chr(starch_out *out, char *p, size_t rest, char c);
+
+#define STARCH_FN_JSON_(x, name)                                                               \
+    _Generic((x),                                                                          \
+        char *: starch_put_json_##name##_cstr,                                             \
+        const char *: starch_put_json_##name##_cstr,                                       \
+        starch_str: starch_put_json_##name##_str,                                          \
+        starch_html: starch_put_json_##name##_trusted,                                     \
+        char: starch_put_json_##name##_chr,                                                \
+        bool: starch_put_bool,                                                             \
+        STARCH_NUMBER_CASES_(starch_put_i32, starch_put_u32, starch_put_i64, starch_put_u64, \
+                             starch_put_json_double),                                      \
+        default: starch_error_value_type_cannot_be_interpolated)
+#define STARCH_FN_JSON_ATTR(x) STARCH_FN_JSON_(x, attr)
+#define STARCH_FN_JSON_SCRIPT(x) STARCH_FN_JSON_(x, script)
+#define STARCH_PUT_JSON_ATTR(out, p, rest, x) STARCH_FN_JSON_ATTR(x)(out, p, rest, x)
+#define STARCH_PUT_JSON_SCRIPT(out, p, rest, x) STARCH_FN_JSON_SCRIPT(x)(out, p, rest, x)
+
 /* ======================================================================================
  * JSON input
  *

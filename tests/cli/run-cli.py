@@ -220,6 +220,17 @@ def type_error_names_the_problem(d):
 
 
 @case
+def entity_outside_json_is_a_type_error(d):
+    write(d, 'e.starch', '{% entity T %}\n  id: int\n{% end %}\n'
+          '{% component Show(const T *t) %}\n<p>{{ t }}</p>\n{% end %}\n')
+    assert run(['e.starch'], d).returncode == 0
+    p = cc(d, 'e.starch.c')
+    assert p.returncode != 0
+    assert 'e.starch:5:' in p.stderr, p.stderr
+    assert 'starch_error_entity_only_where_json_is_expected' in p.stderr, p.stderr
+
+
+@case
 def generated_code_compiles_cleanly(d):
     write(d, 'ok.starch', '{% component A(int n, const char *s) %}{% for (int i = 0; i < n; i++) %}'
           '<i>{{ i }}{{ s }}</i>{% end %}{% end %}\n')

@@ -1,0 +1,118 @@
+/* emit.c — the code generator's output helpers (see emit.h). */
+#include "emit.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+/* ---- Output helpers -------------------------------------------------------------- */
+
+/* Writes one indented line (fmt without the trailing newline). */
+void gen_out(Gen *g, const char *fmt, ...)
+{
+    char buf[512];
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(buf, sizeof buf, fmt, ap);
+    va_end(ap);
+    for (int i = 0; i < g->indent; i++)
+        starch_out_write(g->o, "    ", 4);
+    if (n >= (int)sizeof buf) { /* long lines (only from long names) go through printf */
+        va_start(ap, fmt);
+        char *big = malloc((size_t)n + 1);
+        if (big) {
+            vsnprintf(big, (size_t)n + 1, fmt, ap);
+            starch_out_write(g->o, big, (size_t)n);
+            free(big);
+        }
+        va_end(ap);
+    } else {
+        starch_out_write(g->o, buf, (size_t)n);
+    }
+    starch_out_write(g->o, "\n", 1);
+}
+
+/* Writes s[0..n) verbatim (a C fragment of the template). */
+void gen_span(Gen *g, Span s)
+{
+    starch_out_write(g->o, unit_text(g->f, s), s.len);
+}
+
+/* Writes a file name as the inside of a C string literal. */
+void gen_quoted_path(Gen *g, const char *path)
+{
+    for (const char *p = path; *p; p++) {
+        if (*p == '"' || *p == '\\')
+            starch_out_write(g->o, "\\", 1);
+        starch_out_write(g->o, p, 1);
+    }
+}
+
+/* Points the C compiler at the template line holding offset off. Lines are counted
+ * from the last offset asked for (offsets mostly grow), not from the file's start. */
+void gen_line_template(Gen *g, uint32_t off)
+{
+    if (off < g->tpl_off) {
+        g->tpl_off = 0;
+        g->tpl_line = 1;
+    }
+    for (; g->tpl_off < off && g->tpl_off < g->f->src.len; g->tpl_off++)
+        g->tpl_line += g->f->src.text[g->tpl_off] == '\n';
+    unsigned line = g->tpl_line;
+    starch_out_printf(g->o, "#line %u \"", line);
+    gen_quoted_path(g, g->f->src.path);
+    starch_out_write(g->o, "\"\n", 2);
+}
+
+/* Points the C compiler back at the generated file itself. */
+void gen_line_back(Gen *g)
+{
+    const char *d = starch_out_data(g->o);
+    size_t len = starch_out_len(g->o);
+    for (; g->counted < len; g->counted++)
+        g->lines += d[g->counted] == '\n';
+    starch_out_printf(g->o, "#line %u \"", g->lines + 2);
+    gen_quoted_path(g, g->oname);
+    starch_out_write(g->o, "\"\n", 2);
+}
+
+/* Writes bytes as the body of a C string literal, broken after each newline into
+ * adjacent literals on their own lines. */
+void gen_c_string(Gen *g, const char *s, size_t n)
+{
+    starch_out_write(g->o, "\"", 1);
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        char esc[8];
+        if (c == '\n') {
+            starch_out_write(g->o, "\\n", 2);
+            if (i + 1 < n) {
+                starch_out_write(g->o, "\"\n", 2);
+                for (int k = 0; k <= g->indent; k++)
+                    starch_out_write(g->o, "    ", 4);
+                starch_out_write(g->o, "\"", 1);
+            }
+        } else if (c == '"' || c == '\\') {
+            esc[0] = '\\';
+            esc[1] = (char)c;
+            starch_out_write(g->o, esc, 2);
+        } else if (c == '?' && i + 1 < n && s[i + 1] == '?') {
+            starch_out_write(g->o, "?\\", 2); /* no trigraphs */
+        } else if (c == '\t') {
+            starch_out_write(g->o, "\\t", 2);
+        } else if (c < 0x20 || c == 0x7f) {
+            snprintf(esc, sizeof esc, "\\%03o", c);
+            starch_out_write(g->o, esc, 4);
+        } else {
+            starch_out_write(g->o, (const char *)&c, 1);
+        }
+    }
+    starch_out_write(g->o, "\"", 1);
+}
+
+void gen_indent(Gen *g)
+{
+    for (int i = 0; i < g->indent; i++)
+        starch_out_write(g->o, "    ", 4);
+}
+

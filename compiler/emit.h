@@ -1,0 +1,44 @@
+/* emit.h — the code generator's output: the generation state and the helpers that write
+ * indented lines, C fragments of the template, C string literals and #line directives. */
+#ifndef STARCHC_EMIT_H
+#define STARCHC_EMIT_H
+
+#include "unit.h"
+
+typedef struct Gen {
+    Unit *u;
+    File *f;
+    starch_out *o;     /* the text being generated */
+    const char *oname; /* its file name, for #line */
+    size_t counted;    /* bytes of o already scanned for line breaks */
+    unsigned lines;    /* line breaks in o[0..counted) */
+    uint32_t tpl_off;  /* the template offset whose line is tpl_line (for #line) */
+    unsigned tpl_line;
+    int indent;
+    int uid;           /* numbers the st_ names of nested loops */
+    const char *hoist; /* in a loop body whose room is reserved by the loop: the room the
+                          remaining iterations need, added to every `rest` */
+} Gen;
+
+/* Writes one indented line (fmt without the trailing newline). */
+void gen_out(Gen *g, const char *fmt, ...) STARCH_PRINTF(2, 3);
+
+/* Writes the span s of the file verbatim (a C fragment of the template). */
+void gen_span(Gen *g, Span s);
+
+/* Writes a file name as the inside of a C string literal. */
+void gen_quoted_path(Gen *g, const char *path);
+
+/* Points the C compiler at the template line holding offset off. */
+void gen_line_template(Gen *g, uint32_t off);
+
+/* Points the C compiler back at the generated file itself. */
+void gen_line_back(Gen *g);
+
+/* Writes bytes as a C string literal, broken after each newline into adjacent literals. */
+void gen_c_string(Gen *g, const char *s, size_t n);
+
+/* Writes the current indentation. */
+void gen_indent(Gen *g);
+
+#endif
