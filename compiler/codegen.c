@@ -87,6 +87,16 @@ static const struct {
                         "starch_put_ds_url_str_trusted"},
 };
 
+/* N when the arguments of `| fmt` are exactly "%.Nf" (N a digit), else -1. */
+static int fixed_format(Gen *g, Span args)
+{
+    const char *s = unit_text(g->f, args);
+    if (args.len == 6 && memcmp(s, "\"%.", 3) == 0 && s[3] >= '0' && s[3] <= '9' &&
+        s[4] == 'f' && s[5] == '"')
+        return s[3] - '0';
+    return -1;
+}
+
 /* Emits one interpolation inside a cursor run; rest = room needed after it. */
 static void emit_value(Gen *g, Node *n, size_t rest_static, size_t rest_values)
 {
@@ -103,7 +113,18 @@ static void emit_value(Gen *g, Node *n, size_t rest_static, size_t rest_values)
         raw |= x->kind == F_RAW;
     Filter *transform = f && f->kind != F_RAW ? f : NULL;
     Context ctx = raw ? CTX_NONE : n->ctx;
-    if (transform && transform->kind == F_FMT) {
+    int decimals = transform && transform->kind == F_FMT ? fixed_format(g, transform->args) : -1;
+    if (decimals >= 0) {
+        /* "%.Nf": formatted without printf */
+        starch_out_printf(g->o, "st_p = starch_put_fixed(st_out, st_p, %s, %s, %d, STARCH_FIXED_ARG(",
+                          rest, writers[ctx].bytes, decimals);
+        gen_span(g, n->code);
+        starch_out_write(g->o, "));\n", 4);
+        gen_line_back(g);
+        if (n->quote)
+            gen_out(g, "*st_p++ = '\"';");
+        return;
+    } else if (transform && transform->kind == F_FMT) {
         starch_out_printf(g->o, "st_p = starch_put_fmt(st_out, st_p, %s, %s, ", rest,
                           writers[ctx].bytes);
         gen_span(g, transform->args);

@@ -30,6 +30,18 @@ static char *html_escape_to(char *p, const char *s, size_t len)
 {
     const unsigned char *u = (const unsigned char *)s;
     size_t i = 0;
+    if (len < 32) { /* short strings: a byte loop beats a memcpy per run */
+        for (; i < len; i++) {
+            unsigned char k = html_class[u[i]];
+            if (k == 0) {
+                *p++ = (char)u[i];
+            } else {
+                memcpy(p, html_entities[k].s, html_entities[k].n);
+                p += html_entities[k].n;
+            }
+        }
+        return p;
+    }
     while (i < len) {
         size_t start = i;
         while (i < len && html_class[u[i]] == 0)
@@ -49,8 +61,16 @@ static char *html_escape_to(char *p, const char *s, size_t len)
 #define ESCAPE_BLOCK 1024
 
 /* Writes s[0..len) HTML-escaped at cursor p; returns a cursor with `rest` bytes of room. */
+/* Whether `need` bytes fit at cursor p without growing (p is in out's buffer). */
+static bool fits(const starch_out *out, const char *p, size_t need)
+{
+    return out->err == 0 && (size_t)(out->data + out->cap - p) >= need;
+}
+
 char *starch_put_html_bytes(starch_out *out, char *p, size_t rest, const char *s, size_t len)
 {
+    if (len <= ESCAPE_BLOCK && fits(out, p, len * HTML_MAX_GROWTH + rest))
+        return html_escape_to(p, s, len); /* the common case: no round trip to the buffer */
     while (len > 0) {
         size_t n = len < ESCAPE_BLOCK ? len : ESCAPE_BLOCK;
         p = starch_out_need(out, p, n * HTML_MAX_GROWTH + rest);

@@ -244,3 +244,47 @@ char *starch_fmt_double(char *p, double v)
     int k = shortest_digits(v, d, &n);
     return js_layout(p, d, k, n);
 }
+
+/* ---- `| fmt("%.Nf")` without printf ------------------------------------------------ */
+
+static const double pow10_small[10] = {1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9};
+
+/* Writes |v| with `decimals` decimals as printf's %.Nf would (the exact binary value
+ * rounded, ties to even) into buf, with its sign; returns the length, or 0 when the value
+ * is too large or too close to a tie to be sure without printf. */
+static size_t fixed_fast(char *buf, double v, int decimals)
+{
+    double a = fabs(v);
+    if (!(a < 1e15) || decimals < 0 || decimals > 9)
+        return 0;
+    double y = a * pow10_small[decimals]; /* 10^N is exact: the product is off by <= y*2^-53 */
+    if (y >= 9007199254740992.0)
+        return 0;
+    double whole = floor(y), frac = y - whole; /* both exact */
+    if (fabs(frac - 0.5) <= y * 0x1p-50)
+        return 0; /* a tie, or near enough that the product's error could decide it */
+    uint64_t k = (uint64_t)whole + (frac > 0.5);
+    uint64_t scale = (uint64_t)pow10_small[decimals];
+    char *p = buf;
+    if (signbit(v))
+        *p++ = '-';
+    p = starch_fmt_u64(p, k / scale);
+    if (decimals) {
+        *p++ = '.';
+        uint64_t f = k % scale;
+        for (int i = decimals - 1; i >= 0; i--, f /= 10)
+            p[i] = (char)('0' + f % 10);
+        p += decimals;
+    }
+    return (size_t)(p - buf);
+}
+
+char *starch_put_fixed(starch_out *out, char *p, size_t rest, starch_put_bytes_fn write,
+                       int decimals, double v)
+{
+    char buf[64];
+    size_t n = fixed_fast(buf, v, decimals);
+    if (n == 0)
+        return starch_put_fmt(out, p, rest, write, "%.*f", decimals, v);
+    return write(out, p, rest, buf, n);
+}

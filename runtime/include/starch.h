@@ -381,6 +381,18 @@ bool starch_url_is_safe(const char *s, size_t len);
 char *starch_put_fmt(starch_out *out, char *p, size_t rest, starch_put_bytes_fn write,
                      const char *fmt, ...) STARCH_PRINTF(5, 6);
 
+/** `| fmt("%.Nf")` (N from 0 to 9) of a floating value: the same text as printf's, without
+ *  printf in the common case, then written with the context's string writer. */
+char *starch_put_fixed(starch_out *out, char *p, size_t rest, starch_put_bytes_fn write,
+                       int decimals, double v);
+
+void starch_error_fmt_f_needs_a_floating_value(void);
+
+/** The argument of `| fmt("%.Nf")`: a float, double or long double, else a compile error. */
+#define STARCH_FIXED_ARG(x)                                                                    \
+    _Generic((x), float: (x), double: (x), long double: (x),                               \
+        default: starch_error_fmt_f_needs_a_floating_value)
+
 /* Typed writers of each context: NAME_cstr (NULL writes nothing, or `null` as a JS value),
  * NAME_str, NAME_trusted (starch_html: escaped like a string), NAME_chr. */
 #define STARCH_DECLARE_WRITERS_(name)                                                          \

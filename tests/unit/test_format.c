@@ -498,3 +498,47 @@ Test(format, double_property_boundaries)
     check_double(0.0, false);
     check_double(-0.0, false);
 }
+
+/* ---- starch_put_fixed: `| fmt("%.Nf")` without printf, the same text as printf ---- */
+
+static void check_fixed(double v, int decimals)
+{
+    starch_out out;
+    starch_out_init(&out);
+    char *p = starch_out_reserve(&out, 0);
+    p = starch_put_fixed(&out, p, 0, starch_put_raw_bytes, decimals, v);
+    starch_out_commit(&out, p);
+    char want[512];
+    snprintf(want, sizeof want, "%.*f", decimals, v);
+    cr_assert_eq(starch_out_len(&out), strlen(want), "%.17g %%.%df: length", v, decimals);
+    cr_assert(memcmp(starch_out_data(&out), want, strlen(want)) == 0,
+              "%.17g %%.%df: got %.*s, printf %s", v, decimals, (int)starch_out_len(&out),
+              starch_out_data(&out), want);
+    starch_out_free(&out);
+}
+
+Test(format, fixed_matches_printf_on_ties_and_edges)
+{
+    const double values[] = {0.0,  -0.0,   0.5,     1.5,     2.5,    0.125,   0.375,  2.675,
+                             1.005, 1.015, 12.345,  -12.345, 0.001,  -0.001,  99.995, 1e14,
+                             -1e14, 9.5e14, 1e15,   1e300,   5e-324, 123456.789, 0.045,
+                             1.0 / 3, 2.0 / 3, NAN, INFINITY, -INFINITY};
+    for (size_t i = 0; i < sizeof values / sizeof values[0]; i++)
+        for (int d = 0; d <= 9; d++)
+            check_fixed(values[i], d);
+}
+
+Test(format, fixed_matches_printf_on_random_prices)
+{
+    uint64_t x = 0x9e3779b97f4a7c15u;
+    for (int i = 0; i < 200000; i++) {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        double cents = (double)(x % 100000000) / 100.0; /* prices like 123.45 */
+        double any = (double)(int64_t)(x >> 11) / (double)(1 << (x % 40)); /* all scales */
+        check_fixed(cents, 2);
+        check_fixed(-cents, (int)(x % 10));
+        check_fixed(any, (int)((x >> 5) % 10));
+    }
+}
