@@ -47,13 +47,70 @@ static void run_push(Run *r, Node *node, const char *text, size_t len)
 }
 
 /* Static bytes a piece writes at most, and how many bounded values it writes. */
+static bool pure_if_size(const Node *n, size_t *stat, size_t *vals);
+
+/* Whether the nodes of list write only static text and values (through ifs whose
+ * branches do too): then a run reserves room for them at once. Sets the most static bytes
+ * and the most values any path through them writes. */
+static bool pure_size(const Node *list, size_t *stat, size_t *vals)
+{
+    size_t s = 0, v = 0;
+    for (const Node *n = list; n; n = n->next) {
+        size_t s1, v1;
+        switch (n->kind) {
+        case N_TEXT: s += n->text.len; break;
+        case N_MARKDOWN: s += n->html_len; break;
+        case N_BOOLATTR: s += n->name.len + 1; break;
+        case N_INTERP:
+            s += n->quote ? 2 : 0;
+            v++;
+            break;
+        case N_IF:
+            if (!pure_if_size(n, &s1, &v1))
+                return false;
+            s += s1;
+            v += v1;
+            break;
+        default: return false;
+        }
+    }
+    *stat = s;
+    *vals = v;
+    return true;
+}
+
+/* pure_size of one if statement (not of its siblings). */
+static bool pure_if_size(const Node *n, size_t *stat, size_t *vals)
+{
+    size_t s1, v1, s2, v2;
+    if (!pure_size(n->body.head, &s1, &v1) || !pure_size(n->alt.head, &s2, &v2))
+        return false;
+    *stat = s1 > s2 ? s1 : s2;
+    *vals = v1 > v2 ? v1 : v2;
+    return true;
+}
+
+/* The most static bytes and values a piece writes. */
 static size_t piece_static(const Piece *p)
 {
+    size_t s, v;
     if (p->node == NULL)
         return p->len;
     if (p->node->kind == N_BOOLATTR)
         return p->node->name.len + 1;
+    if (p->node->kind == N_IF)
+        return pure_if_size(p->node, &s, &v) ? s : 0;
     return p->node->quote ? 2 : 0;
+}
+
+static size_t piece_values(const Piece *p)
+{
+    size_t s, v;
+    if (p->node == NULL || p->node->kind == N_BOOLATTR)
+        return 0;
+    if (p->node->kind == N_IF)
+        return pure_if_size(p->node, &s, &v) ? v : 0;
+    return 1;
 }
 
 /* How each context writes: the dispatch macro (by type), the string writer (the result
@@ -166,26 +223,49 @@ static void emit_boolattr(Gen *g, Node *n)
 }
 
 /* Emits pieces [a, b) of run r as one reserve/commit block (or one write when static). */
-static void emit_chunk(Gen *g, const Run *r, size_t a, size_t b)
+static void emit_pure_list(Gen *g, Node *list, size_t after_s, size_t after_v);
+
+/* An if statement inside a run (its branches write only text and values): C control flow
+ * around cursor writes; after_s/after_v is what the run writes after it. */
+static void emit_pure_if(Gen *g, Node *n, bool elif, size_t after_s, size_t after_v)
+{
+    gen_line_template(g, n->off);
+    gen_indent(g);
+    starch_out_puts(g->o, elif ? "} else if (" : "if (");
+    gen_span(g, n->code);
+    starch_out_write(g->o, ") {\n", 4);
+    gen_line_back(g);
+    g->indent++;
+    emit_pure_list(g, n->body.head, after_s, after_v);
+    g->indent--;
+    Node *alt = n->alt.head;
+    if (alt && alt->kind == N_IF && alt->flag && alt->next == NULL) {
+        emit_pure_if(g, alt, true, after_s, after_v);
+        return;
+    }
+    if (alt) {
+        gen_out(g, "} else {");
+        g->indent++;
+        emit_pure_list(g, alt, after_s, after_v);
+        g->indent--;
+    }
+    gen_out(g, "}");
+}
+
+/* Writes pieces [a, b) of run r through the cursor (room reserved); after_s/after_v: the
+ * static bytes and values written after them, so that `rest` counts them too. */
+static void emit_pieces(Gen *g, const Run *r, size_t a, size_t b, size_t after_s, size_t after_v)
 {
     const Piece *p = r->p;
     const char *text = starch_out_data(&r->text);
-    size_t total = 0, values = 0;
+    size_t total = after_s, values = after_v;
     for (size_t i = a; i < b; i++) {
         total += piece_static(&p[i]);
-        values += p[i].node && p[i].node->kind == N_INTERP;
+        values += piece_values(&p[i]);
     }
-    if (b == a + 1 && p[a].node == NULL && g->hoist == NULL) {
-        gen_indent(g);
-        starch_out_write(g->o, "starch_out_write(st_out, ", 25);
-        gen_c_string(g, text + p[a].off, p[a].len);
-        starch_out_printf(g->o, ", %zu);\n", p[a].len);
-        return;
-    }
-    if (g->hoist == NULL)
-        gen_out(g, "st_p = starch_out_reserve(st_out, %zu + %zu * STARCH_VALUE_MAX);", total, values);
     for (size_t i = a; i < b; i++) {
         total -= piece_static(&p[i]);
+        values -= piece_values(&p[i]);
         if (p[i].node == NULL) {
             gen_indent(g);
             starch_out_write(g->o, "st_p = starch_put(st_p, ", 24);
@@ -193,23 +273,78 @@ static void emit_chunk(Gen *g, const Run *r, size_t a, size_t b)
             starch_out_printf(g->o, ", %zu);\n", p[i].len);
         } else if (p[i].node->kind == N_BOOLATTR) {
             emit_boolattr(g, p[i].node);
+        } else if (p[i].node->kind == N_IF) {
+            emit_pure_if(g, p[i].node, false, total, values);
         } else {
-            values--;
             emit_value(g, p[i].node, total + (p[i].node->quote ? 1 : 0), values);
         }
     }
+}
+
+static void run_push(Run *r, Node *node, const char *text, size_t len);
+
+/* The nodes of a pure list (see pure_size), written through the cursor. */
+static void emit_pure_list(Gen *g, Node *list, size_t after_s, size_t after_v)
+{
+    Run run = {NULL, 0, 0, {0}};
+    starch_out_init(&run.text);
+    for (Node *n = list; n; n = n->next) {
+        if (n->kind == N_TEXT)
+            run_push(&run, NULL, unit_text(g->f, n->text), n->text.len);
+        else if (n->kind == N_MARKDOWN)
+            run_push(&run, NULL, n->html, n->html_len);
+        else
+            run_push(&run, n, NULL, 0);
+    }
+    emit_pieces(g, &run, 0, run.n, after_s, after_v);
+    free(run.p);
+    starch_out_free(&run.text);
+}
+
+/* Emits pieces [a, b) of run r as one reserve/commit block (or one write when static). */
+static void emit_chunk(Gen *g, const Run *r, size_t a, size_t b)
+{
+    const Piece *p = r->p;
+    size_t total = 0, values = 0;
+    for (size_t i = a; i < b; i++) {
+        total += piece_static(&p[i]);
+        values += piece_values(&p[i]);
+    }
+    if (b == a + 1 && p[a].node == NULL && g->hoist == NULL) {
+        gen_indent(g);
+        starch_out_write(g->o, "starch_out_write(st_out, ", 25);
+        gen_c_string(g, starch_out_data(&r->text) + p[a].off, p[a].len);
+        starch_out_printf(g->o, ", %zu);\n", p[a].len);
+        return;
+    }
+    if (g->hoist == NULL)
+        gen_out(g, "st_p = starch_out_reserve(st_out, %zu + %zu * STARCH_VALUE_MAX);", total, values);
+    emit_pieces(g, r, a, b, 0, 0);
     if (g->hoist == NULL)
         gen_out(g, "starch_out_commit(st_out, st_p);");
 }
 
 /* Room a chunk may reserve at most; longer static text is written on its own. */
-#define CHUNK_MAX (STARCH_OUT_RESERVE_MAX / 2)
+#define CHUNK_MAX 2048
+
+/* Room the iterations of a loop reserve at once at most (STARCH_OUT_RESERVE_MAX holds it,
+ * with the rest of a chunk: after a failure, the rest of a batch goes to the discard
+ * area). */
+#define BATCH_MAX 16384
+
+/* Whether if statement n writes only text and values, and little enough to be part of
+ * the run around it. */
+static bool if_joins_run(const Node *n)
+{
+    size_t st, va;
+    return n->kind == N_IF && pure_if_size(n, &st, &va) && st + va * STARCH_VALUE_MAX <= CHUNK_MAX;
+}
 
 static void emit_run(Gen *g, Run *r)
 {
     size_t a = 0, size = 0;
     for (size_t i = 0; i < r->n; i++) {
-        size_t s = piece_static(&r->p[i]) + (r->p[i].node ? STARCH_VALUE_MAX : 0);
+        size_t s = piece_static(&r->p[i]) + piece_values(&r->p[i]) * STARCH_VALUE_MAX;
         if (i > a && size + s > CHUNK_MAX) {
             emit_chunk(g, r, a, i);
             a = i;
@@ -287,18 +422,10 @@ static void emit_if(Gen *g, Node *n, bool elif)
  * and values (else 0): such a loop reserves room for many iterations at once. */
 static size_t loop_room(const Node *loop)
 {
-    size_t room = 0;
-    if (loop->kind != N_FOR_IN || loop->body.head == NULL)
+    size_t st, va;
+    if (loop->kind != N_FOR_IN || loop->body.head == NULL || !pure_size(loop->body.head, &st, &va))
         return 0;
-    for (const Node *n = loop->body.head; n; n = n->next) {
-        switch (n->kind) {
-        case N_TEXT: room += n->text.len; break;
-        case N_MARKDOWN: room += n->html_len; break;
-        case N_BOOLATTR: room += n->name.len + 1; break;
-        case N_INTERP: room += STARCH_VALUE_MAX + (n->quote ? 2 : 0); break;
-        default: return 0;
-        }
-    }
+    size_t room = st + va * STARCH_VALUE_MAX;
     return room <= CHUNK_MAX ? room : 0;
 }
 
@@ -306,7 +433,7 @@ static size_t loop_room(const Node *loop)
 static size_t loop_batch(size_t room)
 {
     size_t b = 1;
-    while (b * 2 * room <= 16384)
+    while (b * 2 * room <= BATCH_MAX)
         b *= 2;
     return b;
 }
@@ -336,13 +463,16 @@ static void emit_for_in(Gen *g, Node *n)
     if (room) {
         /* one reservation per batch of iterations, one commit after the loop */
         gen_out(g, "st_p = starch_out_reserve(st_out, 0);");
-        gen_out(g, "for (size_t st_i%d = 0; st_i%d < st_n%d && st_out->err == 0; st_i%d++) {", id, id,
-            id, id);
+        gen_out(g, "for (size_t st_i%d = 0; st_i%d < st_n%d;) {", id, id, id);
         g->indent++;
-        gen_out(g, "if (st_i%d %% %zu == 0) /* room for the next %zu iterations */", id, batch, batch);
-        gen_out(g, "    st_p = starch_out_need(st_out, st_p, (st_n%d - st_i%d < %zu ? st_n%d - st_i%d : %zu) * %zu);",
-            id, id, batch, id, id, batch, room);
-        snprintf(hoist, sizeof hoist, " + (%zu - st_i%d %% %zu) * %zu", batch - 1, id, batch, room);
+        gen_out(g, "size_t const st_e%d = st_n%d - st_i%d < %zu ? st_n%d : st_i%d + %zu;", id, id, id,
+                batch, id, id, batch);
+        gen_out(g, "st_p = starch_out_need(st_out, st_p, (st_e%d - st_i%d) * %zu);", id, id, room);
+        gen_out(g, "if (st_out->err)");
+        gen_out(g, "    break;");
+        gen_out(g, "for (; st_i%d < st_e%d; st_i%d++) {", id, id, id);
+        g->indent++;
+        snprintf(hoist, sizeof hoist, " + (st_e%d - st_i%d - 1) * %zu", id, id, room);
         g->hoist = hoist;
     } else {
         gen_out(g, "for (size_t st_i%d = 0; st_i%d < st_n%d; st_i%d++) {", id, id, id, id);
@@ -364,8 +494,11 @@ static void emit_for_in(Gen *g, Node *n)
     emit_nodes(g, n->body.head);
     g->indent--;
     gen_out(g, "}");
-    if (room)
+    if (room) {
+        g->indent--;
+        gen_out(g, "}");
         gen_out(g, "starch_out_commit(st_out, st_p);");
+    }
     g->hoist = saved_hoist;
     if (n->alt.head) {
         gen_out(g, "if (st_n%d == 0) {", id);
@@ -544,6 +677,12 @@ static void emit_nodes(Gen *g, Node *list)
         case N_MARKDOWN:
             run_push(&run, NULL, n->html, n->html_len);
             continue;
+        case N_IF:
+            if (if_joins_run(n)) {
+                run_push(&run, n, NULL, 0); /* only text and values: part of the run */
+                continue;
+            }
+            break;
         default:
             break;
         }
@@ -572,7 +711,7 @@ static void emit_nodes(Gen *g, Node *list)
 static int uses_cursor(Node *n, void *vctx)
 {
     bool *used = vctx;
-    if (n->kind == N_INTERP || n->kind == N_BOOLATTR || loop_room(n)) {
+    if (n->kind == N_INTERP || n->kind == N_BOOLATTR || loop_room(n) || if_joins_run(n)) {
         *used = true;
         return WALK_STOP;
     }

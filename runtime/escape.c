@@ -26,7 +26,7 @@ static const struct {
 #define HTML_MAX_GROWTH 5
 
 /* Escapes s[0..len) at p, which has room for HTML_MAX_GROWTH * len bytes. */
-static char *html_escape_to(char *p, const char *s, size_t len)
+static inline char *html_escape_to(char *p, const char *s, size_t len)
 {
     const unsigned char *u = (const unsigned char *)s;
     size_t i = 0;
@@ -57,16 +57,16 @@ static char *html_escape_to(char *p, const char *s, size_t len)
     return p;
 }
 
-/* Input bytes escaped per reservation, so a reservation stays well below the limits. */
-#define ESCAPE_BLOCK 1024
-
-/* Writes s[0..len) HTML-escaped at cursor p; returns a cursor with `rest` bytes of room. */
 /* Whether `need` bytes fit at cursor p without growing (p is in out's buffer). */
 static bool fits(const starch_out *out, const char *p, size_t need)
 {
     return out->err == 0 && (size_t)(out->data + out->cap - p) >= need;
 }
 
+/* Input bytes escaped per reservation, so a reservation stays well below the limits. */
+#define ESCAPE_BLOCK 1024
+
+/* Writes s[0..len) HTML-escaped at cursor p; returns a cursor with `rest` bytes of room. */
 char *starch_put_html_bytes(starch_out *out, char *p, size_t rest, const char *s, size_t len)
 {
     if (len <= ESCAPE_BLOCK && fits(out, p, len * HTML_MAX_GROWTH + rest))
@@ -102,7 +102,12 @@ void starch_escape_html(starch_out *out, const char *s, size_t len)
 
 char *starch_put_html_cstr(starch_out *out, char *p, size_t rest, const char *s)
 {
-    return s ? starch_put_html_bytes(out, p, rest, s, strlen(s)) : starch_out_need(out, p, rest);
+    if (s == NULL)
+        return starch_out_need(out, p, rest);
+    size_t len = strlen(s);
+    if (len <= ESCAPE_BLOCK && fits(out, p, len * HTML_MAX_GROWTH + rest))
+        return html_escape_to(p, s, len); /* the common case, without a further call */
+    return starch_put_html_bytes(out, p, rest, s, len);
 }
 
 char *starch_put_html_str(starch_out *out, char *p, size_t rest, starch_str s)

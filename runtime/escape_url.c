@@ -11,6 +11,8 @@
  * percent-encoded. */
 #include "starch.h"
 
+#include <pthread.h>
+
 #include "writers.h"
 
 static const char refused_url[] = "about:invalid#starch";
@@ -45,16 +47,28 @@ bool starch_url_is_safe(const char *s, size_t len)
     return false;
 }
 
-/* Bytes a URL may hold as they are (besides `&`, written `&amp;` in attributes). */
-static bool url_byte_ok(unsigned char c)
+/* How a byte is written in a URL attribute: copied (0), percent-encoded (1), or as `&amp;`
+ * (2). Encoded: controls, space, DEL, bytes >= 0x80, and " ' < > \ ^ ` { | } (not allowed
+ * in URLs, or able to end the attribute); `%` is kept, so an already encoded URL stays as
+ * it is. In a query or fragment only A-Z a-z 0-9 - . _ ~ are copied. */
+static unsigned char url_class[256], query_class[256];
+
+static void init_classes(void)
 {
-    return c > 0x20 && c < 0x7f && !strchr("\"'<>\\^`{|}", c);
+    for (int c = 0; c < 256; c++) {
+        bool ok = c > 0x20 && c < 0x7f && !strchr("\"'<>\\^`{|}", c);
+        url_class[c] = c == '&' ? 2 : ok ? 0 : 1;
+        bool unreserved = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+                          (c >= '0' && c <= '9') || c == '-' || c == '.' || c == '_' || c == '~';
+        query_class[c] = unreserved ? 0 : 1;
+    }
 }
 
-static bool unreserved(unsigned char c)
+static const unsigned char *classes(bool query)
 {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-           c == '-' || c == '.' || c == '_' || c == '~';
+    static pthread_once_t once = PTHREAD_ONCE_INIT;
+    pthread_once(&once, init_classes);
+    return query ? query_class : url_class;
 }
 
 static char *put_pct(char *p, unsigned char c)
@@ -71,20 +85,22 @@ static char *put_pct(char *p, unsigned char c)
 /* Writes s normalised (query: fully percent-encoded) for an attribute. */
 static char *put_url(starch_out *out, char *p, size_t rest, const char *s, size_t len, bool query)
 {
-    const unsigned char *u = (const unsigned char *)s;
+    const unsigned char *u = (const unsigned char *)s, *cls = classes(query);
     for (size_t i = 0; i < len;) {
         size_t n = len - i < URL_BLOCK ? len - i : URL_BLOCK;
         p = starch_out_need(out, p, 5 * n + rest);
         if (out->err)
             return p;
-        for (size_t end = i + n; i < end; i++) {
-            unsigned char c = u[i];
-            if (query ? unreserved(c) : url_byte_ok(c) && c != '&')
-                *p++ = (char)c;
-            else if (c == '&' && !query)
-                p = starch_put(p, "&amp;", 5);
-            else
-                p = put_pct(p, c);
+        for (size_t end = i + n; i < end;) {
+            size_t start = i;
+            while (i < end && cls[u[i]] == 0)
+                i++;
+            memcpy(p, s + start, i - start);
+            p += i - start;
+            if (i == end)
+                break;
+            p = cls[u[i]] == 2 ? starch_put(p, "&amp;", 5) : put_pct(p, u[i]);
+            i++;
         }
     }
     return starch_out_need(out, p, rest);

@@ -97,8 +97,10 @@ typedef struct starch_out {
     void *flush_ctx;
 } starch_out;
 
-/** Largest room a single starch_out_reserve may ask for (generated code stays below). */
-#define STARCH_OUT_RESERVE_MAX 4096
+/** Largest room a single starch_out_reserve may ask for, and the size of the discard area
+ *  cursors point into after a failure (generated code asks for at most 2 KB at a time,
+ *  16 KB for a batch of loop iterations). */
+#define STARCH_OUT_RESERVE_MAX 32768
 
 /** Room the generated code reserves for one bounded value (a number, bool or char). */
 #define STARCH_VALUE_MAX 32
