@@ -17,6 +17,11 @@ static const unsigned char html_class[256] = {
     ['&'] = 1, ['<'] = 2, ['>'] = 3, ['"'] = 4, ['\''] = 5,
 };
 
+/* The same for NUL-terminated strings, read in one pass: NUL (class 6) ends the string. */
+static const unsigned char html_cstr_class[256] = {
+    [0] = 6, ['&'] = 1, ['<'] = 2, ['>'] = 3, ['"'] = 4, ['\''] = 5,
+};
+
 static const struct {
     const char *s;
     unsigned char n;
@@ -100,14 +105,31 @@ void starch_escape_html(starch_out *out, const char *s, size_t len)
     starch_out_commit(out, p);
 }
 
+/* A short C string in one pass, while the room already reserved surely holds it (room / 5
+ * bytes) and for at most 16 bytes; the rest of a longer one through strlen and
+ * starch_put_html_bytes, which copies runs of safe bytes in bulk. */
 char *starch_put_html_cstr(starch_out *out, char *p, size_t rest, const char *s)
 {
     if (s == NULL)
         return starch_out_need(out, p, rest);
-    size_t len = strlen(s);
-    if (len <= ESCAPE_BLOCK && fits(out, p, len * HTML_MAX_GROWTH + rest))
-        return html_escape_to(p, s, len); /* the common case, without a further call */
-    return starch_put_html_bytes(out, p, rest, s, len);
+    size_t room = out->err == 0 ? (size_t)(out->data + out->cap - p) : 0;
+    size_t max = room > rest ? (room - rest) / HTML_MAX_GROWTH : 0;
+    if (max > 16)
+        max = 16;
+    const unsigned char *u = (const unsigned char *)s;
+    for (size_t i = 0; i < max; i++) {
+        unsigned char k = html_cstr_class[u[i]];
+        if (k == 0) {
+            *p++ = (char)u[i];
+        } else if (k == 6) {
+            return p;
+        } else {
+            memcpy(p, html_entities[k].s, html_entities[k].n);
+            p += html_entities[k].n;
+        }
+    }
+    s += max;
+    return starch_put_html_bytes(out, p, rest, s, strlen(s));
 }
 
 char *starch_put_html_str(starch_out *out, char *p, size_t rest, starch_str s)

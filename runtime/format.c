@@ -264,10 +264,16 @@ static size_t fixed_fast(char *buf, double v, int decimals)
     if (fabs(frac - 0.5) <= y * 0x1p-50)
         return 0; /* a tie, or near enough that the product's error could decide it */
     uint64_t k = (uint64_t)whole + (frac > 0.5);
-    uint64_t scale = (uint64_t)pow10_small[decimals];
     char *p = buf;
     if (signbit(v))
         *p++ = '-';
+    if (decimals == 2 && k / 100 <= UINT32_MAX) { /* prices: constant divisors, inline digits */
+        p = starch_fmt_u32(p, (uint32_t)(k / 100));
+        *p++ = '.';
+        memcpy(p, starch_digit_pairs + 2 * (k % 100), 2);
+        return (size_t)(p + 2 - buf);
+    }
+    uint64_t scale = (uint64_t)pow10_small[decimals];
     p = starch_fmt_u64(p, k / scale);
     if (decimals) {
         *p++ = '.';
@@ -286,5 +292,8 @@ char *starch_put_fixed(starch_out *out, char *p, size_t rest, starch_put_bytes_f
     size_t n = fixed_fast(buf, v, decimals);
     if (n == 0)
         return starch_put_fmt(out, p, rest, write, "%.*f", decimals, v);
+    if ((write == starch_put_html_bytes || write == starch_put_raw_bytes) &&
+        out->err == 0 && (size_t)(out->data + out->cap - p) >= n + rest)
+        return starch_put(p, buf, n); /* digits, '.' and '-' need no escaping in HTML */
     return write(out, p, rest, buf, n);
 }
