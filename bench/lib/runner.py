@@ -313,13 +313,15 @@ def run_repo(quick):
     if not os.path.exists(path):
         return None, "bench/repo is not present"
     exe = path if os.path.isfile(path) else os.path.join(path, "run")
-    built = os.path.join(PROJECT_BUILD, "bench", "repo")
+    built = [os.path.join(PROJECT_BUILD, "bench", "repo", "bench_repo"),
+             os.path.join(PROJECT_BUILD, "bench", "repo")]
     if not (os.path.isfile(exe) and os.access(exe, os.X_OK)):
-        if os.path.isfile(built) and os.access(built, os.X_OK):
-            exe = built
+        found = [b for b in built if os.path.isfile(b) and os.access(b, os.X_OK)]
+        if found:
+            exe = found[0]
         else:
             return None, "bench/repo is present but there is no executable to run " \
-                         "(bench/repo, bench/repo/run or build/bench/repo)"
+                         "(bench/repo/run or build/bench/repo/bench_repo)"
     env = dict(os.environ, BENCH_QUICK="1") if quick else None
     r = run([exe], timeout=1800, cwd=ROOT, env=env)
     text = (r.stdout + r.stderr).decode("utf-8", "replace")

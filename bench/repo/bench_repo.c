@@ -142,7 +142,7 @@ static void bench_bus(unsigned handlers, bool async)
 
 int main(int argc, char **argv)
 {
-    bool quick = argc > 1 && strcmp(argv[1], "--quick") == 0;
+    bool quick = (argc > 1 && strcmp(argv[1], "--quick") == 0) || getenv("BENCH_QUICK") != NULL;
     size_t sizes[] = {1000, 100000};
     for (size_t s = 0; s < (quick ? 1u : 2u); s++) {
         starch_repo *mem = starch_repo_memory(&Item_type, NULL, NULL);
