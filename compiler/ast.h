@@ -105,12 +105,12 @@ struct Node {
     Field *fields;
     NodeList body;
     NodeList alt;
-    bool flag;     /* N_CBLOCK: impl; N_IF: this is an elif; N_INTERP: whitespace-trimmed */
-    Context ctx;   /* N_INTERP / N_BOOLATTR: decided by the checker */
-    char *html;    /* N_MARKDOWN: converted HTML (owned) */
+    bool flag;   /* N_CBLOCK: impl; N_IF: this is an elif; N_INTERP: whitespace-trimmed */
+    Context ctx; /* N_INTERP / N_BOOLATTR: decided by the checker */
+    char *html;  /* N_MARKDOWN: converted HTML (owned) */
     size_t html_len;
-    bool quote;    /* N_INTERP: an unquoted attribute value; the compiler adds quotes */
-    Node *target;  /* N_RENDER/N_CALL: the resolved component (a Node in some file) */
+    bool quote;   /* N_INTERP: an unquoted attribute value; the compiler adds quotes */
+    Node *target; /* N_RENDER/N_CALL: the resolved component (a Node in some file) */
     struct File *target_file;
     Node *next;
 };

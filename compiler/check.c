@@ -142,8 +142,8 @@ static void check_slots(Unit *u, File *f, Node *c)
                 same_slot(f, m, f, n)) {
                 diag_error(&u->diag, &f->src, n->off, "slot '%.*s' appears twice in '%.*s'",
                            n->kind == N_SLOT ? (int)n->name.len : 8,
-                           n->kind == N_SLOT ? unit_text(f, n->name) : "children",
-                           (int)c->name.len, unit_text(f, c->name));
+                           n->kind == N_SLOT ? unit_text(f, n->name) : "children", (int)c->name.len,
+                           unit_text(f, c->name));
                 break;
             }
     }
@@ -276,11 +276,11 @@ static int resolve_ref(Node *n, void *vctx)
     if (n->kind == N_CALL)
         check_call(rc->u, rc->f, n);
     if (n->args.n != c->args.n) {
-        diag_error(&rc->u->diag, &rc->f->src, n->name.off,
-                   "'%.*s' takes %zu argument%s, %zu given", (int)n->name.len,
-                   unit_text(rc->f, n->name), c->args.n, c->args.n == 1 ? "" : "s", n->args.n);
-        diag_note(&rc->u->diag, &in->src, c->name.off, "'%.*s' is declared here",
-                  (int)c->name.len, unit_text(in, c->name));
+        diag_error(&rc->u->diag, &rc->f->src, n->name.off, "'%.*s' takes %zu argument%s, %zu given",
+                   (int)n->name.len, unit_text(rc->f, n->name), c->args.n,
+                   c->args.n == 1 ? "" : "s", n->args.n);
+        diag_note(&rc->u->diag, &in->src, c->name.off, "'%.*s' is declared here", (int)c->name.len,
+                  unit_text(in, c->name));
     }
     return WALK_CONTINUE;
 }

@@ -148,8 +148,8 @@ static const struct {
 static int fixed_format(Gen *g, Span args)
 {
     const char *s = unit_text(g->f, args);
-    if (args.len == 6 && memcmp(s, "\"%.", 3) == 0 && s[3] >= '0' && s[3] <= '9' &&
-        s[4] == 'f' && s[5] == '"')
+    if (args.len == 6 && memcmp(s, "\"%.", 3) == 0 && s[3] >= '0' && s[3] <= '9' && s[4] == 'f' &&
+        s[5] == '"')
         return s[3] - '0';
     return -1;
 }
@@ -173,7 +173,8 @@ static void emit_value(Gen *g, Node *n, size_t rest_static, size_t rest_values)
     int decimals = transform && transform->kind == F_FMT ? fixed_format(g, transform->args) : -1;
     if (decimals >= 0) {
         /* "%.Nf": formatted without printf */
-        starch_out_printf(g->o, "st_p = starch_put_fixed(st_out, st_p, %s, %s, %d, STARCH_FIXED_ARG(",
+        starch_out_printf(g->o,
+                          "st_p = starch_put_fixed(st_out, st_p, %s, %s, %d, STARCH_FIXED_ARG(",
                           rest, writers[ctx].bytes, decimals);
         gen_span(g, n->code);
         starch_out_write(g->o, "));\n", 4);
@@ -187,8 +188,8 @@ static void emit_value(Gen *g, Node *n, size_t rest_static, size_t rest_values)
         gen_span(g, transform->args);
         starch_out_write(g->o, ", ", 2);
     } else if (transform && transform->kind == F_MARKDOWN) {
-        starch_out_printf(g->o, "st_p = starch_put_markdown(st_out, st_p, %s, STARCH_MARKDOWN_SOURCE(",
-                          rest);
+        starch_out_printf(
+            g->o, "st_p = starch_put_markdown(st_out, st_p, %s, STARCH_MARKDOWN_SOURCE(", rest);
         gen_span(g, n->code);
         starch_out_printf(g->o, "), %s);\n", writers[ctx].trusted);
         gen_line_back(g);
@@ -197,7 +198,8 @@ static void emit_value(Gen *g, Node *n, size_t rest_static, size_t rest_values)
         return;
     } else {
         bool json = transform && transform->kind == F_JSON;
-        starch_out_printf(g->o, "st_p = %s(st_out, st_p, %s, ", gen_put_macro(g, n, raw, json), rest);
+        starch_out_printf(g->o, "st_p = %s(st_out, st_p, %s, ", gen_put_macro(g, n, raw, json),
+                          rest);
     }
     gen_span(g, n->code);
     starch_out_write(g->o, ");\n", 3);
@@ -318,7 +320,8 @@ static void emit_chunk(Gen *g, const Run *r, size_t a, size_t b)
         return;
     }
     if (g->hoist == NULL)
-        gen_out(g, "st_p = starch_out_reserve(st_out, %zu + %zu * STARCH_VALUE_MAX);", total, values);
+        gen_out(g, "st_p = starch_out_reserve(st_out, %zu + %zu * STARCH_VALUE_MAX);", total,
+                values);
     emit_pieces(g, r, a, b, 0, 0);
     if (g->hoist == NULL)
         gen_out(g, "starch_out_commit(st_out, st_p);");
@@ -370,7 +373,8 @@ static bool span_has_loop(Gen *g, Span s)
         if (memcmp(t + i, "loop", 4) != 0)
             continue;
         char before = i ? t[i - 1] : ' ', after = i + 4 < s.len ? t[i + 4] : ' ';
-        if (!ast_is_ident_char(before) && !ast_is_ident_char(after) && before != '.' && before != '>')
+        if (!ast_is_ident_char(before) && !ast_is_ident_char(after) && before != '.' &&
+            before != '>')
             return true;
     }
     return false;
@@ -465,8 +469,8 @@ static void emit_for_in(Gen *g, Node *n)
         gen_out(g, "st_p = starch_out_reserve(st_out, 0);");
         gen_out(g, "for (size_t st_i%d = 0; st_i%d < st_n%d;) {", id, id, id);
         g->indent++;
-        gen_out(g, "size_t const st_e%d = st_n%d - st_i%d < %zu ? st_n%d : st_i%d + %zu;", id, id, id,
-                batch, id, id, batch);
+        gen_out(g, "size_t const st_e%d = st_n%d - st_i%d < %zu ? st_n%d : st_i%d + %zu;", id, id,
+                id, batch, id, id, batch);
         gen_out(g, "st_p = starch_out_need(st_out, st_p, (st_e%d - st_i%d) * %zu);", id, id, room);
         gen_out(g, "if (st_out->err)");
         gen_out(g, "    break;");
@@ -488,9 +492,10 @@ static void emit_for_in(Gen *g, Node *n)
     gen_span(g, n->name);
     starch_out_write(g->o, ";\n", 2);
     if (lu.used)
-        gen_out(g, "const starch_loop loop = {st_i%d + 1, st_i%d, st_i%d == 0, st_i%d + 1 == st_n%d, "
-               "st_n%d};",
-            id, id, id, id, id, id);
+        gen_out(g,
+                "const starch_loop loop = {st_i%d + 1, st_i%d, st_i%d == 0, st_i%d + 1 == st_n%d, "
+                "st_n%d};",
+                id, id, id, id, id, id);
     emit_nodes(g, n->body.head);
     g->indent--;
     gen_out(g, "}");
@@ -531,7 +536,8 @@ static void emit_let(Gen *g, Node *n)
     gen_indent(g);
     gen_span(g, n->code);
     const char *s = unit_text(g->f, n->code);
-    starch_out_write(g->o, s[n->code.len - 1] == ';' ? "\n" : ";\n", s[n->code.len - 1] == ';' ? 1 : 2);
+    starch_out_write(g->o, s[n->code.len - 1] == ';' ? "\n" : ";\n",
+                     s[n->code.len - 1] == ';' ? 1 : 2);
     gen_line_back(g);
 }
 
@@ -567,8 +573,8 @@ static size_t count_slots(const Node *c)
 static void emit_part_call(Gen *g, Node *n, int id, size_t k)
 {
     gen_indent(g);
-    starch_out_printf(g->o, "st_%s_%.*s_part%zu(st_out", n->target_file->prefix,
-                      (int)n->name.len, unit_text(g->f, n->name), k);
+    starch_out_printf(g->o, "st_%s_%.*s_part%zu(st_out", n->target_file->prefix, (int)n->name.len,
+                      unit_text(g->f, n->name), k);
     for (size_t i = 0; i < n->args.n; i++)
         starch_out_printf(g->o, ", st_c%d_a%zu", id, i + 1);
     starch_out_write(g->o, ");\n", 3);
@@ -648,7 +654,7 @@ static void emit_call(Gen *g, Node *n)
             Node *fill = find_fill(g, n, s);
             if (fill) {
                 gen_out(g, "/* {%% fill %.*s %%} */", (int)s->name.len,
-                    unit_text(n->target_file, s->name));
+                        unit_text(n->target_file, s->name));
                 emit_nodes(g, fill->body.head);
             }
         } else {
@@ -667,24 +673,17 @@ static void emit_nodes(Gen *g, Node *list)
     starch_out_init(&run.text);
     for (Node *n = list; n; n = n->next) {
         switch (n->kind) {
-        case N_TEXT:
-            run_push(&run, NULL, unit_text(g->f, n->text), n->text.len);
-            continue;
+        case N_TEXT: run_push(&run, NULL, unit_text(g->f, n->text), n->text.len); continue;
         case N_INTERP:
-        case N_BOOLATTR:
-            run_push(&run, n, NULL, 0);
-            continue;
-        case N_MARKDOWN:
-            run_push(&run, NULL, n->html, n->html_len);
-            continue;
+        case N_BOOLATTR: run_push(&run, n, NULL, 0); continue;
+        case N_MARKDOWN: run_push(&run, NULL, n->html, n->html_len); continue;
         case N_IF:
             if (if_joins_run(n)) {
                 run_push(&run, n, NULL, 0); /* only text and values: part of the run */
                 continue;
             }
             break;
-        default:
-            break;
+        default: break;
         }
         emit_run(g, &run);
         switch (n->kind) {
@@ -697,7 +696,7 @@ static void emit_nodes(Gen *g, Node *list)
         default:
             /* the checker rejects what is not generated yet */
             gen_out(g, "#error \"starch: '%s' is not supported by this code generator\"",
-                ast_kind_name(n->kind));
+                    ast_kind_name(n->kind));
             break;
         }
     }
@@ -725,8 +724,8 @@ static void emit_signature(Gen *g, Node *c, long part)
         starch_out_printf(g->o, "void st_%s_%.*s_part%ld(starch_out *st_out", g->f->prefix,
                           (int)c->name.len, unit_text(g->f, c->name), part);
     else
-        starch_out_printf(g->o, "void %s_%.*s(starch_out *st_out", g->f->prefix,
-                          (int)c->name.len, unit_text(g->f, c->name));
+        starch_out_printf(g->o, "void %s_%.*s(starch_out *st_out", g->f->prefix, (int)c->name.len,
+                          unit_text(g->f, c->name));
     emit_args(g, &c->args);
     starch_out_write(g->o, ")", 1);
 }
@@ -757,7 +756,8 @@ static void emit_param_names(Gen *g, Node *c)
                 break;
             } else if (s[j] == '(' || s[j] == ')') {
                 depth += s[j] == '(' ? 1 : -1;
-            } else if (depth == 0 && ast_is_ident_char(s[j]) && (j == 0 || !ast_is_ident_char(s[j - 1]))) {
+            } else if (depth == 0 && ast_is_ident_char(s[j]) &&
+                       (j == 0 || !ast_is_ident_char(s[j - 1]))) {
                 size_t e = j;
                 while (e < len && ast_is_ident_char(s[e]))
                     e++;

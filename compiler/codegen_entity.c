@@ -48,7 +48,8 @@ static void emit_entity(Gen *g, Node *e, Node **done, size_t *ndone, int depth)
             return;
     for (Field *fl = e->fields; fl && depth < 64; fl = fl->next) {
         File *in;
-        Node *dep = fl->kind == FK_ENTITY && !fl->array ? unit_find_entity(g->f, fl->type, &in) : NULL;
+        Node *dep =
+            fl->kind == FK_ENTITY && !fl->array ? unit_find_entity(g->f, fl->type, &in) : NULL;
         if (dep && in == g->f && dep != e)
             emit_entity(g, dep, done, ndone, depth + 1);
     }
@@ -63,7 +64,8 @@ static void emit_entity(Gen *g, Node *e, Node **done, size_t *ndone, int depth)
         gen_out(g, "char st_empty; /* C structs cannot be empty */");
     g->indent--;
     gen_out(g, "};");
-    gen_out(g, "extern const starch_entity_type %.*s_type;", (int)e->name.len, unit_text(g->f, e->name));
+    gen_out(g, "extern const starch_entity_type %.*s_type;", (int)e->name.len,
+            unit_text(g->f, e->name));
     gen_out(g, "void %.*s_clear(%.*s *value);", (int)e->name.len, unit_text(g->f, e->name),
             (int)e->name.len, unit_text(g->f, e->name));
 }
@@ -74,7 +76,7 @@ void gen_entity_types(Gen *g)
     for (Node *d = g->f->decls.head; d; d = d->next)
         if (d->kind == N_ENTITY) {
             gen_out(g, "typedef struct %.*s %.*s;", (int)d->name.len, unit_text(g->f, d->name),
-                (int)d->name.len, unit_text(g->f, d->name));
+                    (int)d->name.len, unit_text(g->f, d->name));
             n++;
         }
     if (n == 0)
@@ -87,7 +89,6 @@ void gen_entity_types(Gen *g)
             emit_entity(g, d, done, &ndone, 0);
     free(done);
 }
-
 
 static const char *kind_name(FieldKind k)
 {
@@ -125,11 +126,12 @@ static void emit_descriptor(Gen *g, Node *e)
             int fn = (int)fl->name.len;
             const char *fname = unit_text(g->f, fl->name);
             gen_indent(g);
-            starch_out_printf(g->o, "{.name = \"%.*s\", .kind = %s, .offset = offsetof(%.*s, %.*s)", fn,
-                              fname, kind_name(fl->kind), nl, name, fn, fname);
+            starch_out_printf(g->o, "{.name = \"%.*s\", .kind = %s, .offset = offsetof(%.*s, %.*s)",
+                              fn, fname, kind_name(fl->kind), nl, name, fn, fname);
             if (fl->array)
-                starch_out_printf(g->o, ", .array = true, .count_offset = offsetof(%.*s, %.*s_count)",
-                                  nl, name, fn, fname);
+                starch_out_printf(g->o,
+                                  ", .array = true, .count_offset = offsetof(%.*s, %.*s_count)", nl,
+                                  name, fn, fname);
             if (fl->kind == FK_ENTITY)
                 starch_out_printf(g->o, ", .entity = &%.*s_type", (int)fl->type.len,
                                   unit_text(g->f, fl->type));
@@ -140,12 +142,14 @@ static void emit_descriptor(Gen *g, Node *e)
     }
     gen_out(g, "const starch_entity_type %.*s_type = {", nl, name);
     if (count)
-        gen_out(g, "    .name = \"%.*s\", .size = sizeof(%.*s), .fields = st_%.*s_fields, "
-                   ".field_count = %zu, .key = %d,",
+        gen_out(g,
+                "    .name = \"%.*s\", .size = sizeof(%.*s), .fields = st_%.*s_fields, "
+                ".field_count = %zu, .key = %d,",
                 nl, name, nl, name, nl, name, count, key_index(g, e));
     else
-        gen_out(g, "    .name = \"%.*s\", .size = sizeof(%.*s), .fields = NULL, .field_count = 0, "
-                   ".key = -1,",
+        gen_out(g,
+                "    .name = \"%.*s\", .size = sizeof(%.*s), .fields = NULL, .field_count = 0, "
+                ".key = -1,",
                 nl, name, nl, name);
     gen_out(g, "};");
     gen_out(g, "void %.*s_clear(%.*s *value)", nl, name, nl, name);
@@ -189,14 +193,18 @@ static const Dispatch dispatch[CTX_COUNT + 2] = {
     [CTX_JS] = {"st_put_js", "STARCH_FN_JS", "STARCH_PUT_JS", E_JSON_ATTR},
     [CTX_JS_STR] = {"st_put_js_str", "STARCH_FN_JS_STR", "STARCH_PUT_JS_STR", E_ERROR},
     [CTX_JS_REGEXP] = {"st_put_js_regexp", "STARCH_FN_JS_REGEXP", "STARCH_PUT_JS_REGEXP", E_ERROR},
-    [CTX_JS_SCRIPT] = {"st_put_js_script", "STARCH_FN_JS_SCRIPT", "STARCH_PUT_JS_SCRIPT", E_JSON_SCRIPT},
+    [CTX_JS_SCRIPT] = {"st_put_js_script", "STARCH_FN_JS_SCRIPT", "STARCH_PUT_JS_SCRIPT",
+                       E_JSON_SCRIPT},
     [CTX_JS_SCRIPT_STR] = {"st_put_js_str", "STARCH_FN_JS_STR", "STARCH_PUT_JS_STR", E_ERROR},
-    [CTX_JS_SCRIPT_REGEXP] = {"st_put_js_regexp", "STARCH_FN_JS_REGEXP", "STARCH_PUT_JS_REGEXP", E_ERROR},
+    [CTX_JS_SCRIPT_REGEXP] = {"st_put_js_regexp", "STARCH_FN_JS_REGEXP", "STARCH_PUT_JS_REGEXP",
+                              E_ERROR},
     [CTX_CSS] = {"st_put_css", "STARCH_FN_CSS", "STARCH_PUT_CSS", E_ERROR},
     [CTX_DS_URL] = {"st_put_ds_url", "STARCH_FN_DS_URL", "STARCH_PUT_DS_URL", E_ERROR},
-    [CTX_DS_URL_STR] = {"st_put_ds_url_str", "STARCH_FN_DS_URL_STR", "STARCH_PUT_DS_URL_STR", E_ERROR},
+    [CTX_DS_URL_STR] = {"st_put_ds_url_str", "STARCH_FN_DS_URL_STR", "STARCH_PUT_DS_URL_STR",
+                        E_ERROR},
     [CTX_COUNT] = {"st_put_json_attr", "STARCH_FN_JSON_ATTR", "STARCH_PUT_JSON_ATTR", E_JSON_ATTR},
-    [CTX_COUNT + 1] = {"st_put_json_script", "STARCH_FN_JSON_SCRIPT", "STARCH_PUT_JSON_SCRIPT", E_JSON_SCRIPT},
+    [CTX_COUNT + 1] = {"st_put_json_script", "STARCH_FN_JSON_SCRIPT", "STARCH_PUT_JSON_SCRIPT",
+                       E_JSON_SCRIPT},
 };
 
 /* The row of an interpolation (raw: CTX_NONE). */
@@ -247,13 +255,25 @@ static void emit_json_writers(Gen *g)
                 continue;
             int nl = (int)d->name.len;
             const char *name = unit_text(g->u->files[i], d->name);
-            gen_out(g, "static inline char *st_json_attr_%.*s(starch_out *out, char *p, size_t rest, const %.*s *v)", nl, name, nl, name);
+            gen_out(g,
+                    "static inline char *st_json_attr_%.*s(starch_out *out, char *p, size_t rest, "
+                    "const %.*s *v)",
+                    nl, name, nl, name);
             gen_out(g, "{");
-            gen_out(g, "    return starch_put_entity_json(out, p, rest, &%.*s_type, v, STARCH_JSON_ATTR | STARCH_JSON_DATASTAR);", nl, name);
+            gen_out(g,
+                    "    return starch_put_entity_json(out, p, rest, &%.*s_type, v, "
+                    "STARCH_JSON_ATTR | STARCH_JSON_DATASTAR);",
+                    nl, name);
             gen_out(g, "}");
-            gen_out(g, "static inline char *st_json_script_%.*s(starch_out *out, char *p, size_t rest, const %.*s *v)", nl, name, nl, name);
+            gen_out(g,
+                    "static inline char *st_json_script_%.*s(starch_out *out, char *p, size_t "
+                    "rest, const %.*s *v)",
+                    nl, name, nl, name);
             gen_out(g, "{");
-            gen_out(g, "    return starch_put_entity_json(out, p, rest, &%.*s_type, v, STARCH_JSON_HTML_SAFE | STARCH_JSON_DATASTAR);", nl, name);
+            gen_out(g,
+                    "    return starch_put_entity_json(out, p, rest, &%.*s_type, v, "
+                    "STARCH_JSON_HTML_SAFE | STARCH_JSON_DATASTAR);",
+                    nl, name);
             gen_out(g, "}");
         }
 }
@@ -266,8 +286,9 @@ void gen_dispatch_macros(Gen *g)
     for (Node *d = g->f->decls.head; d; d = d->next)
         if (d->kind == N_COMPONENT)
             ast_walk(d->body.head, mark_rows, used);
-    starch_out_puts(g->o, "\n/* Entities are JSON objects where JSON is expected (JavaScript, | json) and a\n"
-                          " * compile error elsewhere: the dispatch of this file adds them. */\n");
+    starch_out_puts(
+        g->o, "\n/* Entities are JSON objects where JSON is expected (JavaScript, | json) and a\n"
+              " * compile error elsewhere: the dispatch of this file adds them. */\n");
     emit_json_writers(g);
     bool done[CTX_COUNT + 2] = {false};
     for (int r = 0; r < CTX_COUNT + 2; r++) {
@@ -292,7 +313,8 @@ void gen_dispatch_macros(Gen *g)
                 else
                     snprintf(fn, sizeof fn, "st_json_%s_%.*s",
                              dispatch[r].use == E_JSON_ATTR ? "attr" : "script", nl, name);
-                starch_out_printf(g->o, ", \\\n    %.*s *: %s, const %.*s *: %s", nl, name, fn, nl, name, fn);
+                starch_out_printf(g->o, ", \\\n    %.*s *: %s, const %.*s *: %s", nl, name, fn, nl,
+                                  name, fn);
             }
         starch_out_printf(g->o, ", \\\n    default: %s(x))(out, p, rest, x)\n", dispatch[r].global);
     }

@@ -26,8 +26,7 @@ typedef struct Diag {
 
 /* Reports an error at byte offset off of src. src may be NULL (an error with no
  * location, e.g. an unreadable file): then only "starch: error: message" is written. */
-void diag_error(Diag *d, const Source *src, size_t off, const char *fmt, ...)
-    STARCH_PRINTF(4, 5);
+void diag_error(Diag *d, const Source *src, size_t off, const char *fmt, ...) STARCH_PRINTF(4, 5);
 
 /* Reports a note (context for the previous error), same layout, "note:" instead. */
 void diag_note(Diag *d, const Source *src, size_t off, const char *fmt, ...) STARCH_PRINTF(4, 5);

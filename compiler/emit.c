@@ -115,4 +115,3 @@ void gen_indent(Gen *g)
     for (int i = 0; i < g->indent; i++)
         starch_out_write(g->o, "    ", 4);
 }
-

@@ -52,8 +52,9 @@ static void normalize(char *path)
         if (l == 0 || (l == 1 && seg[0] == '.'))
             continue;
         bool up = l == 2 && seg[0] == '.' && seg[1] == '.';
-        if (up && n > 0 && !(path[starts[n - 1]] == '.' && path[starts[n - 1] + 1] == '.' &&
-                             (path[starts[n - 1] + 2] == '/' || path[starts[n - 1] + 2] == 0))) {
+        if (up && n > 0 &&
+            !(path[starts[n - 1]] == '.' && path[starts[n - 1] + 1] == '.' &&
+              (path[starts[n - 1] + 2] == '/' || path[starts[n - 1] + 2] == 0))) {
             j = starts[--n];
             if (j > (size_t)abs)
                 j--; /* and the slash before it */
@@ -160,8 +161,8 @@ static File *resolve(Unit *u, File *from, Node *n, bool *oom)
         }
         free(path);
     }
-    diag_error(&u->diag, &from->src, n->text.off, "cannot find imported template '%.*s'",
-               (int)rlen, rel);
+    diag_error(&u->diag, &from->src, n->text.off, "cannot find imported template '%.*s'", (int)rlen,
+               rel);
     if (u->opt->n_include_dirs == 0)
         diag_note(&u->diag, &from->src, n->text.off,
                   "looked beside the importing file; add directories with -I");

@@ -42,8 +42,8 @@ enum {
 };
 
 /* Limits (documented in docs/language.md). */
-#define LEX_MAX_DEPTH 100       /* nested blocks */
-#define LEX_MAX_EXPR_DEPTH 256  /* nested brackets in one C fragment */
+#define LEX_MAX_DEPTH      100 /* nested blocks */
+#define LEX_MAX_EXPR_DEPTH 256 /* nested brackets in one C fragment */
 
 typedef struct TokArray {
     Tok *items;

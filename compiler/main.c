@@ -205,14 +205,15 @@ static int compile_one(const Args *a, const char *in, FILE *dep)
         return 2;
     }
     char *c = out_path(a, in, ".c"), *h = out_path(a, in, ".h");
-    starch_compile_options opt = {a->prefix, a->includes, a->n_includes, c, h, load, NULL,
-                                  a->check != 0};
+    starch_compile_options opt = {a->prefix, a->includes, a->n_includes, c,
+                                  h,         load,        NULL,          a->check != 0};
     starch_compile_result r;
     int rc = c && h ? starch_compile(in, src, len, &opt, &r) : 2;
     if (c && h) {
         fputs(r.diagnostics, stderr);
         if (rc == 0 && !a->check) {
-            if (write_atomic(h, r.h_text, r.h_len) != 0 || write_atomic(c, r.c_text, r.c_len) != 0) {
+            if (write_atomic(h, r.h_text, r.h_len) != 0 ||
+                write_atomic(c, r.c_text, r.c_len) != 0) {
                 fprintf(stderr, "starch: error: cannot write '%s': %s\n", c, strerror(errno));
                 rc = 2;
             }

@@ -83,8 +83,8 @@ Field *parse_field(ParseCtx *pc, const Tok *name, const Tok *type, bool array)
     return f;
 }
 
-Node *parse_component(ParseCtx *pc, const Tok *kw, const Tok *name, SpanList params,
-                      NodeList body, const Tok *end)
+Node *parse_component(ParseCtx *pc, const Tok *kw, const Tok *name, SpanList params, NodeList body,
+                      const Tok *end)
 {
     (void)end;
     check_reserved(pc, span_of(name), "component");
@@ -96,7 +96,8 @@ Node *parse_component(ParseCtx *pc, const Tok *kw, const Tok *name, SpanList par
     }
     n->name = span_of(name);
     /* `(void)` declares no parameters */
-    if (params.n == 1 && params.items[0].len == 4 && memcmp(text_of(pc, params.items[0]), "void", 4) == 0)
+    if (params.n == 1 && params.items[0].len == 4 &&
+        memcmp(text_of(pc, params.items[0]), "void", 4) == 0)
         params.n = 0;
     n->args = params;
     n->body = body;
@@ -147,8 +148,8 @@ static void check_filters(ParseCtx *pc, Filter *f)
         if (f->kind == F_FMT && f->args.len == 0)
             diag_error(pc->d, pc->src, f->name.off, "'fmt' needs a format: fmt(\"%%.2f\")");
         if (f->kind != F_FMT && f->args.len != 0)
-            diag_error(pc->d, pc->src, f->name.off, "'%.*s' takes no arguments",
-                       (int)f->name.len, name);
+            diag_error(pc->d, pc->src, f->name.off, "'%.*s' takes no arguments", (int)f->name.len,
+                       name);
         if (f->kind == F_RAW && f->next)
             diag_error(pc->d, pc->src, f->name.off, "'raw' must be the last filter");
         if (f->kind != F_RAW && ++transforms == 2)
@@ -174,8 +175,8 @@ Node *parse_boolattr(ParseCtx *pc, const Tok *name, const Tok *code, Filter *fil
 {
     if (filters)
         diag_error(pc->d, pc->src, filters->name.off,
-                   "a boolean attribute ('%.*s?=') takes a condition, not filters",
-                   (int)name->len, text_of(pc, span_of(name)));
+                   "a boolean attribute ('%.*s?=') takes a condition, not filters", (int)name->len,
+                   text_of(pc, span_of(name)));
     ast_free_filters(filters);
     Node *n = ast_new(N_BOOLATTR, name->off);
     if (n) {
@@ -212,8 +213,8 @@ NodeList parse_elif(ParseCtx *pc, const Tok *kw, const Tok *cond, NodeList body,
     return ast_list_append(ast_list_empty(), n);
 }
 
-Node *parse_for_in(ParseCtx *pc, const Tok *kw, const Tok *var, const Tok *array,
-                   const Tok *count, NodeList body, NodeList alt, const Tok *end)
+Node *parse_for_in(ParseCtx *pc, const Tok *kw, const Tok *var, const Tok *array, const Tok *count,
+                   NodeList body, NodeList alt, const Tok *end)
 {
     (void)end;
     check_reserved(pc, span_of(var), "loop variable");
@@ -356,7 +357,8 @@ Filter *parse_filter(ParseCtx *pc, const Tok *t)
     f->args.off = t->aux;
     f->args.len = t->aux2;
     for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++)
-        if (strlen(kinds[i].name) == t->len && memcmp(kinds[i].name, text_of(pc, f->name), t->len) == 0)
+        if (strlen(kinds[i].name) == t->len &&
+            memcmp(kinds[i].name, text_of(pc, f->name), t->len) == 0)
             f->kind = kinds[i].kind;
     return f;
 }

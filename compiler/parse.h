@@ -26,8 +26,8 @@ Node *parse_cblock(ParseCtx *pc, const Tok *kw, bool impl, const Tok *body);
 Node *parse_import(ParseCtx *pc, const Tok *kw, const Tok *path);
 Node *parse_entity(ParseCtx *pc, const Tok *kw, const Tok *name, Field *fields);
 Field *parse_field(ParseCtx *pc, const Tok *name, const Tok *type, bool array);
-Node *parse_component(ParseCtx *pc, const Tok *kw, const Tok *name, SpanList params,
-                      NodeList body, const Tok *end);
+Node *parse_component(ParseCtx *pc, const Tok *kw, const Tok *name, SpanList params, NodeList body,
+                      const Tok *end);
 Node *parse_toplevel_node(ParseCtx *pc, Node *n);
 Node *parse_text(ParseCtx *pc, const Tok *t);
 Node *parse_interp(ParseCtx *pc, const Tok *open, const Tok *code, Filter *filters);
@@ -35,10 +35,9 @@ Node *parse_boolattr(ParseCtx *pc, const Tok *name, const Tok *code, Filter *fil
 Node *parse_if(ParseCtx *pc, const Tok *kw, const Tok *cond, NodeList body, NodeList alt,
                const Tok *end);
 NodeList parse_elif(ParseCtx *pc, const Tok *kw, const Tok *cond, NodeList body, NodeList alt);
-Node *parse_for_in(ParseCtx *pc, const Tok *kw, const Tok *var, const Tok *array,
-                   const Tok *count, NodeList body, NodeList alt, const Tok *end);
-Node *parse_for_c(ParseCtx *pc, const Tok *kw, const Tok *header, NodeList body,
-                  const Tok *end);
+Node *parse_for_in(ParseCtx *pc, const Tok *kw, const Tok *var, const Tok *array, const Tok *count,
+                   NodeList body, NodeList alt, const Tok *end);
+Node *parse_for_c(ParseCtx *pc, const Tok *kw, const Tok *header, NodeList body, const Tok *end);
 Node *parse_let(ParseCtx *pc, const Tok *kw, const Tok *decl);
 Node *parse_render(ParseCtx *pc, const Tok *kw, const Tok *name, SpanList args);
 Node *parse_call(ParseCtx *pc, const Tok *kw, const Tok *name, SpanList args, NodeList body,

@@ -27,8 +27,8 @@ char *starch_default_prefix(const char *path)
         p[j++] = '_';
     for (size_t i = 0; i < n; i++) {
         char c = b[i];
-        bool ok = c == '_' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-                  (c >= '0' && c <= '9');
+        bool ok =
+            c == '_' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
         p[j++] = ok ? c : '_';
     }
     p[j] = '\0';
@@ -104,8 +104,8 @@ static char *take_text(starch_out *o, size_t *len)
     return s;
 }
 
-int starch_compile(const char *path, const char *src, size_t len,
-                   const starch_compile_options *opt, starch_compile_result *res)
+int starch_compile(const char *path, const char *src, size_t len, const starch_compile_options *opt,
+                   starch_compile_result *res)
 {
     static const starch_compile_options defaults;
     memset(res, 0, sizeof *res);
@@ -118,8 +118,8 @@ int starch_compile(const char *path, const char *src, size_t len,
     File *f = unit_add(&u, path, src, len);
     if (f == NULL)
         goto done;
-    f->prefix = u.opt->prefix ? dup_n(u.opt->prefix, strlen(u.opt->prefix))
-                              : starch_default_prefix(path);
+    f->prefix =
+        u.opt->prefix ? dup_n(u.opt->prefix, strlen(u.opt->prefix)) : starch_default_prefix(path);
     if (f->prefix == NULL || !parse_template(&f->src, &u.diag, &f->decls))
         goto done;
     if (!imports_load(&u) || !list_deps(&u, res))

@@ -12,14 +12,14 @@
 typedef char *(*starch_load_fn)(void *ctx, const char *path, size_t *len);
 
 typedef struct starch_compile_options {
-    const char *prefix;               /* component name prefix; NULL: from the file name */
-    const char *const *include_dirs;  /* searched for imports after the importer's dir */
+    const char *prefix;              /* component name prefix; NULL: from the file name */
+    const char *const *include_dirs; /* searched for imports after the importer's dir */
     size_t n_include_dirs;
-    const char *c_name;               /* the generated .c as named in #line; NULL: PATH.c */
-    const char *h_name;               /* the generated .h as named in #line; NULL: PATH.h */
-    starch_load_fn load;              /* NULL: read from the file system */
+    const char *c_name;  /* the generated .c as named in #line; NULL: PATH.c */
+    const char *h_name;  /* the generated .h as named in #line; NULL: PATH.h */
+    starch_load_fn load; /* NULL: read from the file system */
     void *load_ctx;
-    bool check_only;                  /* diagnostics only, no generated text */
+    bool check_only; /* diagnostics only, no generated text */
 } starch_compile_options;
 
 typedef struct starch_compile_result {
@@ -36,8 +36,8 @@ typedef struct starch_compile_result {
 /* Compiles the template `path` whose text is src[0..len). Returns 0 on success, 1 when the
  * template has errors (described in res->diagnostics), 2 when out of memory. Always
  * fills *res; free it with starch_compile_result_free. */
-int starch_compile(const char *path, const char *src, size_t len,
-                   const starch_compile_options *opt, starch_compile_result *res);
+int starch_compile(const char *path, const char *src, size_t len, const starch_compile_options *opt,
+                   starch_compile_result *res);
 
 void starch_compile_result_free(starch_compile_result *res);
 

@@ -12,12 +12,12 @@ typedef struct File File;
 struct File {
     Source src;
     NodeList decls;
-    char *prefix;   /* C name prefix of its components (owned) */
-    char *include;  /* its generated header, as the importer includes it (owned) */
-    File **imports; /* direct imports, resolved (not owned) */
+    char *prefix;        /* C name prefix of its components (owned) */
+    char *include;       /* its generated header, as the importer includes it (owned) */
+    File **imports;      /* direct imports, resolved (not owned) */
     Node **import_nodes; /* the import declaration of each */
     size_t n_imports;
-    int visit;      /* import-graph walk: 0 new, 1 on the stack, 2 done */
+    int visit; /* import-graph walk: 0 new, 1 on the stack, 2 done */
 };
 
 typedef struct Unit {

@@ -292,8 +292,8 @@ char *starch_put_fixed(starch_out *out, char *p, size_t rest, starch_put_bytes_f
     size_t n = fixed_fast(buf, v, decimals);
     if (n == 0)
         return starch_put_fmt(out, p, rest, write, "%.*f", decimals, v);
-    if ((write == starch_put_html_bytes || write == starch_put_raw_bytes) &&
-        out->err == 0 && (size_t)(out->data + out->cap - p) >= n + rest)
+    if ((write == starch_put_html_bytes || write == starch_put_raw_bytes) && out->err == 0 &&
+        (size_t)(out->data + out->cap - p) >= n + rest)
         return starch_put(p, buf, n); /* digits, '.' and '-' need no escaping in HTML */
     return write(out, p, rest, buf, n);
 }

@@ -91,27 +91,13 @@ static char *escape_ascii(char *p, unsigned char c, bool html)
     static const char hex[] = "0123456789abcdef";
     const char *s = NULL;
     switch (c) {
-    case '"':
-        s = html ? NULL : "\\\"";
-        break;
-    case '\\':
-        s = "\\\\";
-        break;
-    case '\n':
-        s = "\\n";
-        break;
-    case '\r':
-        s = "\\r";
-        break;
-    case '\t':
-        s = "\\t";
-        break;
-    case '\b':
-        s = "\\b";
-        break;
-    case '\f':
-        s = "\\f";
-        break;
+    case '"': s = html ? NULL : "\\\""; break;
+    case '\\': s = "\\\\"; break;
+    case '\n': s = "\\n"; break;
+    case '\r': s = "\\r"; break;
+    case '\t': s = "\\t"; break;
+    case '\b': s = "\\b"; break;
+    case '\f': s = "\\f"; break;
     }
     if (s)
         return starch_put(p, s, 2);
@@ -223,8 +209,7 @@ static char *put_value(starch_out *out, char *p, size_t rest, const starch_field
         memcpy(&s, v, sizeof s);
         return starch_put_json_str(out, p, rest, s, s ? strlen(s) : 0, flags);
     }
-    case STARCH_KIND_ENTITY:
-        return starch_put_entity_json(out, p, rest, f->entity, v, flags);
+    case STARCH_KIND_ENTITY: return starch_put_entity_json(out, p, rest, f->entity, v, flags);
     }
     return p;
 }
@@ -288,31 +273,30 @@ void starch_entity_json(starch_out *out, const starch_entity_type *type, const v
 
 /* ---- The `| json` filter ------------------------------------------------------------- */
 
-#define JSON_ATTR_FLAGS (STARCH_JSON_ATTR | STARCH_JSON_DATASTAR)
+#define JSON_ATTR_FLAGS   (STARCH_JSON_ATTR | STARCH_JSON_DATASTAR)
 #define JSON_SCRIPT_FLAGS (STARCH_JSON_HTML_SAFE | STARCH_JSON_DATASTAR)
 
 /* NAME_cstr (NULL as null), NAME_str, NAME_trusted and NAME_chr as JSON strings. */
-#define DEFINE_JSON_WRITERS(name, flags)                                                       \
-    char *starch_put_json_##name##_cstr(starch_out *out, char *p, size_t rest, const char *s)  \
-    {                                                                                          \
-        if (s == NULL) {                                                                       \
-            p = starch_out_need(out, p, 4 + rest);                                             \
-            return starch_put(p, "null", 4);                                                   \
-        }                                                                                      \
-        return starch_put_json_str(out, p, rest, s, strlen(s), flags);                         \
-    }                                                                                          \
-    char *starch_put_json_##name##_str(starch_out *out, char *p, size_t rest, starch_str s)    \
-    {                                                                                          \
-        return starch_put_json_str(out, p, rest, s.ptr, s.len, flags);                         \
-    }                                                                                          \
-    char *starch_put_json_##name##_trusted(starch_out *out, char *p, size_t rest,              \
-                                           starch_html s)                                      \
-    {                                                                                          \
-        return starch_put_json_str(out, p, rest, s.ptr, s.len, flags);                         \
-    }                                                                                          \
-    char *starch_put_json_##name##_chr(starch_out *out, char *p, size_t rest, char c)          \
-    {                                                                                          \
-        return starch_put_json_str(out, p, rest, &c, 1, flags);                                \
+#define DEFINE_JSON_WRITERS(name, flags)                                                           \
+    char *starch_put_json_##name##_cstr(starch_out *out, char *p, size_t rest, const char *s)      \
+    {                                                                                              \
+        if (s == NULL) {                                                                           \
+            p = starch_out_need(out, p, 4 + rest);                                                 \
+            return starch_put(p, "null", 4);                                                       \
+        }                                                                                          \
+        return starch_put_json_str(out, p, rest, s, strlen(s), flags);                             \
+    }                                                                                              \
+    char *starch_put_json_##name##_str(starch_out *out, char *p, size_t rest, starch_str s)        \
+    {                                                                                              \
+        return starch_put_json_str(out, p, rest, s.ptr, s.len, flags);                             \
+    }                                                                                              \
+    char *starch_put_json_##name##_trusted(starch_out *out, char *p, size_t rest, starch_html s)   \
+    {                                                                                              \
+        return starch_put_json_str(out, p, rest, s.ptr, s.len, flags);                             \
+    }                                                                                              \
+    char *starch_put_json_##name##_chr(starch_out *out, char *p, size_t rest, char c)              \
+    {                                                                                              \
+        return starch_put_json_str(out, p, rest, &c, 1, flags);                                    \
     }
 
 DEFINE_JSON_WRITERS(attr, JSON_ATTR_FLAGS)

@@ -27,7 +27,10 @@ static const starch_field Item_fields[] = {
     {.name = "title", .kind = STARCH_KIND_STRING, .offset = offsetof(Item, title)},
     {.name = "done", .kind = STARCH_KIND_BOOL, .offset = offsetof(Item, done)},
     {.name = "score", .kind = STARCH_KIND_FLOAT, .offset = offsetof(Item, score)},
-    {.name = "tags", .kind = STARCH_KIND_STRING, .array = true, .offset = offsetof(Item, tags),
+    {.name = "tags",
+     .kind = STARCH_KIND_STRING,
+     .array = true,
+     .offset = offsetof(Item, tags),
      .count_offset = offsetof(Item, tags_count)},
 };
 static const starch_entity_type Item_type = {
@@ -96,8 +99,8 @@ static void bench_repo(const char *backend, starch_repo *repo, size_t n)
     line(backend, n, "all (whole list)", rounds, now() - t);
 
     rounds = n >= 100000 ? 10 : 300;
-    starch_query q = {.field = "done", .value = STARCH_VALUE_BOOL(true), .order_by = "title",
-                      .limit = 20};
+    starch_query q = {
+        .field = "done", .value = STARCH_VALUE_BOOL(true), .order_by = "title", .limit = 20};
     t = now();
     for (size_t i = 0; i < rounds; i++) {
         starch_list list;

@@ -441,14 +441,9 @@ Test(format, double_property_random_decimals)
             *p++ = (char)('0' + next_random(&r) % 10);
         }
         switch (next_random(&r) % 3) {
-        case 0: /* small exponents: the decimal layouts */
-            sprintf(p, "e%d", exp % 25);
-            break;
-        case 1:
-            sprintf(p, "e%d", exp);
-            break;
-        default:
-            *p = '\0';
+        case 0: /* small exponents: the decimal layouts */ sprintf(p, "e%d", exp % 25); break;
+        case 1: sprintf(p, "e%d", exp); break;
+        default: *p = '\0';
         }
         check_double(strtod(text, NULL), i < 20000);
     }
@@ -519,10 +514,10 @@ static void check_fixed(double v, int decimals)
 
 Test(format, fixed_matches_printf_on_ties_and_edges)
 {
-    const double values[] = {0.0,  -0.0,   0.5,     1.5,     2.5,    0.125,   0.375,  2.675,
-                             1.005, 1.015, 12.345,  -12.345, 0.001,  -0.001,  99.995, 1e14,
-                             -1e14, 9.5e14, 1e15,   1e300,   5e-324, 123456.789, 0.045,
-                             1.0 / 3, 2.0 / 3, NAN, INFINITY, -INFINITY};
+    const double values[] = {0.0,        -0.0,  0.5,     1.5,     2.5,     0.125,    0.375,
+                             2.675,      1.005, 1.015,   12.345,  -12.345, 0.001,    -0.001,
+                             99.995,     1e14,  -1e14,   9.5e14,  1e15,    1e300,    5e-324,
+                             123456.789, 0.045, 1.0 / 3, 2.0 / 3, NAN,     INFINITY, -INFINITY};
     for (size_t i = 0; i < sizeof values / sizeof values[0]; i++)
         for (int d = 0; d <= 9; d++)
             check_fixed(values[i], d);
@@ -535,7 +530,7 @@ Test(format, fixed_matches_printf_on_random_prices)
         x ^= x << 13;
         x ^= x >> 7;
         x ^= x << 17;
-        double cents = (double)(x % 100000000) / 100.0; /* prices like 123.45 */
+        double cents = (double)(x % 100000000) / 100.0;                    /* prices like 123.45 */
         double any = (double)(int64_t)(x >> 11) / (double)(1 << (x % 40)); /* all scales */
         check_fixed(cents, 2);
         check_fixed(-cents, (int)(x % 10));
