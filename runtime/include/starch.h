@@ -210,8 +210,16 @@ extern const char starch_digit_pairs[200];
  *  Inline: the hot path of tables of numbers. */
 static inline char *starch_fmt_u32(char *p, uint32_t v)
 {
-    int n = v < 10 ? 1 : v < 100 ? 2 : v < 1000 ? 3 : v < 10000 ? 4 : v < 100000 ? 5
-          : v < 1000000 ? 6 : v < 10000000 ? 7 : v < 100000000 ? 8 : v < 1000000000 ? 9 : 10;
+    int n = v < 10           ? 1
+            : v < 100        ? 2
+            : v < 1000       ? 3
+            : v < 10000      ? 4
+            : v < 100000     ? 5
+            : v < 1000000    ? 6
+            : v < 10000000   ? 7
+            : v < 100000000  ? 8
+            : v < 1000000000 ? 9
+                             : 10;
     char *end = p + n, *q = end;
     while (v >= 100) {
         q -= 2;
@@ -363,14 +371,11 @@ char *starch_put_url_part_bytes(starch_out *out, char *p, size_t rest, const cha
 char *starch_put_url_query_bytes(starch_out *out, char *p, size_t rest, const char *s, size_t len);
 char *starch_put_srcset_bytes(starch_out *out, char *p, size_t rest, const char *s, size_t len);
 char *starch_put_js_bytes(starch_out *out, char *p, size_t rest, const char *s, size_t len);
-char *starch_put_js_script_bytes(starch_out *out, char *p, size_t rest, const char *s,
-                                 size_t len);
+char *starch_put_js_script_bytes(starch_out *out, char *p, size_t rest, const char *s, size_t len);
 char *starch_put_js_str_bytes(starch_out *out, char *p, size_t rest, const char *s, size_t len);
-char *starch_put_js_regexp_bytes(starch_out *out, char *p, size_t rest, const char *s,
-                                 size_t len);
+char *starch_put_js_regexp_bytes(starch_out *out, char *p, size_t rest, const char *s, size_t len);
 char *starch_put_ds_url_bytes(starch_out *out, char *p, size_t rest, const char *s, size_t len);
-char *starch_put_ds_url_str_bytes(starch_out *out, char *p, size_t rest, const char *s,
-                                  size_t len);
+char *starch_put_ds_url_str_bytes(starch_out *out, char *p, size_t rest, const char *s, size_t len);
 char *starch_put_raw_bytes(starch_out *out, char *p, size_t rest, const char *s, size_t len);
 
 /** Whether a URL may be written where a URL starts: relative, or with the scheme http,
@@ -390,17 +395,22 @@ char *starch_put_fixed(starch_out *out, char *p, size_t rest, starch_put_bytes_f
 
 void starch_error_fmt_f_needs_a_floating_value(void);
 
+/* clang-format off: clang-format 14 cannot lay out _Generic association lists */
 /** The argument of `| fmt("%.Nf")`: a float, double or long double, else a compile error. */
-#define STARCH_FIXED_ARG(x)                                                                    \
-    _Generic((x), float: (x), double: (x), long double: (x),                               \
-        default: starch_error_fmt_f_needs_a_floating_value)
+#define STARCH_FIXED_ARG(x)                                                                        \
+    _Generic((x), float                                                                            \
+             : (x), double                                                                         \
+             : (x), long double                                                                    \
+             : (x), default                                                                        \
+             : starch_error_fmt_f_needs_a_floating_value)
 
+/* clang-format on */
 /* Typed writers of each context: NAME_cstr (NULL writes nothing, or `null` as a JS value),
  * NAME_str, NAME_trusted (starch_html: escaped like a string), NAME_chr. */
-#define STARCH_DECLARE_WRITERS_(name)                                                          \
-    char *starch_put_##name##_cstr(starch_out *out, char *p, size_t rest, const char *s);      \
-    char *starch_put_##name##_str(starch_out *out, char *p, size_t rest, starch_str s);        \
-    char *starch_put_##name##_trusted(starch_out *out, char *p, size_t rest, starch_html s);   \
+#define STARCH_DECLARE_WRITERS_(name)                                                              \
+    char *starch_put_##name##_cstr(starch_out *out, char *p, size_t rest, const char *s);          \
+    char *starch_put_##name##_str(starch_out *out, char *p, size_t rest, starch_str s);            \
+    char *starch_put_##name##_trusted(starch_out *out, char *p, size_t rest, starch_html s);       \
     char *starch_put_##name##_chr(starch_out *out, char *p, size_t rest, char c);
 STARCH_DECLARE_WRITERS_(url)
 STARCH_DECLARE_WRITERS_(url_part)
@@ -440,13 +450,25 @@ void starch_error_entity_only_where_json_is_expected(void);
  * STARCH_FN_<CTX>(x) names the writer; STARCH_PUT_<CTX>(out, p, rest, x) calls it.
  * -------------------------------------------------------------------------------------- */
 
-#define STARCH_NUMBER_CASES_(i32, u32, i64, u64, dbl)                                          \
-    signed char : i32, short : i32, int : i32, long : i64, long long : i64, unsigned char : u32, \
-        unsigned short : u32, unsigned int : u32, unsigned long : u64, unsigned long long : u64, \
-        float : dbl, double : dbl, long double : dbl
+/* clang-format off: clang-format 14 cannot lay out _Generic association lists */
+#define STARCH_NUMBER_CASES_(i32, u32, i64, u64, dbl)                                              \
+    signed char : i32,                                                                             \
+                  short : i32,                                                                     \
+                          int : i32,                                                               \
+                                long : i64,                                                        \
+                                       long long : i64,                                            \
+                                                   unsigned char : u32,                            \
+                                                                   unsigned short : u32,           \
+                                                                                    unsigned int   \
+        : u32,                                                                                     \
+          unsigned long : u64,                                                                     \
+                          unsigned long long : u64,                                                \
+                                               float : dbl,                                        \
+                                                       double : dbl,                               \
+                                                                long double : dbl
 
 /* The cases of a context whose numbers and booleans are plain. */
-#define STARCH_FN_PLAIN_(x, name, trusted)                                                     \
+#define STARCH_FN_PLAIN_(x, name, trusted)                                                         \
     _Generic((x),                                                                          \
         char *: starch_put_##name##_cstr,                                                  \
         const char *: starch_put_##name##_cstr,                                            \
@@ -458,18 +480,18 @@ void starch_error_entity_only_where_json_is_expected(void);
         default: starch_error_value_type_cannot_be_interpolated)
 
 /** Text: HTML-escaped; starch_html unescaped. */
-#define STARCH_FN_HTML(x) STARCH_FN_PLAIN_(x, html, starch_put_html_trusted)
+#define STARCH_FN_HTML(x)       STARCH_FN_PLAIN_(x, html, starch_put_html_trusted)
 /** Attribute values and RCDATA: HTML-escaped; starch_html escaped too. */
-#define STARCH_FN_ATTR(x) STARCH_FN_PLAIN_(x, html, starch_put_attr_trusted)
+#define STARCH_FN_ATTR(x)       STARCH_FN_PLAIN_(x, html, starch_put_attr_trusted)
 /** `| raw`: unescaped in any context. */
-#define STARCH_FN_RAW(x) STARCH_FN_PLAIN_(x, raw, starch_put_raw_trusted)
-#define STARCH_FN_URL(x) STARCH_FN_PLAIN_(x, url, starch_put_url_trusted)
-#define STARCH_FN_URL_PART(x) STARCH_FN_PLAIN_(x, url_part, starch_put_url_part_trusted)
-#define STARCH_FN_SRCSET(x) STARCH_FN_PLAIN_(x, srcset, starch_put_srcset_trusted)
-#define STARCH_FN_JS_STR(x) STARCH_FN_PLAIN_(x, js_str, starch_put_js_str_trusted)
+#define STARCH_FN_RAW(x)        STARCH_FN_PLAIN_(x, raw, starch_put_raw_trusted)
+#define STARCH_FN_URL(x)        STARCH_FN_PLAIN_(x, url, starch_put_url_trusted)
+#define STARCH_FN_URL_PART(x)   STARCH_FN_PLAIN_(x, url_part, starch_put_url_part_trusted)
+#define STARCH_FN_SRCSET(x)     STARCH_FN_PLAIN_(x, srcset, starch_put_srcset_trusted)
+#define STARCH_FN_JS_STR(x)     STARCH_FN_PLAIN_(x, js_str, starch_put_js_str_trusted)
 #define STARCH_FN_DS_URL_STR(x) STARCH_FN_PLAIN_(x, ds_url_str, starch_put_ds_url_str_trusted)
 
-#define STARCH_FN_URL_QUERY(x)                                                                 \
+#define STARCH_FN_URL_QUERY(x)                                                                     \
     _Generic((x),                                                                          \
         char *: starch_put_url_query_cstr,                                                 \
         const char *: starch_put_url_query_cstr,                                           \
@@ -481,7 +503,7 @@ void starch_error_entity_only_where_json_is_expected(void);
         default: starch_error_value_type_cannot_be_interpolated)
 
 /* JavaScript values: strings as string literals, numbers and booleans as literals. */
-#define STARCH_FN_JS_VALUE_(x, name)                                                           \
+#define STARCH_FN_JS_VALUE_(x, name)                                                               \
     _Generic((x),                                                                          \
         char *: starch_put_##name##_cstr,                                                  \
         const char *: starch_put_##name##_cstr,                                            \
@@ -491,11 +513,11 @@ void starch_error_entity_only_where_json_is_expected(void);
         bool: starch_put_bool,                                                             \
         STARCH_NUMBER_CASES_(starch_put_js_i64, starch_put_u32, starch_put_js_i64, starch_put_u64, starch_put_js_double),     \
         default: starch_error_value_type_cannot_be_interpolated)
-#define STARCH_FN_JS(x) STARCH_FN_JS_VALUE_(x, js)
+#define STARCH_FN_JS(x)        STARCH_FN_JS_VALUE_(x, js)
 #define STARCH_FN_JS_SCRIPT(x) STARCH_FN_JS_VALUE_(x, js_script)
-#define STARCH_FN_DS_URL(x) STARCH_FN_JS_VALUE_(x, ds_url)
+#define STARCH_FN_DS_URL(x)    STARCH_FN_JS_VALUE_(x, ds_url)
 
-#define STARCH_FN_JS_REGEXP(x)                                                                 \
+#define STARCH_FN_JS_REGEXP(x)                                                                     \
     _Generic((x),                                                                          \
         char *: starch_put_js_regexp_cstr,                                                 \
         const char *: starch_put_js_regexp_cstr,                                           \
@@ -509,26 +531,29 @@ void starch_error_entity_only_where_json_is_expected(void);
         default: starch_error_value_type_cannot_be_interpolated)
 
 /** CSS (<style>, style attributes): numbers only. */
-#define STARCH_FN_CSS(x)                                                                       \
-    _Generic((x),                                                                          \
-        STARCH_NUMBER_CASES_(starch_put_i32, starch_put_u32, starch_put_i64, starch_put_u64, starch_put_double),           \
-        default: starch_error_css_accepts_only_numbers_or_raw)
+#define STARCH_FN_CSS(x)                                                                           \
+    _Generic((x),                                                                                  \
+             STARCH_NUMBER_CASES_(starch_put_i32, starch_put_u32, starch_put_i64, starch_put_u64,  \
+                                  starch_put_double),                                              \
+             default                                                                               \
+             : starch_error_css_accepts_only_numbers_or_raw)
 
-#define STARCH_PUT_HTML(out, p, rest, x) STARCH_FN_HTML(x)(out, p, rest, x)
-#define STARCH_PUT_ATTR(out, p, rest, x) STARCH_FN_ATTR(x)(out, p, rest, x)
-#define STARCH_PUT_RAW(out, p, rest, x) STARCH_FN_RAW(x)(out, p, rest, x)
-#define STARCH_PUT_URL(out, p, rest, x) STARCH_FN_URL(x)(out, p, rest, x)
-#define STARCH_PUT_URL_PART(out, p, rest, x) STARCH_FN_URL_PART(x)(out, p, rest, x)
-#define STARCH_PUT_URL_QUERY(out, p, rest, x) STARCH_FN_URL_QUERY(x)(out, p, rest, x)
-#define STARCH_PUT_SRCSET(out, p, rest, x) STARCH_FN_SRCSET(x)(out, p, rest, x)
-#define STARCH_PUT_JS(out, p, rest, x) STARCH_FN_JS(x)(out, p, rest, x)
-#define STARCH_PUT_JS_SCRIPT(out, p, rest, x) STARCH_FN_JS_SCRIPT(x)(out, p, rest, x)
-#define STARCH_PUT_JS_STR(out, p, rest, x) STARCH_FN_JS_STR(x)(out, p, rest, x)
-#define STARCH_PUT_JS_REGEXP(out, p, rest, x) STARCH_FN_JS_REGEXP(x)(out, p, rest, x)
-#define STARCH_PUT_CSS(out, p, rest, x) STARCH_FN_CSS(x)(out, p, rest, x)
-#define STARCH_PUT_DS_URL(out, p, rest, x) STARCH_FN_DS_URL(x)(out, p, rest, x)
+#define STARCH_PUT_HTML(out, p, rest, x)       STARCH_FN_HTML(x)(out, p, rest, x)
+#define STARCH_PUT_ATTR(out, p, rest, x)       STARCH_FN_ATTR(x)(out, p, rest, x)
+#define STARCH_PUT_RAW(out, p, rest, x)        STARCH_FN_RAW(x)(out, p, rest, x)
+#define STARCH_PUT_URL(out, p, rest, x)        STARCH_FN_URL(x)(out, p, rest, x)
+#define STARCH_PUT_URL_PART(out, p, rest, x)   STARCH_FN_URL_PART(x)(out, p, rest, x)
+#define STARCH_PUT_URL_QUERY(out, p, rest, x)  STARCH_FN_URL_QUERY(x)(out, p, rest, x)
+#define STARCH_PUT_SRCSET(out, p, rest, x)     STARCH_FN_SRCSET(x)(out, p, rest, x)
+#define STARCH_PUT_JS(out, p, rest, x)         STARCH_FN_JS(x)(out, p, rest, x)
+#define STARCH_PUT_JS_SCRIPT(out, p, rest, x)  STARCH_FN_JS_SCRIPT(x)(out, p, rest, x)
+#define STARCH_PUT_JS_STR(out, p, rest, x)     STARCH_FN_JS_STR(x)(out, p, rest, x)
+#define STARCH_PUT_JS_REGEXP(out, p, rest, x)  STARCH_FN_JS_REGEXP(x)(out, p, rest, x)
+#define STARCH_PUT_CSS(out, p, rest, x)        STARCH_FN_CSS(x)(out, p, rest, x)
+#define STARCH_PUT_DS_URL(out, p, rest, x)     STARCH_FN_DS_URL(x)(out, p, rest, x)
 #define STARCH_PUT_DS_URL_STR(out, p, rest, x) STARCH_FN_DS_URL_STR(x)(out, p, rest, x)
 
+/* clang-format on */
 /** starch_html in an attribute: escaped like any string. */
 char *starch_put_attr_trusted(starch_out *out, char *p, size_t rest, starch_html s);
 
@@ -559,14 +584,16 @@ static inline starch_str starch_str_identity(starch_str s)
 
 void starch_error_markdown_filter_needs_a_string(void);
 
+/* clang-format off: clang-format 14 cannot lay out _Generic association lists */
 /** The source of `| markdown` as a starch_str: only strings are accepted. */
-#define STARCH_MARKDOWN_SOURCE(x)                                                              \
+#define STARCH_MARKDOWN_SOURCE(x)                                                                  \
     _Generic((x),                                                                          \
         char *: starch_str_from,                                                           \
         const char *: starch_str_from,                                                     \
         starch_str: starch_str_identity,                                                   \
         default: starch_error_markdown_filter_needs_a_string)(x)
 
+/* clang-format on */
 /* ======================================================================================
  * Loops
  * ====================================================================================== */
@@ -766,7 +793,8 @@ char *starch_put_json_script_str(starch_out *out, char *p, size_t rest, starch_s
 char *starch_put_json_script_trusted(starch_out *out, char *p, size_t rest, starch_html s);
 char *starch_put_json_script_chr(starch_out *out, char *p, size_t rest, char c);
 
-#define STARCH_FN_JSON_(x, name)                                                               \
+/* clang-format off: clang-format 14 cannot lay out _Generic association lists */
+#define STARCH_FN_JSON_(x, name)                                                                   \
     _Generic((x),                                                                          \
         char *: starch_put_json_##name##_cstr,                                             \
         const char *: starch_put_json_##name##_cstr,                                       \
@@ -777,11 +805,12 @@ char *starch_put_json_script_chr(starch_out *out, char *p, size_t rest, char c);
         STARCH_NUMBER_CASES_(starch_put_i32, starch_put_u32, starch_put_i64, starch_put_u64, \
                              starch_put_json_double),                                      \
         default: starch_error_value_type_cannot_be_interpolated)
-#define STARCH_FN_JSON_ATTR(x) STARCH_FN_JSON_(x, attr)
-#define STARCH_FN_JSON_SCRIPT(x) STARCH_FN_JSON_(x, script)
-#define STARCH_PUT_JSON_ATTR(out, p, rest, x) STARCH_FN_JSON_ATTR(x)(out, p, rest, x)
+#define STARCH_FN_JSON_ATTR(x)                  STARCH_FN_JSON_(x, attr)
+#define STARCH_FN_JSON_SCRIPT(x)                STARCH_FN_JSON_(x, script)
+#define STARCH_PUT_JSON_ATTR(out, p, rest, x)   STARCH_FN_JSON_ATTR(x)(out, p, rest, x)
 #define STARCH_PUT_JSON_SCRIPT(out, p, rest, x) STARCH_FN_JSON_SCRIPT(x)(out, p, rest, x)
 
+/* clang-format on */
 /* ======================================================================================
  * JSON input
  *
