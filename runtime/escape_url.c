@@ -6,9 +6,9 @@
  * data:, vbscript:, ...) becomes `about:invalid#starch`. The filter reads the value as
  * the browser's URL parser will: leading C0 controls and spaces dropped, tabs and line
  * breaks ignored anywhere, scheme letters case-folded. The value is then normalised
- * (bytes that cannot stand in a URL percent-encoded, `%` kept) and `&` written as `&amp;`
- * for the attribute. In a query or fragment every byte but the unreserved ones is
- * percent-encoded. */
+ * (bytes that cannot stand in a URL percent-encoded, `%` kept where it starts an escape)
+ * and `&` written as `&amp;` for the attribute. In a query or fragment every byte but the
+ * unreserved ones is percent-encoded. */
 #include "starch.h"
 
 #include "writers.h"
@@ -53,8 +53,8 @@ static bool url_byte_ok(unsigned char c)
 
 static bool unreserved(unsigned char c)
 {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-           c == '-' || c == '.' || c == '_' || c == '~';
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
+           c == '.' || c == '_' || c == '~';
 }
 
 static char *put_pct(char *p, unsigned char c)
@@ -68,6 +68,20 @@ static char *put_pct(char *p, unsigned char c)
 
 #define URL_BLOCK 1024
 
+static bool is_hex(unsigned char c)
+{
+    return (c >= '0' && c <= '9') || ((c | 32) >= 'a' && (c | 32) <= 'f');
+}
+
+/* Whether a normalised URL keeps byte i of s[0..len) as it is: a byte a URL may hold, but
+ * a `%` only where it starts an escape (`%41`); a lone `%` becomes `%25` (as in Go). */
+static bool url_keeps(const unsigned char *s, size_t len, size_t i)
+{
+    if (s[i] == '%')
+        return i + 2 < len && is_hex(s[i + 1]) && is_hex(s[i + 2]);
+    return url_byte_ok(s[i]) && s[i] != '&';
+}
+
 /* Writes s normalised (query: fully percent-encoded) for an attribute. */
 static char *put_url(starch_out *out, char *p, size_t rest, const char *s, size_t len, bool query)
 {
@@ -79,7 +93,7 @@ static char *put_url(starch_out *out, char *p, size_t rest, const char *s, size_
             return p;
         for (size_t end = i + n; i < end; i++) {
             unsigned char c = u[i];
-            if (query ? unreserved(c) : url_byte_ok(c) && c != '&')
+            if (query ? unreserved(c) : url_keeps(u, len, i))
                 *p++ = (char)c;
             else if (c == '&' && !query)
                 p = starch_put(p, "&amp;", 5);
@@ -102,46 +116,56 @@ char *starch_put_url_part_bytes(starch_out *out, char *p, size_t rest, const cha
     return put_url(out, p, rest, s, len, false);
 }
 
-char *starch_put_url_query_bytes(starch_out *out, char *p, size_t rest, const char *s,
-                                 size_t len)
+char *starch_put_url_query_bytes(starch_out *out, char *p, size_t rest, const char *s, size_t len)
 {
     return put_url(out, p, rest, s, len, true);
 }
 
+static bool is_html_space(char c)
+{
+    return c == ' ' || c == '\t' || c == '\n' || c == '\f' || c == '\r';
+}
+
+/* Whether a srcset descriptor (`2x`, `100w`, `1.5x`, spaces) may be written as it is. */
 static bool descriptor_ok(const char *s, size_t n)
 {
     for (size_t i = 0; i < n; i++) {
         char c = s[i];
-        if (!((c >= '0' && c <= '9') || c == '.' || c == 'w' || c == 'x' || c == ' ' ||
-              c == '\t' || c == '\n'))
+        bool alnum = (c >= '0' && c <= '9') || ((c | 32) >= 'a' && (c | 32) <= 'z');
+        if (!alnum && c != '.' && !is_html_space(c))
             return false;
     }
     return true;
 }
 
-/* A srcset list: `url [descriptor], url [descriptor], ...`; each URL filtered and
- * normalised; a candidate with a refused URL or an odd descriptor is replaced whole. */
+/* Writes one srcset candidate s[0..n) (spaces, URL, descriptor): the URL filtered and
+ * normalised, the spaces and descriptor as they are; a candidate with a refused URL or an
+ * odd descriptor becomes `about:invalid#starch`. p has room for n bytes plus `rest`. */
+static char *put_candidate(starch_out *out, char *p, size_t rest, const char *s, size_t n)
+{
+    size_t a = 0;
+    while (a < n && is_html_space(s[a]))
+        a++;
+    size_t b = a;
+    while (b < n && !is_html_space(s[b]))
+        b++;
+    p = starch_put_raw_bytes(out, p, rest, s, a);
+    if (!starch_url_is_safe(s + a, b - a) || !descriptor_ok(s + b, n - b))
+        return starch_put_raw_bytes(out, p, rest, refused_url, sizeof refused_url - 1);
+    p = put_url(out, p, rest, s + a, b - a, false);
+    return starch_put_raw_bytes(out, p, rest, s + b, n - b);
+}
+
+/* A srcset list: `url [descriptor], url [descriptor], ...`, split at commas (as Go does),
+ * each candidate written by put_candidate. */
 char *starch_put_srcset_bytes(starch_out *out, char *p, size_t rest, const char *s, size_t len)
 {
     size_t i = 0;
     while (i < len) {
-        size_t end = i;
-        while (end < len && s[end] != ',')
-            end++;
-        size_t a = i;
-        while (a < end && (s[a] == ' ' || s[a] == '\t' || s[a] == '\n'))
-            a++;
-        size_t b = a;
-        while (b < end && s[b] != ' ' && s[b] != '\t' && s[b] != '\n')
-            b++;
-        p = put_url(out, p, rest + 1, s + i, a - i, true); /* leading spaces */
-        if (!starch_url_is_safe(s + a, b - a) || !descriptor_ok(s + b, end - b)) {
-            p = starch_put_raw_bytes(out, p, rest + 1, refused_url, sizeof refused_url - 1);
-        } else {
-            p = put_url(out, p, rest + 1, s + a, b - a, false);
-            p = put_url(out, p, rest + 1, s + b, end - b, false);
-        }
-        if (end < len)
+        const char *comma = memchr(s + i, ',', len - i);
+        size_t end = comma ? (size_t)(comma - s) : len;
+        p = put_candidate(out, p, rest + 1, s + i, end - i);
+        if (comma)
             *p++ = ',';
         i = end + 1;
     }
