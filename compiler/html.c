@@ -979,8 +979,8 @@ static Where where_value(HCtx *c)
                        "(write the type out: it decides how the body is escaped)"};
     if (c->attr == A_SRCDOC)
         return (Where){"in an iframe's srcdoc",
-                       "(it holds a whole HTML document, which starch does not check; render "
-                       "it with a component into a string and pass it with '| raw')"};
+                       "(it holds a whole HTML document, which starch does not check: serve the "
+                       "document from a URL and use src)"};
     if (c->state == H_VALUE && c->delim == ' ')
         return (Where){"in an unquoted attribute value", "(quote the attribute value)"};
     if (c->state == H_BEFORE_VALUE)
@@ -990,8 +990,8 @@ static Where where_value(HCtx *c)
                        "(use an event handler attribute such as onclick, where values are "
                        "escaped as JavaScript)"};
     if (c->attr == A_URL && c->url == U_AMBIG)
-        return (Where){"in a URL left by the branches before it in different parts (scheme, "
-                       "path or query)",
+        return (Where){"in a URL whose part (scheme, path or query) depends on the branches "
+                       "before it",
                        "(make every branch end in the same part, e.g. after a '/' or '?')"};
     if (c->attr != A_JS && c->attr != A_DS_URL)
         return (Where){"in an attribute value", NULL};
