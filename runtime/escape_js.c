@@ -2,11 +2,13 @@
  * expressions, in attributes and in <script>.
  *
  * One table says how each byte is written inside a JavaScript string. Nothing that could
- * end the string (quotes, backslash, line terminators), the attribute (`"`, `'`, `&`) or
- * the script (`<`, `>`) is written as itself, and neither is `@` nor `$`: the Datastar
- * client rewrites `@name(` and `$name` even inside string literals. Valid UTF-8 is copied
- * (but U+2028 and U+2029, line terminators to older JavaScript); each maximal invalid
- * subpart becomes \ufffd, as the browser would decode it. */
+ * end the string (quotes, backslash, line terminators), the attribute (`"`, `'`, `&`), the
+ * script (`<`, `>`) or a regular expression (`/`, as `\/`) is written as itself, and
+ * neither is `@` nor `$`: the Datastar client rewrites `@name(` and `$name` even inside
+ * string literals, and `${` would open a substitution in a template literal. Valid UTF-8 is
+ * copied (but U+2028 and U+2029, line terminators to older JavaScript); each maximal invalid
+ * subpart becomes \ufffd, as the browser would decode it. In a regular expression the
+ * characters it gives a meaning to are written as \uXXXX too, so the value matches itself. */
 #include "starch.h"
 
 #include "writers.h"
@@ -14,6 +16,7 @@
 /* How a byte is written: copied, as \uXXXX, as a short escape, or a UTF-8 lead byte. */
 enum { JS_COPY, JS_HEX, JS_SHORT, JS_UTF8 };
 
+/* clang-format off */
 static const unsigned char js_class[256] = {
     /* control characters */
     [0x00] = JS_HEX, [0x01] = JS_HEX, [0x02] = JS_HEX, [0x03] = JS_HEX, [0x04] = JS_HEX,
@@ -25,6 +28,9 @@ static const unsigned char js_class[256] = {
     [0x1e] = JS_HEX, [0x1f] = JS_HEX, [0x7f] = JS_HEX,
     /* string delimiters and the escape character */
     ['"'] = JS_HEX, ['\''] = JS_HEX, ['`'] = JS_HEX, ['\\'] = JS_SHORT,
+    /* `/`: a value the checker reads as a string must not end a regexp the browser might
+     * read there instead (`if (x) /re/`), nor form `</` */
+    ['/'] = JS_SHORT,
     /* HTML: end of attribute, entity, tag */
     ['&'] = JS_HEX, ['<'] = JS_HEX, ['>'] = JS_HEX,
     /* Datastar: actions and signals */
@@ -57,6 +63,7 @@ static const unsigned char js_class[256] = {
     [0xf8] = JS_UTF8, [0xf9] = JS_UTF8, [0xfa] = JS_UTF8, [0xfb] = JS_UTF8, [0xfc] = JS_UTF8,
     [0xfd] = JS_UTF8, [0xfe] = JS_UTF8, [0xff] = JS_UTF8,
 };
+/* clang-format on */
 
 /* Characters a regular expression gives a meaning to: also escaped inside one. */
 static bool regexp_meta(unsigned char c)
@@ -106,8 +113,7 @@ static char *put_u(char *p, unsigned v)
 
 /* Escapes s[0..n) (n >= 1) at p, a whole UTF-8 sequence at the end included; *used is set
  * to the bytes read (at most n + 3). p has room for 6 * (n + 3) bytes. */
-static char *js_escape_to(char *p, const char *s, size_t n, size_t avail, bool regexp,
-                          size_t *used)
+static char *js_escape_to(char *p, const char *s, size_t n, size_t avail, bool regexp, size_t *used)
 {
     const unsigned char *u = (const unsigned char *)s;
     size_t i = 0;
@@ -128,7 +134,7 @@ static char *js_escape_to(char *p, const char *s, size_t n, size_t avail, bool r
             i++;
         } else if (js_class[c] == JS_SHORT) {
             p[0] = '\\';
-            p[1] = c == '\n' ? 'n' : c == '\r' ? 'r' : c == '\t' ? 't' : '\\';
+            p[1] = c == '\n' ? 'n' : c == '\r' ? 'r' : c == '\t' ? 't' : (char)c; /* \\ \/ */
             p += 2;
             i++;
         } else {
@@ -194,8 +200,14 @@ char *starch_put_js_str_bytes(starch_out *out, char *p, size_t rest, const char 
     return put_js_body(out, p, rest, s, len, false);
 }
 
+/* An empty value would turn `/{{ x }}/` into a line comment: it is written `(?:)`, the
+ * empty group (as Go does). */
+static const char empty_regexp[] = "(?:)";
+
 char *starch_put_js_regexp_bytes(starch_out *out, char *p, size_t rest, const char *s, size_t len)
 {
+    if (len == 0)
+        return starch_put_raw_bytes(out, p, rest, empty_regexp, sizeof empty_regexp - 1);
     return put_js_body(out, p, rest, s, len, true);
 }
 
@@ -208,8 +220,7 @@ char *starch_put_ds_url_bytes(starch_out *out, char *p, size_t rest, const char 
     return starch_put_js_bytes(out, p, rest, s, len);
 }
 
-char *starch_put_ds_url_str_bytes(starch_out *out, char *p, size_t rest, const char *s,
-                                  size_t len)
+char *starch_put_ds_url_str_bytes(starch_out *out, char *p, size_t rest, const char *s, size_t len)
 {
     if (!starch_url_is_safe(s, len))
         return starch_put_js_str_bytes(out, p, rest, refused_url, sizeof refused_url - 1);
@@ -222,7 +233,7 @@ DEFINE_WRITERS(js, "null")
 DEFINE_WRITERS(js_script, "null")
 DEFINE_WRITERS(ds_url, "null")
 DEFINE_WRITERS(js_str, "")
-DEFINE_WRITERS(js_regexp, "")
+DEFINE_WRITERS(js_regexp, "(?:)")
 DEFINE_WRITERS(ds_url_str, "")
 
 /* ---- Numbers --------------------------------------------------------------------------- */
@@ -260,8 +271,7 @@ char *starch_put_js_regexp_u64(starch_out *out, char *p, size_t rest, uint64_t v
 char *starch_put_js_regexp_double(starch_out *out, char *p, size_t rest, double v)
 {
     char buf[32];
-    return starch_put_js_regexp_bytes(out, p, rest, buf,
-                                      (size_t)(starch_fmt_double(buf, v) - buf));
+    return starch_put_js_regexp_bytes(out, p, rest, buf, (size_t)(starch_fmt_double(buf, v) - buf));
 }
 
 char *starch_put_js_regexp_bool(starch_out *out, char *p, size_t rest, bool v)

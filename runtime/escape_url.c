@@ -6,9 +6,9 @@
  * data:, vbscript:, ...) becomes `about:invalid#starch`. The filter reads the value as
  * the browser's URL parser will: leading C0 controls and spaces dropped, tabs and line
  * breaks ignored anywhere, scheme letters case-folded. The value is then normalised
- * (bytes that cannot stand in a URL percent-encoded, `%` kept) and `&` written as `&amp;`
- * for the attribute. In a query or fragment every byte but the unreserved ones is
- * percent-encoded. */
+ * (bytes that cannot stand in a URL percent-encoded, `%` kept where it starts an escape)
+ * and `&` written as `&amp;` for the attribute. In a query or fragment every byte but the
+ * unreserved ones is percent-encoded. */
 #include "starch.h"
 
 #include <pthread.h>
@@ -18,7 +18,8 @@
 static const char refused_url[] = "about:invalid#starch";
 
 /* Up to 8 bytes as a little-endian word, for comparing short words at once. */
-#define WORD4(a, b, c, d) ((uint64_t)(a) | (uint64_t)(b) << 8 | (uint64_t)(c) << 16 | (uint64_t)(d) << 24)
+#define WORD4(a, b, c, d)                                                                          \
+    ((uint64_t)(a) | (uint64_t)(b) << 8 | (uint64_t)(c) << 16 | (uint64_t)(d) << 24)
 
 bool starch_url_is_safe(const char *s, size_t len)
 {
@@ -51,22 +52,24 @@ bool starch_url_is_safe(const char *s, size_t len)
     case 3: return scheme == WORD4('t', 'e', 'l', 0);
     case 4: return scheme == WORD4('h', 't', 't', 'p');
     case 5: return scheme == (WORD4('h', 't', 't', 'p') | (uint64_t)'s' << 32);
-    case 6: return scheme == (WORD4('m', 'a', 'i', 'l') | (uint64_t)'t' << 32 | (uint64_t)'o' << 40);
+    case 6:
+        return scheme == (WORD4('m', 'a', 'i', 'l') | (uint64_t)'t' << 32 | (uint64_t)'o' << 40);
     default: return false;
     }
 }
 
-/* How a byte is written in a URL attribute: copied (0), percent-encoded (1), or as `&amp;`
- * (2). Encoded: controls, space, DEL, bytes >= 0x80, and " ' < > \ ^ ` { | } (not allowed
- * in URLs, or able to end the attribute); `%` is kept, so an already encoded URL stays as
- * it is. In a query or fragment only A-Z a-z 0-9 - . _ ~ are copied. */
+/* How a byte is written in a URL attribute: copied (0), percent-encoded (1), as `&amp;`
+ * (2), or — a `%` — copied where it starts an escape (`%41`) and else encoded `%25`, as
+ * Go does (3). Encoded: controls, space, DEL, bytes >= 0x80, and " ' < > \ ^ ` { | } (not
+ * allowed in URLs, or able to end the attribute). In a query or fragment only A-Z a-z 0-9
+ * - . _ ~ are copied. */
 static unsigned char url_class[256], query_class[256];
 
 static void init_classes(void)
 {
     for (int c = 0; c < 256; c++) {
         bool ok = c > 0x20 && c < 0x7f && !strchr("\"'<>\\^`{|}", c);
-        url_class[c] = c == '&' ? 2 : ok ? 0 : 1;
+        url_class[c] = c == '&' ? 2 : c == '%' ? 3 : ok ? 0 : 1;
         bool unreserved = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
                           (c >= '0' && c <= '9') || c == '-' || c == '.' || c == '_' || c == '~';
         query_class[c] = unreserved ? 0 : 1;
@@ -89,9 +92,15 @@ static char *put_pct(char *p, unsigned char c)
     return p + 3;
 }
 
+static bool is_hex(unsigned char c)
+{
+    return (c >= '0' && c <= '9') || ((c | 32) >= 'a' && (c | 32) <= 'f');
+}
+
 #define URL_BLOCK 1024
 
-/* Writes s normalised (query: fully percent-encoded) for an attribute. */
+/* Writes s normalised (query: fully percent-encoded) for an attribute: runs of bytes kept
+ * as they are copied at once. */
 static char *put_url(starch_out *out, char *p, size_t rest, const char *s, size_t len, bool query)
 {
     const unsigned char *u = (const unsigned char *)s, *cls = classes(query);
@@ -108,8 +117,13 @@ static char *put_url(starch_out *out, char *p, size_t rest, const char *s, size_
             p += i - start;
             if (i == end)
                 break;
-            p = cls[u[i]] == 2 ? starch_put(p, "&amp;", 5) : put_pct(p, u[i]);
-            i++;
+            unsigned char c = u[i++], k = cls[c];
+            if (k == 2)
+                p = starch_put(p, "&amp;", 5);
+            else if (k == 3 && i + 1 < len && is_hex(u[i]) && is_hex(u[i + 1]))
+                *p++ = '%';
+            else
+                p = put_pct(p, c);
         }
     }
     return starch_out_need(out, p, rest);
@@ -127,46 +141,56 @@ char *starch_put_url_part_bytes(starch_out *out, char *p, size_t rest, const cha
     return put_url(out, p, rest, s, len, false);
 }
 
-char *starch_put_url_query_bytes(starch_out *out, char *p, size_t rest, const char *s,
-                                 size_t len)
+char *starch_put_url_query_bytes(starch_out *out, char *p, size_t rest, const char *s, size_t len)
 {
     return put_url(out, p, rest, s, len, true);
 }
 
+static bool is_html_space(char c)
+{
+    return c == ' ' || c == '\t' || c == '\n' || c == '\f' || c == '\r';
+}
+
+/* Whether a srcset descriptor (`2x`, `100w`, `1.5x`, spaces) may be written as it is. */
 static bool descriptor_ok(const char *s, size_t n)
 {
     for (size_t i = 0; i < n; i++) {
         char c = s[i];
-        if (!((c >= '0' && c <= '9') || c == '.' || c == 'w' || c == 'x' || c == ' ' ||
-              c == '\t' || c == '\n'))
+        bool alnum = (c >= '0' && c <= '9') || ((c | 32) >= 'a' && (c | 32) <= 'z');
+        if (!alnum && c != '.' && !is_html_space(c))
             return false;
     }
     return true;
 }
 
-/* A srcset list: `url [descriptor], url [descriptor], ...`; each URL filtered and
- * normalised; a candidate with a refused URL or an odd descriptor is replaced whole. */
+/* Writes one srcset candidate s[0..n) (spaces, URL, descriptor): the URL filtered and
+ * normalised, the spaces and descriptor as they are; a candidate with a refused URL or an
+ * odd descriptor becomes `about:invalid#starch`. p has room for n bytes plus `rest`. */
+static char *put_candidate(starch_out *out, char *p, size_t rest, const char *s, size_t n)
+{
+    size_t a = 0;
+    while (a < n && is_html_space(s[a]))
+        a++;
+    size_t b = a;
+    while (b < n && !is_html_space(s[b]))
+        b++;
+    p = starch_put_raw_bytes(out, p, rest, s, a);
+    if (!starch_url_is_safe(s + a, b - a) || !descriptor_ok(s + b, n - b))
+        return starch_put_raw_bytes(out, p, rest, refused_url, sizeof refused_url - 1);
+    p = put_url(out, p, rest, s + a, b - a, false);
+    return starch_put_raw_bytes(out, p, rest, s + b, n - b);
+}
+
+/* A srcset list: `url [descriptor], url [descriptor], ...`, split at commas (as Go does),
+ * each candidate written by put_candidate. */
 char *starch_put_srcset_bytes(starch_out *out, char *p, size_t rest, const char *s, size_t len)
 {
     size_t i = 0;
     while (i < len) {
-        size_t end = i;
-        while (end < len && s[end] != ',')
-            end++;
-        size_t a = i;
-        while (a < end && (s[a] == ' ' || s[a] == '\t' || s[a] == '\n'))
-            a++;
-        size_t b = a;
-        while (b < end && s[b] != ' ' && s[b] != '\t' && s[b] != '\n')
-            b++;
-        p = put_url(out, p, rest + 1, s + i, a - i, true); /* leading spaces */
-        if (!starch_url_is_safe(s + a, b - a) || !descriptor_ok(s + b, end - b)) {
-            p = starch_put_raw_bytes(out, p, rest + 1, refused_url, sizeof refused_url - 1);
-        } else {
-            p = put_url(out, p, rest + 1, s + a, b - a, false);
-            p = put_url(out, p, rest + 1, s + b, end - b, false);
-        }
-        if (end < len)
+        const char *comma = memchr(s + i, ',', len - i);
+        size_t end = comma ? (size_t)(comma - s) : len;
+        p = put_candidate(out, p, rest + 1, s + i, end - i);
+        if (comma)
             *p++ = ',';
         i = end + 1;
     }

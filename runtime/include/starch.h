@@ -363,8 +363,9 @@ typedef char *(*starch_put_bytes_fn)(starch_out *out, char *p, size_t rest, cons
  *  ds_url_str the same, inside a string literal: filtered, then as `js_str`;
  *  raw        unescaped.
  *  In every JavaScript writer the string is escaped so that no byte of it can end the
- *  string, the attribute or the script: \ " ' ` < > & @ $ U+2028 U+2029 and control
- *  characters as \uXXXX (or \n, \r, \t); invalid UTF-8 as \ufffd. */
+ *  string, the attribute, the script or a regexp: " ' ` < > & @ $ U+2028 U+2029 and control
+ *  characters as \uXXXX (or \n, \r, \t), \ and / as \\ and \/; invalid UTF-8 as \ufffd;
+ *  an empty regexp body as (?:). */
 char *starch_put_html_bytes(starch_out *out, char *p, size_t rest, const char *s, size_t len);
 char *starch_put_url_bytes(starch_out *out, char *p, size_t rest, const char *s, size_t len);
 char *starch_put_url_part_bytes(starch_out *out, char *p, size_t rest, const char *s, size_t len);

@@ -5,6 +5,7 @@ C compiler error inside a template's C code is reported at the template's line.
 usage: run-cli.py STARCH RUNTIME_INCLUDE_DIR CC
 """
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -228,6 +229,106 @@ def entity_outside_json_is_a_type_error(d):
     assert p.returncode != 0
     assert 'e.starch:5:' in p.stderr, p.stderr
     assert 'starch_error_entity_only_where_json_is_expected' in p.stderr, p.stderr
+
+
+@case
+def css_type_error_names_the_problem(d):
+    write(d, 'css.starch', '{% component Box(const char *s, int n) %}\n<div style="margin: {{ n }}px">\n'
+          '<p style="width: {{ s }}">x</p>\n</div>\n<style>p { color: {{ s }}; }</style>\n{% end %}\n')
+    assert run(['css.starch'], d).returncode == 0
+    p = cc(d, 'css.starch.c')
+    assert p.returncode != 0
+    err = "error: too many arguments to function 'starch_error_css_accepts_only_numbers_or_raw'"
+    assert p.stderr.count(err) == 2, p.stderr
+    # each error is reported at the template line of the string in CSS, not at the number
+    places = re.findall(r"^css\.starch:(\d+):\d+: note: in expansion of macro 'STARCH_PUT_CSS'",
+                        p.stderr, re.M)
+    assert places == ['3', '5'], p.stderr
+    assert 'css.starch:2:' not in p.stderr, p.stderr
+
+
+def function_body(c_text, name):
+    """The statements of generated function `name`, one per entry (string literals that
+    continue on the next line are joined), without the #line directives."""
+    start = c_text.index(name + '(')
+    body = c_text[c_text.index('\n{\n', start) + 3:]
+    body = body[:body.index('\n}\n')]
+    stmts = []
+    for line in body.splitlines():
+        line = line.strip()
+        if line.startswith('#line'):
+            continue
+        if line.startswith('"') and stmts:
+            stmts[-1] += ' ' + line
+        else:
+            stmts.append(line)
+    return stmts
+
+
+STATIC_STMT = re.compile(r'^(char \*st_p;|\*st_p\+\+ = \'"\';|st_p = starch_out_reserve\(st_out, [^;]*\);|'
+                         r'st_p = starch_put\(st_p, ("([^"\\]|\\.)*" ?)+, \d+\);|'
+                         r'starch_out_commit\(st_out, st_p\);|'
+                         r'starch_out_write\(st_out, ("([^"\\]|\\.)*" ?)+, \d+\);)$')
+VALUE_STMT = re.compile(r'^st_p = (STARCH_PUT_[A-Z_]+)\(st_out, st_p, [0-9]+ \+ [0-9]+ \* '
+                        r'STARCH_VALUE_MAX, (.*)\);$')
+
+
+def values_of(c_text, name):
+    """The (macro, expression) of each interpolation of function `name`; asserts that every
+    other statement writes static text (no branch, no run-time context switch)."""
+    out = []
+    for stmt in function_body(c_text, name):
+        m = VALUE_STMT.match(stmt)
+        if m:
+            out.append((m.group(1), m.group(2)))
+        else:
+            assert STATIC_STMT.match(stmt), 'unexpected statement: ' + stmt
+    return out
+
+
+@case
+def generated_c_one_escaper_per_value(d):
+    write(d, 'card.starch', '{% component Card(const char *title, const char *cls, int n) %}\n'
+          '<div class="card {{ cls }}" title=\'{{ title }}\' data-n="{{ n }}">\n'
+          '  <h2>{{ title }}</h2>\n  <p>{{ n }} items for {{ title }}</p>\n</div>\n{% end %}\n')
+    assert run(['card.starch'], d).returncode == 0
+    c = open(os.path.join(d, 'card.starch.c')).read()
+    assert values_of(c, 'card_Card') == [
+        ('STARCH_PUT_ATTR', 'cls'), ('STARCH_PUT_ATTR', 'title'), ('STARCH_PUT_ATTR', 'n'),
+        ('STARCH_PUT_HTML', 'title'), ('STARCH_PUT_HTML', 'n'), ('STARCH_PUT_HTML', 'title')]
+    assert 'starch_put_html_bytes' not in c and 'switch' not in c and ' if ' not in c
+
+
+@case
+def generated_c_escaper_per_context(d):
+    write(d, 'all.starch', """{% component All(const char *s, int n) %}
+<p>{{ s }}</p><title>{{ s }}</title><textarea>{{ s }}</textarea>
+<b title="{{ s }}" lang={{ s }}></b>
+<a href="{{ s }}">a</a><a href={{ s }}>a</a><a href="/p/{{ s }}">a</a><a href="/p?q={{ s }}#{{ s }}">a</a>
+<img srcset="{{ s }}" src="/i.png">
+<b onclick="f({{ s }}, '{{ s }}', /{{ s }}/)" onload={{ s }}></b>
+<script>f({{ s }}, "{{ s }}", `${ {{ n }} }{{ s }}`, /{{ s }}/)</script>
+<style>p { width: {{ n }}px }</style><b style="width: {{ n }}px" data-x-style={{ n }}></b>
+<a data-attr:href="{{ s }}" data-attr:src="'{{ s }}'" data-text="{{ s }}">a</a>
+{{ s | raw }}
+{% end %}
+""")
+    assert run(['all.starch'], d).returncode == 0, 'starch failed'
+    c = open(os.path.join(d, 'all.starch.c')).read()
+    macros = [m for m, _ in values_of(c, 'all_All')]
+    assert macros == [
+        'STARCH_PUT_HTML', 'STARCH_PUT_ATTR', 'STARCH_PUT_ATTR',            # text, RCDATA
+        'STARCH_PUT_ATTR', 'STARCH_PUT_ATTR',                               # quoted, unquoted
+        'STARCH_PUT_URL', 'STARCH_PUT_URL', 'STARCH_PUT_URL_PART',          # URL start, path
+        'STARCH_PUT_URL_QUERY', 'STARCH_PUT_URL_QUERY', 'STARCH_PUT_SRCSET',
+        'STARCH_PUT_JS', 'STARCH_PUT_JS_STR', 'STARCH_PUT_JS_REGEXP', 'STARCH_PUT_JS',
+        'STARCH_PUT_JS_SCRIPT', 'STARCH_PUT_JS_STR', 'STARCH_PUT_JS_SCRIPT', 'STARCH_PUT_JS_STR',
+        'STARCH_PUT_JS_REGEXP',
+        'STARCH_PUT_CSS', 'STARCH_PUT_CSS', 'STARCH_PUT_ATTR',
+        'STARCH_PUT_DS_URL', 'STARCH_PUT_DS_URL_STR', 'STARCH_PUT_JS',
+        'STARCH_PUT_RAW'], macros
+    # the compiler added the quotes of the unquoted values
+    assert c.count("*st_p++ = '\"';") == 2 * 4, c
 
 
 @case

@@ -1,0 +1,16 @@
+#include <stdio.h>
+
+#include "ctx_datastar.starch.h"
+#include "values.h"
+
+int main(void)
+{
+    starch_out out;
+    starch_out_init(&out);
+    for (size_t i = 0; i < GOLDEN_N_VALUES; i++)
+        ctx_datastar_Ds(&out, golden_values[i], (int)i - 3);
+    fwrite(starch_out_data(&out), 1, starch_out_len(&out), stdout);
+    int err = starch_out_error(&out);
+    starch_out_free(&out);
+    return err;
+}
