@@ -60,7 +60,7 @@ void diag_error(Diag *d, const Source *src, size_t off, const char *fmt, ...)
 {
     d->n_errors++;
     int max = d->max_errors > 0 ? d->max_errors : DIAG_MAX_ERRORS;
-    if (d->n_errors > max)
+    if (d->n_errors > max || d->out == NULL) /* no output: a quiet look-ahead only counts */
         return;
     va_list ap;
     va_start(ap, fmt);
@@ -73,7 +73,7 @@ void diag_error(Diag *d, const Source *src, size_t off, const char *fmt, ...)
 void diag_note(Diag *d, const Source *src, size_t off, const char *fmt, ...)
 {
     int max = d->max_errors > 0 ? d->max_errors : DIAG_MAX_ERRORS;
-    if (d->n_errors > max)
+    if (d->n_errors > max || d->out == NULL)
         return;
     va_list ap;
     va_start(ap, fmt);

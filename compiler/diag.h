@@ -17,7 +17,7 @@ typedef struct Source {
 
 /* The error context shared by every pass of one compilation. */
 typedef struct Diag {
-    starch_out *out; /* rendered diagnostics are appended here */
+    starch_out *out; /* rendered diagnostics are appended here (NULL: only counted) */
     int n_errors;
     int max_errors; /* reporting stops (silently) after this many; see DIAG_MAX_ERRORS */
 } Diag;

@@ -336,10 +336,6 @@ static const uchar *lex_interp(Lexer *lx, const uchar *open)
         return NULL;
     const uchar *cs = p, *ce = sc.end;
     trim_span(&cs, &ce);
-    if (cs == ce) {
-        diag_error(lx->d, lx->src, off_of(lx, open), "empty '{{ }}'");
-        /* skip the filters and the close */
-    }
     size_t first = lx->toks->n;
     split_boolattr(lx, open);
     Tok *o = push(lx, TK_EXPR_OPEN, open, p);
@@ -350,6 +346,11 @@ static const uchar *lex_interp(Lexer *lx, const uchar *open)
     while (t == T_PIPE) {
         const uchar *n, *ne, *a, *ae;
         const uchar *q = read_filter(lx, sc.next, &n, &ne, &a, &ae);
+        if (q == NULL) { /* `| raw |` and nothing after: the interpolation never ends */
+            diag_error(lx->d, lx->src, off_of(lx, open), "unterminated '{{'");
+            lx->toks->n = first;
+            return NULL;
+        }
         Tok *f = push(lx, TK_FILTER, n, ne);
         if (f && a) {
             f->has_args = 1;
@@ -367,6 +368,7 @@ static const uchar *lex_interp(Lexer *lx, const uchar *open)
         }
     }
     if (cs == ce) {
+        diag_error(lx->d, lx->src, off_of(lx, open), "empty '{{ }}'");
         lx->toks->n = first; /* drop the whole interpolation */
         return sc.next;
     }
@@ -763,23 +765,30 @@ static const uchar *lex_tag(Lexer *lx, const uchar *open)
     return resume;
 }
 
-/* Whether an end tag for block stands at p (`{%`, `end` or `end<block>`, `%}`). */
-static bool is_end_tag(const uchar *p, int block)
+/* Whether s[0..n) at p, within lim, spells word. */
+static bool spells(const uchar *p, const uchar *lim, const char *word, size_t n)
+{
+    return (size_t)(lim - p) >= n && memcmp(p, word, n) == 0;
+}
+
+/* Whether an end tag for block stands at p (`{%`, `end` or `end<block>`, `%}`), reading
+ * nothing at or past lim (the sentinel NUL ends the whitespace skips). */
+static bool is_end_tag(const uchar *p, const uchar *lim, int block)
 {
     p += 2;
-    if (*p == '-')
+    if (p < lim && *p == '-')
         p++;
     p = skip_ws(p);
-    if (memcmp(p, "end", 3) != 0)
+    if (!spells(p, lim, "end", 3))
         return false;
     p += 3;
     size_t n = strlen(block_names[block]);
-    if (memcmp(p, block_names[block], n) == 0)
+    if (spells(p, lim, block_names[block], n))
         p += n;
     p = skip_ws(p);
-    if (*p == '-')
+    if (p < lim && *p == '-')
         p++;
-    return p[0] == '%' && p[1] == '}';
+    return spells(p, lim, "%}", 2);
 }
 
 /* Lexes the literal body of raw / markdown / c up to its end tag. */
@@ -795,7 +804,7 @@ static const uchar *lex_body(Lexer *lx, int block, const uchar *p, const uchar *
             lx->toks->unclosed = true;
             return NULL;
         }
-        if (q[1] == '%' && is_end_tag(q, block))
+        if (q + 1 < lx->lim && q[1] == '%' && is_end_tag(q, lx->lim, block))
             break;
         q++;
     }
