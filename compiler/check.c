@@ -4,36 +4,6 @@
 #include "html.h"
 #include "markdown.h"
 
-Node *unit_find_component(const File *from, Span name, File **in)
-{
-    const char *s = unit_text(from, name);
-    for (size_t i = 0; i <= from->n_imports; i++) {
-        File *f = i == 0 ? (File *)from : from->imports[i - 1];
-        for (Node *n = f->decls.head; n; n = n->next)
-            if (n->kind == N_COMPONENT && n->name.len == name.len &&
-                memcmp(unit_text(f, n->name), s, name.len) == 0) {
-                *in = f;
-                return n;
-            }
-    }
-    return NULL;
-}
-
-Node *unit_find_entity(const File *from, Span name, File **in)
-{
-    const char *s = unit_text(from, name);
-    for (size_t i = 0; i <= from->n_imports; i++) {
-        File *f = i == 0 ? (File *)from : from->imports[i - 1];
-        for (Node *n = f->decls.head; n; n = n->next)
-            if (n->kind == N_ENTITY && n->name.len == name.len &&
-                memcmp(unit_text(f, n->name), s, name.len) == 0) {
-                *in = f;
-                return n;
-            }
-    }
-    return NULL;
-}
-
 /* Reports a second declaration of a name already declared in f (or its imports). */
 static void check_duplicates(Unit *u, File *f)
 {

@@ -12,29 +12,6 @@
 #include "parse.h"
 #include "unit.h"
 
-char *starch_default_prefix(const char *path)
-{
-    const char *b = strrchr(path, '/');
-    b = b ? b + 1 : path;
-    size_t n = strlen(b);
-    if (n > 7 && strcmp(b + n - 7, ".starch") == 0)
-        n -= 7;
-    char *p = malloc(n + 2);
-    if (p == NULL)
-        return NULL;
-    size_t j = 0;
-    if (n == 0 || (b[0] >= '0' && b[0] <= '9'))
-        p[j++] = '_';
-    for (size_t i = 0; i < n; i++) {
-        char c = b[i];
-        bool ok =
-            c == '_' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
-        p[j++] = ok ? c : '_';
-    }
-    p[j] = '\0';
-    return p;
-}
-
 static char *dup_n(const char *s, size_t n)
 {
     char *d = malloc(n + 1);
