@@ -92,6 +92,12 @@ static const uchar *find_pair(const uchar *p, const uchar *lim, uchar a, uchar b
     return NULL;
 }
 
+/* Whether s[0..n) at p, within lim, spells word. */
+static bool spells(const uchar *p, const uchar *lim, const char *word, size_t n)
+{
+    return (size_t)(lim - p) >= n && memcmp(p, word, n) == 0;
+}
+
 /* Trims whitespace at both ends of [*s, *e). */
 static void trim_span(const uchar **s, const uchar **e)
 {
@@ -608,7 +614,7 @@ static const uchar *lex_tag_args(Lexer *lx, Keyword k, const uchar *kw, const uc
     }
     case SH_C: {
         const uchar *q = skip_ws(p);
-        if (memcmp(q, "impl", 4) == 0 && !((q[4] >= 'a' && q[4] <= 'z') || q[4] == '_')) {
+        if (spells(q, lx->lim, "impl", 4) && !((q[4] >= 'a' && q[4] <= 'z') || q[4] == '_')) {
             push(lx, TK_IMPL, q, q + 4);
             return q + 4;
         }
@@ -763,12 +769,6 @@ static const uchar *lex_tag(Lexer *lx, const uchar *open)
     if (k.opens == BLOCK_ENTITY)
         return lex_fields(lx, resume);
     return resume;
-}
-
-/* Whether s[0..n) at p, within lim, spells word. */
-static bool spells(const uchar *p, const uchar *lim, const char *word, size_t n)
-{
-    return (size_t)(lim - p) >= n && memcmp(p, word, n) == 0;
 }
 
 /* Whether an end tag for block stands at p (`{%`, `end` or `end<block>`, `%}`), reading
