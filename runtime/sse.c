@@ -44,9 +44,9 @@ static void put_line(starch_out *out, const Splitter *s, bool prefix, const char
 /* Feeds p[0..n) of the value. */
 static void split_feed(starch_out *out, Splitter *s, const char *p, size_t n)
 {
-    const char *end = p + n;
     if (n == 0)
-        return;
+        return; /* p may be NULL */
+    const char *end = p + n;
     if (s->cr && *p == '\n')
         p++;
     s->cr = false;
