@@ -21,6 +21,8 @@ static json_t *fail(starch_signals_error *err, starch_signals_code code, const c
     va_start(ap, fmt);
     vsnprintf(err->message, sizeof err->message, fmt, ap);
     va_end(ap);
+    for (char *c = err->message; *c; c++) /* one line: jansson quotes the input */
+        *c = (unsigned char)*c < 0x20 ? ' ' : *c;
     return NULL;
 }
 
