@@ -41,19 +41,46 @@ static void show_line(starch_out *o, const Source *src, size_t off, unsigned lin
     starch_out_write(o, "^\n", 2);
 }
 
+/* Writes msg[0..n) with control characters escaped (\n, \t, \xNN): messages quote the
+ * template, and each diagnostic must stay on its line. */
+static void put_message(starch_out *o, const char *msg, size_t n)
+{
+    static const char hex[] = "0123456789abcdef";
+    for (size_t i = 0; i < n;) {
+        size_t run = i;
+        while (i < n && (unsigned char)msg[i] >= 0x20 && msg[i] != 0x7f)
+            i++;
+        starch_out_write(o, msg + run, i - run);
+        if (i == n)
+            break;
+        unsigned char c = (unsigned char)msg[i++];
+        char esc[4] = {'\\',
+                       c == '\n'   ? 'n'
+                       : c == '\t' ? 't'
+                       : c == '\r' ? 'r'
+                                   : 'x',
+                       hex[c >> 4], hex[c & 15]};
+        starch_out_write(o, esc, esc[1] == 'x' ? 4 : 2);
+    }
+}
+
 static void report(Diag *d, const Source *src, size_t off, const char *kind, const char *fmt,
                    va_list ap)
 {
     char msg[1024];
-    vsnprintf(msg, sizeof msg, fmt, ap);
+    int n = vsnprintf(msg, sizeof msg, fmt, ap);
+    size_t len = n < 0 ? 0 : (size_t)n < sizeof msg ? (size_t)n : sizeof msg - 1;
+    unsigned line = 0, col;
     if (src == NULL) {
-        starch_out_printf(d->out, "starch: %s: %s\n", kind, msg);
-        return;
+        starch_out_printf(d->out, "starch: %s: ", kind);
+    } else {
+        diag_line_col(src, off, &line, &col);
+        starch_out_printf(d->out, "%s:%u:%u: %s: ", src->path, line, col, kind);
     }
-    unsigned line, col;
-    diag_line_col(src, off, &line, &col);
-    starch_out_printf(d->out, "%s:%u:%u: %s: %s\n", src->path, line, col, kind, msg);
-    show_line(d->out, src, off, line);
+    put_message(d->out, msg, len);
+    starch_out_write(d->out, "\n", 1);
+    if (src)
+        show_line(d->out, src, off, line);
 }
 
 void diag_error(Diag *d, const Source *src, size_t off, const char *fmt, ...)
