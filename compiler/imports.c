@@ -152,6 +152,15 @@ static File *resolve(Unit *u, File *from, Node *n, bool *oom)
             free(path);
             return f;
         }
+        if (u->n_files >= IMPORTS_MAX_FILES) {
+            if (!u->too_many_files)
+                diag_error(&u->diag, &from->src, n->text.off,
+                           "too many imported templates (limit %d): imports reach '%s'",
+                           IMPORTS_MAX_FILES, path);
+            u->too_many_files = true;
+            free(path);
+            return NULL;
+        }
         size_t len = 0;
         char *text = load(u->opt->load_ctx, path, &len);
         if (text) {
@@ -189,7 +198,7 @@ static bool load_file(Unit *u, File *f, File **stack, size_t depth)
 {
     f->visit = 1;
     stack[depth] = f;
-    for (Node *n = f->decls.head; n; n = n->next) {
+    for (Node *n = f->decls.head; n && !u->too_many_files; n = n->next) {
         if (n->kind != N_IMPORT || n->text.len == 0)
             continue;
         bool oom = false;

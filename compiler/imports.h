@@ -13,6 +13,11 @@ bool imports_load(Unit *u);
 /* Deepest chain of imports. */
 #define IMPORTS_MAX_DEPTH 64
 
+/* Most templates one compilation reads (the main one included). Depth alone does not
+ * bound them: two imports per file, each one directory down (through a symbolic link
+ * back to the same directory), make a tree of 2^64 distinct paths. */
+#define IMPORTS_MAX_FILES 256
+
 /* Most path segments an import path may have. */
 #define IMPORTS_MAX_SEGMENTS 256
 

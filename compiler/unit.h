@@ -27,6 +27,7 @@ typedef struct Unit {
     size_t n_files;
     const starch_compile_options *opt;
     bool oom;
+    bool too_many_files; /* IMPORTS_MAX_FILES was reached (reported once) */
 } Unit;
 
 /* The text of a span of file f. */
