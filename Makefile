@@ -31,3 +31,10 @@ clean:
 .PHONY: bench
 bench:
 	@bench/run --build-dir $(BUILD) $(BENCH_ARGS)
+
+# Fuzzing (tests/fuzz/README.md): each libFuzzer target for FUZZ_SECONDS seconds (default 60)
+# in a clang build dir; findings become corpus entries and regression tests.
+.PHONY: fuzz
+FUZZ_SECONDS ?= 60
+fuzz: deps
+	@FUZZ_SECONDS=$(FUZZ_SECONDS) scripts/fuzz $(BUILD)-fuzz $(FUZZ_TARGETS)
