@@ -237,8 +237,11 @@ int main(int argc, char **argv)
     if (a.includes == NULL || a.files == NULL)
         return 2;
     int rc = parse_args(argc, argv, &a);
-    if (rc)
+    if (rc) {
+        free(a.includes);
+        free(a.files);
         return rc;
+    }
     char *deptext = NULL;
     size_t deplen = 0;
     FILE *dep = a.depfile ? open_memstream(&deptext, &deplen) : NULL;
