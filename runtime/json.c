@@ -183,11 +183,29 @@ char *starch_put_json_str(starch_out *out, char *p, size_t rest, const char *s, 
     return starch_put(p, q.ptr, q.len);
 }
 
+/* JavaScript's layout writes doubles below 1e21 without an exponent; from 2^63 on, such a
+ * number reads back in jansson (and any reader with 64-bit integers) as an integer too
+ * big: those get an exponent (`22222222222222220000` is written `2.222222222222222e+19`). */
 char *starch_fmt_json_double(char *p, double v)
 {
     if (isnan(v) || isinf(v))
         return starch_put(p, "null", 4);
-    return starch_fmt_double(p, v);
+    if (fabs(v) < 9223372036854775808.0 || fabs(v) >= 1e21)
+        return starch_fmt_double(p, v);
+    char d[32]; /* [-]DDDD...: all digits, no point */
+    size_t n = (size_t)(starch_fmt_double(d, v) - d), i = d[0] == '-', exp = n - i - 1;
+    while (n > i + 1 && d[n - 1] == '0')
+        n--;
+    p = starch_put(p, d, i + 1);
+    if (n > i + 1) {
+        *p++ = '.';
+        p = starch_put(p, d + i + 1, n - i - 1);
+    }
+    *p++ = 'e';
+    *p++ = '+';
+    *p++ = (char)('0' + exp / 10);
+    *p++ = (char)('0' + exp % 10);
+    return p;
 }
 
 /* Writes one value of f's kind at v. */

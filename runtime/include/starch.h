@@ -758,7 +758,8 @@ char *starch_put_json_str(starch_out *out, char *p, size_t rest, const char *s, 
                           unsigned flags);
 
 /** Writes v as a JSON number at p (at most 25 bytes): shortest round-trip text, NaN and
- *  infinities as `null`. Returns the cursor after it. */
+ *  infinities as `null`; magnitudes from 2^63 to 1e21 with an exponent (`1e+20`), so that
+ *  readers with 64-bit integers read them as numbers. Returns the cursor after it. */
 char *starch_fmt_json_double(char *p, double v);
 
 /** A double in a JSON context (bounded: ignores out and rest, like starch_put_double). */
