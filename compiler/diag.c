@@ -2,6 +2,7 @@
 #include "diag.h"
 
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 
 void diag_line_col(const Source *src, size_t off, unsigned *line, unsigned *col)
@@ -22,15 +23,33 @@ void diag_line_col(const Source *src, size_t off, unsigned *line, unsigned *col)
     *col = c;
 }
 
-/* Writes the source line holding off, and a caret under off. */
+/* The most of a source line a diagnostic shows: a longer line is cut around the caret, and
+ * `...` marks each cut (a line may be up to STARCH_MAX_LINE_LENGTH long). */
+#define DIAG_SHOW_MAX 240
+
+static bool continuation(const Source *src, size_t i)
+{
+    return i < src->len && ((unsigned char)src->text[i] & 0xC0) == 0x80;
+}
+
+/* Writes the source line holding off (or its part around off), and a caret under off. */
 static void show_line(starch_out *o, const Source *src, size_t off, unsigned line)
 {
     size_t start = off, end = off;
-    while (start > 0 && src->text[start - 1] != '\n')
+    while (start > 0 && src->text[start - 1] != '\n' && off - start < DIAG_SHOW_MAX / 2)
         start--;
-    while (end < src->len && src->text[end] != '\n' && src->text[end] != '\r')
+    while (end < src->len && src->text[end] != '\n' && src->text[end] != '\r' &&
+           end - start < DIAG_SHOW_MAX)
         end++;
-    starch_out_printf(o, "%5u | %.*s\n      | ", line, (int)(end - start), src->text + start);
+    bool cut_left = start > 0 && src->text[start - 1] != '\n';
+    bool cut_right = end < src->len && src->text[end] != '\n' && src->text[end] != '\r';
+    while (cut_left && start < off && continuation(src, start))
+        start++; /* cut at whole characters */
+    while (cut_right && end > off && continuation(src, end))
+        end--;
+    starch_out_printf(o, "%5u | %s%.*s%s\n      | %s", line, cut_left ? "..." : "",
+                      (int)(end - start), src->text + start, cut_right ? "..." : "",
+                      cut_left ? "   " : "");
     for (size_t i = start; i < off && i < end; i++) {
         unsigned char ch = (unsigned char)src->text[i];
         if (ch == '\t')

@@ -41,8 +41,11 @@ enum {
     BLOCK_COMPONENT,
 };
 
-/* Limits (documented in docs/language.md). */
-#define LEX_MAX_DEPTH      100 /* nested blocks */
+/* Limits (documented in docs/language.md, "Limits"). LEX_MAX_DEPTH counts nesting as the
+ * parser sees it: open blocks, and the `elif`s of each open `if` (each nests in the branch
+ * before it). A level holds at most 12 entries of the parser's stack (a `for` with an
+ * `else`), so 150 levels stay within its %stack_size of 2000 (grammar.y). */
+#define LEX_MAX_DEPTH      150 /* nested blocks and elif branches */
 #define LEX_MAX_EXPR_DEPTH 256 /* nested brackets in one C fragment */
 
 typedef struct TokArray {

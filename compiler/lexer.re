@@ -21,6 +21,7 @@ typedef unsigned char uchar;
 typedef struct Open {
     int block;
     uint32_t off;
+    int elifs; /* the `elif`s of an open `if` so far */
 } Open;
 
 typedef struct Lexer {
@@ -31,6 +32,7 @@ typedef struct Lexer {
     TokArray *toks;
     Open open[LEX_MAX_DEPTH];
     int depth;
+    int levels; /* nesting as the parser sees it: open blocks, and the elifs of open ifs */
     bool oom;
 } Lexer;
 
@@ -641,6 +643,7 @@ static bool match_block(Lexer *lx, Keyword k, const uchar *kw, size_t kwlen)
             diag_note(lx->d, lx->src, top->off, "'{%% %s %%}' opened here",
                       lex_block_name(top->block));
         }
+        lx->levels -= 1 + top->elifs;
         lx->depth--;
         return true;
     }
@@ -657,14 +660,32 @@ static bool match_block(Lexer *lx, Keyword k, const uchar *kw, size_t kwlen)
 
 static bool open_block(Lexer *lx, int block, const uchar *at)
 {
-    if (lx->depth == LEX_MAX_DEPTH) {
+    if (lx->levels == LEX_MAX_DEPTH) {
         diag_error(lx->d, lx->src, off_of(lx, at), "blocks nested too deeply (limit %d)",
                    LEX_MAX_DEPTH);
         return false;
     }
     lx->open[lx->depth].block = block;
     lx->open[lx->depth].off = off_of(lx, at);
+    lx->open[lx->depth].elifs = 0;
     lx->depth++;
+    lx->levels++;
+    return true;
+}
+
+/* An `elif` (of the innermost open block, an `if`): the grammar nests it in the branch
+ * before it, so it counts as one more level. */
+static bool nest_elif(Lexer *lx, const uchar *at)
+{
+    if (lx->levels == LEX_MAX_DEPTH) {
+        diag_error(lx->d, lx->src, off_of(lx, at),
+                   "'elif' branches and blocks nested too deeply (limit %d levels; each 'elif' "
+                   "is one level)",
+                   LEX_MAX_DEPTH);
+        return false;
+    }
+    lx->open[lx->depth - 1].elifs++;
+    lx->levels++;
     return true;
 }
 
@@ -739,6 +760,8 @@ static const uchar *lex_tag(Lexer *lx, const uchar *open)
     }
     if (!match_block(lx, k, kw, (size_t)(kwend - kw)))
         return resume;
+    if (k.kind == TK_ELIF && !nest_elif(lx, open))
+        return NULL;
     Tok *t = push(lx, k.kind, kw, kwend);
     if (t) {
         t->tag = 1;
@@ -800,6 +823,7 @@ static const uchar *lex_body(Lexer *lx, int block, const uchar *p, const uchar *
         if (q == NULL) {
             diag_error(lx->d, lx->src, off_of(lx, open),
                        "'{%% %s %%}' is never closed (no '{%% end %%}')", block_names[block]);
+            lx->levels -= 1 + lx->open[lx->depth - 1].elifs;
             lx->depth--;
             lx->toks->unclosed = true;
             return NULL;
@@ -873,7 +897,7 @@ static const uchar *lex_comment(Lexer *lx, const uchar *open)
 bool lex_template(const Source *src, Diag *d, TokArray *toks)
 {
     Lexer lx = {src, d, (const uchar *)src->text, (const uchar *)src->text + src->len, toks,
-                {{0, 0}}, 0, false};
+                {{0, 0, 0}}, 0, 0, false};
     const uchar *p = lx.base, *text = p;
     while (p && p < lx.lim) {
         const uchar *q = memchr(p, '{', (size_t)(lx.lim - p));

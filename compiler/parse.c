@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "grammar.h"
+#include "starchc.h"
 
 static Span span_of(const Tok *t)
 {
@@ -402,17 +403,42 @@ void parse_syntax_error(ParseCtx *pc, int major, const Tok *tok)
 
 void parse_stack_overflow(ParseCtx *pc)
 {
-    diag_error(pc->d, pc->src, 0, "template nested too deeply for the parser");
+    diag_error(pc->d, pc->src, pc->at, "template nested too deeply for the parser");
     pc->failed = true;
 }
 
 /* ---- The driver ------------------------------------------------------------------ */
 
+/* Reports a template over the size or line length limits (starchc.h); false if it is. */
+static bool within_limits(const Source *src, Diag *d)
+{
+    if (src->len > STARCH_MAX_TEMPLATE_SIZE) {
+        diag_error(d, src, STARCH_MAX_TEMPLATE_SIZE,
+                   "the template is larger than %u bytes (16 MiB), the limit",
+                   STARCH_MAX_TEMPLATE_SIZE);
+        return false;
+    }
+    for (const char *p = src->text, *end = p + src->len; p < end;) {
+        const char *nl = memchr(p, '\n', (size_t)(end - p));
+        const char *eol = nl ? nl : end;
+        if ((size_t)(eol - p) > STARCH_MAX_LINE_LENGTH) {
+            diag_error(d, src, (size_t)(p - src->text) + STARCH_MAX_LINE_LENGTH,
+                       "this line is longer than %u bytes (64 KiB), the limit",
+                       STARCH_MAX_LINE_LENGTH);
+            return false;
+        }
+        p = eol + 1;
+    }
+    return true;
+}
+
 bool parse_template(const Source *src, Diag *d, NodeList *decls)
 {
     TokArray toks = {NULL, 0, 0, false};
-    ParseCtx pc = {src, d, {NULL, NULL}, false, false};
+    ParseCtx pc = {src, d, {NULL, NULL}, false, false, 0};
     *decls = ast_list_empty();
+    if (!within_limits(src, d))
+        return true; /* reported: an empty template */
     if (!lex_template(src, d, &toks)) {
         free(toks.items);
         return false;
@@ -423,8 +449,10 @@ bool parse_template(const Source *src, Diag *d, NodeList *decls)
         free(toks.items);
         return false;
     }
-    for (size_t i = 0; i < toks.n && !pc.failed; i++)
+    for (size_t i = 0; i < toks.n && !pc.failed; i++) {
+        pc.at = toks.items[i].off;
         starchParse(parser, toks.items[i].kind, toks.items[i]);
+    }
     if (!pc.failed)
         starchParse(parser, 0, parse_empty_tok());
     starchParseFree(parser, free);

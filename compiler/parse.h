@@ -14,6 +14,7 @@ typedef struct ParseCtx {
     NodeList decls; /* the result, set when the parse is accepted */
     bool failed;    /* the parser gave up */
     bool unclosed;  /* the lexer reported an unclosed block: the end of input is no news */
+    uint32_t at;    /* where the token being parsed starts */
 } ParseCtx;
 
 /* Lexes and parses src. On success (possibly with errors reported to d) sets *decls to

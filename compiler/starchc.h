@@ -7,6 +7,14 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+/* Limits (docs/language.md, "Limits"). A template larger than STARCH_MAX_TEMPLATE_SIZE
+ * bytes, or with a line longer than STARCH_MAX_LINE_LENGTH bytes, is an error: offsets
+ * in the compiler are 32-bit, every diagnostic shows its source line, and the generated C
+ * keeps the template's lines (its string literals break where the template's text
+ * does), so both stay far below what a C compiler or an editor chokes on. */
+#define STARCH_MAX_TEMPLATE_SIZE (16u << 20) /* 16 MiB */
+#define STARCH_MAX_LINE_LENGTH   (64u << 10) /* 64 KiB */
+
 /* Reads an imported template: returns its text (malloc'd, caller frees) and sets *len,
  * or returns NULL when it cannot be read. */
 typedef char *(*starch_load_fn)(void *ctx, const char *path, size_t *len);

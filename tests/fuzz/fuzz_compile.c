@@ -121,6 +121,11 @@ static void check_diagnostics(const char *d, const input *in)
                    (int)n, d);
         FUZZ_CHECK(!message || lib || (ln >= 1 && ln <= lines),
                    "line %lu of a %lu-line template: %.*s", ln, lines, (int)n, d);
+        /* the lexer's nesting limit keeps the parser's stack from overflowing */
+        static const char overflow[] = ": error: template nested too deeply for the parser";
+        size_t on = sizeof overflow - 1;
+        FUZZ_CHECK(!message || n < on || memcmp(d + n - on, overflow, on) != 0,
+                   "the parser's stack overflowed: %.*s", (int)n, d);
         d = nl + 1;
     }
 }
