@@ -82,12 +82,11 @@ Filter *ast_filter_append(Filter *list, Filter *f)
 {
     if (f == NULL)
         return list;
+    f->last = f;
     if (list == NULL)
         return f;
-    Filter *t = list;
-    while (t->next)
-        t = t->next;
-    t->next = f;
+    list->last->next = f;
+    list->last = f;
     return list;
 }
 
@@ -95,22 +94,24 @@ Field *ast_field_append(Field *list, Field *f)
 {
     if (f == NULL)
         return list;
+    f->last = f;
     if (list == NULL)
         return f;
-    Field *t = list;
-    while (t->next)
-        t = t->next;
-    t->next = f;
+    list->last->next = f;
+    list->last = f;
     return list;
 }
 
+/* Grows by doubling: the capacity is the next power of two of n. */
 void ast_spanlist_push(SpanList *l, Span s)
 {
-    Span *items = realloc(l->items, (l->n + 1) * sizeof *items);
-    if (items == NULL)
-        return;
-    items[l->n++] = s;
-    l->items = items;
+    if ((l->n & (l->n - 1)) == 0) { /* n is 0 or a power of two: full */
+        Span *items = realloc(l->items, (l->n ? 2 * l->n : 1) * sizeof *items);
+        if (items == NULL)
+            return;
+        l->items = items;
+    }
+    l->items[l->n++] = s;
 }
 
 int ast_walk(Node *list, WalkFn fn, void *ctx)

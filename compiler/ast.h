@@ -46,6 +46,7 @@ typedef struct Filter {
     Span name;
     Span args; /* inside the parentheses; len 0 when there are none */
     struct Filter *next;
+    struct Filter *last; /* the head of a list: its last filter (O(1) appends) */
 } Filter;
 
 /* Field types of an entity. */
@@ -57,6 +58,7 @@ typedef struct Field {
     FieldKind kind;
     bool array;
     struct Field *next;
+    struct Field *last; /* the head of a list: its last field (O(1) appends) */
 } Field;
 
 /* A list of C fragments (arguments or parameters), each a Span. */

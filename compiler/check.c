@@ -1,26 +1,42 @@
 /* check.c — name resolution and structural checks (see check.h). */
 #include "check.h"
 
+#include <stdlib.h>
+
 #include "html.h"
 #include "markdown.h"
 
-/* Reports a second declaration of a name already declared in f (or its imports). */
+/* Reports a second declaration of a name already declared in f (components and entities
+ * share one namespace). */
 static void check_duplicates(Unit *u, File *f)
 {
-    for (Node *n = f->decls.head; n; n = n->next) {
-        if (n->kind != N_COMPONENT && n->kind != N_ENTITY)
+    Names ix = {0};
+    size_t n = 0;
+    for (Node *d = f->decls.head; d; d = d->next)
+        n += d->kind == N_COMPONENT || d->kind == N_ENTITY;
+    Node **decl = malloc((n ? n : 1) * sizeof *decl);
+    size_t *first = NULL;
+    n = 0;
+    for (Node *d = f->decls.head; d && decl; d = d->next)
+        if ((d->kind == N_COMPONENT || d->kind == N_ENTITY) &&
+            names_add(&ix, unit_text(f, d->name), d->name.len, 0))
+            decl[n++] = d;
+    if (decl && n == ix.n)
+        first = names_firsts(&ix);
+    if (first == NULL)
+        u->oom = true;
+    for (size_t i = 0; first && i < n; i++) {
+        if (first[i] == i)
             continue;
-        for (Node *m = f->decls.head; m != n; m = m->next) {
-            if ((m->kind == N_COMPONENT || m->kind == N_ENTITY) && m->name.len == n->name.len &&
-                memcmp(unit_text(f, m->name), unit_text(f, n->name), n->name.len) == 0) {
-                diag_error(&u->diag, &f->src, n->name.off, "duplicate %s '%.*s'",
-                           ast_kind_name(n->kind), (int)n->name.len, unit_text(f, n->name));
-                diag_note(&u->diag, &f->src, m->name.off, "'%.*s' was first declared here",
-                          (int)m->name.len, unit_text(f, m->name));
-                break;
-            }
-        }
+        Node *d = decl[i], *m = decl[first[i]];
+        diag_error(&u->diag, &f->src, d->name.off, "duplicate %s '%.*s'", ast_kind_name(d->kind),
+                   (int)d->name.len, unit_text(f, d->name));
+        diag_note(&u->diag, &f->src, m->name.off, "'%.*s' was first declared here",
+                  (int)m->name.len, unit_text(f, m->name));
     }
+    free(first);
+    free(decl);
+    names_free(&ix);
 }
 
 /* Reports parameters whose text names an identifier starting with st_. */
@@ -41,21 +57,43 @@ static void check_params(Unit *u, File *f, Node *c)
     }
 }
 
+/* The order of the first of the names a list of spans, by position: first[i] == i for a
+ * name not seen before. NULL (and u->oom) when out of memory. */
+static size_t *first_of_spans(Unit *u, const File *f, const Span *names, const int *tags, size_t n)
+{
+    Names ix = {0};
+    bool ok = true;
+    for (size_t i = 0; i < n && ok; i++)
+        ok = names_add(&ix, unit_text(f, names[i]), names[i].len, tags ? tags[i] : 0);
+    size_t *first = ok ? names_firsts(&ix) : NULL;
+    names_free(&ix);
+    if (first == NULL)
+        u->oom = true;
+    return first;
+}
+
 static void check_fields(Unit *u, File *f, Node *e)
 {
-    for (Field *fl = e->fields; fl; fl = fl->next) {
+    size_t n = 0, i = 0;
+    for (Field *fl = e->fields; fl; fl = fl->next)
+        n++;
+    Span *names = malloc((n ? n : 1) * sizeof *names);
+    for (Field *fl = e->fields; fl && names; fl = fl->next)
+        names[i++] = fl->name;
+    size_t *first = names ? first_of_spans(u, f, names, NULL, n) : NULL;
+    free(names);
+    if (first == NULL)
+        return;
+    i = 0;
+    for (Field *fl = e->fields; fl; fl = fl->next, i++) {
         File *in;
         if (unit_span_is(f, fl->name, "id") &&
             (fl->array || (fl->kind != FK_INT && fl->kind != FK_STRING)))
             diag_error(&u->diag, &f->src, fl->type.off,
                        "the key field 'id' must be an int or a string");
-        for (Field *g = e->fields; g != fl; g = g->next)
-            if (g->name.len == fl->name.len &&
-                memcmp(unit_text(f, g->name), unit_text(f, fl->name), fl->name.len) == 0) {
-                diag_error(&u->diag, &f->src, fl->name.off, "duplicate field '%.*s'",
-                           (int)fl->name.len, unit_text(f, fl->name));
-                break;
-            }
+        if (first[i] != i)
+            diag_error(&u->diag, &f->src, fl->name.off, "duplicate field '%.*s'", (int)fl->name.len,
+                       unit_text(f, fl->name));
         if (fl->kind != FK_ENTITY)
             continue;
         if (unit_find_entity(f, fl->type, &in) == NULL)
@@ -69,6 +107,7 @@ static void check_fields(Unit *u, File *f, Node *e)
                        (int)e->name.len, unit_text(f, e->name), (int)fl->type.len,
                        unit_text(f, fl->type));
     }
+    free(first);
 }
 
 /* ---- Slots and fills -------------------------------------------------------------- */
@@ -78,12 +117,6 @@ static Span slot_name(const Node *n)
 {
     Span none = {0, 0};
     return n->kind == N_SLOT ? n->name : none;
-}
-
-static bool same_slot(const File *f, const Node *a, const File *g, const Node *b)
-{
-    Span x = slot_name(a), y = slot_name(b);
-    return x.len == y.len && memcmp(unit_text(f, x), unit_text(g, y), x.len) == 0;
 }
 
 /* Reports slots below the top level of a component body. */
@@ -99,37 +132,59 @@ static void check_nested_slots(Unit *u, File *f, Node *list, const Node *inside)
     }
 }
 
+/* The slots (and children slots) at the top level of component c, in order: their nodes
+ * into *nodes (malloc'd), their count returned; SIZE_MAX when out of memory. */
+static size_t top_slots(const Node *c, Node ***nodes)
+{
+    size_t n = 0;
+    for (const Node *x = c->body.head; x; x = x->next)
+        n += x->kind == N_SLOT || x->kind == N_CHILDREN;
+    *nodes = malloc((n ? n : 1) * sizeof **nodes);
+    if (*nodes == NULL)
+        return SIZE_MAX;
+    n = 0;
+    for (Node *x = c->body.head; x; x = x->next)
+        if (x->kind == N_SLOT || x->kind == N_CHILDREN)
+            (*nodes)[n++] = x;
+    return n;
+}
+
 static void check_slots(Unit *u, File *f, Node *c)
 {
     check_nested_slots(u, f, c->body.head, NULL);
-    for (Node *n = c->body.head; n; n = n->next) {
-        if (n->kind != N_SLOT && n->kind != N_CHILDREN)
-            continue;
-        if (n->kind == N_SLOT && unit_span_is(f, n->name, "children"))
-            diag_error(&u->diag, &f->src, n->off, "write '{%% children %%}' for the children slot");
-        for (Node *m = c->body.head; m != n; m = m->next)
-            if ((m->kind == N_SLOT || m->kind == N_CHILDREN) && m->kind == n->kind &&
-                same_slot(f, m, f, n)) {
-                diag_error(&u->diag, &f->src, n->off, "slot '%.*s' appears twice in '%.*s'",
-                           n->kind == N_SLOT ? (int)n->name.len : 8,
-                           n->kind == N_SLOT ? unit_text(f, n->name) : "children", (int)c->name.len,
-                           unit_text(f, c->name));
-                break;
-            }
+    Node **slot;
+    size_t n = top_slots(c, &slot);
+    Span *names = n == SIZE_MAX ? NULL : malloc((n ? n : 1) * sizeof *names);
+    int *kinds = names ? malloc((n ? n : 1) * sizeof *kinds) : NULL;
+    for (size_t i = 0; kinds && i < n; i++) {
+        names[i] = slot_name(slot[i]);
+        kinds[i] = (int)slot[i]->kind;
     }
+    size_t *first = kinds ? first_of_spans(u, f, names, kinds, n) : NULL;
+    for (size_t i = 0; first && i < n; i++) {
+        Node *x = slot[i];
+        if (x->kind == N_SLOT && unit_span_is(f, x->name, "children"))
+            diag_error(&u->diag, &f->src, x->off, "write '{%% children %%}' for the children slot");
+        if (first[i] != i)
+            diag_error(&u->diag, &f->src, x->off, "slot '%.*s' appears twice in '%.*s'",
+                       x->kind == N_SLOT ? (int)x->name.len : 8,
+                       x->kind == N_SLOT ? unit_text(f, x->name) : "children", (int)c->name.len,
+                       unit_text(f, c->name));
+    }
+    if (n != SIZE_MAX && (first == NULL))
+        u->oom = true;
+    free(first);
+    free(kinds);
+    free(names);
+    free(n == SIZE_MAX ? NULL : slot);
 }
 
-/* Whether component c has a slot like `fill` (a N_FILL of file ff) or, with fill NULL,
- * a children slot. */
-static bool has_slot(const File *cf, const Node *c, const File *ff, const Node *fill)
+/* Whether component c has a children slot. */
+static bool has_children(const Node *c)
 {
-    for (const Node *n = c->body.head; n; n = n->next) {
-        if (fill == NULL && n->kind == N_CHILDREN)
+    for (const Node *n = c->body.head; n; n = n->next)
+        if (n->kind == N_CHILDREN)
             return true;
-        if (fill && n->kind == N_SLOT && n->name.len == fill->name.len &&
-            memcmp(unit_text(cf, n->name), unit_text(ff, fill->name), n->name.len) == 0)
-            return true;
-    }
     return false;
 }
 
@@ -143,12 +198,57 @@ static bool is_blank_text(const File *f, const Node *n)
     return true;
 }
 
+/* What check_call looks up: the callee's named slots; the fills of the call in order, and
+ * for each the position of the first fill of the same slot. */
+typedef struct CallIndex {
+    Names slots;
+    Node **fills;
+    size_t *first;
+} CallIndex;
+
+static void call_index_free(CallIndex *ci)
+{
+    names_free(&ci->slots);
+    free(ci->fills);
+    free(ci->first);
+}
+
+/* Builds the index; false (u->oom set) when out of memory. */
+static bool call_index(Unit *u, File *f, Node *call, CallIndex *ci)
+{
+    File *cf = call->target_file;
+    bool ok = true;
+    memset(ci, 0, sizeof *ci);
+    for (Node *x = call->target->body.head; x && ok; x = x->next)
+        if (x->kind == N_SLOT)
+            ok = names_add(&ci->slots, unit_text(cf, x->name), x->name.len, 0);
+    names_sort(&ci->slots);
+    size_t n = 0;
+    for (Node *x = call->body.head; x; x = x->next)
+        n += x->kind == N_FILL;
+    ci->fills = ok ? malloc((n ? n : 1) * sizeof *ci->fills) : NULL;
+    Span *names = ci->fills ? malloc((n ? n : 1) * sizeof *names) : NULL;
+    n = 0;
+    for (Node *x = call->body.head; x && names; x = x->next)
+        if (x->kind == N_FILL) {
+            ci->fills[n] = x;
+            names[n++] = x->name;
+        }
+    ci->first = names ? first_of_spans(u, f, names, NULL, n) : NULL;
+    free(names);
+    if (ci->first)
+        return true;
+    u->oom = true;
+    call_index_free(ci);
+    return false;
+}
+
 /* Checks the body of a resolved call against its callee's slots. */
 static void check_call(Unit *u, File *f, Node *call)
 {
     Node *c = call->target;
-    File *cf = call->target_file;
-    if (!has_slot(cf, c, NULL, NULL)) {
+    bool children = has_children(c);
+    if (!children) {
         bool named = false;
         for (Node *n = c->body.head; n; n = n->next)
             named |= n->kind == N_SLOT;
@@ -159,29 +259,32 @@ static void check_call(Unit *u, File *f, Node *call)
             return;
         }
     }
+    CallIndex ci;
+    if (!call_index(u, f, call, &ci))
+        return;
+    size_t i = 0;
     for (Node *n = call->body.head; n; n = n->next) {
         if (n->kind != N_FILL) {
-            if (!is_blank_text(f, n) && !has_slot(cf, c, NULL, NULL)) {
+            if (!children && !is_blank_text(f, n)) {
                 diag_error(&u->diag, &f->src, n->off,
                            "'%.*s' has no '{%% children %%}' slot for this content",
                            (int)call->name.len, unit_text(f, call->name));
-                return;
+                break;
             }
             continue;
         }
-        if (!has_slot(cf, c, f, n))
+        if (names_find(&ci.slots, unit_text(f, n->name), n->name.len, 0) == SIZE_MAX)
             diag_error(&u->diag, &f->src, n->name.off, "'%.*s' has no slot '%.*s'",
                        (int)call->name.len, unit_text(f, call->name), (int)n->name.len,
                        unit_text(f, n->name));
-        for (Node *m = call->body.head; m != n; m = m->next)
-            if (m->kind == N_FILL && m->name.len == n->name.len &&
-                memcmp(unit_text(f, m->name), unit_text(f, n->name), n->name.len) == 0) {
-                diag_error(&u->diag, &f->src, n->name.off, "slot '%.*s' is filled twice",
-                           (int)n->name.len, unit_text(f, n->name));
-                diag_note(&u->diag, &f->src, m->name.off, "first filled here");
-                break;
-            }
+        if (ci.first[i] != i) {
+            diag_error(&u->diag, &f->src, n->name.off, "slot '%.*s' is filled twice",
+                       (int)n->name.len, unit_text(f, n->name));
+            diag_note(&u->diag, &f->src, ci.fills[ci.first[i]]->name.off, "first filled here");
+        }
+        i++;
     }
+    call_index_free(&ci);
 }
 
 /* Reports fills that do not stand directly in a call's body. */
@@ -198,29 +301,49 @@ static void check_fill_places(Unit *u, File *f, Node *list, const Node *parent)
 
 /* ---- Imports ----------------------------------------------------------------------- */
 
-/* Reports a component name defined by two of f's direct imports (or f and an import). */
+/* Reports a component or entity name defined by two of f's direct imports (or by f and
+ * an import): for each declaration of import i, the first import before it that declares
+ * the name too, else f if it does. */
 static void check_import_conflicts(Unit *u, File *f)
 {
-    for (size_t i = 0; i < f->n_imports; i++) {
+    Names ix = {0};
+    size_t n = 0;
+    for (size_t i = 0; i < f->n_imports; i++)
+        for (Node *c = f->imports[i]->decls.head; c; c = c->next)
+            n += c->kind == N_COMPONENT || c->kind == N_ENTITY;
+    Node **decl = malloc((n ? n : 1) * sizeof *decl);
+    size_t *from = malloc((n ? n : 1) * sizeof *from), *first = NULL; /* import of each */
+    bool ok = decl && from;
+    n = 0;
+    for (size_t i = 0; ok && i < f->n_imports; i++) {
         File *g = f->imports[i];
-        for (Node *c = g->decls.head; c; c = c->next) {
+        for (Node *c = g->decls.head; c && ok; c = c->next) {
             if (c->kind != N_COMPONENT && c->kind != N_ENTITY)
                 continue;
-            for (size_t j = 0; j <= i; j++) {
-                File *h = j == i ? f : f->imports[j];
-                for (Node *d = h->decls.head; d; d = d->next) {
-                    if (d->kind != c->kind || d->name.len != c->name.len ||
-                        memcmp(unit_text(h, d->name), unit_text(g, c->name), c->name.len) != 0)
-                        continue;
-                    diag_error(&u->diag, &f->src, f->import_nodes[i]->off,
-                               "%s '%.*s' is defined in both '%s' and '%s'", ast_kind_name(c->kind),
-                               (int)c->name.len, unit_text(g, c->name), h->src.path, g->src.path);
-                    j = i; /* once per name */
-                    break;
-                }
-            }
+            ok = names_add(&ix, unit_text(g, c->name), c->name.len, (int)c->kind);
+            decl[n] = c;
+            from[n++] = i;
         }
     }
+    if (ok)
+        first = names_firsts(&ix);
+    u->oom |= first == NULL;
+    for (size_t k = 0; first && k < n; k++) {
+        Node *c = decl[k];
+        File *g = f->imports[from[k]], *h = NULL;
+        if (from[first[k]] < from[k])
+            h = f->imports[from[first[k]]];
+        else if (unit_find_in(f, unit_text(g, c->name), c->name.len, c->kind))
+            h = f;
+        if (h)
+            diag_error(&u->diag, &f->src, f->import_nodes[from[k]]->off,
+                       "%s '%.*s' is defined in both '%s' and '%s'", ast_kind_name(c->kind),
+                       (int)c->name.len, unit_text(g, c->name), h->src.path, g->src.path);
+    }
+    free(first);
+    free(from);
+    free(decl);
+    names_free(&ix);
 }
 
 typedef struct RefCtx {
@@ -296,6 +419,8 @@ static int check_json_filter(Node *n, void *vctx)
 void check_unit(Unit *u)
 {
     File *main = u->files[0];
+    for (size_t i = 0; i < u->n_files; i++)
+        unit_index(u->files[i]);
     for (size_t i = 0; i < u->n_files; i++)
         check_file(u, u->files[i]);
     markdown_convert(u, main);

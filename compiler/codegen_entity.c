@@ -218,9 +218,8 @@ static int dispatch_row(const Node *n, bool raw, bool json)
 static bool unit_has_entities(const Unit *u)
 {
     for (size_t i = 0; i < u->n_files; i++)
-        for (Node *d = u->files[i]->decls.head; d; d = d->next)
-            if (d->kind == N_ENTITY)
-                return true;
+        if (u->files[i]->n_entities) /* counted by unit_index: no scan per interpolation */
+            return true;
     return false;
 }
 

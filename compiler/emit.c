@@ -49,13 +49,12 @@ void gen_quoted_path(Gen *g, const char *path)
 }
 
 /* Points the C compiler at the template line holding offset off. Lines are counted
- * from the last offset asked for (offsets mostly grow), not from the file's start. */
+ * from the last offset asked for (offsets mostly grow, and go back only as far as a
+ * component's start), not from the file's start. */
 void gen_line_template(Gen *g, uint32_t off)
 {
-    if (off < g->tpl_off) {
-        g->tpl_off = 0;
-        g->tpl_line = 1;
-    }
+    for (; g->tpl_off > off; g->tpl_off--) /* back (a component's whole function) */
+        g->tpl_line -= g->f->src.text[g->tpl_off - 1] == '\n';
     for (; g->tpl_off < off && g->tpl_off < g->f->src.len; g->tpl_off++)
         g->tpl_line += g->f->src.text[g->tpl_off] == '\n';
     unsigned line = g->tpl_line;

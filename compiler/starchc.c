@@ -33,6 +33,7 @@ static void file_free(File *f)
     free(f->include);
     free(f->imports);
     free(f->import_nodes);
+    unit_index_free(f);
     free(f);
 }
 
@@ -102,7 +103,7 @@ int starch_compile(const char *path, const char *src, size_t len, const starch_c
     if (!imports_load(&u) || !list_deps(&u, res))
         goto done;
     check_unit(&u);
-    rc = u.diag.n_errors ? 1 : 0;
+    rc = u.oom ? 2 : u.diag.n_errors ? 1 : 0;
     if (rc == 0 && !u.opt->check_only) {
         starch_out c, h;
         starch_out_init(&c);

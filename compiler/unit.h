@@ -5,6 +5,7 @@
 
 #include "ast.h"
 #include "diag.h"
+#include "names.h"
 #include "starchc.h"
 
 typedef struct File File;
@@ -17,7 +18,10 @@ struct File {
     File **imports;      /* direct imports, resolved (not owned) */
     Node **import_nodes; /* the import declaration of each */
     size_t n_imports;
-    int visit; /* import-graph walk: 0 new, 1 on the stack, 2 done */
+    int visit;         /* import-graph walk: 0 new, 1 on the stack, 2 done */
+    Names names;       /* its components and entities, tagged with their kind (unit_index) */
+    Node **named;      /* the node of each of those names, by order; NULL: not indexed */
+    size_t n_entities; /* its entities (counted by unit_index) */
 };
 
 typedef struct Unit {
@@ -41,6 +45,17 @@ static inline bool unit_span_is(const File *f, Span s, const char *w)
 {
     return strlen(w) == s.len && memcmp(f->src.text + s.off, w, s.len) == 0;
 }
+
+/* Indexes the components and entities of f for the lookups below (out of memory, they
+ * stay linear). */
+void unit_index(File *f);
+
+/* Frees the index of f. */
+void unit_index_free(File *f);
+
+/* The first declaration of `kind` (a component or an entity) called s[0..len) in f
+ * itself, or NULL. */
+Node *unit_find_in(const File *f, const char *s, uint32_t len, NodeKind kind);
 
 /* Finds component `name` (span of file `from`) in `from` and its direct imports; sets
  * *in to the file that defines it. NULL if there is none. */
