@@ -2,7 +2,8 @@
  * (starch_compile: lexer, parser, imports, checker, Markdown, code generator), in memory.
  *
  * Imports are served by a loader: `page.starch` is a small fixed layout (slots, an
- * entity), a name starting with `missing` is not found, and any other name is the input
+ * entity), a name starting with `missing` (or holding a ':', which would make the
+ * diagnostics ambiguous to read) is not found, and any other name is the input
  * itself, so an input that imports itself builds cycles and chains up to the import
  * depth limit. Invariants: the compilation ends in generated C or in diagnostics (never
  * "out of memory", never both, never neither); every line of the diagnostics has the
@@ -44,8 +45,8 @@ static char *load(void *ctx, const char *path, size_t *len)
     const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
     if (strcmp(base, "page.starch") == 0)
         return copy(page_starch, sizeof page_starch - 1, len);
-    if (strncmp(base, "missing", 7) == 0)
-        return NULL;
+    if (strncmp(base, "missing", 7) == 0 || strchr(path, ':'))
+        return NULL; /* no ':' in the paths of diagnostics: they read unambiguously */
     return copy(in->data, in->size, len);
 }
 
@@ -61,8 +62,8 @@ static bool is_digits(const char *s, const char *e)
 }
 
 /* Whether line[0..n) is `PATH:LINE:COL: error: ...` or `...: note: ...`; sets *ln to LINE
- * and *lib to whether PATH is page.starch (the loader's layout, not the input). PATH and
- * the message may themselves hold ": error: ", so every occurrence is tried. */
+ * and *lib to whether PATH is page.starch (the loader's layout, not the input). PATH holds
+ * no ':' (the loader sees to it): the first `:LINE:COL: error: ` is the one. */
 static bool is_message(const char *line, size_t n, unsigned long *ln, bool *lib)
 {
     const char *end = line + n;
@@ -79,7 +80,7 @@ static bool is_message(const char *line, size_t n, unsigned long *ln, bool *lib)
         while (l > line && l[-1] >= '0' && l[-1] <= '9')
             l--;
         if (!is_digits(col, k) || col - 1 <= line || col[-1] != ':' || !is_digits(l, col - 1) ||
-            l - 1 <= line || l[-1] != ':')
+            l - 1 <= line || l[-1] != ':' || memchr(line, ':', (size_t)(l - 1 - line)))
             continue;
         *ln = strtoul(l, NULL, 10);
         size_t pl = (size_t)(l - 1 - line);
