@@ -15,16 +15,15 @@ static void check_duplicates(Unit *u, File *f)
     for (Node *d = f->decls.head; d; d = d->next)
         n += d->kind == N_COMPONENT || d->kind == N_ENTITY;
     Node **decl = malloc((n ? n : 1) * sizeof *decl);
-    size_t *first = NULL;
+    bool ok = decl != NULL;
     n = 0;
-    for (Node *d = f->decls.head; d && decl; d = d->next)
-        if ((d->kind == N_COMPONENT || d->kind == N_ENTITY) &&
-            names_add(&ix, unit_text(f, d->name), d->name.len, 0))
+    for (Node *d = f->decls.head; d && ok; d = d->next)
+        if (d->kind == N_COMPONENT || d->kind == N_ENTITY) {
+            ok = names_add(&ix, unit_text(f, d->name), d->name.len, 0);
             decl[n++] = d;
-    if (decl && n == ix.n)
-        first = names_firsts(&ix);
-    if (first == NULL)
-        u->oom = true;
+        }
+    size_t *first = ok ? names_firsts(&ix) : NULL;
+    u->oom |= first == NULL;
     for (size_t i = 0; first && i < n; i++) {
         if (first[i] == i)
             continue;
@@ -82,8 +81,10 @@ static void check_fields(Unit *u, File *f, Node *e)
         names[i++] = fl->name;
     size_t *first = names ? first_of_spans(u, f, names, NULL, n) : NULL;
     free(names);
-    if (first == NULL)
+    if (first == NULL) {
+        u->oom = true;
         return;
+    }
     i = 0;
     for (Field *fl = e->fields; fl; fl = fl->next, i++) {
         File *in;
@@ -171,12 +172,11 @@ static void check_slots(Unit *u, File *f, Node *c)
                        x->kind == N_SLOT ? unit_text(f, x->name) : "children", (int)c->name.len,
                        unit_text(f, c->name));
     }
-    if (n != SIZE_MAX && (first == NULL))
-        u->oom = true;
+    u->oom |= first == NULL;
     free(first);
     free(kinds);
     free(names);
-    free(n == SIZE_MAX ? NULL : slot);
+    free(slot);
 }
 
 /* Whether component c has a children slot. */
