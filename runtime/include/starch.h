@@ -750,6 +750,12 @@ int starch_entity_field(const starch_entity_type *type, const char *name);
 #define STARCH_JSON_ATTR      4u
 /** No delimiting quotes: the body of a JavaScript string literal. */
 #define STARCH_JSON_NO_QUOTES 8u
+/** Also escape `/` as `\/` (JavaScript: no `/` of a value can end a regular expression
+ *  literal the browser sees where the compiler saw a string). */
+#define STARCH_JSON_SLASH 16u
+/** The body of a regular expression literal: also escape ^ . * + ? ( ) [ ] { } | - and /
+ *  as \uXXXX (every escape is \uXXXX then, read by the regexp as the character itself). */
+#define STARCH_JSON_REGEXP 32u
 
 /** Writes s[0..len) as a JSON string literal escaped per flags (STARCH_JSON_*) at cursor p;
  *  returns a cursor with at least `rest` bytes of room (cursor protocol). s may be NULL
