@@ -333,7 +333,7 @@ static void emit_chunk(Gen *g, const Run *r, size_t a, size_t b)
 /* Room the iterations of a loop reserve at once at most (STARCH_OUT_RESERVE_MAX holds it,
  * with the rest of a chunk: after a failure, the rest of a batch goes to the discard
  * area). */
-#define BATCH_MAX 16384
+#define BATCH_MAX 8192 /* = STARCH_OUT_CHUNK: a streamed render does not outgrow its chunk */
 
 /* Whether if statement n writes only text and values, and little enough to be part of
  * the run around it. */

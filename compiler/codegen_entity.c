@@ -261,7 +261,7 @@ static void emit_json_writers(Gen *g)
             gen_out(g, "{");
             gen_out(g,
                     "    return starch_put_entity_json(out, p, rest, &%.*s_type, v, "
-                    "STARCH_JSON_ATTR | STARCH_JSON_DATASTAR);",
+                    "STARCH_JSON_ATTR | STARCH_JSON_DATASTAR | STARCH_JSON_SLASH);",
                     nl, name);
             gen_out(g, "}");
             gen_out(g,
@@ -271,7 +271,7 @@ static void emit_json_writers(Gen *g)
             gen_out(g, "{");
             gen_out(g,
                     "    return starch_put_entity_json(out, p, rest, &%.*s_type, v, "
-                    "STARCH_JSON_HTML_SAFE | STARCH_JSON_DATASTAR);",
+                    "STARCH_JSON_HTML_SAFE | STARCH_JSON_DATASTAR | STARCH_JSON_SLASH);",
                     nl, name);
             gen_out(g, "}");
         }

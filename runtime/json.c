@@ -15,35 +15,281 @@ enum {
     ESC_HTML = 2,   /* < > & ' `: escaped with STARCH_JSON_HTML_SAFE (and ATTR) */
     ESC_DS = 4,     /* @ $: escaped with STARCH_JSON_DATASTAR */
     ESC_HIGH = 8,   /* >= 0x80: checked as UTF-8 (and U+2028/9 escaped with HTML_SAFE) */
+    ESC_SLASH = 16, /* /: `\/` with STARCH_JSON_SLASH, \u002f with STARCH_JSON_REGEXP */
+    ESC_RE = 32,    /* ^ . * + ? ( ) [ ] { } | -: escaped with STARCH_JSON_REGEXP */
 };
 
 #define A ESC_ALWAYS
 #define H ESC_HTML
 #define D ESC_DS
 #define U ESC_HIGH
+#define S ESC_SLASH
+#define R ESC_RE
 static const unsigned char json_class[256] = {
     /*         0  1  2  3  4  5  6  7  8  9  A  B  C  D  E  F */
-    /* 0x00 */ A, A, A, A, A, A, A, A, A, A, A, A, A, A, A, A, /* control bytes */
-    /* 0x10 */ A, A, A, A, A, A, A, A, A, A, A, A, A, A, A, A, /* control bytes */
-    /* 0x20 */ 0, 0, A, 0, D, 0, H, H, 0, 0, 0, 0, 0, 0, 0, 0, /* " $ & ' */
-    /* 0x30 */ 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, H, 0, H, 0, /* < > */
-    /* 0x40 */ D, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, /* @ */
-    /* 0x50 */ 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, A, 0, 0, 0, /* \ */
-    /* 0x60 */ H, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, /* ` */
-    /* 0x70 */ 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, A, /* DEL */
-    /* 0x80 */ U, U, U, U, U, U, U, U, U, U, U, U, U, U, U, U, /* UTF-8 continuation */
-    /* 0x90 */ U, U, U, U, U, U, U, U, U, U, U, U, U, U, U, U,
-    /* 0xA0 */ U, U, U, U, U, U, U, U, U, U, U, U, U, U, U, U,
-    /* 0xB0 */ U, U, U, U, U, U, U, U, U, U, U, U, U, U, U, U,
-    /* 0xC0 */ U, U, U, U, U, U, U, U, U, U, U, U, U, U, U, U, /* UTF-8 lead bytes */
-    /* 0xD0 */ U, U, U, U, U, U, U, U, U, U, U, U, U, U, U, U,
-    /* 0xE0 */ U, U, U, U, U, U, U, U, U, U, U, U, U, U, U, U,
-    /* 0xF0 */ U, U, U, U, U, U, U, U, U, U, U, U, U, U, U, U,
+    /* 0x00 */ A,
+    A,
+    A,
+    A,
+    A,
+    A,
+    A,
+    A,
+    A,
+    A,
+    A,
+    A,
+    A,
+    A,
+    A,
+    A, /* control bytes */
+    /* 0x10 */ A,
+    A,
+    A,
+    A,
+    A,
+    A,
+    A,
+    A,
+    A,
+    A,
+    A,
+    A,
+    A,
+    A,
+    A,
+    A, /* control bytes */
+    /* 0x20 */ 0,
+    0,
+    A,
+    0,
+    D,
+    0,
+    H,
+    H,
+    R,
+    R,
+    R,
+    R,
+    0,
+    R,
+    R,
+    S, /* " $ & ' ( ) * + - . / */
+    /* 0x30 */ 0,
+    0,
+    0,
+    0,
+    0,
+    0,
+    0,
+    0,
+    0,
+    0,
+    0,
+    0,
+    H,
+    0,
+    H,
+    R, /* < > ? */
+    /* 0x40 */ D,
+    0,
+    0,
+    0,
+    0,
+    0,
+    0,
+    0,
+    0,
+    0,
+    0,
+    0,
+    0,
+    0,
+    0,
+    0, /* @ */
+    /* 0x50 */ 0,
+    0,
+    0,
+    0,
+    0,
+    0,
+    0,
+    0,
+    0,
+    0,
+    0,
+    R,
+    A,
+    R,
+    R,
+    0, /* [ \ ] ^ */
+    /* 0x60 */ H,
+    0,
+    0,
+    0,
+    0,
+    0,
+    0,
+    0,
+    0,
+    0,
+    0,
+    0,
+    0,
+    0,
+    0,
+    0, /* ` */
+    /* 0x70 */ 0,
+    0,
+    0,
+    0,
+    0,
+    0,
+    0,
+    0,
+    0,
+    0,
+    0,
+    R,
+    R,
+    R,
+    0,
+    A, /* { | } DEL */
+    /* 0x80 */ U,
+    U,
+    U,
+    U,
+    U,
+    U,
+    U,
+    U,
+    U,
+    U,
+    U,
+    U,
+    U,
+    U,
+    U,
+    U, /* UTF-8 continuation */
+    /* 0x90 */ U,
+    U,
+    U,
+    U,
+    U,
+    U,
+    U,
+    U,
+    U,
+    U,
+    U,
+    U,
+    U,
+    U,
+    U,
+    U,
+    /* 0xA0 */ U,
+    U,
+    U,
+    U,
+    U,
+    U,
+    U,
+    U,
+    U,
+    U,
+    U,
+    U,
+    U,
+    U,
+    U,
+    U,
+    /* 0xB0 */ U,
+    U,
+    U,
+    U,
+    U,
+    U,
+    U,
+    U,
+    U,
+    U,
+    U,
+    U,
+    U,
+    U,
+    U,
+    U,
+    /* 0xC0 */ U,
+    U,
+    U,
+    U,
+    U,
+    U,
+    U,
+    U,
+    U,
+    U,
+    U,
+    U,
+    U,
+    U,
+    U,
+    U, /* UTF-8 lead bytes */
+    /* 0xD0 */ U,
+    U,
+    U,
+    U,
+    U,
+    U,
+    U,
+    U,
+    U,
+    U,
+    U,
+    U,
+    U,
+    U,
+    U,
+    U,
+    /* 0xE0 */ U,
+    U,
+    U,
+    U,
+    U,
+    U,
+    U,
+    U,
+    U,
+    U,
+    U,
+    U,
+    U,
+    U,
+    U,
+    U,
+    /* 0xF0 */ U,
+    U,
+    U,
+    U,
+    U,
+    U,
+    U,
+    U,
+    U,
+    U,
+    U,
+    U,
+    U,
+    U,
+    U,
+    U,
 };
 #undef A
 #undef H
 #undef D
 #undef U
+#undef S
+#undef R
 
 /* The longest escape (\u00XX, \ufffd, \u2028) and the longest quote (&#34;). */
 #define ESC_MAX   6
@@ -85,13 +331,15 @@ static size_t utf8_sequence(const unsigned char *s, size_t n, bool *valid)
     return need + 1;
 }
 
-/* Writes the escape of the ASCII byte c. */
-static char *escape_ascii(char *p, unsigned char c, bool html)
+/* Writes the escape of the ASCII byte c (html: `"` as \u0022; regexp: its metacharacters
+ * and `/` as \uXXXX, which a regular expression reads as the character itself). */
+static char *escape_ascii(char *p, unsigned char c, bool html, bool regexp)
 {
     static const char hex[] = "0123456789abcdef";
     const char *s = NULL;
-    switch (c) {
+    switch (regexp && (json_class[c] & (ESC_RE | ESC_SLASH)) ? 0 : c) {
     case '"': s = html ? NULL : "\\\""; break;
+    case '/': s = "\\/"; break;
     case '\\': s = "\\\\"; break;
     case '\n': s = "\\n"; break;
     case '\r': s = "\\r"; break;
@@ -138,7 +386,7 @@ static char *escape_block(char *p, const unsigned char **sp, const unsigned char
         if (*s >= 0x80)
             p = escape_high(p, &s, end, mask & ESC_HTML);
         else
-            p = escape_ascii(p, *s++, mask & ESC_HTML);
+            p = escape_ascii(p, *s++, mask & ESC_HTML, mask & ESC_RE);
     }
     *sp = s;
     return p;
@@ -151,6 +399,10 @@ static unsigned flags_mask(unsigned flags)
         mask |= ESC_HTML;
     if (flags & STARCH_JSON_DATASTAR)
         mask |= ESC_DS;
+    if (flags & STARCH_JSON_SLASH)
+        mask |= ESC_SLASH;
+    if (flags & STARCH_JSON_REGEXP)
+        mask |= ESC_RE | ESC_SLASH;
     return mask;
 }
 
@@ -291,8 +543,8 @@ void starch_entity_json(starch_out *out, const starch_entity_type *type, const v
 
 /* ---- The `| json` filter ------------------------------------------------------------- */
 
-#define JSON_ATTR_FLAGS   (STARCH_JSON_ATTR | STARCH_JSON_DATASTAR)
-#define JSON_SCRIPT_FLAGS (STARCH_JSON_HTML_SAFE | STARCH_JSON_DATASTAR)
+#define JSON_ATTR_FLAGS   (STARCH_JSON_ATTR | STARCH_JSON_DATASTAR | STARCH_JSON_SLASH)
+#define JSON_SCRIPT_FLAGS (STARCH_JSON_HTML_SAFE | STARCH_JSON_DATASTAR | STARCH_JSON_SLASH)
 
 /* NAME_cstr (NULL as null), NAME_str, NAME_trusted and NAME_chr as JSON strings. */
 #define DEFINE_JSON_WRITERS(name, flags)                                                           \

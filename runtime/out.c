@@ -22,11 +22,22 @@ void starch_out_init(starch_out *out)
     out->err = 0;
     out->flush = NULL;
     out->flush_ctx = NULL;
+    out->borrowed = false;
+}
+
+void starch_out_init_buffer(starch_out *out, char *buf, size_t size)
+{
+    starch_out_init(out);
+    if (buf && size) {
+        out->data = buf;
+        out->cap = size;
+        out->borrowed = true;
+    }
 }
 
 void starch_out_free(starch_out *out)
 {
-    if (out->cap)
+    if (out->cap && !out->borrowed)
         free(out->data);
     starch_flush_fn flush = out->flush;
     void *ctx = out->flush_ctx;
@@ -91,11 +102,14 @@ static bool resize(starch_out *out, size_t need)
         cap = cap > SIZE_MAX / 3 ? need : cap + cap / 2;
     if (out->flush && cap > STARCH_OUT_CHUNK)
         cap = need > STARCH_OUT_CHUNK ? need : STARCH_OUT_CHUNK;
-    char *data = realloc(out->cap ? out->data : NULL, cap);
+    char *data = realloc(out->cap && !out->borrowed ? out->data : NULL, cap);
     if (data == NULL)
         return false;
+    if (out->borrowed) /* leaving the caller's memory for the heap */
+        memcpy(data, out->data, out->len);
     out->data = data;
     out->cap = cap;
+    out->borrowed = false;
     return true;
 }
 

@@ -398,7 +398,7 @@ starch_out *starch_sse_elements_begin(starch_sse_stream *st, starch_out *out,
                                       const starch_sse_opts *opt)
 {
     const starch_sse_opts *o = opt ? opt : &no_opts;
-    starch_out_init(&st->out);
+    starch_out_init_buffer(&st->out, st->buf, sizeof st->buf);
     st->dst = out;
     st->open = st->broke = st->cr = false;
     st->err = check_elements(o);

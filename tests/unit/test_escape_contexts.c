@@ -450,6 +450,10 @@ static size_t ref_js_cp(char *dst, uint32_t cp, bool regexp)
         return (size_t)sprintf(dst, "\\r");
     case '\t':
         return (size_t)sprintf(dst, "\\t");
+    case '\b':
+        return (size_t)sprintf(dst, "\\b");
+    case '\f':
+        return (size_t)sprintf(dst, "\\f");
     case '\\':
         return (size_t)sprintf(dst, "\\\\");
     case '/':
@@ -523,8 +527,8 @@ Test(js, each_special_byte)
         {'"', "\\u0022"},  {'\'', "\\u0027"},   {'`', "\\u0060"},    {'\\', "\\\\"},
         {'/', "\\/"},      {'<', "\\u003c"},    {'>', "\\u003e"},    {'&', "\\u0026"},
         {'@', "\\u0040"},  {'$', "\\u0024"},    {'\n', "\\n"},       {'\r', "\\r"},
-        {'\t', "\\t"},     {'\0', "\\u0000"},   {'\b', "\\u0008"},   {'\v', "\\u000b"},
-        {'\f', "\\u000c"}, {'\x1f', "\\u001f"}, {'\x7f', "\\u007f"}, {'a', "a"},
+        {'\t', "\\t"},     {'\0', "\\u0000"},   {'\b', "\\b"},   {'\v', "\\u000b"},
+        {'\f', "\\f"}, {'\x1f', "\\u001f"}, {'\x7f', "\\u007f"}, {'a', "a"},
         {' ', " "},        {'{', "{"},          {'+', "+"},          {'=', "="},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)

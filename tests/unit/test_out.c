@@ -782,3 +782,44 @@ Test(out, flush_without_callback_is_a_noop)
     cr_assert_eq(starch_out_len(&out), 4 + sizeof big);
     starch_out_free(&out);
 }
+
+/* ---- starch_out_init_buffer: the caller's memory first, then the heap ---- */
+
+Test(out, init_buffer_uses_the_callers_memory_then_moves_to_the_heap)
+{
+    char buf[16];
+    starch_out out;
+    starch_out_init_buffer(&out, buf, sizeof buf);
+    starch_out_write(&out, "0123456789", 10);
+    cr_assert_eq(starch_out_data(&out), buf);
+    cr_assert_eq(starch_out_len(&out), 10);
+    starch_out_write(&out, "abcdefghij", 10); /* 20 bytes: no longer fits */
+    cr_assert_neq(starch_out_data(&out), buf);
+    cr_assert_eq(starch_out_len(&out), 20);
+    cr_assert(memcmp(starch_out_data(&out), "0123456789abcdefghij", 20) == 0);
+    cr_assert(memcmp(buf, "0123456789", 10) == 0); /* the caller's memory is left as it was */
+    starch_out_free(&out);                          /* frees the heap copy only */
+    cr_assert_eq(starch_out_len(&out), 0);
+}
+
+static int count_chunk(void *ctx, const char *data, size_t len)
+{
+    (void)data;
+    *(size_t *)ctx += len;
+    return 0;
+}
+
+Test(out, init_buffer_streams_without_allocating)
+{
+    static char buf[STARCH_OUT_CHUNK];
+    starch_out out;
+    size_t flushed = 0;
+    starch_out_init_buffer(&out, buf, sizeof buf);
+    starch_out_set_flush(&out, count_chunk, &flushed);
+    for (int i = 0; i < 10000; i++)
+        starch_out_write(&out, "0123456789", 10);
+    cr_assert_eq(starch_out_data(&out), buf, "a chunk-sized borrowed buffer never grows");
+    starch_out_flush(&out);
+    cr_assert_eq(flushed, 100000);
+    starch_out_free(&out); /* nothing of its own to free */
+}
