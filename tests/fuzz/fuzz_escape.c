@@ -21,8 +21,9 @@
  *   numbers                  integers as printf, doubles shortest round-trip, fixed-point
  *                            as printf's %.Nf
  *
- * Input: byte 0 chooses the buffer (streaming through a flush callback or not), the room
- * reserved before the value and the `rest` asked after it; bytes 1-8 are a number (as a
+ * Input: byte 0 chooses the buffer (streaming through a flush callback or not, starting
+ * in the caller's memory or not), the room reserved before the value and the `rest` asked
+ * after it; bytes 1-8 are a number (as a
  * double and an integer), byte 9 a decimal count; the rest is the string. */
 #include "fuzz.h"
 
@@ -129,9 +130,10 @@ static void utf8_encode(uint32_t c, cps *out)
 /* ---- Running a writer ----------------------------------------------------------------- */
 
 typedef struct setup {
-    bool stream; /* the buffer flushes into another one as it fills */
-    size_t pre;  /* room reserved before the value (the cursor's room varies) */
-    size_t rest; /* room asked for after the value */
+    bool stream;     /* the buffer flushes into another one as it fills */
+    size_t pre;      /* room reserved before the value (the cursor's room varies) */
+    size_t rest;     /* room asked for after the value */
+    size_t borrowed; /* the buffer starts in caller memory of this size (0: on the heap) */
 } setup;
 
 static int collect(void *ctx, const char *data, size_t len)
@@ -151,7 +153,8 @@ typedef struct text {
 static text run(const setup *su, starch_put_bytes_fn fn, const char *s, size_t n)
 {
     starch_out out, sink;
-    starch_out_init(&out);
+    char *mine = su->borrowed ? malloc(su->borrowed) : NULL; /* exact size, for ASan */
+    starch_out_init_buffer(&out, mine, su->borrowed);
     starch_out_init(&sink);
     if (su->stream)
         starch_out_set_flush(&out, collect, &sink);
@@ -170,6 +173,7 @@ static text run(const setup *su, starch_put_bytes_fn fn, const char *s, size_t n
     t.s[t.n] = '\0';
     starch_out_free(&out);
     starch_out_free(&sink);
+    free(mine);
     return t;
 }
 
@@ -725,9 +729,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     static const size_t rests[] = {0, 1, STARCH_VALUE_MAX, 4096};
     static const size_t pres[] = {0, 16, 100, STARCH_OUT_RESERVE_MAX};
+    static const size_t borrowed[] = {0, 64, 1000, STARCH_OUT_CHUNK};
     fuzz_input in = {data, size};
     uint8_t mode = fuzz_byte(&in);
-    setup su = {mode & 1, pres[mode >> 1 & 3], rests[mode >> 3 & 3]};
+    setup su = {mode & 1, pres[mode >> 1 & 3], rests[mode >> 3 & 3], borrowed[mode >> 5 & 3]};
     uint64_t bits = fuzz_u64(&in);
     int decimals = fuzz_byte(&in) % 10;
     const uint8_t *s = in.p;

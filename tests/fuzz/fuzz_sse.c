@@ -44,11 +44,13 @@ typedef struct dest {
     starch_out out;
     sink s;
     bool streaming;
+    char *mine; /* the caller's memory the buffer starts in, or NULL */
 } dest;
 
-static void dest_init(dest *d, bool streaming, size_t fail_after)
+static void dest_init(dest *d, bool streaming, size_t fail_after, size_t borrowed)
 {
-    starch_out_init(&d->out);
+    d->mine = borrowed ? malloc(borrowed) : NULL; /* exact size, for ASan */
+    starch_out_init_buffer(&d->out, d->mine, borrowed);
     starch_out_init(&d->s.got);
     d->s.fail_after = fail_after;
     d->streaming = streaming;
@@ -74,6 +76,7 @@ static void dest_free(dest *d)
 {
     starch_out_free(&d->out);
     starch_out_free(&d->s.got);
+    free(d->mine);
 }
 
 /* ---- The expected values -------------------------------------------------------------------- */
@@ -286,6 +289,7 @@ typedef struct ctx {
     size_t n_paths;
     bool streaming;
     size_t fail_after;
+    size_t borrowed;       /* destinations start in caller memory of this size (0: heap) */
     const uint8_t *chunks; /* chunk sizes of the streamed event */
     size_t n_chunks;
 } ctx;
@@ -312,7 +316,7 @@ static bool check_call(int rc, bool valid, dest *d, const ctx *c, const char *co
 static void run_patch_elements(const ctx *c)
 {
     dest d;
-    dest_init(&d, c->streaming, c->fail_after);
+    dest_init(&d, c->streaming, c->fail_after, c->borrowed);
     int rc = starch_sse_patch_elements(&d.out, c->payload, c->len, &c->o);
     event e;
     char *t;
@@ -326,7 +330,7 @@ static void run_patch_elements(const ctx *c)
 
     /* the same event streamed in chunks gives the same bytes */
     dest s;
-    dest_init(&s, c->streaming, c->fail_after);
+    dest_init(&s, c->streaming, c->fail_after, c->borrowed);
     starch_sse_stream st;
     starch_out *w = starch_sse_elements_begin(&st, &s.out, &c->o);
     FUZZ_CHECK(w != NULL, "elements_begin gave NULL");
@@ -356,7 +360,7 @@ static void run_patch_elements(const ctx *c)
 static void run_patch_signals(const ctx *c)
 {
     dest d;
-    dest_init(&d, c->streaming, c->fail_after);
+    dest_init(&d, c->streaming, c->fail_after, c->borrowed);
     int rc = starch_sse_patch_signals(&d.out, c->payload, c->len, &c->o);
     event e;
     char *t;
@@ -411,7 +415,7 @@ static char *script_element(const ctx *c, size_t *len)
 static void run_execute_script(const ctx *c)
 {
     dest d;
-    dest_init(&d, c->streaming, c->fail_after);
+    dest_init(&d, c->streaming, c->fail_after, c->borrowed);
     int rc = starch_sse_execute_script(&d.out, c->payload, c->len, &c->o);
     bool valid = event_ok(&c->o);
     for (size_t i = 0; i < c->o.n_attrs; i++)
@@ -436,7 +440,7 @@ static void run_execute_script(const ctx *c)
 static void run_remove_elements(const ctx *c)
 {
     dest d;
-    dest_init(&d, c->streaming, c->fail_after);
+    dest_init(&d, c->streaming, c->fail_after, c->borrowed);
     int rc = starch_sse_remove_elements(&d.out, c->o.selector, &c->o);
     event e;
     char *t;
@@ -481,7 +485,7 @@ static bool valid_utf8(const char *s)
 static void run_remove_signals(const ctx *c)
 {
     dest d;
-    dest_init(&d, c->streaming, c->fail_after);
+    dest_init(&d, c->streaming, c->fail_after, c->borrowed);
     int rc = starch_sse_remove_signals(&d.out, c->paths, c->n_paths, &c->o);
     bool valid = event_ok(&c->o) && c->n_paths > 0;
     for (size_t i = 0; i < c->n_paths; i++)
@@ -554,6 +558,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     for (int i = 0; i < 3; i++)
         c.paths[i] = strs[4 + i] = fuzz_cstr(&in, 0);
     c.n_paths = (size_t)(r >> 20) % 4;
+    c.borrowed = f2 & 128 ? (f1 & 8 ? STARCH_OUT_CHUNK : 100) : 0;
     c.payload = (const char *)in.p;
     c.len = in.n;
     c.chunks = data;
