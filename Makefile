@@ -1,4 +1,4 @@
-# starch — front door. `make run` builds and runs the example; `make test` runs every test.
+# starch — front door. `make run` builds and starts the example web app; `make test` runs every test.
 # Both install missing Debian packages first (scripts/install-deps).
 
 BUILD ?= build
@@ -18,8 +18,12 @@ $(BUILD)/build.ninja:
 build: deps $(BUILD)/build.ninja
 	ninja -C $(BUILD) --quiet
 
+# The todo app (examples/todo) on http://127.0.0.1:8080/, its todos in $(BUILD)/todo.db;
+# Ctrl-C stops it. More options with ARGS (ARGS="--memory --port 9000"); a copy of the
+# Datastar client at examples/todo/datastar.js is served instead of the CDN's.
 run: build
-	@$(BUILD)/examples/todo/todo-page
+	@$(BUILD)/examples/todo/todo-app --db $(BUILD)/todo.db \
+	    $(if $(wildcard examples/todo/datastar.js),--datastar examples/todo/datastar.js) $(ARGS)
 
 test: build
 	@scripts/run-tests $(BUILD)

@@ -137,3 +137,150 @@ json_t *starch_signals_read(const char *method, const char *query, size_t query_
                 "the query, POST, PUT and PATCH in the body)",
                 m);
 }
+
+/* ---- Signals into an entity ---------------------------------------------------------- */
+
+/* The status of a signals error code. */
+static int status_of(starch_signals_code code)
+{
+    switch (code) {
+    case STARCH_SIGNALS_OK: return STARCH_OK;
+    case STARCH_SIGNALS_EMETHOD: return STARCH_EINVAL;
+    case STARCH_SIGNALS_EMISSING: return STARCH_EMISSING;
+    case STARCH_SIGNALS_EJSON: return STARCH_EJSON;
+    case STARCH_SIGNALS_ENOTOBJECT: return STARCH_ETYPE;
+    case STARCH_SIGNALS_ENOMEM: return STARCH_ENOMEM;
+    }
+    return STARCH_EINVAL;
+}
+
+/* Writes a then b into err's message, cut to fit. */
+static void set_message(starch_error *err, const char *a, const char *b)
+{
+    size_t cap = sizeof err->message - 1, an = strlen(a), bn = strlen(b);
+    an = an < cap ? an : cap;
+    bn = bn < cap - an ? bn : cap - an;
+    memmove(err->message + an, b, bn); /* b may lie in the message itself */
+    memcpy(err->message, a, an);
+    err->message[an + bn] = '\0';
+}
+
+/* Fills err (when given) with code and "signals: MESSAGE"; returns code. */
+static int entity_fail(starch_error *err, int code, const char *message)
+{
+    if (err) {
+        err->code = code;
+        set_message(err, "signals: ", message);
+    }
+    return code;
+}
+
+static const char *kind_of(const json_t *j)
+{
+    switch (json_typeof(j)) {
+    case JSON_OBJECT: return "object";
+    case JSON_ARRAY: return "array";
+    case JSON_STRING: return "string";
+    case JSON_INTEGER:
+    case JSON_REAL: return "number";
+    case JSON_TRUE:
+    case JSON_FALSE: return "boolean";
+    case JSON_NULL: return "null";
+    }
+    return "value";
+}
+
+/* The error of signal path group[0..upto), whose value j is absent (NULL) or not an
+ * object: STARCH_EMISSING or STARCH_ETYPE, with err filled when given. */
+static int group_error(starch_error *err, const char *group, int upto, const json_t *j)
+{
+    int rc = j == NULL ? STARCH_EMISSING : STARCH_ETYPE;
+    if (err && j == NULL)
+        snprintf(err->message, sizeof err->message, "%.*s: missing", upto, group);
+    else if (err)
+        snprintf(err->message, sizeof err->message, "%.*s: expected object, got %s", upto, group,
+                 kind_of(j));
+    if (err)
+        err->code = rc;
+    return rc;
+}
+
+/* Sets *found to the object at the dotted signal path group in signals (signals itself
+ * for NULL or ""). Returns STARCH_OK, or group_error's code for the first segment that is
+ * absent or not an object. */
+static int find_group(const json_t *signals, const char *group, const json_t **found,
+                      starch_error *err)
+{
+    const json_t *j = signals;
+    const char *p = group ? group : "";
+    while (*p) {
+        const char *dot = strchr(p, '.');
+        size_t n = dot ? (size_t)(dot - p) : strlen(p);
+        const json_t *next = n ? json_object_getn(j, p, n) : NULL;
+        if (next == NULL || !json_is_object(next))
+            return group_error(err, group, (int)(p + n - group), next);
+        j = next;
+        p += n + (dot != NULL);
+    }
+    *found = j;
+    return STARCH_OK;
+}
+
+/* Rewrites the path at the start of err's message, which entity reading roots at the
+ * type's name in lower camel case ("todo.title: ..."), as the signal path: under group
+ * ("draft.title: ..."), or at the top ("title: ..."; "signals: ..." for the root). */
+static void rebase_path(starch_error *err, const starch_entity_type *type, const char *group)
+{
+    char root[64];
+    int n = snprintf(root, sizeof root, "%s", type->name);
+    if (n <= 0 || (size_t)n >= sizeof root)
+        return;
+    if (root[0] >= 'A' && root[0] <= 'Z')
+        root[0] = (char)(root[0] - 'A' + 'a');
+    size_t rn = (size_t)n;
+    const char *m = err->message;
+    if (strncmp(m, root, rn) != 0 || (m[rn] != '.' && m[rn] != '[' && m[rn] != ':'))
+        return;
+    bool top = group == NULL || *group == '\0';
+    /* at the top, "todo.title" becomes "title"; the root itself becomes "signals" */
+    const char *prefix = !top ? group : m[rn] == ':' ? "signals" : "";
+    set_message(err, prefix, m + rn + (top && m[rn] == '.'));
+}
+
+int starch_signals_to_entity(const starch_entity_type *type, void *value, const char *group,
+                             const struct json_t *signals, starch_error *err)
+{
+    if (type == NULL || value == NULL)
+        return entity_fail(err, STARCH_EINVAL, "no entity to read into");
+    if (signals == NULL)
+        return entity_fail(err, STARCH_EINVAL, "no signals");
+    if (!json_is_object(signals)) {
+        char m[64];
+        snprintf(m, sizeof m, "expected object, got %s", kind_of(signals));
+        return entity_fail(err, STARCH_ETYPE, m);
+    }
+    const json_t *j;
+    int rc = find_group(signals, group, &j, err);
+    if (rc != STARCH_OK)
+        return rc;
+    /* Datastar sends every signal of the page: fill what is present, keep the rest. */
+    rc = starch_entity_from_json(type, value, j, STARCH_READ_MERGE, err);
+    if (rc != STARCH_OK && err)
+        rebase_path(err, type, group);
+    return rc;
+}
+
+int starch_signals_read_entity(const starch_entity_type *type, void *value, const char *group,
+                               const char *method, const char *query, size_t query_len,
+                               const char *body, size_t body_len, starch_error *err)
+{
+    if (type == NULL || value == NULL)
+        return entity_fail(err, STARCH_EINVAL, "no entity to read into");
+    starch_signals_error se;
+    json_t *signals = starch_signals_read(method, query, query_len, body, body_len, &se);
+    if (signals == NULL)
+        return entity_fail(err, status_of(se.code), se.message);
+    int rc = starch_signals_to_entity(type, value, group, signals, err);
+    json_decref(signals);
+    return rc;
+}

@@ -1,0 +1,46 @@
+/* app.h — the todo app: what its parts share.
+ *
+ *   main.c    options, the repository (SQLite or memory: one line), the daemon, shutdown
+ *   routes.c  the HTTP routes: the page, the actions, the Datastar client
+ *   live.c    Todo.created/updated/deleted → the hub's "todos" topic → GET /events
+ *   todo.starch  the entity and the HTML
+ */
+#ifndef TODO_APP_H
+#define TODO_APP_H
+
+#include <microhttpd.h>
+#include <pthread.h>
+#include <starch.h>
+
+/* Everything a request needs, made once in main() and passed to every handler. */
+typedef struct App {
+    starch_repo *todos;        /* the Todo repository; it emits Todo.* on bus */
+    starch_bus *bus;           /* repository events */
+    starch_hub *hub;           /* SSE fan-out to the browsers watching the list */
+    pthread_mutex_t live_lock; /* one list rendered and published at a time (live.c) */
+    const char *datastar_js;   /* a local copy of the Datastar client (NULL: the CDN) */
+    size_t datastar_len;
+} App;
+
+/* The hub topic of the list: every change of a todo is published there. */
+#define TODO_TOPIC "todos"
+
+/* The libmicrohttpd access handler (routes.c); cls is the App. */
+enum MHD_Result todo_handle(void *cls, struct MHD_Connection *c, const char *url,
+                            const char *method, const char *version, const char *upload,
+                            size_t *upload_size, void **req);
+
+/* Subscribes the app to its repository's events: each change of a todo renders the list
+ * as a Datastar patch-elements event and publishes it on TODO_TOPIC. Returns false when
+ * out of memory. */
+bool todo_live_start(App *app);
+
+/* Answers GET /events: an SSE stream that starts with the current list and then carries
+ * every event published on TODO_TOPIC, until the client leaves or the hub closes. */
+enum MHD_Result todo_live_events(App *app, struct MHD_Connection *c, const char *version);
+
+/* Writes the current list (component TodoList, id "list") as one Datastar patch-elements
+ * event to out. Returns 0, or a starch status / errno-style code. */
+int todo_render_list(App *app, starch_out *out);
+
+#endif

@@ -1,0 +1,148 @@
+/* live.c — every browser sees every change.
+ *
+ *   repository ──Todo.created/updated/deleted──▶ bus ──publish_list──▶ hub topic "todos"
+ *        ──▶ each GET /events stream ──▶ the browser patches #list
+ *
+ * The repository emits its events by itself after each successful write. publish_list
+ * renders the whole list (it is small) into one Datastar patch-elements event and hands it
+ * to the hub, which queues it for every subscriber without waiting for any of them. Each
+ * GET /events response is a hub client: libmicrohttpd's content reader callback, on the
+ * connection's own thread, reads the client's queue and sends it.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "app.h"
+#include "todo.starch.h"
+
+/* An idle stream gets an SSE comment this often, so a client that left is noticed. */
+#define KEEPALIVE_MS 15000
+
+int todo_render_list(App *app, starch_out *out)
+{
+    starch_error err;
+    starch_list list;
+    if (starch_repo_all(app->todos, &list, &err) != STARCH_OK) {
+        fprintf(stderr, "todo: %s\n", err.message);
+        return err.code;
+    }
+    starch_sse_stream st;
+    todo_TodoList(starch_sse_elements_begin(&st, out, NULL), list.items, list.count);
+    int rc = starch_sse_elements_end(&st);
+    starch_list_free(&list);
+    return rc;
+}
+
+/* Bus handler of Todo.*: publishes the list as it is now. Under live_lock, so events
+ * leave in the order their lists were read: the last one a browser gets is the newest. */
+static int publish_list(const starch_event *ev, void *ctx)
+{
+    App *app = ctx;
+    (void)ev; /* the list is rendered whole, whichever todo changed */
+    starch_out event;
+    starch_out_init(&event);
+    pthread_mutex_lock(&app->live_lock);
+    if (todo_render_list(app, &event) == 0)
+        starch_hub_publish(app->hub, TODO_TOPIC, starch_out_data(&event), starch_out_len(&event));
+    pthread_mutex_unlock(&app->live_lock);
+    starch_out_free(&event);
+    return STARCH_CONTINUE;
+}
+
+bool todo_live_start(App *app)
+{
+    return starch_bus_on(app->bus, "Todo.*", 0, publish_list, app) != 0;
+}
+
+/* ---- GET /events ------------------------------------------------------------------- */
+
+/* One browser's stream: the list as it was when it connected, then the hub's events. */
+typedef struct Watcher {
+    starch_client *client;
+    starch_out first; /* the current list, sent before anything from the hub */
+    size_t sent;      /* bytes of first already sent */
+} Watcher;
+
+static size_t copy_out(char *buf, size_t max, const char *data, size_t len)
+{
+    size_t n = len < max ? len : max;
+    memcpy(buf, data, n);
+    return n;
+}
+
+/* libmicrohttpd's content reader: called on the connection's thread whenever it can send. */
+static ssize_t watcher_read(void *cls, uint64_t pos, char *buf, size_t max)
+{
+    Watcher *w = cls;
+    (void)pos;
+    size_t first = starch_out_len(&w->first);
+    if (w->sent < first) {
+        size_t n = copy_out(buf, max, starch_out_data(&w->first) + w->sent, first - w->sent);
+        w->sent += n;
+        return (ssize_t)n;
+    }
+    size_t n;
+    switch (starch_client_read(w->client, buf, max, &n, KEEPALIVE_MS)) {
+    case STARCH_OK: return (ssize_t)n;
+    case STARCH_ETIMEOUT: {
+        static const char ping[] = ": keep-alive\n\n"; /* an SSE comment: the client ignores it */
+        return (ssize_t)copy_out(buf, max, ping, sizeof ping - 1);
+    }
+    default:
+        /* Dropped for falling behind: end with an error, so the browser reconnects and
+         * starts again from the whole list. Otherwise the hub closed: the server stops. */
+        return starch_client_dropped(w->client) ? MHD_CONTENT_READER_END_WITH_ERROR
+                                                : MHD_CONTENT_READER_END_OF_STREAM;
+    }
+}
+
+/* The response's free callback: the connection is done with the stream. */
+static void watcher_free(void *cls)
+{
+    Watcher *w = cls;
+    starch_client_close(w->client);
+    starch_out_free(&w->first);
+    free(w);
+}
+
+/* The SSE headers but Connection (libmicrohttpd refuses `keep-alive` and manages it). */
+static bool add_sse_headers(struct MHD_Response *r, const char *version)
+{
+    starch_header h[3];
+    size_t n = starch_sse_headers(version, h);
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(h[i].name, "Connection") != 0 &&
+            MHD_add_response_header(r, h[i].name, h[i].value) != MHD_YES)
+            return false;
+    return true;
+}
+
+enum MHD_Result todo_live_events(App *app, struct MHD_Connection *c, const char *version)
+{
+    Watcher *w = calloc(1, sizeof *w);
+    if (w == NULL)
+        return MHD_NO;
+    starch_out_init(&w->first);
+    w->client = starch_hub_connect(app->hub);
+    /* Subscribe first, then read the list: a change made in between is in the list, in
+     * the queue, or both, never lost. */
+    int rc = w->client ? starch_client_subscribe(w->client, TODO_TOPIC) : STARCH_ENOMEM;
+    if (rc == STARCH_OK) {
+        pthread_mutex_lock(&app->live_lock);
+        rc = todo_render_list(app, &w->first);
+        pthread_mutex_unlock(&app->live_lock);
+    }
+    struct MHD_Response *r = rc == STARCH_OK
+                                 ? MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 16 * 1024,
+                                                                     watcher_read, w, watcher_free)
+                                 : NULL;
+    if (r == NULL) {
+        watcher_free(w);
+        return MHD_NO;
+    }
+    enum MHD_Result ok =
+        add_sse_headers(r, version) ? MHD_queue_response(c, MHD_HTTP_OK, r) : MHD_NO;
+    MHD_destroy_response(r); /* queued: libmicrohttpd holds it; else this frees w */
+    return ok;
+}

@@ -1,0 +1,164 @@
+/* main.c — the todo app: a Datastar page served by libmicrohttpd, todos kept by a starch
+ * repository (SQLite, or memory), every change pushed to every open page.
+ *
+ *   todo-app [--port N] [--db FILE | --memory] [--datastar FILE]
+ *
+ * Prints "listening on http://127.0.0.1:PORT/" and serves until SIGINT (Ctrl-C) or SIGTERM.
+ * See README.md beside this file for a walk through the code.
+ */
+#include <netinet/in.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <starch_mhd.h>
+
+#include "app.h"
+#include "todo.starch.h"
+
+typedef struct Options {
+    unsigned port;        /* 0: any free port */
+    const char *db;       /* the SQLite file */
+    bool memory;          /* keep the todos in memory instead */
+    const char *datastar; /* a local copy of the Datastar client to serve, or NULL */
+} Options;
+
+static const char usage[] =
+    "usage: todo-app [--port N] [--db FILE | --memory] [--datastar FILE]\n"
+    "  --port N         listen on 127.0.0.1:N (default 8080; 0: any free port)\n"
+    "  --db FILE        keep the todos in this SQLite file (default todo.db)\n"
+    "  --memory         keep them in memory instead (gone when the app stops)\n"
+    "  --datastar FILE  serve this copy of the Datastar client (default: the CDN's)\n";
+
+/* Fills *o from the command line. Returns 0 to run, 1 for --help, 2 when it is wrong. */
+static int parse_options(int argc, char **argv, Options *o)
+{
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        if (strcmp(a, "--help") == 0)
+            return 1;
+        if (strcmp(a, "--memory") == 0) {
+            o->memory = true;
+            continue;
+        }
+        const char *v = i + 1 < argc ? argv[++i] : NULL;
+        char *end;
+        if (v == NULL)
+            return 2;
+        if (strcmp(a, "--port") == 0) {
+            unsigned long port = strtoul(v, &end, 10);
+            if (*v < '0' || *v > '9' || *end != '\0' || port > 65535)
+                return 2;
+            o->port = (unsigned)port;
+        } else if (strcmp(a, "--db") == 0) {
+            o->db = v;
+        } else if (strcmp(a, "--datastar") == 0) {
+            o->datastar = v;
+        } else {
+            return 2;
+        }
+    }
+    return 0;
+}
+
+/* Reads the whole file at path into a malloc'd buffer (*len bytes); NULL on failure. */
+static char *read_file(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    if (f == NULL)
+        return NULL;
+    starch_out buf;
+    starch_out_init(&buf);
+    char chunk[8192];
+    size_t n;
+    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
+        starch_out_write(&buf, chunk, n);
+    bool ok = !ferror(f) && starch_out_error(&buf) == 0;
+    fclose(f);
+    char *data = ok ? malloc(starch_out_len(&buf) + 1) : NULL;
+    if (data) {
+        memcpy(data, starch_out_data(&buf), starch_out_len(&buf));
+        *len = starch_out_len(&buf);
+    }
+    starch_out_free(&buf);
+    return data;
+}
+
+/* Starts libmicrohttpd on 127.0.0.1:port: a thread per connection, so a GET /events
+ * stream waits for events on its own thread. */
+static struct MHD_Daemon *start_server(App *app, unsigned port)
+{
+    struct sockaddr_in addr = {.sin_family = AF_INET,
+                               .sin_port = htons((uint16_t)port),
+                               .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+    return MHD_start_daemon(
+        MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION | MHD_USE_ERROR_LOG,
+        (uint16_t)port, NULL, NULL, todo_handle, app, MHD_OPTION_SOCK_ADDR, &addr,
+        MHD_OPTION_NOTIFY_COMPLETED, starch_mhd_completed, NULL, MHD_OPTION_END);
+}
+
+/* Runs the server until SIGINT or SIGTERM; false when it could not start. */
+static bool serve(App *app, unsigned port)
+{
+    /* Block the stop signals in every thread (the server's inherit this mask): only the
+     * sigwait below receives them, and nothing is interrupted half-way. */
+    sigset_t stop;
+    sigemptyset(&stop);
+    sigaddset(&stop, SIGINT);
+    sigaddset(&stop, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &stop, NULL);
+
+    struct MHD_Daemon *server = start_server(app, port);
+    if (server == NULL) {
+        fprintf(stderr, "todo: cannot listen on 127.0.0.1:%u\n", port);
+        return false;
+    }
+    const union MHD_DaemonInfo *bound = MHD_get_daemon_info(server, MHD_DAEMON_INFO_BIND_PORT);
+    printf("listening on http://127.0.0.1:%u/\n", bound ? (unsigned)bound->port : port);
+    fflush(stdout);
+
+    int sig;
+    sigwait(&stop, &sig);
+    /* Stop: close the hub first, so every GET /events stream ends, then the server. */
+    starch_hub_close(app->hub);
+    MHD_stop_daemon(server);
+    return true;
+}
+
+int main(int argc, char **argv)
+{
+    Options opt = {.port = 8080, .db = "todo.db"};
+    int parsed = parse_options(argc, argv, &opt);
+    if (parsed != 0) {
+        fputs(usage, parsed == 1 ? stdout : stderr);
+        return parsed == 1 ? 0 : 2;
+    }
+
+    App app = {0};
+    pthread_mutex_init(&app.live_lock, NULL);
+    if (opt.datastar && (app.datastar_js = read_file(opt.datastar, &app.datastar_len)) == NULL) {
+        perror(opt.datastar);
+        return 1;
+    }
+    app.bus = starch_bus_new(0); /* repository events run in the thread that wrote */
+    app.hub = starch_hub_new(64);
+
+    /* The repository. Changing the backend is this one line: nothing else in the app
+     * knows which one it has. */
+    starch_error err = {0};
+    app.todos = opt.memory ? starch_repo_memory(&Todo_type, app.bus, &err)
+                           : starch_repo_sqlite(&Todo_type, opt.db, app.bus, &err);
+
+    bool ok = app.bus && app.hub && app.todos && todo_live_start(&app);
+    if (!ok)
+        fprintf(stderr, "todo: %s\n", err.message[0] ? err.message : "out of memory");
+    ok = ok && serve(&app, opt.port);
+
+    starch_repo_free(app.todos);
+    starch_bus_free(app.bus);
+    starch_hub_free(app.hub);
+    pthread_mutex_destroy(&app.live_lock);
+    free((char *)app.datastar_js);
+    return ok ? 0 : 1;
+}

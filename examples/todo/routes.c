@@ -1,0 +1,289 @@
+/* routes.c — the HTTP routes of the todo app, on libmicrohttpd.
+ *
+ *   GET    /                    the page
+ *   GET    /events              the live list: an SSE stream (live.c)
+ *   POST   /todos               add: signals {"title": …} → Todo → save; answers the list
+ *                               and clears $title
+ *   POST   /todos/{id}/toggle   flips done; answers the item and the count
+ *   DELETE /todos/{id}          deletes; answers the list
+ *   GET    /datastar.js         the Datastar client: the local copy, or a redirect to the CDN
+ *
+ * Every action answers its own browser with Datastar events; the repository's events
+ * reach every browser (this one too) through GET /events.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <starch_mhd.h>
+
+#include "app.h"
+#include "todo.starch.h"
+
+/* Request bodies larger than this are refused (413). */
+#define MAX_BODY (64 * 1024)
+
+/* What a route gets. */
+typedef struct Request {
+    App *app;
+    struct MHD_Connection *c;
+    const char *method;
+    const char *version;
+    const starch_out *body; /* empty for a request without one */
+} Request;
+
+/* ---- Plain responses ------------------------------------------------------------------ */
+
+static enum MHD_Result respond(struct MHD_Connection *c, unsigned status, const char *type,
+                               const char *data, size_t len)
+{
+    struct MHD_Response *r =
+        MHD_create_response_from_buffer(len, (void *)data, MHD_RESPMEM_MUST_COPY);
+    if (r == NULL)
+        return MHD_NO;
+    MHD_add_response_header(r, "Content-Type", type);
+    enum MHD_Result ok = MHD_queue_response(c, status, r);
+    MHD_destroy_response(r);
+    return ok;
+}
+
+static enum MHD_Result respond_text(struct MHD_Connection *c, unsigned status, const char *text)
+{
+    char line[320];
+    int n = snprintf(line, sizeof line, "%s\n", text);
+    return respond(c, status, "text/plain; charset=utf-8", line,
+                   n < (int)sizeof line ? (size_t)n : sizeof line - 1);
+}
+
+static enum MHD_Result server_error(struct MHD_Connection *c, const char *what)
+{
+    fprintf(stderr, "todo: %s\n", what);
+    return respond_text(c, MHD_HTTP_INTERNAL_SERVER_ERROR, what);
+}
+
+/* ---- GET / ---------------------------------------------------------------------------- */
+
+static enum MHD_Result page(const Request *rq)
+{
+    starch_error err;
+    starch_list list;
+    if (starch_repo_all(rq->app->todos, &list, &err) != STARCH_OK)
+        return server_error(rq->c, err.message);
+    starch_out html;
+    starch_out_init(&html);
+    todo_TodoPage(&html, list.items, list.count);
+    starch_list_free(&list);
+    enum MHD_Result ok = starch_out_error(&html)
+                             ? server_error(rq->c, strerror(starch_out_error(&html)))
+                             : respond(rq->c, MHD_HTTP_OK, "text/html; charset=utf-8",
+                                       starch_out_data(&html), starch_out_len(&html));
+    starch_out_free(&html);
+    return ok;
+}
+
+/* ---- GET /datastar.js ----------------------------------------------------------------- */
+
+static enum MHD_Result redirect(struct MHD_Connection *c, const char *location)
+{
+    struct MHD_Response *r = MHD_create_response_from_buffer(0, NULL, MHD_RESPMEM_PERSISTENT);
+    if (r == NULL)
+        return MHD_NO;
+    MHD_add_response_header(r, "Location", location);
+    enum MHD_Result ok = MHD_queue_response(c, MHD_HTTP_FOUND, r);
+    MHD_destroy_response(r);
+    return ok;
+}
+
+/* The page loads the client from STARCH_DATASTAR_URL, this route (see meson.build): the
+ * local copy when the app has one, else the official build on the CDN that page.starch
+ * uses by default (TODO_DATASTAR_CDN). */
+static enum MHD_Result datastar_js(const Request *rq)
+{
+    const App *app = rq->app;
+    if (app->datastar_js == NULL)
+        return redirect(rq->c, TODO_DATASTAR_CDN);
+    return respond(rq->c, MHD_HTTP_OK, "text/javascript; charset=utf-8", app->datastar_js,
+                   app->datastar_len);
+}
+
+/* ---- The actions: Datastar requests answered with Datastar events --------------------- */
+
+/* Starts this request's SSE response and returns where to write its events (NULL when
+ * it cannot be started); events_end sends them and ends the response. */
+static starch_out *events_begin(const Request *rq, starch_mhd_sse **sse)
+{
+    *sse = starch_mhd_sse_start(rq->c, rq->version);
+    return *sse ? starch_mhd_sse_lock(*sse) : NULL;
+}
+
+static enum MHD_Result events_end(starch_mhd_sse *sse)
+{
+    starch_mhd_sse_unlock(sse); /* hands the events to the connection */
+    starch_mhd_sse_close(sse);  /* the response ends once they are sent */
+    return MHD_YES;
+}
+
+/* Strips leading and trailing white space from the owned string s, in place. */
+static void trim(char *s)
+{
+    if (s == NULL)
+        return;
+    size_t start = 0, end = strlen(s);
+    while (start < end && isspace((unsigned char)s[start]))
+        start++;
+    while (end > start && isspace((unsigned char)s[end - 1]))
+        end--;
+    memmove(s, s + start, end - start);
+    s[end - start] = '\0';
+}
+
+/* The answer to an add: the list with the new todo, and the input emptied. */
+static enum MHD_Result added(const Request *rq)
+{
+    starch_mhd_sse *sse;
+    starch_out *out = events_begin(rq, &sse);
+    if (out == NULL)
+        return MHD_NO;
+    todo_render_list(rq->app, out);
+    starch_sse_patch_signals(out, "{\"title\":\"\"}", 12, NULL);
+    return events_end(sse);
+}
+
+/* POST /todos — the signals {"title":"Milk", …} become a new Todo. */
+static enum MHD_Result add_todo(const Request *rq)
+{
+    Todo t = {0};
+    starch_error err;
+    /* Straight from the request into the entity: title is filled, id and done stay 0. */
+    if (starch_signals_read_entity(&Todo_type, &t, NULL, rq->method, NULL, 0,
+                                   starch_out_data(rq->body), starch_out_len(rq->body),
+                                   &err) != STARCH_OK)
+        return respond_text(rq->c, MHD_HTTP_BAD_REQUEST, err.message);
+    trim(t.title);
+    enum MHD_Result ok;
+    if (t.title == NULL || t.title[0] == '\0')
+        ok = respond_text(rq->c, MHD_HTTP_BAD_REQUEST, "title: empty");
+    else if (starch_repo_save(rq->app->todos, &t, &err) != STARCH_OK) /* emits Todo.created */
+        ok = server_error(rq->c, err.message);
+    else
+        ok = added(rq);
+    Todo_clear(&t);
+    return ok;
+}
+
+/* The answer to a toggle: the todo t, then the count of those left. */
+static enum MHD_Result toggled(const Request *rq, const Todo *t)
+{
+    starch_mhd_sse *sse;
+    starch_out *out = events_begin(rq, &sse);
+    if (out == NULL)
+        return MHD_NO;
+    starch_sse_stream st; /* each component renders straight into its event */
+    todo_TodoItem(starch_sse_elements_begin(&st, out, NULL), t);
+    starch_sse_elements_end(&st);
+    size_t open = 0;
+    starch_query q = {.field = "done", .value = STARCH_VALUE_BOOL(false)};
+    starch_repo_count(rq->app->todos, &q, &open, NULL);
+    todo_TodoCount(starch_sse_elements_begin(&st, out, NULL), open);
+    starch_sse_elements_end(&st);
+    return events_end(sse);
+}
+
+/* POST /todos/{id}/toggle */
+static enum MHD_Result toggle_todo(const Request *rq, int64_t id)
+{
+    Todo t = {0};
+    starch_error err;
+    int rc = starch_repo_get(rq->app->todos, id, &t, &err);
+    if (rc == STARCH_ENOTFOUND)
+        return respond_text(rq->c, MHD_HTTP_NOT_FOUND, err.message);
+    if (rc != STARCH_OK)
+        return server_error(rq->c, err.message);
+    t.done = !t.done;
+    enum MHD_Result ok = starch_repo_save(rq->app->todos, &t, &err) == STARCH_OK /* Todo.updated */
+                             ? toggled(rq, &t)
+                             : server_error(rq->c, err.message);
+    Todo_clear(&t);
+    return ok;
+}
+
+/* DELETE /todos/{id} */
+static enum MHD_Result delete_todo(const Request *rq, int64_t id)
+{
+    starch_error err;
+    int rc = starch_repo_delete(rq->app->todos, id, &err); /* emits Todo.deleted */
+    if (rc == STARCH_ENOTFOUND)
+        return respond_text(rq->c, MHD_HTTP_NOT_FOUND, err.message);
+    if (rc != STARCH_OK)
+        return server_error(rq->c, err.message);
+    starch_mhd_sse *sse; /* the answer: the list without it */
+    starch_out *out = events_begin(rq, &sse);
+    if (out == NULL)
+        return MHD_NO;
+    todo_render_list(rq->app, out);
+    return events_end(sse);
+}
+
+/* ---- Routing -------------------------------------------------------------------------- */
+
+/* Matches "/todos/{id}REST" with a decimal id > 0; sets *id and *rest. */
+static bool todo_path(const char *url, int64_t *id, const char **rest)
+{
+    static const char prefix[] = "/todos/";
+    if (strncmp(url, prefix, sizeof prefix - 1) != 0)
+        return false;
+    const char *p = url + sizeof prefix - 1;
+    if (!isdigit((unsigned char)*p))
+        return false;
+    char *end;
+    errno = 0;
+    long long v = strtoll(p, &end, 10);
+    if (errno != 0 || v <= 0)
+        return false;
+    *id = v;
+    *rest = end;
+    return true;
+}
+
+static bool is(const char *a, const char *b)
+{
+    return strcmp(a, b) == 0;
+}
+
+static enum MHD_Result route(const Request *rq, const char *url)
+{
+    const char *m = rq->method;
+    int64_t id;
+    const char *rest;
+    if (is(m, "GET") && is(url, "/"))
+        return page(rq);
+    if (is(m, "GET") && is(url, "/events"))
+        return todo_live_events(rq->app, rq->c, rq->version);
+    if (is(m, "GET") && is(url, STARCH_DATASTAR_URL))
+        return datastar_js(rq);
+    if (is(m, "POST") && is(url, "/todos"))
+        return add_todo(rq);
+    if (is(m, "POST") && todo_path(url, &id, &rest) && is(rest, "/toggle"))
+        return toggle_todo(rq, id);
+    if (is(m, "DELETE") && todo_path(url, &id, &rest) && is(rest, ""))
+        return delete_todo(rq, id);
+    return respond_text(rq->c, MHD_HTTP_NOT_FOUND, "not found");
+}
+
+enum MHD_Result todo_handle(void *cls, struct MHD_Connection *c, const char *url,
+                            const char *method, const char *version, const char *upload,
+                            size_t *upload_size, void **req)
+{
+    const starch_out *body;
+    int r = starch_mhd_collect(req, upload, upload_size, MAX_BODY, &body);
+    if (r == STARCH_MHD_MORE)
+        return MHD_YES; /* the body is still arriving */
+    if (r == STARCH_MHD_ETOOBIG)
+        return respond_text(c, MHD_HTTP_CONTENT_TOO_LARGE, "request body too large");
+    if (r != 0)
+        return server_error(c, "out of memory");
+    Request rq = {.app = cls, .c = c, .method = method, .version = version, .body = body};
+    return route(&rq, url);
+}

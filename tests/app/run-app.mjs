@@ -1,0 +1,433 @@
+// run-app.mjs — end-to-end test of the todo app (examples/todo).
+//
+// Starts todo-app on a free loopback port with a temporary SQLite file and checks it as a
+// browser running the Datastar v1 client would use it: the page, then the requests the
+// client makes (header `Datastar-Request: true`; signals as JSON in the `datastar` query
+// parameter for GET and DELETE, as the body for POST), with the exact SSE events each
+// answer carries, and the events two subscribers of GET /events receive for every change.
+// Then the todos survive a restart (SQLite), the --memory backend works, Ctrl-C (SIGINT)
+// stops the app cleanly with streams open, and headless Chromium renders the page with no
+// error but the Datastar client it cannot fetch from the CDN.
+//
+// No v1 Datastar client can be had here (npm has @starfederation/datastar 1.0.0-beta.11 and
+// older, which speak the pre-v1 protocol; the machine cannot reach the CDN), so the client's
+// side is played at the protocol level; see examples/todo/README.md.
+//
+// usage: node run-app.mjs TODO_APP SOURCE_ROOT OUT_DIR      (prints TAP, one line a check)
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import { chromium } from 'playwright-core';
+
+const [appPath, sourceRoot, outDir] = process.argv.slice(2);
+const TIMEOUT = 5000;
+
+/* ---- TAP ------------------------------------------------------------------------------ */
+
+const tap = [];
+function check(ok, name, details = []) {
+  tap.push({ ok: Boolean(ok), name, details: ok ? [] : details });
+  return Boolean(ok);
+}
+const show = (v) => JSON.stringify(v);
+function checkEq(got, want, name) {
+  return check(got === want, name, [`got:      ${show(got)}`, `expected: ${show(want)}`]);
+}
+function finish() {
+  console.log(`1..${tap.length}`);
+  tap.forEach((t, i) => {
+    console.log(`${t.ok ? 'ok' : 'not ok'} ${i + 1} - app ${t.name}`);
+    for (const d of t.details) for (const line of String(d).split('\n')) console.log(`# ${line}`);
+  });
+  process.exitCode = tap.every((t) => t.ok) ? 0 : 1;
+}
+
+/* ---- What the app must send (the template's output, line by line) ---------------------- */
+
+const esc = (s) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')
+  .replace(/"/g, '&#34;').replace(/'/g, '&#39;');
+
+function itemLines({ id, title, done }) {
+  return [
+    `<li id="todo-${id}" class="todo${done ? ' done' : ''}">`,
+    '  <label>',
+    `    <input type="checkbox"${done ? ' checked' : ''} data-on:click="@post('/todos/${id}/toggle')">`,
+    `    <span class="title">${esc(title)}</span>`,
+    '  </label>',
+    `  <button class="delete" title="Delete" data-on:click="@delete('/todos/${id}')">&times;</button>`,
+    '</li>',
+  ];
+}
+const countLine = (todos) => {
+  const open = todos.filter((t) => !t.done).length;
+  return `<p id="count">${open} item${open === 1 ? '' : 's'} left</p>`;
+};
+function listLines(todos) {
+  const items = todos.length ? todos.flatMap(itemLines) : ['  <li class="empty">Nothing to do.</li>'];
+  return ['<section id="list">', '<ul id="todos">', ...items, '</ul>', countLine(todos), '</section>'];
+}
+// A patch-elements event of a component's lines (its last newline gives an empty line).
+const patch = (lines) =>
+  'event: datastar-patch-elements\n' + [...lines, ''].map((l) => `data: elements ${l}\n`).join('') + '\n';
+const clearTitle = 'event: datastar-patch-signals\ndata: signals {"title":""}\n\n';
+
+/* ---- HTTP as the Datastar client speaks it -------------------------------------------- */
+
+let origin;
+const signalsQuery = (signals) => `datastar=${encodeURIComponent(JSON.stringify(signals))}`;
+
+// One request; resolves to {status, headers, body}.
+function request(method, url, { body, headers = {} } = {}) {
+  return new Promise((resolve, reject) => {
+    const req = http.request(origin + url, {
+      method,
+      headers: { 'Datastar-Request': 'true', ...(body !== undefined && { 'Content-Type': 'application/json' }), ...headers },
+      timeout: TIMEOUT,
+    }, (res) => {
+      const chunks = [];
+      res.on('data', (c) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }));
+      res.on('error', reject);
+    });
+    req.on('timeout', () => req.destroy(new Error(`${method} ${url}: no answer in ${TIMEOUT} ms`)));
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+// An action as @post/@delete sends it: signals in the body (POST) or the query (DELETE).
+function action(method, url, signals) {
+  if (method === 'POST') return request(method, url, { body: JSON.stringify(signals) });
+  return request(method, `${url}?${signalsQuery(signals)}`);
+}
+
+// A GET /events stream, as `data-init="@get('/events')"` opens it; events read one by one.
+class EventStream {
+  constructor() {
+    this.buffer = '';
+    this.waiters = [];
+    this.ended = false;
+  }
+  open(signals) {
+    return new Promise((resolve, reject) => {
+      this.req = http.get(`${origin}/events?${signalsQuery(signals)}`,
+        { headers: { 'Datastar-Request': 'true', Accept: 'text/event-stream' } }, (res) => {
+          this.res = res;
+          res.setEncoding('utf8');
+          res.on('data', (s) => { this.buffer += s; this.wake(); });
+          res.on('end', () => { this.ended = true; this.wake(); });
+          res.on('error', () => { this.ended = true; this.wake(); });
+          resolve(res);
+        });
+      this.req.on('error', reject);
+    });
+  }
+  wake() {
+    for (const w of this.waiters.splice(0)) w();
+  }
+  // The next event (its text with the blank line after it), skipping keep-alive comments.
+  async next(timeout = TIMEOUT) {
+    const deadline = Date.now() + timeout;
+    for (;;) {
+      const end = this.buffer.indexOf('\n\n');
+      if (end >= 0) {
+        const event = this.buffer.slice(0, end + 2);
+        this.buffer = this.buffer.slice(end + 2);
+        if (!event.startsWith(':')) return event;
+        continue;
+      }
+      if (this.ended) return null;
+      const left = deadline - Date.now();
+      if (left <= 0) return undefined;
+      await new Promise((r) => { this.waiters.push(r); setTimeout(r, left); });
+    }
+  }
+  // Resolves true once the server has ended the stream.
+  async closed(timeout = TIMEOUT) {
+    const deadline = Date.now() + timeout;
+    while (!this.ended && Date.now() < deadline)
+      await new Promise((r) => { this.waiters.push(r); setTimeout(r, deadline - Date.now()); });
+    return this.ended;
+  }
+  close() {
+    this.req?.destroy();
+  }
+}
+
+/* ---- The app process ------------------------------------------------------------------- */
+
+// Starts todo-app with args; resolves to {proc, origin} once it prints its address.
+function startApp(args) {
+  return new Promise((resolve, reject) => {
+    const proc = spawn(appPath, ['--port', '0', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '', err = '';
+    const timer = setTimeout(() => reject(new Error(`no "listening on" line in ${TIMEOUT} ms: ${out}${err}`)), TIMEOUT);
+    proc.stderr.on('data', (d) => { err += d; });
+    proc.stdout.on('data', (d) => {
+      out += d;
+      const m = out.match(/^listening on (http:\/\/127\.0\.0\.1:(\d+))\/\n/);
+      if (m && Number(m[2]) > 0) {
+        clearTimeout(timer);
+        resolve({ proc, origin: m[1], line: m[0], stderr: () => err });
+      }
+    });
+    proc.on('exit', (code) => { clearTimeout(timer); reject(new Error(`todo-app exited (${code}): ${out}${err}`)); });
+  });
+}
+// Sends SIGINT; resolves to the exit code, or 'timeout' (and kills it).
+function stopApp(app, timeout = TIMEOUT) {
+  return new Promise((resolve) => {
+    if (app.proc.exitCode !== null) return resolve(app.proc.exitCode);
+    const timer = setTimeout(() => { app.proc.kill('SIGKILL'); resolve('timeout'); }, timeout);
+    app.proc.removeAllListeners('exit');
+    app.proc.on('exit', (code, signal) => { clearTimeout(timer); resolve(code ?? signal); });
+    app.proc.kill('SIGINT');
+  });
+}
+
+/* ---- The checks --------------------------------------------------------------------- */
+
+async function checkPage(todos, what) {
+  const page = await request('GET', '/', { headers: { 'Datastar-Request': 'false' } });
+  check(page.status === 200 && page.headers['content-type'] === 'text/html; charset=utf-8',
+    `GET / ${what}: 200 text/html`, [page.status, page.headers['content-type']]);
+  const html = page.body;
+  const want = listLines(todos).join('\n') + '\n';
+  check(html.includes(want), `GET / ${what}: the list as rendered by TodoList`, [html, 'expected to contain:', want]);
+  return html;
+}
+
+async function protocol(dir) {
+  const db = path.join(dir, 'todo.db');
+  let app = await startApp(['--db', db]);
+  origin = app.origin;
+  check(/^listening on http:\/\/127\.0\.0\.1:\d+\/\n$/.test(app.line), `prints "${app.line.trim()}"`);
+
+  // The page: the Datastar attributes the client acts on.
+  const html = await checkPage([], 'empty');
+  for (const piece of [
+    '<script type="module" src="/datastar.js"></script>',
+    '<main data-signals="{title: \'\'}" data-init="@get(\'/events\')">',
+    '<form id="new-todo" data-on:submit__prevent="@post(\'/todos\')">',
+    '<input id="title" name="title" data-bind:title placeholder="What needs doing?" autocomplete="off" autofocus>',
+    '<button type="submit" data-attr:disabled="$title.trim() === \'\'">Add</button>',
+  ]) check(html.includes(piece), `GET / has ${piece}`, [html]);
+
+  // The Datastar client: by default the CDN build that templates/page.starch names.
+  const pageStarch = fs.readFileSync(path.join(sourceRoot, 'templates', 'page.starch'), 'utf8');
+  const cdn = pageStarch.match(/#define STARCH_DATASTAR_URL "([^"]+)"/)[1];
+  const js = await request('GET', '/datastar.js');
+  check(js.status === 302 && js.headers.location === cdn, `GET /datastar.js redirects to ${cdn}`,
+    [js.status, js.headers.location]);
+
+  // Two browsers watch the list.
+  const a = new EventStream(), b = new EventStream();
+  const resA = await a.open({ title: '' });
+  await b.open({ title: 'typing' });
+  check(resA.statusCode === 200 && resA.headers['content-type'] === 'text/event-stream' &&
+        resA.headers['cache-control'] === 'no-cache',
+  'GET /events: 200, Content-Type text/event-stream, Cache-Control no-cache',
+  [resA.statusCode, show(resA.headers)]);
+  checkEq(await a.next(), patch(listLines([])), 'GET /events starts with the current list');
+  checkEq(await b.next(), patch(listLines([])), 'a second GET /events starts with it too');
+
+  const todos = [];
+  // Add: signals in the body, the underscore signals left out as the client does.
+  const milk = { id: 1, title: 'Buy milk', done: false };
+  let r = await action('POST', '/todos', { title: '  Buy milk ', filter: 'all' });
+  todos.push(milk);
+  check(r.status === 200 && r.headers['content-type'] === 'text/event-stream',
+    'POST /todos answers with an SSE response', [r.status, r.headers['content-type'], r.body]);
+  checkEq(r.body, patch(listLines(todos)) + clearTitle, 'POST /todos: the list with the new todo, then $title cleared');
+  checkEq(await a.next(), patch(listLines(todos)), 'POST /todos: subscriber 1 receives the new list');
+  checkEq(await b.next(), patch(listLines(todos)), 'POST /todos: subscriber 2 receives the new list');
+
+  const hostile = { id: 2, title: '<script>alert("x")</script> & \'co\' @post(\'/x\') $title', done: false };
+  r = await action('POST', '/todos', { title: hostile.title });
+  todos.push(hostile);
+  checkEq(r.body, patch(listLines(todos)) + clearTitle, 'POST /todos: markup in a title is escaped');
+  checkEq(await b.next(), patch(listLines(todos)), 'POST /todos: subscriber 2 receives the escaped title');
+  await a.next();
+
+  // Toggle: the item and the count for this browser, the list for everyone.
+  r = await action('POST', '/todos/1/toggle', { title: '' });
+  milk.done = true;
+  checkEq(r.body, patch(itemLines(milk)) + patch([countLine(todos)]),
+    'POST /todos/1/toggle: the item (checked, class done), then the count');
+  checkEq(await a.next(), patch(listLines(todos)), 'POST /todos/1/toggle: subscriber 1 receives the list');
+  checkEq(await b.next(), patch(listLines(todos)), 'POST /todos/1/toggle: subscriber 2 receives the list');
+
+  // Delete: signals in the query, as @delete sends them.
+  r = await action('DELETE', '/todos/2', { title: '' });
+  todos.splice(1, 1);
+  checkEq(r.body, patch(listLines(todos)), 'DELETE /todos/2: the list without it');
+  checkEq(await a.next(), patch(listLines(todos)), 'DELETE /todos/2: subscriber 1 receives the list');
+  checkEq(await b.next(), patch(listLines(todos)), 'DELETE /todos/2: subscriber 2 receives the list');
+
+  // Bad requests: an error naming the signal, nothing saved, nothing published.
+  const bad = [
+    ['POST', '/todos', '{"title":', 400, 'signals: invalid JSON at line 1, column 9 (byte 9): unexpected token near end of file'],
+    ['POST', '/todos', '{"title":42}', 400, 'title: expected string, got number'],
+    ['POST', '/todos', '["Buy milk"]', 400, 'signals: the signals are not a JSON object'],
+    ['POST', '/todos', '{"title":"   "}', 400, 'title: empty'],
+    ['POST', '/todos/99/toggle', '{}', 404, 'Todo: no id 99'],
+    ['DELETE', '/todos/99', null, 404, 'Todo: no id 99'],
+    ['DELETE', '/todos/x', null, 404, 'not found'],
+    ['GET', '/nothing', null, 404, 'not found'],
+  ];
+  for (const [method, url, body, status, message] of bad) {
+    r = await request(method, url, body === null ? {} : { body });
+    checkEq(`${r.status} ${r.body}`, `${status} ${message}\n`, `${method} ${url} ${body ?? ''}: ${status}`);
+  }
+  const tooBig = await request('POST', '/todos', { body: JSON.stringify({ title: 'x'.repeat(70000) }) });
+  checkEq(tooBig.status, 413, 'POST /todos with a 70 kB body: 413');
+  checkEq(await a.next(300), undefined, 'a bad request publishes nothing');
+  await checkPage(todos, 'after the changes');
+
+  // Ctrl-C with two streams open: the streams end and the app exits 0.
+  const code = await stopApp(app);
+  checkEq(code, 0, 'SIGINT stops the app (exit 0) with two /events streams open');
+  check(await a.closed() && await b.closed(), 'SIGINT ends the /events streams');
+  checkEq(app.stderr(), '', 'nothing on stderr');
+
+  // SQLite: the todos are still there after a restart.
+  app = await startApp(['--db', db]);
+  origin = app.origin;
+  await checkPage(todos, 'after a restart on the same SQLite file');
+  r = await action('POST', '/todos', { title: 'Eggs' });
+  checkEq(r.body, patch(listLines([...todos, { id: 3, title: 'Eggs', done: false }])) + clearTitle,
+    'ids continue after a restart (3: ids are never reused)');
+  checkEq(await stopApp(app), 0, 'SIGINT stops the restarted app');
+
+  // The memory backend, chosen by the one line that --memory flips.
+  app = await startApp(['--memory']);
+  origin = app.origin;
+  await checkPage([], '--memory: starts empty');
+  const memory = [{ id: 1, title: 'In memory', done: false }, { id: 2, title: 'Write the app', done: true }];
+  r = await action('POST', '/todos', { title: 'In memory' });
+  checkEq(r.body, patch(listLines(memory.slice(0, 1))) + clearTitle, '--memory: POST /todos');
+  await action('POST', '/todos', { title: 'Write the app' });
+  r = await action('POST', '/todos/2/toggle', {});
+  checkEq(r.body, patch(itemLines(memory[1])) + patch([countLine(memory)]), '--memory: POST /todos/2/toggle');
+  return app;
+}
+
+// A local copy of the Datastar client (--datastar FILE) is served as it is; bad command
+// lines are refused.
+async function options(dir) {
+  const file = path.join(dir, 'datastar.js');
+  const js = '/* a stand-in for the Datastar client */\nwindow.starchLocalCopy = true;\n';
+  fs.writeFileSync(file, js);
+  const app = await startApp(['--memory', '--datastar', file]);
+  origin = app.origin;
+  const r = await request('GET', '/datastar.js');
+  check(r.status === 200 && r.headers['content-type'] === 'text/javascript; charset=utf-8' && r.body === js,
+    'GET /datastar.js serves the --datastar file', [r.status, r.headers['content-type'], r.body]);
+  checkEq(await stopApp(app), 0, 'SIGINT stops the app with --datastar');
+  for (const [args, code, what] of [
+    [['--port', 'x'], 2, 'a bad port'], [['--db'], 2, 'an option without its value'],
+    [['--colour'], 2, 'an unknown option'], [['--datastar', path.join(dir, 'none.js')], 1, 'a missing --datastar file'],
+  ]) {
+    const { status, stderr } = await run(args);
+    check(status === code && stderr.length > 0, `${what} (${args.join(' ')}): exit ${code} with a message`, [status, stderr]);
+  }
+  const help = await run(['--help']);
+  check(help.status === 0 && help.stdout.startsWith('usage: todo-app'), '--help: the usage, exit 0', [help.status, help.stdout]);
+}
+
+// Runs todo-app to its end (for command lines it refuses); resolves to {status, stdout, stderr}.
+function run(args) {
+  return new Promise((resolve) => {
+    const proc = spawn(appPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '', stderr = '';
+    proc.stdout.on('data', (d) => { stdout += d; });
+    proc.stderr.on('data', (d) => { stderr += d; });
+    const timer = setTimeout(() => proc.kill('SIGKILL'), TIMEOUT);
+    proc.on('close', (status, signal) => { clearTimeout(timer); resolve({ status: status ?? signal, stdout, stderr }); });
+  });
+}
+
+// Loads the page in Chromium: it renders, and the only failure is the CDN it cannot reach.
+async function browser(dir) {
+  const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'starch-app-chromium-'));
+  let context;
+  try {
+    context = await chromium.launchPersistentContext(profile, {
+      executablePath: '/usr/bin/chromium',
+      headless: true,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run',
+        '--disable-background-networking', '--disable-component-update', '--disable-sync',
+        // no name resolves (no DNS query leaves the machine): the CDN fails at once
+        '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1'],
+      viewport: { width: 800, height: 600 },
+      timeout: 30000,
+    });
+    const page = context.pages()[0] ?? (await context.newPage());
+    const consoleErrors = [], pageErrors = [], foreign = [];
+    page.on('console', (m) => { if (m.type() === 'error') consoleErrors.push({ text: m.text(), url: m.location().url }); });
+    page.on('pageerror', (e) => pageErrors.push(String(e)));
+    // Every request the page makes off the app: the route below refuses the first hop of
+    // one, but a redirect's next hop (/datastar.js → the CDN) bypasses routes, so the
+    // requests are recorded here and --host-resolver-rules makes every name unresolvable.
+    page.on('request', (r) => { if (!r.url().startsWith(origin + '/')) foreign.push(r.url()); });
+    const failed = [];
+    page.on('requestfailed', (r) => failed.push(`${r.url()} ${r.failure()?.errorText}`));
+    await context.route('**/*', (route) => {
+      const url = route.request().url();
+      if (url.startsWith(origin + '/')) return route.continue();
+      return route.abort('internetdisconnected'); // the machine has no network
+    });
+    await page.goto(origin + '/', { waitUntil: 'load', timeout: 15000 });
+    await page.waitForTimeout(300);
+
+    checkEq(await page.title(), 'Todos', 'Chromium: the page title');
+    checkEq(await page.locator('h1').textContent(), 'Todos', 'Chromium: the heading');
+    checkEq(await page.locator('#title').getAttribute('placeholder'), 'What needs doing?', 'Chromium: the input');
+    checkEq((await page.locator('#todos .title').allTextContents()).join('|'), 'In memory|Write the app',
+      'Chromium: the list shows the todos');
+    checkEq(await page.locator('#todos input[type=checkbox]').evaluateAll((boxes) => boxes.map((b) => b.checked).join()),
+      'false,true', 'Chromium: the done todo is checked');
+    checkEq(await page.locator('#todo-2 .title').evaluate((e) => getComputedStyle(e).textDecorationLine),
+      'line-through', 'Chromium: the done todo is struck through');
+    checkEq(await page.locator('#count').textContent(), '1 item left', 'Chromium: the count');
+    const shot = path.join(dir, 'todo-app.png');
+    await page.screenshot({ path: shot });
+    check(fs.statSync(shot).size > 1000, `Chromium: screenshot written to ${shot}`);
+
+    const pageStarch = fs.readFileSync(path.join(sourceRoot, 'templates', 'page.starch'), 'utf8');
+    const cdn = pageStarch.match(/#define STARCH_DATASTAR_URL "([^"]+)"/)[1];
+    check(foreign.every((url) => url === cdn), 'Chromium: no request off the app but the Datastar client on the CDN', foreign);
+    // (Playwright names the failed redirect by its first hop or its last, as it happens.)
+    check(failed.length === 1 && [`${cdn} net::ERR_NAME_NOT_RESOLVED`,
+      `${origin}/datastar.js net::ERR_NAME_NOT_RESOLVED`].includes(failed[0]),
+    'Chromium: the Datastar client fails to load, without leaving the machine', failed);
+    check(consoleErrors.length <= 1 && consoleErrors.every((e) => e.url === cdn),
+      'Chromium: no console error but the blocked CDN script', consoleErrors.map(show));
+    check(pageErrors.length === 0, 'Chromium: no script error', pageErrors);
+  } finally {
+    if (context) await context.close().catch(() => {});
+    fs.rmSync(profile, { recursive: true, force: true });
+  }
+}
+
+async function main() {
+  fs.mkdirSync(outDir, { recursive: true });
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'starch-app-'));
+  let app;
+  try {
+    app = await protocol(dir);
+    await browser(outDir);
+    await stopApp(app).then((code) => checkEq(code, 0, 'SIGINT stops the --memory app'));
+    app = null;
+    await options(dir);
+  } catch (e) {
+    check(false, 'ran to the end', String(e.stack || e).split('\n'));
+  } finally {
+    if (app) await stopApp(app);
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+  finish();
+}
+
+main();
