@@ -245,8 +245,8 @@ static int mark_rows(Node *n, void *vctx)
     return WALK_CONTINUE;
 }
 
-/* For each entity visible to the file, the JSON writers the dispatch macros call. */
-static void emit_json_writers(Gen *g)
+/* One JSON writer per entity visible to the file (flavour "attr" or "script"). */
+static void emit_json_writer(Gen *g, const char *flavour, const char *flags)
 {
     for (size_t i = 0; i < g->u->n_files; i++)
         for (Node *d = g->u->files[i]->decls.head; d; d = d->next) {
@@ -255,26 +255,30 @@ static void emit_json_writers(Gen *g)
             int nl = (int)d->name.len;
             const char *name = unit_text(g->u->files[i], d->name);
             gen_out(g,
-                    "static inline char *st_json_attr_%.*s(starch_out *out, char *p, size_t rest, "
+                    "static inline char *st_json_%s_%.*s(starch_out *out, char *p, size_t rest, "
                     "const %.*s *v)",
-                    nl, name, nl, name);
+                    flavour, nl, name, nl, name);
             gen_out(g, "{");
-            gen_out(g,
-                    "    return starch_put_entity_json(out, p, rest, &%.*s_type, v, "
-                    "STARCH_JSON_ATTR | STARCH_JSON_DATASTAR | STARCH_JSON_SLASH);",
-                    nl, name);
-            gen_out(g, "}");
-            gen_out(g,
-                    "static inline char *st_json_script_%.*s(starch_out *out, char *p, size_t "
-                    "rest, const %.*s *v)",
-                    nl, name, nl, name);
-            gen_out(g, "{");
-            gen_out(g,
-                    "    return starch_put_entity_json(out, p, rest, &%.*s_type, v, "
-                    "STARCH_JSON_HTML_SAFE | STARCH_JSON_DATASTAR | STARCH_JSON_SLASH);",
-                    nl, name);
+            gen_out(g, "    return starch_put_entity_json(out, p, rest, &%.*s_type, v, %s);", nl,
+                    name, flags);
             gen_out(g, "}");
         }
+}
+
+/* The JSON writers the used dispatch rows call, and only those: an unused static function
+ * is a warning (clang's -Wunused-function) in the generated file. */
+static void emit_json_writers(Gen *g, const bool *used)
+{
+    bool attr = false, script = false;
+    for (int r = 0; r < CTX_COUNT + 2; r++) {
+        attr |= used[r] && dispatch[r].use == E_JSON_ATTR;
+        script |= used[r] && dispatch[r].use == E_JSON_SCRIPT;
+    }
+    if (attr)
+        emit_json_writer(g, "attr", "STARCH_JSON_ATTR | STARCH_JSON_DATASTAR | STARCH_JSON_SLASH");
+    if (script)
+        emit_json_writer(g, "script",
+                         "STARCH_JSON_HTML_SAFE | STARCH_JSON_DATASTAR | STARCH_JSON_SLASH");
 }
 
 void gen_dispatch_macros(Gen *g)
@@ -288,7 +292,7 @@ void gen_dispatch_macros(Gen *g)
     starch_out_puts(
         g->o, "\n/* Entities are JSON objects where JSON is expected (JavaScript, | json) and a\n"
               " * compile error elsewhere: the dispatch of this file adds them. */\n");
-    emit_json_writers(g);
+    emit_json_writers(g, used);
     bool done[CTX_COUNT + 2] = {false};
     for (int r = 0; r < CTX_COUNT + 2; r++) {
         if (!used[r])
