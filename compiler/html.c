@@ -244,15 +244,11 @@ static AttrKind attr_kind(const Html *h, const HCtx *c, uint32_t off, uint32_t l
     if (name_is(h, off, len, "type") && name_is(h, c->tag, c->tag_len, "script"))
         return A_SCRIPT_TYPE;
     switch (datastar_value_kind(s, len)) {
-    case DS_EXPR:
-        return A_JS;
-    case DS_URL:
-        return A_DS_URL;
+    case DS_EXPR: return A_JS;
+    case DS_URL: return A_DS_URL;
     case DS_NAME:
-    case DS_NOVALUE:
-        return A_PLAIN;
-    case DS_NOT:
-        break;
+    case DS_NOVALUE: return A_PLAIN;
+    case DS_NOT: break;
     }
     bool data = len > 5 && strncasecmp(s, "data-", 5) == 0;
     const char *colon = data ? NULL : memchr(s, ':', len);
@@ -536,23 +532,16 @@ static void ds_url_step(Html *h, HCtx *c, char ch, uint32_t off)
 static void value_step(Html *h, HCtx *c, char ch, uint32_t off)
 {
     switch (c->attr) {
-    case A_URL:
-        url_step(h, c, ch, off);
-        break;
-    case A_JS:
-        js_step(h, c, ch, off);
-        break;
-    case A_DS_URL:
-        ds_url_step(h, c, ch, off);
-        break;
+    case A_URL: url_step(h, c, ch, off); break;
+    case A_JS: js_step(h, c, ch, off); break;
+    case A_DS_URL: ds_url_step(h, c, ch, off); break;
     case A_SCRIPT_TYPE:
         if (c->type_len < sizeof c->type)
             c->type[c->type_len++] = lower(ch);
         else
             c->type_len = 255;
         break;
-    default:
-        break;
+    default: break;
     }
 }
 
@@ -907,11 +896,8 @@ static size_t step(Html *h, HCtx *c, const char *s, size_t n, uint32_t off)
     case H_LT:
     case H_LT_SLASH:
     case H_LT_BANG:
-    case H_LT_BANG_DASH:
-        return open_step(h, c, s, n, off);
-    case H_COMMENT:
-        comment_step(c, ch);
-        return 1;
+    case H_LT_BANG_DASH: return open_step(h, c, s, n, off);
+    case H_COMMENT: comment_step(c, ch); return 1;
     case H_BOGUS:
         if (ch == '>')
             c->state = H_TEXT;
@@ -928,13 +914,10 @@ static size_t step(Html *h, HCtx *c, const char *s, size_t n, uint32_t off)
     case H_SELF_CLOSE:
     case H_ATTR_NAME:
     case H_AFTER_NAME:
-    case H_AFTER_VALUE:
-        return tag_step(h, c, s, n, off);
+    case H_AFTER_VALUE: return tag_step(h, c, s, n, off);
     case H_BEFORE_VALUE:
-    case H_VALUE:
-        return value_byte(h, c, s, n, off);
-    case H_RAW:
-        return raw_step(h, c, s, n, off);
+    case H_VALUE: return value_byte(h, c, s, n, off);
+    case H_RAW: return raw_step(h, c, s, n, off);
     }
     return 1;
 }
@@ -960,13 +943,10 @@ static Where where_tag(const HCtx *c)
         return (Where){"in an end tag", NULL};
     switch (c->state) {
     case H_LT:
-    case H_TAG_NAME:
-        return (Where){"in a tag name", NULL};
+    case H_TAG_NAME: return (Where){"in a tag name", NULL};
     case H_ATTR_NAME:
-    case H_AFTER_NAME:
-        return (Where){"in an attribute name", NULL};
-    default:
-        return (Where){"between the attributes of a tag", NULL};
+    case H_AFTER_NAME: return (Where){"in an attribute name", NULL};
+    default: return (Where){"between the attributes of a tag", NULL};
     }
 }
 
@@ -1007,28 +987,22 @@ static Where where_value(HCtx *c)
 static Where where_state(HCtx *c)
 {
     switch (c->state) {
-    case H_TEXT:
-        return (Where){"in text", NULL};
+    case H_TEXT: return (Where){"in text", NULL};
     case H_LT_SLASH:
-    case H_END_NAME:
-        return (Where){"in an end tag", NULL};
+    case H_END_NAME: return (Where){"in an end tag", NULL};
     case H_LT_BANG:
     case H_LT_BANG_DASH:
-    case H_BOGUS:
-        return (Where){"in a doctype or another markup declaration", NULL};
-    case H_COMMENT:
-        return (Where){"in an HTML comment", NULL};
+    case H_BOGUS: return (Where){"in a doctype or another markup declaration", NULL};
+    case H_COMMENT: return (Where){"in an HTML comment", NULL};
     case H_LT:
     case H_TAG_NAME:
     case H_TAG:
     case H_AFTER_VALUE:
     case H_SELF_CLOSE:
     case H_ATTR_NAME:
-    case H_AFTER_NAME:
-        return where_tag(c);
+    case H_AFTER_NAME: return where_tag(c);
     case H_BEFORE_VALUE:
-    case H_VALUE:
-        return where_value(c);
+    case H_VALUE: return where_value(c);
     case H_RAW:
         if (c->raw == R_SCRIPT)
             return (Where){jslex_describe(jslex_spot(&c->js)), NULL};
@@ -1041,16 +1015,13 @@ static Where where_state(HCtx *c)
 static Context js_context(HCtx *c, bool attr)
 {
     switch (jslex_spot(&c->js)) {
-    case JS_AT_VALUE:
-        return !attr ? CTX_JS_SCRIPT : c->attr == A_DS_URL ? CTX_DS_URL : CTX_JS;
+    case JS_AT_VALUE: return !attr ? CTX_JS_SCRIPT : c->attr == A_DS_URL ? CTX_DS_URL : CTX_JS;
     case JS_AT_STRING:
         if (attr && c->attr == A_DS_URL && c->js.fresh)
             return CTX_DS_URL_STR;
         return attr ? CTX_JS_STR : CTX_JS_SCRIPT_STR;
-    case JS_AT_REGEXP:
-        return attr ? CTX_JS_REGEXP : CTX_JS_SCRIPT_REGEXP;
-    default:
-        return CTX_NONE;
+    case JS_AT_REGEXP: return attr ? CTX_JS_REGEXP : CTX_JS_SCRIPT_REGEXP;
+    default: return CTX_NONE;
     }
 }
 
@@ -1058,20 +1029,13 @@ static Context js_context(HCtx *c, bool attr)
 static Context whole_value_context(AttrKind a)
 {
     switch (a) {
-    case A_PLAIN:
-        return CTX_ATTR;
-    case A_CSS:
-        return CTX_CSS;
-    case A_SRCSET:
-        return CTX_SRCSET;
-    case A_URL:
-        return CTX_URL;
-    case A_JS:
-        return CTX_JS;
-    case A_DS_URL:
-        return CTX_DS_URL;
-    default:
-        return CTX_NONE; /* A_SCRIPT_TYPE, A_SRCDOC */
+    case A_PLAIN: return CTX_ATTR;
+    case A_CSS: return CTX_CSS;
+    case A_SRCSET: return CTX_SRCSET;
+    case A_URL: return CTX_URL;
+    case A_JS: return CTX_JS;
+    case A_DS_URL: return CTX_DS_URL;
+    default: return CTX_NONE; /* A_SCRIPT_TYPE, A_SRCDOC */
     }
 }
 
@@ -1080,8 +1044,7 @@ static Context context_of(HCtx *c, bool *quote)
 {
     *quote = false;
     switch (c->state) {
-    case H_TEXT:
-        return CTX_TEXT;
+    case H_TEXT: return CTX_TEXT;
     case H_RAW:
         if (c->raw == R_SCRIPT)
             return js_context(c, false);
@@ -1101,13 +1064,10 @@ static Context context_of(HCtx *c, bool *quote)
                    : c->url == U_QUERY ? CTX_URL_QUERY
                                        : CTX_NONE;
         case A_JS:
-        case A_DS_URL:
-            return js_context(c, true);
-        default:
-            return whole_value_context(c->attr);
+        case A_DS_URL: return js_context(c, true);
+        default: return whole_value_context(c->attr);
         }
-    default:
-        return CTX_NONE;
+    default: return CTX_NONE;
     }
 }
 
@@ -1127,19 +1087,12 @@ static void after_value(HCtx *c, Context ctx, bool quote)
         break;
     case CTX_JS:
     case CTX_JS_SCRIPT:
-    case CTX_DS_URL:
-        jslex_after_value(&c->js, JS_AT_VALUE);
-        break;
+    case CTX_DS_URL: jslex_after_value(&c->js, JS_AT_VALUE); break;
     case CTX_JS_STR:
-    case CTX_JS_SCRIPT_STR:
-        jslex_after_value(&c->js, JS_AT_STRING);
-        break;
+    case CTX_JS_SCRIPT_STR: jslex_after_value(&c->js, JS_AT_STRING); break;
     case CTX_JS_REGEXP:
-    case CTX_JS_SCRIPT_REGEXP:
-        jslex_after_value(&c->js, JS_AT_REGEXP);
-        break;
-    default:
-        break;
+    case CTX_JS_SCRIPT_REGEXP: jslex_after_value(&c->js, JS_AT_REGEXP); break;
+    default: break;
     }
 }
 
@@ -1164,17 +1117,13 @@ static bool same_value(const HCtx *a, const HCtx *b, bool ignore_url)
     if (a->delim != b->delim || a->attr != b->attr)
         return false;
     switch (a->attr) {
-    case A_URL:
-        return ignore_url || same_url(a, b);
-    case A_JS:
-        return jslex_same(&a->js, &b->js);
-    case A_DS_URL:
-        return jslex_same(&a->js, &b->js) && a->url_dyn == b->url_dyn;
+    case A_URL: return ignore_url || same_url(a, b);
+    case A_JS: return jslex_same(&a->js, &b->js);
+    case A_DS_URL: return jslex_same(&a->js, &b->js) && a->url_dyn == b->url_dyn;
     case A_SCRIPT_TYPE:
         return a->type_len == b->type_len &&
                (a->type_len == 255 || memcmp(a->type, b->type, a->type_len) == 0);
-    default:
-        return true;
+    default: return true;
     }
 }
 
@@ -1195,22 +1144,16 @@ static bool same_state(const Html *h, const HCtx *a, const HCtx *b, bool ignore_
     case H_END_NAME:
     case H_TAG:
     case H_SELF_CLOSE:
-    case H_AFTER_VALUE:
-        return tag;
+    case H_AFTER_VALUE: return tag;
     case H_ATTR_NAME:
-    case H_AFTER_NAME:
-        return tag && attr;
-    case H_BEFORE_VALUE:
-        return tag && attr && a->attr == b->attr;
-    case H_VALUE:
-        return tag && same_value(a, b, ignore_url);
+    case H_AFTER_NAME: return tag && attr;
+    case H_BEFORE_VALUE: return tag && attr && a->attr == b->attr;
+    case H_VALUE: return tag && same_value(a, b, ignore_url);
     case H_RAW:
         return a->raw == b->raw && a->raw_decode == b->raw_decode && a->dashes == b->dashes &&
                (a->raw != R_SCRIPT || jslex_same(&a->js, &b->js));
-    case H_COMMENT:
-        return a->dashes == b->dashes && a->bang == b->bang;
-    default:
-        return true;
+    case H_COMMENT: return a->dashes == b->dashes && a->bang == b->bang;
+    default: return true;
     }
 }
 
@@ -1415,25 +1358,13 @@ static void walk(Html *h, HCtx *c, Node *list)
 {
     for (Node *n = list; n && !h->failed; n = n->next) {
         switch (n->kind) {
-        case N_TEXT:
-            feed(h, c, text_at(h, n->text.off), n->text.len, n->text.off);
-            break;
-        case N_INTERP:
-            interp(h, c, n);
-            break;
-        case N_BOOLATTR:
-            boolattr(h, c, n);
-            break;
-        case N_IF:
-            walk_if(h, c, n);
-            break;
+        case N_TEXT: feed(h, c, text_at(h, n->text.off), n->text.len, n->text.off); break;
+        case N_INTERP: interp(h, c, n); break;
+        case N_BOOLATTR: boolattr(h, c, n); break;
+        case N_IF: walk_if(h, c, n); break;
         case N_FOR_IN:
-        case N_FOR_C:
-            walk_loop(h, c, n);
-            break;
-        case N_RENDER:
-            require_text(h, c, n, "'{% render %}'");
-            break;
+        case N_FOR_C: walk_loop(h, c, n); break;
+        case N_RENDER: require_text(h, c, n, "'{% render %}'"); break;
         case N_CALL:
             require_text(h, c, n, "'{% call %}'");
             for (Node *x = n->body.head; x; x = x->next)
@@ -1442,17 +1373,14 @@ static void walk(Html *h, HCtx *c, Node *list)
             walk_fragment(h, n->body.head, true, n->off, "the content of a call");
             break;
         case N_SLOT:
-        case N_CHILDREN:
-            require_text(h, c, n, "a slot");
-            break;
+        case N_CHILDREN: require_text(h, c, n, "a slot"); break;
         case N_MARKDOWN:
             require_text(h, c, n, "'{% markdown %}'");
             walk_markdown(h, n);
             break;
         case N_LET:
         case N_FILL: /* checked with its call */
-        default:
-            break;
+        default: break;
         }
     }
 }

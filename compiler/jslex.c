@@ -85,9 +85,7 @@ static bool in_code(JsLex *j, char ch)
         j->state = J_SLASH;
         break;
     case ')':
-    case ']':
-        j->state = J_DIVOP;
-        break;
+    case ']': j->state = J_DIVOP; break;
     case '{':
         if (j->tmpl) {
             if (j->braces[j->tmpl - 1] == 255)
@@ -151,8 +149,7 @@ static bool in_literal(JsLex *j, char ch)
 {
     switch (j->state) {
     case J_EXPR:
-    case J_DIVOP:
-        return in_code(j, ch);
+    case J_DIVOP: return in_code(j, ch);
     case J_SLASH:
         if (ch == '/') {
             j->state = J_LINE_CMT; /* j->before was kept at the `/` */
@@ -247,19 +244,14 @@ JsSpot jslex_spot(JsLex *j)
         return JS_AT_ESCAPE;
     switch (j->state) {
     case J_EXPR:
-    case J_DIVOP:
-        return j->word_len ? JS_AT_GLUED : JS_AT_VALUE;
+    case J_DIVOP: return j->word_len ? JS_AT_GLUED : JS_AT_VALUE;
     case J_DQ:
     case J_SQ:
-    case J_TMPL:
-        return JS_AT_STRING;
-    case J_TMPL_DOLLAR:
-        return JS_AT_DOLLAR;
+    case J_TMPL: return JS_AT_STRING;
+    case J_TMPL_DOLLAR: return JS_AT_DOLLAR;
     case J_REGEXP:
-    case J_REGEXP_CLASS:
-        return JS_AT_REGEXP;
-    default:
-        return JS_AT_COMMENT;
+    case J_REGEXP_CLASS: return JS_AT_REGEXP;
+    default: return JS_AT_COMMENT;
     }
 }
 
@@ -286,34 +278,24 @@ bool jslex_same(const JsLex *a, const JsLex *b)
     case J_SLASH:
     case J_LINE_CMT:
     case J_BLOCK_CMT:
-    case J_BLOCK_STAR:
-        return a->before == b->before;
+    case J_BLOCK_STAR: return a->before == b->before;
     case J_DQ:
     case J_SQ:
-    case J_TMPL:
-        return a->fresh == b->fresh;
-    default:
-        return true;
+    case J_TMPL: return a->fresh == b->fresh;
+    default: return true;
     }
 }
 
 const char *jslex_describe(JsSpot spot)
 {
     switch (spot) {
-    case JS_AT_VALUE:
-        return "in JavaScript code";
-    case JS_AT_STRING:
-        return "in a JavaScript string";
-    case JS_AT_REGEXP:
-        return "in a JavaScript regular expression";
-    case JS_AT_GLUED:
-        return "in JavaScript right after an identifier or a number";
-    case JS_AT_COMMENT:
-        return "in a JavaScript comment";
-    case JS_AT_ESCAPE:
-        return "in JavaScript right after a '\\'";
-    case JS_AT_DOLLAR:
-        return "in a template literal right after '$'";
+    case JS_AT_VALUE: return "in JavaScript code";
+    case JS_AT_STRING: return "in a JavaScript string";
+    case JS_AT_REGEXP: return "in a JavaScript regular expression";
+    case JS_AT_GLUED: return "in JavaScript right after an identifier or a number";
+    case JS_AT_COMMENT: return "in a JavaScript comment";
+    case JS_AT_ESCAPE: return "in JavaScript right after a '\\'";
+    case JS_AT_DOLLAR: return "in a template literal right after '$'";
     }
     return "in JavaScript";
 }

@@ -8,16 +8,11 @@
 size_t entity_elem_size(const starch_field *f)
 {
     switch (f->kind) {
-    case STARCH_KIND_INT:
-        return sizeof(int64_t);
-    case STARCH_KIND_FLOAT:
-        return sizeof(double);
-    case STARCH_KIND_BOOL:
-        return sizeof(bool);
-    case STARCH_KIND_STRING:
-        return sizeof(char *);
-    case STARCH_KIND_ENTITY:
-        return f->entity->size;
+    case STARCH_KIND_INT: return sizeof(int64_t);
+    case STARCH_KIND_FLOAT: return sizeof(double);
+    case STARCH_KIND_BOOL: return sizeof(bool);
+    case STARCH_KIND_STRING: return sizeof(char *);
+    case STARCH_KIND_ENTITY: return f->entity->size;
     }
     return 0;
 }
@@ -114,22 +109,19 @@ int starch_entity_copy(const starch_entity_type *type, void *dst, const void *sr
 static bool equal_value(const starch_field *f, const void *a, const void *b)
 {
     switch (f->kind) {
-    case STARCH_KIND_INT:
-        return *(const int64_t *)a == *(const int64_t *)b;
+    case STARCH_KIND_INT: return *(const int64_t *)a == *(const int64_t *)b;
     case STARCH_KIND_FLOAT: {
         double x = *(const double *)a, y = *(const double *)b;
         return x == y || (isnan(x) && isnan(y));
     }
-    case STARCH_KIND_BOOL:
-        return *(const bool *)a == *(const bool *)b;
+    case STARCH_KIND_BOOL: return *(const bool *)a == *(const bool *)b;
     case STARCH_KIND_STRING: {
         const char *s, *t;
         memcpy(&s, a, sizeof s);
         memcpy(&t, b, sizeof t);
         return strcmp(s ? s : "", t ? t : "") == 0;
     }
-    case STARCH_KIND_ENTITY:
-        return starch_entity_equal(f->entity, a, b);
+    case STARCH_KIND_ENTITY: return starch_entity_equal(f->entity, a, b);
     }
     return false;
 }
@@ -180,14 +172,10 @@ int entity_compare_field(const starch_field *f, const void *a, const void *b)
         int64_t i = *(const int64_t *)x, j = *(const int64_t *)y;
         return (i > j) - (i < j);
     }
-    case STARCH_KIND_FLOAT:
-        return compare_double(*(const double *)x, *(const double *)y);
-    case STARCH_KIND_BOOL:
-        return (int)*(const bool *)x - (int)*(const bool *)y;
-    case STARCH_KIND_STRING:
-        return strcmp(entity_str(a, f), entity_str(b, f));
-    case STARCH_KIND_ENTITY:
-        break;
+    case STARCH_KIND_FLOAT: return compare_double(*(const double *)x, *(const double *)y);
+    case STARCH_KIND_BOOL: return (int)*(const bool *)x - (int)*(const bool *)y;
+    case STARCH_KIND_STRING: return strcmp(entity_str(a, f), entity_str(b, f));
+    case STARCH_KIND_ENTITY: break;
     }
     return 0;
 }
@@ -196,16 +184,12 @@ bool entity_field_matches(const starch_field *f, const void *value, const starch
 {
     const void *x = entity_at(value, f);
     switch (f->kind) {
-    case STARCH_KIND_INT:
-        return *(const int64_t *)x == v->i;
+    case STARCH_KIND_INT: return *(const int64_t *)x == v->i;
     case STARCH_KIND_FLOAT:
         return *(const double *)x == (v->kind == STARCH_KIND_INT ? (double)v->i : v->f);
-    case STARCH_KIND_BOOL:
-        return *(const bool *)x == v->b;
-    case STARCH_KIND_STRING:
-        return strcmp(entity_str(value, f), v->s ? v->s : "") == 0;
-    case STARCH_KIND_ENTITY:
-        break;
+    case STARCH_KIND_BOOL: return *(const bool *)x == v->b;
+    case STARCH_KIND_STRING: return strcmp(entity_str(value, f), v->s ? v->s : "") == 0;
+    case STARCH_KIND_ENTITY: break;
     }
     return false;
 }

@@ -55,20 +55,14 @@ static void path_root(reader *r, const starch_entity_type *type)
 static const char *json_kind(const json_t *j)
 {
     switch (json_typeof(j)) {
-    case JSON_OBJECT:
-        return "object";
-    case JSON_ARRAY:
-        return "array";
-    case JSON_STRING:
-        return "string";
+    case JSON_OBJECT: return "object";
+    case JSON_ARRAY: return "array";
+    case JSON_STRING: return "string";
     case JSON_INTEGER:
-    case JSON_REAL:
-        return "number";
+    case JSON_REAL: return "number";
     case JSON_TRUE:
-    case JSON_FALSE:
-        return "boolean";
-    case JSON_NULL:
-        return "null";
+    case JSON_FALSE: return "boolean";
+    case JSON_NULL: return "null";
     }
     return "value";
 }
@@ -120,8 +114,7 @@ static int read_string(reader *r, char **dst, const json_t *j)
 static int read_value(reader *r, const starch_field *f, void *dst, const json_t *j)
 {
     switch (f->kind) {
-    case STARCH_KIND_INT:
-        return read_int(r, dst, j);
+    case STARCH_KIND_INT: return read_int(r, dst, j);
     case STARCH_KIND_FLOAT:
         if (json_is_null(j))
             *(double *)dst = NAN;
@@ -135,10 +128,8 @@ static int read_value(reader *r, const starch_field *f, void *dst, const json_t 
             return type_error(r, "boolean", j);
         *(bool *)dst = json_is_true(j);
         return STARCH_OK;
-    case STARCH_KIND_STRING:
-        return read_string(r, dst, j);
-    case STARCH_KIND_ENTITY:
-        return read_entity(r, f->entity, dst, j);
+    case STARCH_KIND_STRING: return read_string(r, dst, j);
+    case STARCH_KIND_ENTITY: return read_entity(r, f->entity, dst, j);
     }
     return STARCH_OK;
 }

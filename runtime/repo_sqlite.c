@@ -179,12 +179,9 @@ static int bind_field(sql_repo *s, sqlite3_stmt *st, int i, const starch_field *
                                  SQLITE_TRANSIENT);
     }
     switch (f->kind) {
-    case STARCH_KIND_INT:
-        return sqlite3_bind_int64(st, i, *(const int64_t *)v);
-    case STARCH_KIND_FLOAT:
-        return sqlite3_bind_double(st, i, *(const double *)v);
-    case STARCH_KIND_BOOL:
-        return sqlite3_bind_int(st, i, *(const bool *)v);
+    case STARCH_KIND_INT: return sqlite3_bind_int64(st, i, *(const int64_t *)v);
+    case STARCH_KIND_FLOAT: return sqlite3_bind_double(st, i, *(const double *)v);
+    case STARCH_KIND_BOOL: return sqlite3_bind_int(st, i, *(const bool *)v);
     default: {
         const char *str;
         memcpy(&str, v, sizeof str);
@@ -247,15 +244,11 @@ static int read_column(sql_repo *s, sqlite3_stmt *st, int i, const starch_field 
                                     (size_t)sqlite3_column_bytes(st, i), path, err);
     }
     switch (f->kind) {
-    case STARCH_KIND_INT:
-        *(int64_t *)v = sqlite3_column_int64(st, i);
-        return STARCH_OK;
+    case STARCH_KIND_INT: *(int64_t *)v = sqlite3_column_int64(st, i); return STARCH_OK;
     case STARCH_KIND_FLOAT:
         *(double *)v = null ? NAN : sqlite3_column_double(st, i);
         return STARCH_OK;
-    case STARCH_KIND_BOOL:
-        *(bool *)v = sqlite3_column_int(st, i) != 0;
-        return STARCH_OK;
+    case STARCH_KIND_BOOL: *(bool *)v = sqlite3_column_int(st, i) != 0; return STARCH_OK;
     default:
         if (read_text(st, i, f, value) == STARCH_OK)
             return STARCH_OK;
@@ -494,12 +487,9 @@ static int bind_value(sqlite3_stmt *st, int i, const repo_query *q)
     switch (q->filter->kind) {
     case STARCH_KIND_FLOAT:
         return sqlite3_bind_double(st, i, v->kind == STARCH_KIND_INT ? (double)v->i : v->f);
-    case STARCH_KIND_BOOL:
-        return sqlite3_bind_int(st, i, v->b);
-    case STARCH_KIND_STRING:
-        return sqlite3_bind_text(st, i, v->s ? v->s : "", -1, SQLITE_STATIC);
-    default:
-        return sqlite3_bind_int64(st, i, v->i);
+    case STARCH_KIND_BOOL: return sqlite3_bind_int(st, i, v->b);
+    case STARCH_KIND_STRING: return sqlite3_bind_text(st, i, v->s ? v->s : "", -1, SQLITE_STATIC);
+    default: return sqlite3_bind_int64(st, i, v->i);
     }
 }
 

@@ -452,24 +452,16 @@ void starch_sse_write_headers(starch_out *out, const char *http_version)
 const char *starch_sse_strerror(int code)
 {
     switch (code) {
-    case 0:
-        return "no error";
+    case 0: return "no error";
     case STARCH_SSE_EMODE:
         return "invalid patch mode (outer, inner, replace, prepend, append, before, after, "
                "remove)";
-    case STARCH_SSE_ENAMESPACE:
-        return "invalid namespace (html, svg, mathml)";
-    case STARCH_SSE_ERETRY:
-        return "negative retry duration";
-    case STARCH_SSE_EID:
-        return "event id holds a line break";
-    case STARCH_SSE_EATTR:
-        return "invalid script attribute name";
-    case STARCH_SSE_EEMPTY:
-        return "nothing to send (no signals, selector or paths)";
-    case STARCH_SSE_EPATH:
-        return "empty signal path or path segment";
-    default:
-        return code > 0 ? strerror(code) : "unknown error";
+    case STARCH_SSE_ENAMESPACE: return "invalid namespace (html, svg, mathml)";
+    case STARCH_SSE_ERETRY: return "negative retry duration";
+    case STARCH_SSE_EID: return "event id holds a line break";
+    case STARCH_SSE_EATTR: return "invalid script attribute name";
+    case STARCH_SSE_EEMPTY: return "nothing to send (no signals, selector or paths)";
+    case STARCH_SSE_EPATH: return "empty signal path or path segment";
+    default: return code > 0 ? strerror(code) : "unknown error";
     }
 }

@@ -95,7 +95,7 @@ typedef struct starch_out {
     int err;               /* sticky: 0, or an errno-style code */
     starch_flush_fn flush; /* optional streaming callback */
     void *flush_ctx;
-    bool borrowed;         /* data is the caller's memory (starch_out_init_buffer) */
+    bool borrowed; /* data is the caller's memory (starch_out_init_buffer) */
 } starch_out;
 
 /** Largest room a single starch_out_reserve may ask for, and the size of the discard area
@@ -759,10 +759,10 @@ int starch_entity_field(const starch_entity_type *type, const char *name);
 #define STARCH_JSON_NO_QUOTES 8u
 /** Also escape `/` as `\/` (JavaScript: no `/` of a value can end a regular expression
  *  literal the browser sees where the compiler saw a string). */
-#define STARCH_JSON_SLASH 16u
+#define STARCH_JSON_SLASH     16u
 /** The body of a regular expression literal: also escape ^ . * + ? ( ) [ ] { } | - and /
  *  as \uXXXX (every escape is \uXXXX then, read by the regexp as the character itself). */
-#define STARCH_JSON_REGEXP 32u
+#define STARCH_JSON_REGEXP    32u
 
 /** Writes s[0..len) as a JSON string literal escaped per flags (STARCH_JSON_*) at cursor p;
  *  returns a cursor with at least `rest` bytes of room (cursor protocol). s may be NULL
@@ -1265,13 +1265,13 @@ int starch_sse_remove_signals(starch_out *out, const char *const *paths, size_t 
 
 /** State of one streamed event. Fields are private; it needs no initialisation. */
 typedef struct starch_sse_stream {
-    starch_out out;  /* what the renderer writes into */
+    starch_out out;             /* what the renderer writes into */
     char buf[STARCH_OUT_CHUNK]; /* its memory: streaming an event allocates nothing */
-    starch_out *dst; /* where the event goes */
-    int err;         /* invalid options: the STARCH_SSE_E* code */
-    bool open;       /* splitting: a `data: elements` line is open */
-    bool broke;      /* the last byte was a line break */
-    bool cr;         /* the last byte was '\r' (a '\n' right after it is skipped) */
+    starch_out *dst;            /* where the event goes */
+    int err;                    /* invalid options: the STARCH_SSE_E* code */
+    bool open;                  /* splitting: a `data: elements` line is open */
+    bool broke;                 /* the last byte was a line break */
+    bool cr;                    /* the last byte was '\r' (a '\n' right after it is skipped) */
 } starch_sse_stream;
 
 /** Writes the start of a patch-elements event to out (options as for

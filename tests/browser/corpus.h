@@ -59,7 +59,9 @@ static const char *const corpus[] = {
     "exp/*<A STYLE='no\\xss:noxss(\"*//*\");xss:ex/*XSS*//*/*/pression(canary())'>",
     "<STYLE>.XSS{background-image:url(\"javascript:canary()\");}</STYLE><A CLASS=XSS></A>",
     "<XSS STYLE=\"behavior: url(xss.htc);\">",
-    "\xbc" "script\xbe" "canary()\xbc/script\xbe",
+    "\xbc"
+    "script\xbe"
+    "canary()\xbc/script\xbe",
     "<META HTTP-EQUIV=\"refresh\" CONTENT=\"0;url=javascript:canary();\">",
     "<IFRAME SRC=\"javascript:canary();\"></IFRAME>",
     "<IFRAME SRC=# onmouseover=\"canary()\"></IFRAME>",
@@ -121,7 +123,8 @@ static const char *const corpus[] = {
     "/;canary();//",
     "]);canary();//",
     "}));canary();//",
-    "a\xe2\x80\xa8" "canary();//",
+    "a\xe2\x80\xa8"
+    "canary();//",
     "\xe2\x80\xa9;canary();//",
     "x\ncanary();//",
     "x\rcanary();//",
@@ -137,7 +140,8 @@ static const char *const corpus[] = {
     "JAVASCRIPT:canary()",
     " javascript:canary()",
     "\x01\x02javascript:canary()",
-    "\x0e" "javascript:canary()",
+    "\x0e"
+    "javascript:canary()",
     "java\tscript:canary()",
     "java\nscript:canary()",
     "java\rscript:canary()",
@@ -168,14 +172,18 @@ static const char *const corpus[] = {
     "}</style><script>canary()</script>",
     /* invalid and unusual UTF-8 */
     "\xff\xfe<script>canary()</script>",
-    "\xc0\xbc" "script\xc0\xbe" "canary()\xc0\xbc/script\xc0\xbe",
-    "\xe0\x80\xbc" "script>",
+    "\xc0\xbc"
+    "script\xc0\xbe"
+    "canary()\xc0\xbc/script\xc0\xbe",
+    "\xe0\x80\xbc"
+    "script>",
     "\xed\xa0\x80\xed\xb0\x80",
     "caf\xc3\xa9 \xf0\x9f\x98\x80 \xef\xbf\xbd ok",
     "\xf4\x90\x80\x80 beyond",
     "\xe2\x82 truncated",
     "trailing \xc2",
-    "\xef\xbb\xbf" "bom",
+    "\xef\xbb\xbf"
+    "bom",
     /* already-escaped text, template syntax */
     "&lt;script&gt;canary()&lt;/script&gt;",
     "&#60;script&#62;canary()&#60;/script&#62;",

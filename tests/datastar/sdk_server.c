@@ -89,24 +89,16 @@ static void put_json(starch_out *o, json_t *v)
         }
         starch_out_write(o, "]", 1);
         break;
-    case JSON_STRING:
-        put_string(o, json_string_value(v), json_string_length(v));
-        break;
+    case JSON_STRING: put_string(o, json_string_value(v), json_string_length(v)); break;
     case JSON_INTEGER:
         starch_out_write(o, num, (size_t)(starch_fmt_i64(num, json_integer_value(v)) - num));
         break;
     case JSON_REAL:
         starch_out_write(o, num, (size_t)(starch_fmt_double(num, json_real_value(v)) - num));
         break;
-    case JSON_TRUE:
-        starch_out_write(o, "true", 4);
-        break;
-    case JSON_FALSE:
-        starch_out_write(o, "false", 5);
-        break;
-    case JSON_NULL:
-        starch_out_write(o, "null", 4);
-        break;
+    case JSON_TRUE: starch_out_write(o, "true", 4); break;
+    case JSON_FALSE: starch_out_write(o, "false", 5); break;
+    case JSON_NULL: starch_out_write(o, "null", 4); break;
     }
 }
 

@@ -24,7 +24,9 @@ static const char *const golden_values[] = {
     "${alert(1)}`+alert(1)+`",
     "\\'; alert(1); //",
     "@post('/x') $count",
-    "a\xe2\x80\xa8" "b\xe2\x80\xa9" "c",
+    "a\xe2\x80\xa8"
+    "b\xe2\x80\xa9"
+    "c",
     "bad \xff \xc0\x80 \xe2\x82 utf-8",
     "",
     NULL,

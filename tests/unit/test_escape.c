@@ -27,24 +27,12 @@ static size_t ref_escape(char *dst, const char *s, size_t n)
     for (size_t i = 0; i < n; i++) {
         const char *r;
         switch (s[i]) {
-        case '&':
-            r = "&amp;";
-            break;
-        case '<':
-            r = "&lt;";
-            break;
-        case '>':
-            r = "&gt;";
-            break;
-        case '"':
-            r = "&#34;";
-            break;
-        case '\'':
-            r = "&#39;";
-            break;
-        default:
-            dst[k++] = s[i];
-            continue;
+        case '&': r = "&amp;"; break;
+        case '<': r = "&lt;"; break;
+        case '>': r = "&gt;"; break;
+        case '"': r = "&#34;"; break;
+        case '\'': r = "&#39;"; break;
+        default: dst[k++] = s[i]; continue;
         }
         memcpy(dst + k, r, strlen(r));
         k += strlen(r);
@@ -140,23 +128,12 @@ Test(escape, all_256_byte_values)
         starch_out_init(&out);
         starch_escape_html(&out, &c, 1);
         switch (b) {
-        case '&':
-            assert_lit(&out, "&amp;");
-            break;
-        case '<':
-            assert_lit(&out, "&lt;");
-            break;
-        case '>':
-            assert_lit(&out, "&gt;");
-            break;
-        case '"':
-            assert_lit(&out, "&#34;");
-            break;
-        case '\'':
-            assert_lit(&out, "&#39;");
-            break;
-        default:
-            assert_bytes(&out, &c, 1);
+        case '&': assert_lit(&out, "&amp;"); break;
+        case '<': assert_lit(&out, "&lt;"); break;
+        case '>': assert_lit(&out, "&gt;"); break;
+        case '"': assert_lit(&out, "&#34;"); break;
+        case '\'': assert_lit(&out, "&#39;"); break;
+        default: assert_bytes(&out, &c, 1);
         }
         starch_out_free(&out);
     }

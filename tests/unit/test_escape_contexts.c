@@ -444,20 +444,13 @@ static size_t ref_js_cp(char *dst, uint32_t cp, bool regexp)
     if (regexp && cp && strchr("^.*+?()[]{}|/-", (int)cp))
         return (size_t)sprintf(dst, "\\u%04x", cp);
     switch (cp) {
-    case '\n':
-        return (size_t)sprintf(dst, "\\n");
-    case '\r':
-        return (size_t)sprintf(dst, "\\r");
-    case '\t':
-        return (size_t)sprintf(dst, "\\t");
-    case '\b':
-        return (size_t)sprintf(dst, "\\b");
-    case '\f':
-        return (size_t)sprintf(dst, "\\f");
-    case '\\':
-        return (size_t)sprintf(dst, "\\\\");
-    case '/':
-        return (size_t)sprintf(dst, "\\/");
+    case '\n': return (size_t)sprintf(dst, "\\n");
+    case '\r': return (size_t)sprintf(dst, "\\r");
+    case '\t': return (size_t)sprintf(dst, "\\t");
+    case '\b': return (size_t)sprintf(dst, "\\b");
+    case '\f': return (size_t)sprintf(dst, "\\f");
+    case '\\': return (size_t)sprintf(dst, "\\\\");
+    case '/': return (size_t)sprintf(dst, "\\/");
     }
     if (cp < 0x20 || cp == 0x7f || (cp && strchr("\"'`&<>@$", (int)cp)))
         return (size_t)sprintf(dst, "\\u%04x", cp);
@@ -524,12 +517,12 @@ Test(js, each_special_byte)
         char in;
         const char *out;
     } cases[] = {
-        {'"', "\\u0022"},  {'\'', "\\u0027"},   {'`', "\\u0060"},    {'\\', "\\\\"},
-        {'/', "\\/"},      {'<', "\\u003c"},    {'>', "\\u003e"},    {'&', "\\u0026"},
-        {'@', "\\u0040"},  {'$', "\\u0024"},    {'\n', "\\n"},       {'\r', "\\r"},
-        {'\t', "\\t"},     {'\0', "\\u0000"},   {'\b', "\\b"},   {'\v', "\\u000b"},
-        {'\f', "\\f"}, {'\x1f', "\\u001f"}, {'\x7f', "\\u007f"}, {'a', "a"},
-        {' ', " "},        {'{', "{"},          {'+', "+"},          {'=', "="},
+        {'"', "\\u0022"}, {'\'', "\\u0027"},   {'`', "\\u0060"},    {'\\', "\\\\"},
+        {'/', "\\/"},     {'<', "\\u003c"},    {'>', "\\u003e"},    {'&', "\\u0026"},
+        {'@', "\\u0040"}, {'$', "\\u0024"},    {'\n', "\\n"},       {'\r', "\\r"},
+        {'\t', "\\t"},    {'\0', "\\u0000"},   {'\b', "\\b"},       {'\v', "\\u000b"},
+        {'\f', "\\f"},    {'\x1f', "\\u001f"}, {'\x7f', "\\u007f"}, {'a', "a"},
+        {' ', " "},       {'{', "{"},          {'+', "+"},          {'=', "="},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
         cr_assert_str_eq(run(starch_put_js_str_bytes, &cases[i].in, 1), cases[i].out, "byte 0x%02x",

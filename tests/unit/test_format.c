@@ -530,7 +530,7 @@ Test(format, fixed_matches_printf_on_random_prices)
         x ^= x << 13;
         x ^= x >> 7;
         x ^= x << 17;
-        double cents = (double)(x % 100000000) / 100.0;                    /* prices like 123.45 */
+        double cents = (double)(x % 100000000) / 100.0; /* prices like 123.45 */
         double any = (double)(int64_t)(x >> 11) / (double)((uint64_t)1 << (x % 40)); /* scales */
         check_fixed(cents, 2);
         check_fixed(-cents, (int)(x % 10));

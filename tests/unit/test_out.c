@@ -561,9 +561,7 @@ static size_t write_mixed(starch_out *out, size_t total, size_t max_piece, uint6
             n = total - done;
         fill_pattern(piece, done, n);
         switch (next_random(&r) % 3) {
-        case 0:
-            starch_out_write(out, piece, n);
-            break;
+        case 0: starch_out_write(out, piece, n); break;
         case 1: {
             size_t k = n < STARCH_OUT_RESERVE_MAX ? n : STARCH_OUT_RESERVE_MAX;
             char *p = starch_out_reserve(out, k);
@@ -798,7 +796,7 @@ Test(out, init_buffer_uses_the_callers_memory_then_moves_to_the_heap)
     cr_assert_eq(starch_out_len(&out), 20);
     cr_assert(memcmp(starch_out_data(&out), "0123456789abcdefghij", 20) == 0);
     cr_assert(memcmp(buf, "0123456789", 10) == 0); /* the caller's memory is left as it was */
-    starch_out_free(&out);                          /* frees the heap copy only */
+    starch_out_free(&out);                         /* frees the heap copy only */
     cr_assert_eq(starch_out_len(&out), 0);
 }
 

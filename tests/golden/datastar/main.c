@@ -10,8 +10,8 @@ int main(void)
     datastar_Panel(&out, -1, "a&b", "/items?page=2");
     /* a component rendered straight into a patch-elements event */
     starch_sse_stream st;
-    datastar_Item(starch_sse_elements_begin(&st, &out,
-                                            &(starch_sse_opts){.selector = "#list", .mode = "append"}),
+    datastar_Item(starch_sse_elements_begin(
+                      &st, &out, &(starch_sse_opts){.selector = "#list", .mode = "append"}),
                   7, "Milk & <honey>");
     int rc = starch_sse_elements_end(&st);
     fwrite(starch_out_data(&out), 1, starch_out_len(&out), stdout);

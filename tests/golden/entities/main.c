@@ -10,8 +10,7 @@ int main(void)
     char *tags[] = {"a<b", "c&d"};
     Owner hist[] = {{"u1", "Ann"}, {"u2", "Bob \"the builder\""}};
     int64_t scores[] = {3, -4};
-    Item it = {7, "Tea & <biscuits>", true, 2.5, tags, 2, {"o1", "$Ola @home"}, hist, 2,
-               scores, 2};
+    Item it = {7, "Tea & <biscuits>", true, 2.5, tags, 2, {"o1", "$Ola @home"}, hist, 2, scores, 2};
     starch_out out;
     starch_out_init(&out);
     entities_Show(&out, &it, NULL, NAN, "it's \"quoted\" </script>");
@@ -30,7 +29,8 @@ int main(void)
                       starch_entity_equal(&Item_type, &it, &back), Item_type.key,
                       Item_type.field_count);
     Item_clear(&back);
-    starch_out_printf(&out, "cleared: %s %zu\n", back.title ? back.title : "(null)", back.tags_count);
+    starch_out_printf(&out, "cleared: %s %zu\n", back.title ? back.title : "(null)",
+                      back.tags_count);
 
     /* and a repository, with the key given by the descriptor */
     starch_repo *repo = starch_repo_memory(&Item_type, NULL, &err);
