@@ -70,6 +70,13 @@ static inline const starch_field *entity_key(const starch_entity_type *type)
     return &type->fields[type->key];
 }
 
+/* --- json_read.c --- */
+
+struct json_t;
+
+/** What a jansson value is, as error messages say it: "object", "number", "null", ... */
+const char *json_kind(const struct json_t *j);
+
 /* --- json.c --- */
 
 /** Writes the value of field f of the entity at value as JSON (no key). */

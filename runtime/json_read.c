@@ -52,7 +52,7 @@ static void path_root(reader *r, const starch_entity_type *type)
     r->len = strlen(r->path);
 }
 
-static const char *json_kind(const json_t *j)
+const char *json_kind(const json_t *j)
 {
     switch (json_typeof(j)) {
     case JSON_OBJECT: return "object";

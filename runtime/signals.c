@@ -1,6 +1,6 @@
 /* signals.c — the Datastar signals a request carries (see starch.h, "Datastar signals
  * from a request"): the `datastar` query parameter or the JSON body, parsed by jansson. */
-#include "starch.h"
+#include "entity_impl.h"
 
 #include <jansson.h>
 #include <stdarg.h>
@@ -175,21 +175,6 @@ static int entity_fail(starch_error *err, int code, const char *message)
     return code;
 }
 
-static const char *kind_of(const json_t *j)
-{
-    switch (json_typeof(j)) {
-    case JSON_OBJECT: return "object";
-    case JSON_ARRAY: return "array";
-    case JSON_STRING: return "string";
-    case JSON_INTEGER:
-    case JSON_REAL: return "number";
-    case JSON_TRUE:
-    case JSON_FALSE: return "boolean";
-    case JSON_NULL: return "null";
-    }
-    return "value";
-}
-
 /* The error of signal path group[0..upto), whose value j is absent (NULL) or not an
  * object: STARCH_EMISSING or STARCH_ETYPE, with err filled when given. */
 static int group_error(starch_error *err, const char *group, int upto, const json_t *j)
@@ -199,7 +184,7 @@ static int group_error(starch_error *err, const char *group, int upto, const jso
         snprintf(err->message, sizeof err->message, "%.*s: missing", upto, group);
     else if (err)
         snprintf(err->message, sizeof err->message, "%.*s: expected object, got %s", upto, group,
-                 kind_of(j));
+                 json_kind(j));
     if (err)
         err->code = rc;
     return rc;
@@ -256,7 +241,7 @@ int starch_signals_to_entity(const starch_entity_type *type, void *value, const 
         return entity_fail(err, STARCH_EINVAL, "no signals");
     if (!json_is_object(signals)) {
         char m[64];
-        snprintf(m, sizeof m, "expected object, got %s", kind_of(signals));
+        snprintf(m, sizeof m, "expected object, got %s", json_kind(signals));
         return entity_fail(err, STARCH_ETYPE, m);
     }
     const json_t *j;
