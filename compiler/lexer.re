@@ -736,6 +736,57 @@ static const char *unknown_tag_hint(const uchar *w, size_t n)
     return "";
 }
 
+/* The edit distance (insertions, deletions, substitutions, swaps of neighbours) between
+ * a[0..n) and b, n and strlen(b) at most 15. */
+static size_t edit_distance(const uchar *a, size_t n, const char *b)
+{
+    size_t m = strlen(b), d[16][16];
+    for (size_t i = 0; i <= n; i++)
+        for (size_t j = 0; j <= m; j++) {
+            if (i == 0 || j == 0) {
+                d[i][j] = i + j;
+                continue;
+            }
+            size_t best = d[i - 1][j - 1] + (a[i - 1] != (uchar)b[j - 1]);
+            best = d[i - 1][j] + 1 < best ? d[i - 1][j] + 1 : best;
+            best = d[i][j - 1] + 1 < best ? d[i][j - 1] + 1 : best;
+            if (i > 1 && j > 1 && a[i - 1] == (uchar)b[j - 2] && a[i - 2] == (uchar)b[j - 1] &&
+                d[i - 2][j - 2] + 1 < best)
+                best = d[i - 2][j - 2] + 1;
+            d[i][j] = best;
+        }
+    return d[n][m];
+}
+
+/* The tag w[0..n) is probably a misspelling of (one edit away; two for long names), or NULL. */
+static const char *misspelt_tag(const uchar *w, size_t n)
+{
+    static const char *const tags[] = {"if",       "elif",     "else",   "for",    "let",
+                                       "render",   "call",     "fill",   "slot",   "children",
+                                       "markdown", "raw",      "import", "entity", "component",
+                                       "end",      "endif",    "endfor", "endcall"};
+    if (n < 2 || n > 15)
+        return NULL;
+    for (size_t i = 0; i < sizeof tags / sizeof tags[0]; i++)
+        if (edit_distance(w, n, tags[i]) <= (n > 5 ? 2u : 1u))
+            return tags[i];
+    return NULL;
+}
+
+/* Reports the unknown tag w[0..n) when it is one edit from a tag and returns true; a
+ * misspelt end goes on as '{% end %}' (k), so that one typo is one error. */
+static bool lex_misspelt_tag(Lexer *lx, const uchar *w, size_t n, Keyword *k)
+{
+    const char *tag = *unknown_tag_hint(w, n) ? NULL : misspelt_tag(w, n);
+    if (tag == NULL)
+        return false;
+    diag_error(lx->d, lx->src, off_of(lx, w), "unknown tag '%.*s' (did you mean '%s'?)", (int)n,
+               (const char *)w, tag);
+    if (strncmp(tag, "end", 3) == 0)
+        *k = (Keyword){TK_END, SH_NONE, 0, BLOCK_NONE};
+    return true;
+}
+
 /* Lexes a `{% … %}` tag at open. Returns where to go on, or NULL to stop lexing. */
 static const uchar *lex_tag(Lexer *lx, const uchar *open)
 {
@@ -753,10 +804,11 @@ static const uchar *lex_tag(Lexer *lx, const uchar *open)
     if (k.kind == 0) {
         if (kwend == kw)
             diag_error(lx->d, lx->src, off_of(lx, kw), "expected a tag name after '{%%'");
-        else
+        else if (!lex_misspelt_tag(lx, kw, (size_t)(kwend - kw), &k))
             diag_error(lx->d, lx->src, off_of(lx, kw), "unknown tag '%.*s'%s", (int)(kwend - kw),
                        (const char *)kw, unknown_tag_hint(kw, (size_t)(kwend - kw)));
-        return resume;
+        if (k.kind == 0)
+            return resume;
     }
     if (!match_block(lx, k, kw, (size_t)(kwend - kw)))
         return resume;
