@@ -119,15 +119,10 @@ def build_c_engines(missing):
     err = sh([STARCH, "-o", BUILD] + gen, "starch (compiling bench/templates)")
     if err:
         sys.exit(f"bench: {err}")
-    live = os.path.join(c, "starch_sse_live.c")
-    with open(os.path.join(ROOT, "runtime", "include", "starch.h"), encoding="utf-8") as f:
-        has_sse = "starch_sse_" in f.read()
-    sse = [live] if os.path.exists(live) else [os.path.join(c, "starch_sse.c")]
-    sse_def = ["-DBENCH_SSE_IN_HEADER"] if has_sse else []
     common = [os.path.join(c, "harness.c"), os.path.join(c, "bench_data.c")]
-    starch_src = ([os.path.join(c, "engine_starch.c")] + common + sse +
+    starch_src = ([os.path.join(c, "engine_starch.c")] + common +
                   [os.path.join(BUILD, t + ".starch.c") for t in TEMPLATES])
-    err = sh(["cc"] + CFLAGS + sse_def + inc + ["-o", os.path.join(BUILD, "starch-engine")] +
+    err = sh(["cc"] + CFLAGS + inc + ["-o", os.path.join(BUILD, "starch-engine")] +
              starch_src + [LIBSTARCH, "-ljansson", "-lm"], "cc (starch engine)")
     if err:
         sys.exit(f"bench: {err}")
