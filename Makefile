@@ -16,7 +16,7 @@ $(BUILD)/build.ninja:
 	meson setup $(BUILD) $(MESON_OPTS) >&2
 
 build: deps $(BUILD)/build.ninja
-	ninja -C $(BUILD) --quiet
+	@ninja -C $(BUILD) --quiet
 
 # The todo app (examples/todo) on http://127.0.0.1:8080/, its todos in $(BUILD)/todo.db;
 # Ctrl-C stops it. More options with ARGS (ARGS="--memory --port 9000"); a copy of the
