@@ -233,7 +233,7 @@ static void rebase_path(starch_error *err, const starch_entity_type *type, const
 }
 
 int starch_signals_to_entity(const starch_entity_type *type, void *value, const char *group,
-                             const struct json_t *signals, starch_error *err)
+                             unsigned mode, const struct json_t *signals, starch_error *err)
 {
     if (type == NULL || value == NULL)
         return entity_fail(err, STARCH_EINVAL, "no entity to read into");
@@ -248,16 +248,16 @@ int starch_signals_to_entity(const starch_entity_type *type, void *value, const 
     int rc = find_group(signals, group, &j, err);
     if (rc != STARCH_OK)
         return rc;
-    /* Datastar sends every signal of the page: fill what is present, keep the rest. */
-    rc = starch_entity_from_json(type, value, j, STARCH_READ_MERGE, err);
+    rc = starch_entity_from_json(type, value, j, mode, err);
     if (rc != STARCH_OK && err)
         rebase_path(err, type, group);
     return rc;
 }
 
 int starch_signals_read_entity(const starch_entity_type *type, void *value, const char *group,
-                               const char *method, const char *query, size_t query_len,
-                               const char *body, size_t body_len, starch_error *err)
+                               unsigned mode, const char *method, const char *query,
+                               size_t query_len, const char *body, size_t body_len,
+                               starch_error *err)
 {
     if (type == NULL || value == NULL)
         return entity_fail(err, STARCH_EINVAL, "no entity to read into");
@@ -265,7 +265,7 @@ int starch_signals_read_entity(const starch_entity_type *type, void *value, cons
     json_t *signals = starch_signals_read(method, query, query_len, body, body_len, &se);
     if (signals == NULL)
         return entity_fail(err, status_of(se.code), se.message);
-    int rc = starch_signals_to_entity(type, value, group, signals, err);
+    int rc = starch_signals_to_entity(type, value, group, mode, signals, err);
     json_decref(signals);
     return rc;
 }

@@ -157,7 +157,7 @@ static enum MHD_Result add_todo(const Request *rq)
     Todo t = {0};
     starch_error err;
     /* Straight from the request into the entity: title is filled, id and done stay 0. */
-    if (starch_signals_read_entity(&Todo_type, &t, NULL, rq->method, NULL, 0,
+    if (starch_signals_read_entity(&Todo_type, &t, NULL, STARCH_READ_MERGE, rq->method, NULL, 0,
                                    starch_out_data(rq->body), starch_out_len(rq->body),
                                    &err) != STARCH_OK)
         return respond_text(rq->c, MHD_HTTP_BAD_REQUEST, err.message);

@@ -1372,23 +1372,25 @@ size_t starch_url_decode(char *dst, const char *src, size_t len);
  *   // <form data-signals="{title: '', filter: 'all'}" data-on:submit="@post('/todos')">
  *   Todo t = {0};
  *   starch_error err;
- *   if (starch_signals_read_entity(&Todo_type, &t, NULL, method, query, query_len,
- *                                  body, body_len, &err) != STARCH_OK)
+ *   if (starch_signals_read_entity(&Todo_type, &t, NULL, STARCH_READ_MERGE, method,
+ *                                  query, query_len, body, body_len, &err) != STARCH_OK)
  *       return reply_400(err.message);     // "title: expected string, got number"
  *   starch_repo_save(todos, &t, &err);     // t.title from the signals, t.id and t.done 0
  *   Todo_clear(&t);
  *
  *   // signals grouped per entity: data-signals="{draft: {title: ''}, filter: 'all'}"
- *   starch_signals_read_entity(&Todo_type, &t, "draft", method, ...);  // reads $draft
+ *   starch_signals_read_entity(&Todo_type, &t, "draft", STARCH_READ_MERGE, method, ...);
  *
  * The signals of a request (as starch_signals_read: the `datastar` query parameter for GET
  * and DELETE, the body for POST, PUT and PATCH) are read into an entity through its
- * descriptor, with the rules of starch_entity_from_json in the mode STARCH_READ_MERGE:
- * the Datastar client sends every signal of the page (but those starting with `_`), so
- * the entity takes the fields that are present and keeps its own values for the others
- * (zero for a zeroed entity, or what it held: load it from a repository first to apply
- * an edit). Signals that are not fields are ignored. `group` is the dotted signal path of
- * the object to read ("draft", "form.todo"), NULL or "" for all the signals.
+ * descriptor, with the rules and the modes of starch_entity_from_json. The Datastar
+ * client sends every signal of the page (but those starting with `_`), rarely all of an
+ * entity's fields, so STARCH_READ_MERGE is the usual mode: the entity takes the fields
+ * that are present and keeps its own values for the others (zero for a zeroed entity, or
+ * what it held: load it from a repository first to apply an edit). STARCH_READ_STRICT
+ * makes an absent field an error (`draft.title: missing`); 0 sets absent fields to zero.
+ * Signals that are not fields are ignored. `group` is the dotted signal path of the
+ * object to read ("draft", "form.todo"), NULL or "" for all the signals.
  *
  * Errors are values: the entity is untouched on any error (never half-filled) and nothing
  * leaks. err's message names the signal path: `title: expected string, got number`,
@@ -1397,19 +1399,21 @@ size_t starch_url_decode(char *dst, const char *src, size_t len);
  * ====================================================================================== */
 
 /** Reads the signals of a request into *value (a valid entity of type: zeroed, or holding
- *  values it owns), filling the fields present in the object at signal path group (NULL:
- *  the root) and keeping the others. Returns STARCH_OK, or with *value untouched:
- *  STARCH_EINVAL (a method that carries no signals, NULL type or value), STARCH_EMISSING
- *  (no `datastar` query parameter; group absent), STARCH_EJSON (bad JSON), STARCH_ETYPE
- *  (signals or group not an object, a field of the wrong type), STARCH_ENOMEM. */
+ *  values it owns) from the object at signal path group (NULL: the root), in mode
+ *  (STARCH_READ_MERGE, STARCH_READ_STRICT or 0, as starch_entity_from_json). Returns
+ *  STARCH_OK, or with *value untouched: STARCH_EINVAL (a method that carries no signals,
+ *  NULL type or value), STARCH_EMISSING (no `datastar` query parameter; group absent; a
+ *  field absent in STARCH_READ_STRICT), STARCH_EJSON (bad JSON), STARCH_ETYPE (signals or
+ *  group not an object, a field of the wrong type), STARCH_ENOMEM. */
 int starch_signals_read_entity(const starch_entity_type *type, void *value, const char *group,
-                               const char *method, const char *query, size_t query_len,
-                               const char *body, size_t body_len, starch_error *err);
+                               unsigned mode, const char *method, const char *query,
+                               size_t query_len, const char *body, size_t body_len,
+                               starch_error *err);
 
 /** Same, from signals already parsed (starch_signals_read, starch_mhd_signals); signals
  *  is borrowed. STARCH_EINVAL when it is NULL. */
 int starch_signals_to_entity(const starch_entity_type *type, void *value, const char *group,
-                             const struct json_t *signals, starch_error *err);
+                             unsigned mode, const struct json_t *signals, starch_error *err);
 
 #ifdef __cplusplus
 }

@@ -15,8 +15,8 @@ LEAK_CHECKED_SUITE(signals_entity);
 /* POST body → *t; returns the status. */
 static int post(Todo *t, const char *group, const char *body, starch_error *err)
 {
-    return starch_signals_read_entity(&Todo_type, t, group, "POST", NULL, 0, body, strlen(body),
-                                      err);
+    return starch_signals_read_entity(&Todo_type, t, group, STARCH_READ_MERGE, "POST", NULL, 0,
+                                      body, strlen(body), err);
 }
 
 /* A Todo owning a title and a priority, as a page's entity before the signals. */
@@ -100,15 +100,15 @@ Test(signals_entity, get_and_delete_read_the_query)
     Todo t = {0};
     starch_error err;
     const char *q = "x=1&datastar=%7B%22title%22%3A%22a+b%22%2C%22done%22%3Atrue%7D";
-    cr_assert_eq(
-        starch_signals_read_entity(&Todo_type, &t, NULL, "GET", q, strlen(q), NULL, 0, &err),
-        STARCH_OK, "%s", err.message);
+    cr_assert_eq(starch_signals_read_entity(&Todo_type, &t, NULL, STARCH_READ_MERGE, "GET", q,
+                                            strlen(q), NULL, 0, &err),
+                 STARCH_OK, "%s", err.message);
     cr_assert_str_eq(t.title, "a b");
     cr_assert(t.done);
     q = "datastar={\"done\":false}";
-    cr_assert_eq(
-        starch_signals_read_entity(&Todo_type, &t, NULL, "DELETE", q, strlen(q), "{x", 2, &err),
-        STARCH_OK); /* the body of a DELETE is not read */
+    cr_assert_eq(starch_signals_read_entity(&Todo_type, &t, NULL, STARCH_READ_MERGE, "DELETE", q,
+                                            strlen(q), "{x", 2, &err),
+                 STARCH_OK); /* the body of a DELETE is not read */
     cr_assert_str_eq(t.title, "a b");
     cr_assert_not(t.done);
     Todo_clear(&t);
@@ -117,12 +117,12 @@ Test(signals_entity, get_and_delete_read_the_query)
 Test(signals_entity, put_and_patch_read_the_body)
 {
     Todo t = {0};
-    cr_assert_eq(starch_signals_read_entity(&Todo_type, &t, NULL, "PUT", "datastar={}", 11,
-                                            "{\"priority\":5}", 14, NULL),
+    cr_assert_eq(starch_signals_read_entity(&Todo_type, &t, NULL, STARCH_READ_MERGE, "PUT",
+                                            "datastar={}", 11, "{\"priority\":5}", 14, NULL),
                  STARCH_OK);
     cr_assert_eq(t.priority, 5);
-    cr_assert_eq(starch_signals_read_entity(&Todo_type, &t, NULL, "PATCH", NULL, 0,
-                                            "{\"priority\":6}", 14, NULL),
+    cr_assert_eq(starch_signals_read_entity(&Todo_type, &t, NULL, STARCH_READ_MERGE, "PATCH", NULL,
+                                            0, "{\"priority\":6}", 14, NULL),
                  STARCH_OK);
     cr_assert_eq(t.priority, 6);
     Todo_clear(&t);
@@ -149,9 +149,9 @@ Test(signals_entity, string_keys)
 {
     Note n = {0};
     const char *body = "{\"id\":\"n-1\",\"text\":\"hello\",\"pinned\":true}";
-    cr_assert_eq(
-        starch_signals_read_entity(&Note_type, &n, NULL, "POST", NULL, 0, body, strlen(body), NULL),
-        STARCH_OK);
+    cr_assert_eq(starch_signals_read_entity(&Note_type, &n, NULL, STARCH_READ_MERGE, "POST", NULL,
+                                            0, body, strlen(body), NULL),
+                 STARCH_OK);
     cr_assert_str_eq(n.id, "n-1");
     cr_assert_str_eq(n.text, "hello");
     cr_assert(n.pinned);
@@ -163,7 +163,9 @@ Test(signals_entity, from_parsed_signals)
     json_t *signals = json_loads("{\"draft\":{\"title\":\"x\"}}", 0, NULL);
     Todo t = {0};
     starch_error err;
-    cr_assert_eq(starch_signals_to_entity(&Todo_type, &t, "draft", signals, &err), STARCH_OK);
+    cr_assert_eq(
+        starch_signals_to_entity(&Todo_type, &t, "draft", STARCH_READ_MERGE, signals, &err),
+        STARCH_OK);
     cr_assert_str_eq(t.title, "x");
     cr_assert_eq(signals->refcount, 1); /* borrowed */
     json_decref(signals);
@@ -216,9 +218,9 @@ Test(signals_entity, bad_json)
     Todo t = {0};
     starch_error err;
     const char *q = "datastar=%7Btru";
-    cr_assert_eq(
-        starch_signals_read_entity(&Todo_type, &t, NULL, "GET", q, strlen(q), NULL, 0, &err),
-        STARCH_EJSON);
+    cr_assert_eq(starch_signals_read_entity(&Todo_type, &t, NULL, STARCH_READ_MERGE, "GET", q,
+                                            strlen(q), NULL, 0, &err),
+                 STARCH_EJSON);
     cr_assert_str_eq(err.message,
                      "signals: invalid JSON at line 1, column 4 (byte 4): string or '}' expected "
                      "near 'tru'");
@@ -232,7 +234,8 @@ Test(signals_entity, not_an_object)
     json_t *a = json_array();
     Todo t = {0};
     starch_error err;
-    cr_assert_eq(starch_signals_to_entity(&Todo_type, &t, NULL, a, &err), STARCH_ETYPE);
+    cr_assert_eq(starch_signals_to_entity(&Todo_type, &t, NULL, STARCH_READ_MERGE, a, &err),
+                 STARCH_ETYPE);
     cr_assert_str_eq(err.message, "signals: expected object, got array");
     json_decref(a);
 }
@@ -241,15 +244,18 @@ Test(signals_entity, missing_parameter_and_wrong_method)
 {
     Todo t = {0};
     starch_error err;
-    cr_assert_eq(starch_signals_read_entity(&Todo_type, &t, NULL, "GET", "a=1", 3, "{}", 2, &err),
+    cr_assert_eq(starch_signals_read_entity(&Todo_type, &t, NULL, STARCH_READ_MERGE, "GET", "a=1",
+                                            3, "{}", 2, &err),
                  STARCH_EMISSING);
     cr_assert_str_eq(err.message, "signals: no 'datastar' query parameter");
-    cr_assert_eq(starch_signals_read_entity(&Todo_type, &t, NULL, "HEAD", NULL, 0, "{}", 2, &err),
+    cr_assert_eq(starch_signals_read_entity(&Todo_type, &t, NULL, STARCH_READ_MERGE, "HEAD", NULL,
+                                            0, "{}", 2, &err),
                  STARCH_EINVAL);
     cr_assert_str_eq(err.message,
                      "signals: HTTP method 'HEAD' carries no Datastar signals (GET and DELETE "
                      "send them in the query, POST, PUT and PATCH in the body)");
-    cr_assert_eq(starch_signals_read_entity(&Todo_type, &t, NULL, NULL, NULL, 0, NULL, 0, &err),
+    cr_assert_eq(starch_signals_read_entity(&Todo_type, &t, NULL, STARCH_READ_MERGE, NULL, NULL, 0,
+                                            NULL, 0, &err),
                  STARCH_EINVAL);
     cr_assert_null(t.title);
 }
@@ -260,9 +266,11 @@ Test(signals_entity, null_arguments)
     starch_error err;
     cr_assert_eq(post(NULL, NULL, "{}", &err), STARCH_EINVAL);
     cr_assert_str_eq(err.message, "signals: no entity to read into");
-    cr_assert_eq(starch_signals_read_entity(NULL, &t, NULL, "POST", NULL, 0, "{}", 2, &err),
+    cr_assert_eq(starch_signals_read_entity(NULL, &t, NULL, STARCH_READ_MERGE, "POST", NULL, 0,
+                                            "{}", 2, &err),
                  STARCH_EINVAL);
-    cr_assert_eq(starch_signals_to_entity(&Todo_type, &t, NULL, NULL, &err), STARCH_EINVAL);
+    cr_assert_eq(starch_signals_to_entity(&Todo_type, &t, NULL, STARCH_READ_MERGE, NULL, &err),
+                 STARCH_EINVAL);
     cr_assert_str_eq(err.message, "signals: no signals");
     /* err may be NULL on every path */
     cr_assert_eq(post(&t, NULL, "{", NULL), STARCH_EJSON);
@@ -285,4 +293,44 @@ Test(signals_entity, long_group_paths_are_cut_not_overrun)
     cr_assert_eq(strncmp(err.message, group, 100), 0);
     cr_assert_eq(post(&t, group, "{}", &err), STARCH_EMISSING);
     cr_assert_eq(strlen(err.message), sizeof err.message - 1);
+}
+
+/* ---- Modes ---------------------------------------------------------------------------- */
+
+/* POST body → *t in mode; returns the status. */
+static int post_mode(Todo *t, const char *group, unsigned mode, const char *body, starch_error *err)
+{
+    return starch_signals_read_entity(&Todo_type, t, group, mode, "POST", NULL, 0, body,
+                                      strlen(body), err);
+}
+
+Test(signals_entity, strict_mode_makes_an_absent_field_an_error_naming_its_path)
+{
+    Todo t, before;
+    old_todo(&t);
+    old_todo(&before);
+    starch_error err;
+    cr_assert_eq(post_mode(&t, "draft", STARCH_READ_STRICT, "{\"draft\":{\"title\":\"x\"}}", &err),
+                 STARCH_EMISSING);
+    cr_assert_str_eq(err.message, "draft.id: missing");
+    cr_assert(starch_entity_equal(&Todo_type, &t, &before));
+    cr_assert_eq(post_mode(&t, NULL, STARCH_READ_STRICT, "{\"id\":1,\"title\":\"x\"}", &err),
+                 STARCH_EMISSING);
+    cr_assert_str_eq(err.message, "done: missing");
+    cr_assert(starch_entity_equal(&Todo_type, &t, &before));
+    Todo_clear(&t);
+    Todo_clear(&before);
+}
+
+Test(signals_entity, mode_zero_sets_absent_fields_to_zero)
+{
+    Todo t;
+    old_todo(&t);
+    cr_assert_eq(post_mode(&t, NULL, 0, "{\"done\":true}", NULL), STARCH_OK);
+    cr_assert(t.done);
+    cr_assert_eq(t.id, 0);
+    cr_assert_null(t.title);
+    cr_assert_eq(t.priority, 0);
+    cr_assert_eq(t.tags_count, 0);
+    Todo_clear(&t);
 }
