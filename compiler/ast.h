@@ -113,6 +113,7 @@ struct Node {
     size_t html_len;
     bool quote;   /* N_INTERP: an unquoted attribute value; the compiler adds quotes */
     Node *target; /* N_RENDER/N_CALL: the resolved component (a Node in some file) */
+    uint8_t walk; /* N_ENTITY: the checker's walk of fields held by value (check.c) */
     struct File *target_file;
     Node *next;
 };

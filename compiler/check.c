@@ -101,14 +101,70 @@ static void check_fields(Unit *u, File *f, Node *e)
             diag_error(&u->diag, &f->src, fl->type.off,
                        "unknown field type '%.*s' (int, float, bool, string, or an entity)",
                        (int)fl->type.len, unit_text(f, fl->type));
-        else if (in == f && !fl->array && fl->type.len == e->name.len &&
-                 memcmp(unit_text(f, fl->type), unit_text(f, e->name), e->name.len) == 0)
-            diag_error(&u->diag, &f->src, fl->type.off,
-                       "entity '%.*s' cannot contain itself (use an array: '%.*s[]')",
-                       (int)e->name.len, unit_text(f, e->name), (int)fl->type.len,
-                       unit_text(f, fl->type));
     }
     free(first);
+}
+
+/* Names a field cannot have: C keywords (the field is a struct member) and, beside an
+ * array field NAME, NAME_count (its generated count member). */
+static void check_field_names(Unit *u, File *f, Node *e)
+{
+    static const char *const keywords[] = {
+        "auto",     "break",  "case",     "char",   "const",    "continue", "default",
+        "do",       "double", "else",     "enum",   "extern",   "float",    "for",
+        "goto",     "if",     "inline",   "int",    "long",     "register", "restrict",
+        "return",   "short",  "signed",   "sizeof", "static",   "struct",   "switch",
+        "typedef",  "union",  "unsigned", "void",   "volatile", "while",    "bool",
+        "true",     "false"};
+    for (Field *fl = e->fields; fl; fl = fl->next) {
+        for (size_t k = 0; k < sizeof keywords / sizeof keywords[0]; k++)
+            if (unit_span_is(f, fl->name, keywords[k]))
+                diag_error(&u->diag, &f->src, fl->name.off,
+                           "field name '%s' is a C keyword (the field is a member of a C struct)",
+                           keywords[k]);
+        if (fl->name.len > 6 && memcmp(unit_text(f, fl->name) + fl->name.len - 6, "_count", 6) == 0)
+            for (Field *a = e->fields; a; a = a->next)
+                if (a->array && a->name.len == fl->name.len - 6 &&
+                    memcmp(unit_text(f, a->name), unit_text(f, fl->name), a->name.len) == 0)
+                    diag_error(&u->diag, &f->src, fl->name.off,
+                               "field '%.*s' clashes with the element count of array field "
+                               "'%.*s' (the struct holds '%.*s' and '%.*s_count')",
+                               (int)fl->name.len, unit_text(f, fl->name), (int)a->name.len,
+                               unit_text(f, a->name), (int)a->name.len, unit_text(f, a->name),
+                               (int)a->name.len, unit_text(f, a->name));
+    }
+}
+
+/* ---- Entities held by value ------------------------------------------------------- */
+
+enum { WALK_UNSEEN, WALK_ON_PATH, WALK_DONE };
+
+/* Walks the entities e holds by value (not through arrays): one that holds itself, at any
+ * depth, is an error (its struct would be infinite), and so is a chain deeper than
+ * CHECK_MAX_ENTITY_DEPTH. */
+static void check_entity_holds(Unit *u, File *f, Node *e, int depth)
+{
+    e->walk = WALK_ON_PATH;
+    for (Field *fl = e->fields; fl; fl = fl->next) {
+        File *in;
+        Node *t = fl->kind == FK_ENTITY && !fl->array ? unit_find_entity(f, fl->type, &in) : NULL;
+        if (t == NULL || t->walk == WALK_DONE)
+            continue;
+        if (t->walk == WALK_ON_PATH)
+            diag_error(&u->diag, &f->src, fl->type.off,
+                       "entity '%.*s' would contain itself (through field '%.*s' of '%.*s'); hold "
+                       "it in an array: '%.*s[]'",
+                       (int)t->name.len, unit_text(in, t->name), (int)fl->name.len,
+                       unit_text(f, fl->name), (int)e->name.len, unit_text(f, e->name),
+                       (int)fl->type.len, unit_text(f, fl->type));
+        else if (depth + 1 >= CHECK_MAX_ENTITY_DEPTH)
+            diag_error(&u->diag, &f->src, fl->type.off,
+                       "entities held by value nested too deeply (limit %d)",
+                       CHECK_MAX_ENTITY_DEPTH);
+        else
+            check_entity_holds(u, in, t, depth + 1);
+    }
+    e->walk = WALK_DONE;
 }
 
 /* ---- Slots and fills -------------------------------------------------------------- */
@@ -391,6 +447,9 @@ static void check_file(Unit *u, File *f)
             ast_walk(n->body.head, resolve_ref, &rc);
         } else if (n->kind == N_ENTITY) {
             check_fields(u, f, n);
+            check_field_names(u, f, n);
+            if (n->walk == WALK_UNSEEN)
+                check_entity_holds(u, f, n, 0);
         }
     }
 }

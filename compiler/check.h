@@ -9,6 +9,10 @@
 
 #include "unit.h"
 
+/* Entities held by value (not through arrays) nest at most this deep (docs/language.md,
+ * "Limits"): the code generator emits them innermost first, recursively. */
+#define CHECK_MAX_ENTITY_DEPTH 64
+
 void check_unit(Unit *u);
 
 #endif

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "check.h"
 #include "emit.h"
 
 static const char *field_ctype(FieldKind k)
@@ -46,7 +47,7 @@ static void emit_entity(Gen *g, Node *e, Node **done, size_t *ndone, int depth)
     for (size_t i = 0; i < *ndone; i++)
         if (done[i] == e)
             return;
-    for (Field *fl = e->fields; fl && depth < 64; fl = fl->next) {
+    for (Field *fl = e->fields; fl && depth < CHECK_MAX_ENTITY_DEPTH; fl = fl->next) {
         File *in;
         Node *dep =
             fl->kind == FK_ENTITY && !fl->array ? unit_find_entity(g->f, fl->type, &in) : NULL;

@@ -157,6 +157,30 @@ def _():
                  '%d:1: error: elements nested too deeply (limit %d)' % (ELEMENTS + 2, ELEMENTS))
 
 
+ENTITIES = 64  # CHECK_MAX_ENTITY_DEPTH
+
+
+def entity_chain(n):
+    """n entities, each holding the next by value (the last holds an int)."""
+    text = ''
+    for k in range(n):
+        field = 'E%d' % (k + 1) if k + 1 < n else 'int'
+        text += '{%% entity E%d %%}\n  f: %s\n{%% end %%}\n' % (k, field)
+    return text
+
+
+@case('entities held by value nested to the limit compile')
+def _():
+    return check('entities_limit', entity_chain(ENTITIES))
+
+
+@case('one entity held by value over the limit is an error')
+def _():
+    return check('entities_over', entity_chain(ENTITIES + 1),
+                 '%d:6: error: entities held by value nested too deeply (limit %d)'
+                 % (3 * (ENTITIES - 1) + 2, ENTITIES))
+
+
 TEMPLATES = 8  # JSLEX_MAX_TMPL
 
 
