@@ -110,12 +110,11 @@ static void check_fields(Unit *u, File *f, Node *e)
 static void check_field_names(Unit *u, File *f, Node *e)
 {
     static const char *const keywords[] = {
-        "auto",     "break",  "case",     "char",   "const",    "continue", "default",
-        "do",       "double", "else",     "enum",   "extern",   "float",    "for",
-        "goto",     "if",     "inline",   "int",    "long",     "register", "restrict",
-        "return",   "short",  "signed",   "sizeof", "static",   "struct",   "switch",
-        "typedef",  "union",  "unsigned", "void",   "volatile", "while",    "bool",
-        "true",     "false"};
+        "auto",     "break",  "case",   "char",     "const",    "continue", "default",  "do",
+        "double",   "else",   "enum",   "extern",   "float",    "for",      "goto",     "if",
+        "inline",   "int",    "long",   "register", "restrict", "return",   "short",    "signed",
+        "sizeof",   "static", "struct", "switch",   "typedef",  "union",    "unsigned", "void",
+        "volatile", "while",  "bool",   "true",     "false"};
     for (Field *fl = e->fields; fl; fl = fl->next) {
         for (size_t k = 0; k < sizeof keywords / sizeof keywords[0]; k++)
             if (unit_span_is(f, fl->name, keywords[k]))
