@@ -20,7 +20,7 @@ typedef struct mem_repo {
     node **buckets;
     size_t bucket_count; /* a power of two */
     size_t count;
-    int64_t next_id; /* one more than the largest int id ever held */
+    int64_t next_id; /* one more than the largest int id ever held; 0 once INT64_MAX was */
 } mem_repo;
 
 static uint64_t hash_key(const starch_entity_type *type, const repo_key *key)
@@ -97,6 +97,11 @@ static int mem_save(starch_repo *repo, void *value, bool *created, starch_error 
     bool int_key = entity_key(type)->kind == STARCH_KIND_INT;
     pthread_rwlock_wrlock(&m->lock);
     repo_key key = repo_key_of(type, value);
+    if (int_key && key.i == 0 && m->next_id == 0) {
+        pthread_rwlock_unlock(&m->lock);
+        return error_set(err, STARCH_EINVAL, "%s: no int id left (id %lld has been held)",
+                         type->name, (long long)INT64_MAX);
+    }
     if (int_key && key.i == 0)
         key.i = m->next_id;
     uint64_t hash = hash_key(type, &key);
@@ -117,8 +122,8 @@ static int mem_save(starch_repo *repo, void *value, bool *created, starch_error 
         m->count++;
     }
     *link = e;
-    if (int_key && key.i >= m->next_id)
-        m->next_id = key.i == INT64_MAX ? INT64_MAX : key.i + 1;
+    if (int_key && m->next_id != 0 && key.i >= m->next_id)
+        m->next_id = key.i == INT64_MAX ? 0 : key.i + 1;
     grow(m);
     pthread_rwlock_unlock(&m->lock);
     if (int_key)

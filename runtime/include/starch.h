@@ -971,7 +971,9 @@ int starch_bus_shutdown(starch_bus *bus);
  * A repository stores entities of one type that has a key field `id`. Entities are copied
  * in and out: the repository never keeps a caller's pointer. save inserts or updates: an
  * int id of 0 gets the next integer (one more than the largest id the repository has ever
- * held, so ids are not reused), an empty string id (NULL or "") a random UUID v4; the new
+ * held, so ids are not reused; once INT64_MAX has been held, such a save fails:
+ * STARCH_EINVAL in memory, STARCH_EDB in SQLite), an empty string id (NULL or "") a
+ * random UUID v4; the new
  * id is written into the caller's entity. Any other id is inserted when absent, updated
  * when present. After each successful write the repository emits, synchronously on its bus
  * (if any, after its locks are released), `Todo.created` / `Todo.updated` (payload: the

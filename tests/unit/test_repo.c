@@ -195,6 +195,28 @@ REPO_TEST(ids_are_not_reused_after_delete)
     starch_repo_free(r);
 }
 
+REPO_TEST(a_save_fails_when_int_ids_run_out)
+{
+    starch_repo *r = open_repo(b, &Todo_type, NULL);
+    Todo last = simple("last", false, 0, 0), next = simple("next", false, 0, 0);
+    last.id = INT64_MAX;
+    save_ok(r, &last);
+    starch_error err;
+    cr_assert_eq(starch_repo_save(r, &next, &err), b == MEMORY ? STARCH_EINVAL : STARCH_EDB, "%s",
+                 err.message);
+    cr_assert_eq(next.id, 0, "the id is not written on failure");
+    size_t n = 0;
+    cr_assert_eq(starch_repo_count(r, NULL, &n, NULL), STARCH_OK);
+    cr_assert_eq(n, 1);
+    Todo got = {0};
+    cr_assert_eq(starch_repo_get(r, INT64_MAX, &got, NULL), STARCH_OK);
+    cr_assert_str_eq(got.title, "last", "the entity holding the largest id is kept");
+    Todo_clear(&got);
+    Todo_clear(&last);
+    Todo_clear(&next);
+    starch_repo_free(r);
+}
+
 static bool is_uuid_v4(const char *s)
 {
     if (s == NULL || strlen(s) != 36)
