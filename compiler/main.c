@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "starch.h"
@@ -23,7 +24,7 @@ static const char help[] =
     "  -o DIR          write the generated files into DIR (default: beside each template)\n"
     "  -I DIR          search DIR for imported templates (after the importer's directory)\n"
     "  --depfile FILE  write a make-style rule listing every template read\n"
-    "  --check         check the templates only; write nothing\n"
+    "  --check         check the templates only; write nothing (no depfile either)\n"
     "  --prefix NAME   prefix of the generated function names (one template only;\n"
     "                  default: the file's base name)\n"
     "  --help          show this help\n"
@@ -49,6 +50,7 @@ static char *read_file(const char *path, size_t *len)
         return NULL;
     size_t cap = 8192, n = 0;
     char *buf = malloc(cap);
+    errno = 0;
     while (buf) {
         n += fread(buf + n, 1, cap - n, fp);
         if (n < cap)
@@ -63,7 +65,7 @@ static char *read_file(const char *path, size_t *len)
         buf = bigger;
         cap *= 2;
     }
-    int err = ferror(fp) ? EIO : 0;
+    int err = ferror(fp) ? (errno ? errno : EIO) : 0; /* EISDIR for a directory */
     fclose(fp);
     if (buf && err) {
         free(buf);
@@ -91,6 +93,16 @@ static int write_atomic(const char *path, const char *data, size_t len)
     int fd = mkstemp(tmp);
     if (fd < 0) {
         free(tmp);
+        return -1;
+    }
+    mode_t mask = umask(0); /* mkstemp makes the file 0600: give it the usual 0666 & ~umask */
+    umask(mask);
+    if (fchmod(fd, 0666 & ~mask) != 0) {
+        int e = errno;
+        close(fd);
+        remove(tmp);
+        free(tmp);
+        errno = e;
         return -1;
     }
     FILE *fp = fdopen(fd, "wb");
@@ -128,6 +140,17 @@ static char *out_path(const Args *a, const char *in, const char *suffix)
     if (p)
         snprintf(p, n, "%s%s%s%s", dir ? dir : "", dir ? "/" : "", b, suffix);
     return p;
+}
+
+static bool is_c_identifier(const char *s)
+{
+    if (!(*s == '_' || (*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z')))
+        return false;
+    for (; *s; s++)
+        if (!(*s == '_' || (*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
+              (*s >= '0' && *s <= '9')))
+            return false;
+    return true;
 }
 
 static int parse_args(int argc, char **argv, Args *a)
@@ -183,16 +206,57 @@ static int parse_args(int argc, char **argv, Args *a)
         fprintf(stderr, "starch: error: '--prefix' needs exactly one input file\n");
         return 2;
     }
+    if (a->prefix && !is_c_identifier(a->prefix)) {
+        fprintf(stderr, "starch: error: '--prefix %s': the prefix must be a C identifier\n",
+                a->prefix);
+        return 2;
+    }
     return 0;
+}
+
+/* Two inputs whose outputs would be the same files (-o DIR a/x.starch b/x.starch). */
+static int check_distinct_outputs(const Args *a)
+{
+    int rc = 0;
+    for (size_t i = 0; i < a->n_files && rc == 0; i++)
+        for (size_t j = i + 1; j < a->n_files && rc == 0; j++) {
+            char *x = out_path(a, a->files[i], ".c"), *y = out_path(a, a->files[j], ".c");
+            if (x == NULL || y == NULL || strcmp(x, y) == 0) {
+                fprintf(stderr, "starch: error: '%s' and '%s' would both be written to '%s'\n",
+                        a->files[i], a->files[j], x ? x : "?");
+                rc = 2;
+            }
+            free(x);
+            free(y);
+        }
+    return rc;
+}
+
+/* Writes a path into a make rule: spaces and '#' escaped with '\\', '$' doubled. */
+static void put_dep_path(FILE *dep, const char *path)
+{
+    for (const char *p = path; *p; p++) {
+        if (*p == ' ' || *p == '#')
+            fputc('\\', dep);
+        else if (*p == '$')
+            fputc('$', dep);
+        fputc(*p, dep);
+    }
 }
 
 /* Appends the make rule of one template to the depfile text. */
 static void add_dep_rule(FILE *dep, const char *c, const char *h, const char *in,
                          const starch_compile_result *r)
 {
-    fprintf(dep, "%s %s: %s", c, h, in);
-    for (size_t i = 0; i < r->n_deps; i++)
-        fprintf(dep, " \\\n  %s", r->deps[i]);
+    put_dep_path(dep, c);
+    fputc(' ', dep);
+    put_dep_path(dep, h);
+    fputs(": ", dep);
+    put_dep_path(dep, in);
+    for (size_t i = 0; i < r->n_deps; i++) {
+        fputs(" \\\n  ", dep);
+        put_dep_path(dep, r->deps[i]);
+    }
     fputc('\n', dep);
 }
 
@@ -211,12 +275,14 @@ static int compile_one(const Args *a, const char *in, FILE *dep)
     int rc = c && h ? starch_compile(in, src, len, &opt, &r) : 2;
     if (c && h) {
         fputs(r.diagnostics, stderr);
-        if (rc == 0 && !a->check) {
-            if (write_atomic(h, r.h_text, r.h_len) != 0 ||
-                write_atomic(c, r.c_text, r.c_len) != 0) {
-                fprintf(stderr, "starch: error: cannot write '%s': %s\n", c, strerror(errno));
-                rc = 2;
-            }
+        const char *failed = NULL;
+        if (rc == 0 && !a->check)
+            failed = write_atomic(h, r.h_text, r.h_len) != 0   ? h
+                     : write_atomic(c, r.c_text, r.c_len) != 0 ? c
+                                                               : NULL;
+        if (failed) {
+            fprintf(stderr, "starch: error: cannot write '%s': %s\n", failed, strerror(errno));
+            rc = 2;
         }
         if (dep)
             add_dep_rule(dep, c, h, in, &r);
@@ -242,10 +308,13 @@ int main(int argc, char **argv)
         free(a.files);
         return rc;
     }
+    /* --check writes nothing (the depfile neither), so only writing needs distinct outputs */
+    rc = a.check ? 0 : check_distinct_outputs(&a);
+    bool clash = rc != 0;
     char *deptext = NULL;
     size_t deplen = 0;
-    FILE *dep = a.depfile ? open_memstream(&deptext, &deplen) : NULL;
-    for (size_t i = 0; i < a.n_files; i++) {
+    FILE *dep = a.depfile && !a.check && rc == 0 ? open_memstream(&deptext, &deplen) : NULL;
+    for (size_t i = 0; i < a.n_files && !clash; i++) {
         int r = compile_one(&a, a.files[i], dep);
         if (r > rc)
             rc = r;

@@ -134,6 +134,77 @@ def unwritable_output_exit_2(d):
 
 
 @case
+def write_error_names_the_file(d):
+    write(d, 'w.starch', GOOD)
+    os.mkdir(os.path.join(d, 'w.starch.h'))
+    p = run(['w.starch'], d)
+    assert p.returncode == 2, p.returncode
+    assert p.stderr == "starch: error: cannot write 'w.starch.h': Is a directory\n", p.stderr
+    assert not os.path.exists(os.path.join(d, 'w.starch.c'))
+
+
+@case
+def outputs_are_readable_as_umask_allows(d):
+    write(d, 'x.starch', GOOD)
+    old = os.umask(0o022)
+    try:
+        p = run(['--depfile', 'x.d', 'x.starch'], d)
+    finally:
+        os.umask(old)
+    assert p.returncode == 0, p.stderr
+    for name in ('x.starch.c', 'x.starch.h', 'x.d'):
+        mode = os.stat(os.path.join(d, name)).st_mode & 0o777
+        assert mode == 0o644, (name, oct(mode))
+
+
+@case
+def prefix_must_be_a_c_identifier(d):
+    write(d, 'x.starch', GOOD)
+    for bad in ('a-b', '9x', ''):
+        p = run(['--prefix', bad, 'x.starch'], d)
+        assert p.returncode == 2, (bad, p.returncode)
+        assert p.stderr == "starch: error: '--prefix %s': the prefix must be a C identifier\n" % bad, p.stderr
+    assert not os.path.exists(os.path.join(d, 'x.starch.c'))
+
+
+@case
+def outputs_that_clash_are_an_error(d):
+    for sub in ('a', 'b'):
+        os.mkdir(os.path.join(d, sub))
+        write(d, sub + '/x.starch', GOOD)
+    os.mkdir(os.path.join(d, 'o'))
+    p = run(['-o', 'o', 'a/x.starch', 'b/x.starch'], d)
+    assert p.returncode == 2, p.returncode
+    assert p.stderr == ("starch: error: 'a/x.starch' and 'b/x.starch' would both be written to "
+                        "'o/x.starch.c'\n"), p.stderr
+    assert os.listdir(os.path.join(d, 'o')) == []
+
+
+@case
+def a_directory_as_input(d):
+    os.mkdir(os.path.join(d, 'a.starch'))
+    p = run(['a.starch'], d)
+    assert p.returncode == 2 and p.stderr == "starch: error: cannot read 'a.starch': Is a directory\n", p.stderr
+
+
+@case
+def depfile_escapes_spaces(d):
+    write(d, 'my page.starch', GOOD)
+    p = run(['--depfile', 'x.d', 'my page.starch'], d)
+    assert p.returncode == 0, p.stderr
+    dep = open(os.path.join(d, 'x.d')).read()
+    assert dep == 'my\\ page.starch.c my\\ page.starch.h: my\\ page.starch\n', repr(dep)
+
+
+@case
+def check_writes_no_depfile(d):
+    write(d, 'x.starch', GOOD)
+    p = run(['--check', '--depfile', 'x.d', 'x.starch'], d)
+    assert p.returncode == 0, p.stderr
+    assert sorted(os.listdir(d)) == ['x.starch'], os.listdir(d)
+
+
+@case
 def several_files_worst_status(d):
     write(d, 'good.starch', GOOD)
     write(d, 'bad.starch', '{% frob %}\n')
