@@ -386,8 +386,8 @@ static void check_import_conflicts(Unit *u, File *f)
     for (size_t k = 0; first && k < n; k++) {
         Node *c = decl[k];
         File *g = f->imports[from[k]], *h = NULL;
-        if (from[first[k]] < from[k])
-            h = f->imports[from[first[k]]];
+        if (from[first[k]] < from[k] && f->imports[from[first[k]]] != g)
+            h = f->imports[from[first[k]]]; /* (the same file imported twice is no conflict) */
         else if (unit_find_in(f, unit_text(g, c->name), c->name.len, c->kind))
             h = f;
         if (h)

@@ -4,6 +4,7 @@
 #include "codegen.h"
 
 #include "emit.h"
+#include "imports.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -866,8 +867,17 @@ static void gen_header(Gen *g, const char *guard)
 {
     emit_banner(g);
     starch_out_printf(g->o, "#ifndef %s\n#define %s\n\n#include <starch.h>\n", guard, guard);
-    for (size_t i = 0; i < g->f->n_imports; i++)
+    const File *seen[IMPORTS_MAX_FILES]; /* a file imported twice is included once */
+    size_t n_seen = 0;
+    for (size_t i = 0; i < g->f->n_imports; i++) {
+        size_t k = 0;
+        while (k < n_seen && seen[k] != g->f->imports[i])
+            k++;
+        if (k < n_seen || n_seen == IMPORTS_MAX_FILES)
+            continue;
+        seen[n_seen++] = g->f->imports[i];
         starch_out_printf(g->o, "#include \"%s\"\n", g->f->imports[i]->include);
+    }
     gen_entity_types(g);
     for (Node *d = g->f->decls.head; d; d = d->next)
         if (d->kind == N_CBLOCK && !d->flag)

@@ -205,6 +205,18 @@ def check_writes_no_depfile(d):
 
 
 @case
+def one_file_imported_twice(d):
+    os.mkdir(os.path.join(d, 'lib'))
+    write(d, 'lib/d.starch', '{% component D() %}d{% end %}\n')
+    write(d, 'a.starch', '{% import "lib/d.starch" %}\n{% import "./lib/d.starch" %}\n'
+          '{% component A() %}{% render D() %}{% end %}\n')
+    p = run(['a.starch'], d)
+    assert p.returncode == 0 and p.stderr == '', p.stderr
+    h = open(os.path.join(d, 'a.starch.h')).read()
+    assert h.count('#include "d.starch.h"') == 1, h
+
+
+@case
 def several_files_worst_status(d):
     write(d, 'good.starch', GOOD)
     write(d, 'bad.starch', '{% frob %}\n')
