@@ -25,7 +25,8 @@ run: build
 	@$(BUILD)/examples/todo/todo-app --db $(BUILD)/todo.db \
 	    $(if $(wildcard examples/todo/datastar.js),--datastar examples/todo/datastar.js) $(ARGS)
 
-test: build
+# (run-tests builds, so that a build failure is counted and the count line still ends it)
+test: deps $(BUILD)/build.ninja
 	@scripts/run-tests $(BUILD)
 
 clean:
