@@ -4,6 +4,7 @@
 #include "starch.h"
 
 #include <math.h>
+#include <stdlib.h>
 
 const char starch_digit_pairs[200] = "00010203040506070809"
                                      "10111213141516171819"
@@ -243,6 +244,34 @@ char *starch_fmt_double(char *p, double v)
     int n;
     int k = shortest_digits(v, d, &n);
     return js_layout(p, d, k, n);
+}
+
+/* ---- Floats ------------------------------------------------------------------------ */
+
+double starch_float_value(float v)
+{
+    if (!isfinite(v) || v == 0 || (fabsf(v) < 16777216.0f && v == floorf(v)))
+        return v; /* integers below 2^24: every digit is needed */
+    uint32_t bits;
+    memcpy(&bits, &v, sizeof bits);
+    uint32_t frac = bits & ((1u << 23) - 1);
+    int32_t biased = (int32_t)((bits >> 23) & 0xff);
+    uint64_t digits;
+    int exp10;
+    if (biased == 0) /* subnormal */
+        schubfach(frac, 1 - 150, false, &digits, &exp10);
+    else /* the same search as a double's, in a float's rounding interval */
+        schubfach(frac | (1u << 23), biased - 150, frac == 0 && biased > 1, &digits, &exp10);
+    char text[48], *p = text;
+    if (bits >> 31)
+        *p++ = '-';
+    p = starch_fmt_u64(p, digits);
+    *p++ = 'e';
+    if (exp10 < 0)
+        *p++ = '-';
+    p = starch_fmt_u64(p, (uint64_t)(exp10 < 0 ? -exp10 : exp10));
+    *p = '\0';
+    return strtod(text, NULL); /* at most 9 digits: the nearest double is exact enough */
 }
 
 /* ---- `| fmt("%.Nf")` without printf ------------------------------------------------ */

@@ -261,6 +261,11 @@ char *starch_fmt_u64(char *p, uint64_t v);
  *  NaN and infinities as `NaN`, `Infinity`, `-Infinity`. At most 25 bytes. */
 char *starch_fmt_double(char *p, double v);
 
+/** The double nearest the shortest decimal that reads back (strtof) as the float v: 0.1f
+ *  gives 0.1, not 0.10000000149011612, so a float is written as it was written in the
+ *  source. NaN, infinities, zeros and integers as they are. */
+double starch_float_value(float v);
+
 /* ======================================================================================
  * Escaping
  *
@@ -338,6 +343,12 @@ static inline char *starch_put_double(starch_out *out, char *p, size_t rest, dou
     return starch_fmt_double(p, v);
 }
 
+/** A float: its shortest decimal (starch_float_value), in every context as a double. */
+static inline char *starch_put_float(starch_out *out, char *p, size_t rest, float v)
+{
+    return starch_put_double(out, p, rest, starch_float_value(v));
+}
+
 static inline char *starch_put_bool(starch_out *out, char *p, size_t rest, bool v)
 {
     (void)out;
@@ -403,7 +414,8 @@ char *starch_put_fixed(starch_out *out, char *p, size_t rest, starch_put_bytes_f
 
 void starch_error_fmt_f_needs_a_floating_value(void);
 
-/* clang-format off: clang-format 14 cannot lay out _Generic association lists */
+/* clang-format 14 cannot lay out _Generic association lists: */
+/* clang-format off */
 /** The argument of `| fmt("%.Nf")`: a float, double or long double, else a compile error. */
 #define STARCH_FIXED_ARG(x)                                                                        \
     _Generic((x), float                                                                            \
@@ -442,6 +454,21 @@ char *starch_put_js_regexp_u64(starch_out *out, char *p, size_t rest, uint64_t v
 char *starch_put_js_regexp_double(starch_out *out, char *p, size_t rest, double v);
 char *starch_put_js_regexp_bool(starch_out *out, char *p, size_t rest, bool v);
 
+static inline char *starch_put_js_float(starch_out *out, char *p, size_t rest, float v)
+{
+    return starch_put_js_double(out, p, rest, starch_float_value(v));
+}
+
+static inline char *starch_put_url_query_float(starch_out *out, char *p, size_t rest, float v)
+{
+    return starch_put_url_query_double(out, p, rest, starch_float_value(v));
+}
+
+static inline char *starch_put_js_regexp_float(starch_out *out, char *p, size_t rest, float v)
+{
+    return starch_put_js_regexp_double(out, p, rest, starch_float_value(v));
+}
+
 /* --------------------------------------------------------------------------------------
  * Type errors. The dispatch macros send a value of a type a context cannot write to one
  * of these functions, declared with no parameters: the C compiler then reports "too many
@@ -458,22 +485,13 @@ void starch_error_entity_only_where_json_is_expected(void);
  * STARCH_FN_<CTX>(x) names the writer; STARCH_PUT_<CTX>(out, p, rest, x) calls it.
  * -------------------------------------------------------------------------------------- */
 
-/* clang-format off: clang-format 14 cannot lay out _Generic association lists */
-#define STARCH_NUMBER_CASES_(i32, u32, i64, u64, dbl)                                              \
-    signed char : i32,                                                                             \
-                  short : i32,                                                                     \
-                          int : i32,                                                               \
-                                long : i64,                                                        \
-                                       long long : i64,                                            \
-                                                   unsigned char : u32,                            \
-                                                                   unsigned short : u32,           \
-                                                                                    unsigned int   \
-        : u32,                                                                                     \
-          unsigned long : u64,                                                                     \
-                          unsigned long long : u64,                                                \
-                                               float : dbl,                                        \
-                                                       double : dbl,                               \
-                                                                long double : dbl
+/* clang-format 14 cannot lay out _Generic association lists: */
+/* clang-format off */
+#define STARCH_NUMBER_CASES_(i32, u32, i64, u64, flt, dbl)                                         \
+    signed char: i32, short: i32, int: i32, long: i64, long long: i64,                             \
+    unsigned char: u32, unsigned short: u32, unsigned int: u32,                                    \
+    unsigned long: u64, unsigned long long: u64,                                                   \
+    float: flt, double: dbl, long double: dbl
 
 /* The cases of a context whose numbers and booleans are plain. */
 #define STARCH_FN_PLAIN_(x, name, trusted)                                                         \
@@ -484,7 +502,7 @@ void starch_error_entity_only_where_json_is_expected(void);
         starch_html: trusted,                                                              \
         char: starch_put_##name##_chr,                                                     \
         bool: starch_put_bool,                                                             \
-        STARCH_NUMBER_CASES_(starch_put_i32, starch_put_u32, starch_put_i64, starch_put_u64, starch_put_double),           \
+        STARCH_NUMBER_CASES_(starch_put_i32, starch_put_u32, starch_put_i64, starch_put_u64, starch_put_float, starch_put_double),           \
         default: starch_error_value_type_cannot_be_interpolated)
 
 /** Text: HTML-escaped; starch_html unescaped. */
@@ -507,7 +525,7 @@ void starch_error_entity_only_where_json_is_expected(void);
         starch_html: starch_put_url_query_trusted,                                         \
         char: starch_put_url_query_chr,                                                    \
         bool: starch_put_bool,                                                             \
-        STARCH_NUMBER_CASES_(starch_put_i32, starch_put_u32, starch_put_i64, starch_put_u64, starch_put_url_query_double), \
+        STARCH_NUMBER_CASES_(starch_put_i32, starch_put_u32, starch_put_i64, starch_put_u64, starch_put_url_query_float, starch_put_url_query_double), \
         default: starch_error_value_type_cannot_be_interpolated)
 
 /* JavaScript values: strings as string literals, numbers and booleans as literals. */
@@ -519,7 +537,7 @@ void starch_error_entity_only_where_json_is_expected(void);
         starch_html: starch_put_##name##_trusted,                                          \
         char: starch_put_##name##_chr,                                                     \
         bool: starch_put_bool,                                                             \
-        STARCH_NUMBER_CASES_(starch_put_js_i64, starch_put_u32, starch_put_js_i64, starch_put_u64, starch_put_js_double),     \
+        STARCH_NUMBER_CASES_(starch_put_js_i64, starch_put_u32, starch_put_js_i64, starch_put_u64, starch_put_js_float, starch_put_js_double),     \
         default: starch_error_value_type_cannot_be_interpolated)
 #define STARCH_FN_JS(x)        STARCH_FN_JS_VALUE_(x, js)
 #define STARCH_FN_JS_SCRIPT(x) STARCH_FN_JS_VALUE_(x, js_script)
@@ -535,14 +553,14 @@ void starch_error_entity_only_where_json_is_expected(void);
         bool: starch_put_js_regexp_bool,                                                   \
         STARCH_NUMBER_CASES_(starch_put_js_regexp_i64, starch_put_js_regexp_u64,           \
                              starch_put_js_regexp_i64, starch_put_js_regexp_u64,           \
-                             starch_put_js_regexp_double),                                 \
+                             starch_put_js_regexp_float, starch_put_js_regexp_double),                                 \
         default: starch_error_value_type_cannot_be_interpolated)
 
 /** CSS (<style>, style attributes): numbers only. */
 #define STARCH_FN_CSS(x)                                                                           \
     _Generic((x),                                                                                  \
              STARCH_NUMBER_CASES_(starch_put_i32, starch_put_u32, starch_put_i64, starch_put_u64,  \
-                                  starch_put_double),                                              \
+                                  starch_put_float, starch_put_double),                                              \
              default                                                                               \
              : starch_error_css_accepts_only_numbers_or_raw)
 
@@ -592,7 +610,8 @@ static inline starch_str starch_str_identity(starch_str s)
 
 void starch_error_markdown_filter_needs_a_string(void);
 
-/* clang-format off: clang-format 14 cannot lay out _Generic association lists */
+/* clang-format 14 cannot lay out _Generic association lists: */
+/* clang-format off */
 /** The source of `| markdown` as a starch_str: only strings are accepted. */
 #define STARCH_MARKDOWN_SOURCE(x)                                                                  \
     _Generic((x),                                                                          \
@@ -783,6 +802,11 @@ static inline char *starch_put_json_double(starch_out *out, char *p, size_t rest
     return starch_fmt_json_double(p, v);
 }
 
+static inline char *starch_put_json_float(starch_out *out, char *p, size_t rest, float v)
+{
+    return starch_put_json_double(out, p, rest, starch_float_value(v));
+}
+
 /** Writes the entity value of type as a JSON object at cursor p: fields in declaration
  *  order, nested entities as objects, arrays as arrays, NULL strings as "", strings
  *  escaped per flags (STARCH_JSON_NO_QUOTES is ignored); a NULL value as `null`.
@@ -808,7 +832,8 @@ char *starch_put_json_script_str(starch_out *out, char *p, size_t rest, starch_s
 char *starch_put_json_script_trusted(starch_out *out, char *p, size_t rest, starch_html s);
 char *starch_put_json_script_chr(starch_out *out, char *p, size_t rest, char c);
 
-/* clang-format off: clang-format 14 cannot lay out _Generic association lists */
+/* clang-format 14 cannot lay out _Generic association lists: */
+/* clang-format off */
 #define STARCH_FN_JSON_(x, name)                                                                   \
     _Generic((x),                                                                          \
         char *: starch_put_json_##name##_cstr,                                             \
@@ -818,7 +843,7 @@ char *starch_put_json_script_chr(starch_out *out, char *p, size_t rest, char c);
         char: starch_put_json_##name##_chr,                                                \
         bool: starch_put_bool,                                                             \
         STARCH_NUMBER_CASES_(starch_put_i32, starch_put_u32, starch_put_i64, starch_put_u64, \
-                             starch_put_json_double),                                      \
+                             starch_put_json_float, starch_put_json_double),                                      \
         default: starch_error_value_type_cannot_be_interpolated)
 #define STARCH_FN_JSON_ATTR(x)                  STARCH_FN_JSON_(x, attr)
 #define STARCH_FN_JSON_SCRIPT(x)                STARCH_FN_JSON_(x, script)

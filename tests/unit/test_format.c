@@ -537,3 +537,67 @@ Test(format, fixed_matches_printf_on_random_prices)
         check_fixed(any, (int)((x >> 5) % 10));
     }
 }
+
+/* ---- Floats: the shortest decimal that reads back as the float ----------------------- */
+
+static const char *fmt_float(float v)
+{
+    return fmt_double(starch_float_value(v));
+}
+
+Test(format, float_cases)
+{
+    cr_assert_str_eq(fmt_float(0.1f), "0.1");
+    cr_assert_str_eq(fmt_float(3.14f), "3.14");
+    cr_assert_str_eq(fmt_float(19.99f), "19.99");
+    cr_assert_str_eq(fmt_float(-2.5f), "-2.5");
+    cr_assert_str_eq(fmt_float(123456.7f), "123456.7");
+    cr_assert_str_eq(fmt_float(1e-7f), "1e-7");
+    cr_assert_str_eq(fmt_float(16777216.0f), "16777216");
+    cr_assert_str_eq(fmt_float(33565872.0f), "33565870"); /* above 2^24: shortest, like 1e21 */
+    cr_assert_str_eq(fmt_float(3.4028235e38f), "3.4028235e+38");
+    cr_assert_str_eq(fmt_float(1.17549435e-38f), "1.1754944e-38");
+    cr_assert_str_eq(fmt_float(1e-45f), "1e-45"); /* the smallest subnormal */
+    cr_assert_str_eq(fmt_float(-0.0f), "0");
+    cr_assert_str_eq(fmt_float(NAN), "NaN");
+    cr_assert_str_eq(fmt_float(-INFINITY), "-Infinity");
+}
+
+/* The significant digits of a number as starch writes it ("0.0012", "33565870", "1.5e-7"). */
+static int significant_digits(const char *s)
+{
+    int k = 0, zeros = 0;
+    bool started = false;
+    for (; *s && *s != 'e'; s++) {
+        if (*s == '0' && started)
+            zeros++;
+        else if (*s >= '1' && *s <= '9') {
+            k += zeros + 1;
+            zeros = 0;
+            started = true;
+        }
+    }
+    return k;
+}
+
+/* Every 9973rd bit pattern: the text reads back (strtof) as the same float, and printf
+ * with one significant digit fewer than it has never does. */
+Test(format, float_property_sampled_bits)
+{
+    for (uint64_t u = 0; u <= 0xFFFFFFFFu; u += 9973) {
+        uint32_t bits = (uint32_t)u;
+        float f;
+        memcpy(&f, &bits, sizeof f);
+        if (!isfinite(f) || f == 0)
+            continue;
+        const char *s = fmt_float(f);
+        cr_assert_eq(strtof(s, NULL), f, "%a written %s", (double)f, s);
+        int k = significant_digits(s);
+        if (k > 1) {
+            char fewer[48];
+            snprintf(fewer, sizeof fewer, "%.*e", k - 2, (double)f);
+            cr_assert_neq(strtof(fewer, NULL), f, "%a written %s, but %s reads back", (double)f, s,
+                          fewer);
+        }
+    }
+}
