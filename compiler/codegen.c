@@ -886,6 +886,7 @@ static void gen_header(Gen *g, const char *guard)
     for (Node *d = g->f->decls.head; d; d = d->next) {
         if (d->kind != N_COMPONENT)
             continue;
+        gen_line_template(g, d->off); /* an error in a parameter's type: the template line */
         emit_signature(g, d, -1);
         starch_out_write(g->o, ";\n", 2);
         size_t nslots = count_slots(d);
@@ -893,6 +894,7 @@ static void gen_header(Gen *g, const char *guard)
             emit_signature(g, d, (long)k);
             starch_out_printf(g->o, ";%s\n", k ? "" : " /* parts, called around its slots */");
         }
+        gen_line_back(g);
     }
     starch_out_printf(g->o, "\n#endif /* %s */\n", guard);
 }

@@ -217,6 +217,17 @@ def one_file_imported_twice(d):
 
 
 @case
+def parameter_type_error_points_at_template_line(d):
+    write(d, 'ty.starch', '{# a card #}\n{% component Card(const chr *name) %}\n<p>{{ name }}</p>\n{% end %}\n')
+    write(d, 'main.c', '#include "ty.starch.h"\nint main(void) { return 0; }\n')
+    assert run(['ty.starch'], d).returncode == 0
+    p = subprocess.run([CC, '-std=c11', '-I', INCLUDE, '-c', 'main.c'], cwd=d, capture_output=True,
+                       text=True)
+    assert p.returncode != 0 and re.search(r"^ty\.starch:2:\d+: error: unknown type name .chr.", p.stderr,
+                                           re.M), p.stderr
+
+
+@case
 def several_files_worst_status(d):
     write(d, 'good.starch', GOOD)
     write(d, 'bad.starch', '{% frob %}\n')
