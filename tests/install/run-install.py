@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """`meson install` into a scratch root, then the documented examples built against what
 was installed, exactly as the docs show them: the README's thirty-second example (its
-template, its main.c, its output) and the meson and make recipes of docs/language.md.
+template, its main.c, its output), the meson and make recipes of docs/language.md, and the
+complete example of docs/runtime.md.
 
 usage: run-install.py SOURCE_ROOT BUILD_ROOT
 """
@@ -72,6 +73,18 @@ def readme():
     for c in cmds:
         out = run(c, d, env)
     assert out == expected, f'{out!r} != {expected!r}'
+
+
+@case('docs/runtime.md complete example: entity, SQLite repository, bus, hub')
+def runtime_example():
+    b = blocks('docs/runtime.md')
+    d = tempfile.mkdtemp(dir=root)
+    for name in ('todo.starch', 'app.c'):
+        open(os.path.join(d, name), 'w').write(b[name])
+    run(['starch', 'todo.starch'], d, env)
+    run('cc -std=c11 -o app app.c todo.starch.c $(pkg-config --cflags --libs starch)', d, env)
+    out = run(['./app'], d, env)
+    assert out == '<li id="todo-1">Buy milk</li>\n', repr(out)
 
 
 def app_sources(d):
