@@ -189,6 +189,40 @@ Node *parse_boolattr(ParseCtx *pc, const Tok *name, const Tok *code, Filter *fil
 
 /* ---- Statements ------------------------------------------------------------------ */
 
+/* Reports a name starting with `st_` (reserved for generated code) that a C declaration
+ * declares: any in its declarators, not in its initialisers; up to the first top-level
+ * `;` (the first clause of a `for` header). `what` is the tag: "let", "for". */
+static void check_declaration(ParseCtx *pc, Span decl, const char *what)
+{
+    const char *s = text_of(pc, decl);
+    int depth = 0;
+    bool init = false;
+    for (uint32_t i = 0; i < decl.len; i++) {
+        char c = s[i];
+        if (c == '"' || c == '\'') { /* a literal: skip it */
+            while (++i < decl.len && s[i] != c)
+                i += s[i] == '\\';
+            continue;
+        }
+        if (c == '(' || c == '[' || c == '{')
+            depth++;
+        else if (c == ')' || c == ']' || c == '}')
+            depth--;
+        else if (depth == 0 && (c == '=' || c == ','))
+            init = c == '=';
+        else if (depth == 0 && c == ';')
+            return;
+        bool start = i == 0 || !ast_is_ident_char(s[i - 1]);
+        if (!init && start && i + 3 <= decl.len && memcmp(s + i, "st_", 3) == 0) {
+            diag_error(pc->d, pc->src, decl.off + i,
+                       "'%s' declares a name starting with 'st_', which is reserved for "
+                       "generated code",
+                       what);
+            return;
+        }
+    }
+}
+
 Node *parse_if(ParseCtx *pc, const Tok *kw, const Tok *cond, NodeList body, NodeList alt,
                const Tok *end)
 {
@@ -235,8 +269,8 @@ Node *parse_for_in(ParseCtx *pc, const Tok *kw, const Tok *var, const Tok *array
 
 Node *parse_for_c(ParseCtx *pc, const Tok *kw, const Tok *header, NodeList body, const Tok *end)
 {
-    (void)pc;
     (void)end;
+    check_declaration(pc, span_of(header), "for");
     Node *n = ast_new(N_FOR_C, kw->off);
     if (n == NULL) {
         ast_free_list(body);
@@ -247,27 +281,9 @@ Node *parse_for_c(ParseCtx *pc, const Tok *kw, const Tok *header, NodeList body,
     return n;
 }
 
-/* The names a C declaration declares, approximately: the identifiers before its first
- * top-level `=` or `,`... are checked for the reserved prefix. */
-static void check_let(ParseCtx *pc, Span decl)
-{
-    const char *s = text_of(pc, decl);
-    for (uint32_t i = 0; i < decl.len; i++) {
-        bool start = i == 0 || !ast_is_ident_char(s[i - 1]);
-        if (s[i] == '=')
-            return;
-        if (start && i + 3 <= decl.len && memcmp(s + i, "st_", 3) == 0) {
-            diag_error(pc->d, pc->src, decl.off + i,
-                       "'let' declares a name starting with 'st_', which is reserved for "
-                       "generated code");
-            return;
-        }
-    }
-}
-
 Node *parse_let(ParseCtx *pc, const Tok *kw, const Tok *decl)
 {
-    check_let(pc, span_of(decl));
+    check_declaration(pc, span_of(decl), "let");
     Node *n = ast_new(N_LET, kw->off);
     if (n)
         n->code = span_of(decl);
