@@ -624,6 +624,60 @@ static void emit_children(Gen *g, Node *n)
     free(next);
 }
 
+/* Where the name of parameter declaration s[0..len) stands: the last identifier outside
+ * brackets, or the one after the `(*` of a function pointer. Returns its start; its
+ * length in *name_len (0 when there is none). */
+static size_t param_name(const char *s, size_t len, size_t *name_len)
+{
+    size_t best = 0;
+    *name_len = 0;
+    int depth = 0;
+    for (size_t j = 0; j < len; j++) {
+        if (s[j] == '[' || s[j] == ']') {
+            depth += s[j] == '[' ? 1 : -1;
+        } else if (s[j] == '(' && j + 1 < len && s[j + 1] == '*' && depth == 0) {
+            size_t k = j + 2; /* function pointer: the name follows `(*` */
+            while (k < len && (s[k] == ' ' || s[k] == '*'))
+                k++;
+            size_t e = k;
+            while (e < len && ast_is_ident_char(s[e]))
+                e++;
+            *name_len = e - k;
+            return k;
+        } else if (s[j] == '(' || s[j] == ')') {
+            depth += s[j] == '(' ? 1 : -1;
+        } else if (depth == 0 && ast_is_ident_char(s[j]) &&
+                   (j == 0 || !ast_is_ident_char(s[j - 1]))) {
+            size_t e = j;
+            while (e < len && ast_is_ident_char(s[e]))
+                e++;
+            best = j;
+            *name_len = e - j;
+        }
+    }
+    return best;
+}
+
+/* Declares the variable holding argument i of call n with the callee's parameter
+ * declaration, its name replaced (`const char *st_c2_a1`), so the argument converts as
+ * in a call, under the template's #line; an array parameter (`int xs[]`) takes the
+ * argument's own type instead (`__typeof__((void)0, (arg))`, the array decayed). */
+static void emit_call_arg_decl(Gen *g, Node *n, size_t i, int id)
+{
+    File *tf = n->target_file;
+    Span p = i < n->target->args.n ? n->target->args.items[i] : (Span){0, 0};
+    const char *s = unit_text(tf, p);
+    size_t len, at = param_name(s, p.len, &len);
+    if (len == 0 || memchr(s, '[', p.len)) {
+        starch_out_write(g->o, "__typeof__((void)0, (", 21);
+        gen_span(g, n->args.items[i]);
+        starch_out_printf(g->o, ")) const st_c%d_a%zu", id, i + 1);
+        return;
+    }
+    starch_out_printf(g->o, "%.*sst_c%d_a%zu%.*s", (int)at, s, id, i + 1, (int)(p.len - at - len),
+                      s + at + len);
+}
+
 /* {% call Name(args) %}: the arguments are evaluated once; the callee's parts run in
  * order, with the caller's fills and children between them, in the caller's scope. */
 static void emit_call(Gen *g, Node *n)
@@ -637,9 +691,8 @@ static void emit_call(Gen *g, Node *n)
         gen_line_template(g, n->off);
         for (size_t i = 0; i < n->args.n; i++) {
             gen_indent(g);
-            starch_out_write(g->o, "__typeof__((void)0, (", 21);
-            gen_span(g, n->args.items[i]);
-            starch_out_printf(g->o, ")) const st_c%d_a%zu = (", id, i + 1);
+            emit_call_arg_decl(g, n, i, id);
+            starch_out_printf(g->o, " = (");
             gen_span(g, n->args.items[i]);
             starch_out_write(g->o, ");\n", 3);
         }
@@ -731,42 +784,13 @@ static void emit_signature(Gen *g, Node *c, long part)
     starch_out_write(g->o, ")", 1);
 }
 
-/* The parameter names of c, for passing them on: the last identifier of each parameter
- * declaration outside brackets and after any `(*` of a function pointer. */
+/* The parameter names of c, for passing them on. */
 static void emit_param_names(Gen *g, Node *c)
 {
     for (size_t i = 0; i < c->args.n; i++) {
         const char *s = unit_text(g->f, c->args.items[i]);
-        size_t len = c->args.items[i].len, best = 0, best_len = 0;
-        int depth = 0;
-        for (size_t j = 0; j < len; j++) {
-            if (s[j] == '[')
-                depth++;
-            else if (s[j] == ']')
-                depth--;
-            else if (s[j] == '(' && j + 1 < len && s[j + 1] == '*' && depth == 0) {
-                /* function pointer: the name follows `(*` */
-                size_t k = j + 2;
-                while (k < len && (s[k] == ' ' || s[k] == '*'))
-                    k++;
-                size_t e = k;
-                while (e < len && ast_is_ident_char(s[e]))
-                    e++;
-                best = k;
-                best_len = e - k;
-                break;
-            } else if (s[j] == '(' || s[j] == ')') {
-                depth += s[j] == '(' ? 1 : -1;
-            } else if (depth == 0 && ast_is_ident_char(s[j]) &&
-                       (j == 0 || !ast_is_ident_char(s[j - 1]))) {
-                size_t e = j;
-                while (e < len && ast_is_ident_char(s[e]))
-                    e++;
-                best = j;
-                best_len = e - j;
-            }
-        }
-        starch_out_printf(g->o, ", %.*s", (int)best_len, s + best);
+        size_t n, at = param_name(s, c->args.items[i].len, &n);
+        starch_out_printf(g->o, ", %.*s", (int)n, s + at);
     }
 }
 

@@ -228,6 +228,18 @@ def parameter_type_error_points_at_template_line(d):
 
 
 @case
+def call_argument_converts_as_in_a_call(d):
+    write(d, 'np.starch', '{% component Box(const char *cls) %}<div class="{{ cls }}">{% children %}</div>{% end %}\n'
+          '{% component A() %}\n{% call Box(0) %}null is a pointer{% end %}\n{% call Box(42) %}x{% end %}\n{% end %}\n')
+    assert run(['np.starch'], d).returncode == 0
+    p = subprocess.run([CC, '-std=c11', '-Wall', '-I', INCLUDE, '-c', 'np.starch.c'], cwd=d,
+                       capture_output=True, text=True)
+    errs = [l for l in p.stderr.splitlines() if ': error: ' in l or ': warning: ' in l]
+    assert len(errs) == 1 and re.match(r"np\.starch:4:\d+: (error|warning): initialization of .const char \*. from .int.",
+                                       errs[0]), p.stderr
+
+
+@case
 def several_files_worst_status(d):
     write(d, 'good.starch', GOOD)
     write(d, 'bad.starch', '{% frob %}\n')
