@@ -484,6 +484,17 @@ static const uchar *skip_to_tag_end(Lexer *lx, const uchar *p)
     return t == T_TAG_END ? sc.next : NULL;
 }
 
+/* Reports why the tag at open has no end: the C code's own error (a bracket that does
+ * not match, an unterminated string) when the scan met one, else "unterminated". */
+static void report_tag_end(Lexer *lx, const uchar *open, const uchar *kw)
+{
+    int before = lx->d->n_errors;
+    Scan sc;
+    scan_code(lx, kw, STOP_TAG, &sc);
+    if (lx->d->n_errors == before)
+        diag_error(lx->d, lx->src, off_of(lx, open), "unterminated '{%%'");
+}
+
 /* Pushes a CODE token for [s, e) trimmed; false (and an error) when it is empty. */
 static bool push_code(Lexer *lx, const uchar *s, const uchar *e, const uchar *at,
                       const char *what)
@@ -798,7 +809,7 @@ static const uchar *lex_tag(Lexer *lx, const uchar *open)
     Keyword k = scan_keyword(lx, &kwend);
     const uchar *resume = skip_to_tag_end(lx, kw);
     if (resume == NULL) {
-        diag_error(lx->d, lx->src, off_of(lx, open), "unterminated '{%%'");
+        report_tag_end(lx, open, kw);
         return NULL;
     }
     if (k.kind == 0) {
