@@ -526,14 +526,18 @@ def main():
     compiler = compiler_throughput(5 if args.quick else 7)
     repo_text, repo_why = run_repo(args.quick)
 
-    with open(os.path.join(OUT, "results.json"), "w", encoding="utf-8") as f:
+    # A subset (--benches, --engines) must not replace the full results other tools read.
+    subset = set(args.benches) != set(BENCHES) or set(args.engines) != set(ENGINES)
+    name = "results-partial.json" if subset else "results.json"
+    with open(os.path.join(OUT, name), "w", encoding="utf-8") as f:
         json.dump(results, f, indent=1)
         f.write("\n")
     info = machine()
     extra = {"machine": info, "quick": args.quick, "compiler": compiler,
              "targets": [{"target": t, "measured": m, "met": ok} for t, m, ok in targets(results)],
              "repo": repo_why or "ran (bench/out/repo.txt)"}
-    with open(os.path.join(OUT, "extra.json"), "w", encoding="utf-8") as f:
+    with open(os.path.join(OUT, "extra-partial.json" if subset else "extra.json"), "w",
+              encoding="utf-8") as f:
         json.dump(extra, f, indent=1)
         f.write("\n")
 
@@ -554,7 +558,7 @@ def main():
     print(f"\nbench/repo: {repo_why}" if repo_why else "\nbench/repo:")
     if repo_text:
         print(repo_text.rstrip())
-    print(f"\nwrote {os.path.relpath(os.path.join(OUT, 'results.json'), ROOT)}")
+    print(f"\nwrote {os.path.relpath(os.path.join(OUT, name), ROOT)}")
 
 
 if __name__ == "__main__":
