@@ -192,6 +192,15 @@ static int parse_args(int argc, char **argv, Args *a)
             a->includes[a->n_includes++] = s + 2;
             continue;
         }
+        if (strncmp(s, "-o", 2) == 0 && s[2]) {
+            a->outdir = s + 2;
+            continue;
+        }
+        if (strcmp(s, "--") == 0) { /* the rest are files, even those starting with '-' */
+            while (++i < argc)
+                a->files[a->n_files++] = argv[i];
+            break;
+        }
         if (s[0] == '-' && s[1]) {
             fprintf(stderr, "starch: error: unknown option '%s'\n%s", s, usage);
             return 2;

@@ -240,6 +240,15 @@ def call_argument_converts_as_in_a_call(d):
 
 
 @case
+def attached_values_and_double_dash(d):
+    write(d, '-x.starch', GOOD)
+    os.mkdir(os.path.join(d, 'out'))
+    p = run(['-oout', '--', '-x.starch'], d)
+    assert p.returncode == 0, p.stderr
+    assert sorted(os.listdir(os.path.join(d, 'out'))) == ['-x.starch.c', '-x.starch.h']
+
+
+@case
 def several_files_worst_status(d):
     write(d, 'good.starch', GOOD)
     write(d, 'bad.starch', '{% frob %}\n')
