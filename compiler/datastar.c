@@ -102,7 +102,7 @@ static const Plugin plugins[] = {
     {"effect",                 NONE,     REQUIRED, DS_EXPR,    NULL,   EXPR,   NULL},
     {"init",                   NONE,     REQUIRED, DS_EXPR,    NULL,   EXPR,   init_mods},
     {"class",                  OPTIONAL, REQUIRED, DS_EXPR,    CLASS,  EXPR,   case_mods},
-    {"attr",                   OPTIONAL, REQUIRED, DS_EXPR,    ATTR,   EXPR,   NULL},
+    {"attr",                   OPTIONAL, REQUIRED, DS_ATTR,    ATTR,   EXPR,   NULL},
     {"style",                  OPTIONAL, REQUIRED, DS_EXPR,    CSS,    EXPR,   NULL},
     {"ref",                    EITHER,   EITHER,   DS_NAME,    SIGNAL, SIGNAL, case_mods},
     {"indicator",              EITHER,   EITHER,   DS_NAME,    SIGNAL, SIGNAL, case_mods},
@@ -261,13 +261,25 @@ DsValue datastar_value_kind(const char *name, size_t len)
         if (pl == NULL)
             return is_removed(nm.plugin) ? DS_EXPR : DS_NOT;
     }
-    if (pl->kind == DS_EXPR && strcmp(pl->name, "attr") == 0 && nm.has_key) {
-        Part k = nm.key;
-        if (is(k.p, k.n, "href") || is(k.p, k.n, "src") || is(k.p, k.n, "action") ||
-            is(k.p, k.n, "formaction"))
-            return DS_URL;
-    }
     return pl->kind;
+}
+
+bool datastar_attr_key(const char *name, size_t len, size_t *at, size_t *n)
+{
+    Name nm;
+    if (!split_name(name, len, &nm))
+        return false;
+    Part k = nm.key;
+    if (!nm.has_key) {
+        size_t keyed_at;
+        const char *now;
+        if (find_plugin(nm.plugin) || !old_plugin(nm.plugin, &keyed_at, &now) || !keyed_at)
+            return false;
+        k = (Part){nm.plugin.p + keyed_at, nm.plugin.n - keyed_at}; /* data-attr-KEY */
+    }
+    *at = (size_t)(k.p - name);
+    *n = k.n;
+    return true;
 }
 
 /* ---- Reports ---------------------------------------------------------------------- */

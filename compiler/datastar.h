@@ -18,8 +18,8 @@
 typedef enum DsValue {
     DS_NOT,    /* not a Datastar attribute: an ordinary (data-)attribute */
     DS_EXPR,   /* a JavaScript expression (data-on:*, data-text, data-signals, …) */
-    DS_URL,    /* data-attr:href / :src / :action / :formaction: a JS expression whose
-                * string values are URL-filtered */
+    DS_ATTR,   /* data-attr[:KEY]: a JS expression whose value becomes attribute KEY (or an
+                * object whose keys name the attributes: datastar_attr_key) */
     DS_NAME,   /* a signal name or another plain value (data-bind, data-ref,
                 * data-indicator, data-preserve-attr) */
     DS_NOVALUE /* takes no value (data-ignore, data-ignore-morph) */
@@ -29,6 +29,10 @@ typedef enum DsValue {
  * spelling is classified as the v1 attribute it stands for (datastar_check_attr reports
  * it); a removed plugin (data-persist, …) as DS_EXPR. */
 DsValue datastar_value_kind(const char *name, size_t len);
+
+/* For a DS_ATTR name[0..len): sets name[*at..*at + *n) to KEY in `data-attr:KEY` (or in
+ * the pre-v1 `data-attr-KEY`) and returns true; returns false for the keyless form. */
+bool datastar_attr_key(const char *name, size_t len, size_t *at, size_t *n);
 
 /* Checks one Datastar attribute against SPEC.md's table and reports what is wrong to d
  * (gcc-style, at byte offset off of src = where the attribute name starts; name must be

@@ -425,8 +425,8 @@ Test(datastar_attrs, value_kinds)
     cr_expect_eq(kind("data-computed:x"), DS_EXPR);
     cr_expect_eq(kind("data-class"), DS_EXPR);
     cr_expect_eq(kind("data-class:active"), DS_EXPR);
-    cr_expect_eq(kind("data-attr"), DS_EXPR);
-    cr_expect_eq(kind("data-attr:title"), DS_EXPR);
+    cr_expect_eq(kind("data-attr"), DS_ATTR);
+    cr_expect_eq(kind("data-attr:title"), DS_ATTR);
     cr_expect_eq(kind("data-style:color"), DS_EXPR);
     cr_expect_eq(kind("data-signals"), DS_EXPR);
     cr_expect_eq(kind("data-signals:a.b__ifmissing"), DS_EXPR);
@@ -436,11 +436,8 @@ Test(datastar_attrs, value_kinds)
     cr_expect_eq(kind("data-on-signal-patch"), DS_EXPR);
     cr_expect_eq(kind("data-on-signal-patch-filter"), DS_EXPR);
     cr_expect_eq(kind("data-json-signals"), DS_EXPR);
-    cr_expect_eq(kind("data-attr:href"), DS_URL);
-    cr_expect_eq(kind("data-attr:SRC"), DS_URL);
-    cr_expect_eq(kind("data-attr:action"), DS_URL);
-    cr_expect_eq(kind("data-attr:formaction"), DS_URL);
-    cr_expect_eq(kind("data-attr:hrefs"), DS_EXPR);
+    cr_expect_eq(kind("data-attr:href"), DS_ATTR);
+    cr_expect_eq(kind("data-attr:SRC"), DS_ATTR);
     cr_expect_eq(kind("data-bind"), DS_NAME);
     cr_expect_eq(kind("data-bind:x"), DS_NAME);
     cr_expect_eq(kind("data-ref"), DS_NAME);
@@ -456,8 +453,34 @@ Test(datastar_attrs, value_kinds)
     /* pre-v1 spellings are classified as the v1 attribute they stand for */
     cr_expect_eq(kind("data-on-click"), DS_EXPR);
     cr_expect_eq(kind("data-bind-x"), DS_NAME);
-    cr_expect_eq(kind("data-attr-href"), DS_EXPR);
+    cr_expect_eq(kind("data-attr-href"), DS_ATTR);
     cr_expect_eq(kind("data-persist"), DS_EXPR);
     /* only the first len bytes count */
     cr_expect_eq(datastar_value_kind("data-text-color", 9), DS_EXPR);
+}
+
+/* The key of data-attr:KEY as "at+n", or "none" for the keyless form. */
+static const char *attr_key(const char *name)
+{
+    static char buf[64];
+    size_t at, n;
+    if (!datastar_attr_key(name, strlen(name), &at, &n))
+        return "none";
+    snprintf(buf, sizeof buf, "%zu+%zu", at, n);
+    return buf;
+}
+
+Test(datastar_attrs, attr_keys)
+{
+    cr_expect_str_eq(attr_key("data-attr:href"), "10+4");
+    cr_expect_str_eq(attr_key("DATA-ATTR:OnClick"), "10+7");
+    cr_expect_str_eq(attr_key("data-attr:xlink:href"), "10+10");
+    cr_expect_str_eq(attr_key("data-attr:data-on:click__once"), "10+13");
+    cr_expect_str_eq(attr_key("data-attr:"), "10+0");
+    cr_expect_str_eq(attr_key("data-attr"), "none");
+    cr_expect_str_eq(attr_key("data-attr__case.kebab"), "none");
+    /* the pre-v1 spelling (an error of its own) */
+    cr_expect_str_eq(attr_key("data-attr-href"), "10+4");
+    cr_expect_str_eq(attr_key("data-text"), "none");
+    cr_expect_str_eq(attr_key("href"), "none");
 }
