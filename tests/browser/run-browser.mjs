@@ -7,8 +7,11 @@
 //   - URL values equal it (after percent-decoding) or are about:invalid#starch where the
 //     browser would have read a scheme other than http, https, mailto or tel; and every
 //     URL that is not refused has one of those schemes;
-//   - JavaScript values and strings (event handlers, <script>, JSON, SVG <script>, Datastar
-//     expressions with `@post(` mapped to a function) evaluate to it; regexps match it;
+//   - JavaScript values and strings (event handlers, <script>, JSON, SVG <script>, <script>
+//     in SVG <desc> and in MathML <annotation-xml encoding="text/html">, Datastar
+//     expressions with `@post(` mapped to a function) evaluate to it; regexps match it; so do
+//     values after `<\/` in a script string and `&lt;` in an SVG script; the text of a
+//     MathML <script> (markup, not run) parses as JSON to it;
 //   - a <script> data block (type="text/x-template") parses back to the same markup;
 //   - every case has the same elements and attributes as the plain-text case;
 // and that the canary the payloads try to call is never called, no dialog opens, no script
@@ -105,6 +108,7 @@ function checkValue(i, hex, base) {
   eq('text', $('text').textContent, H);
   eq('title', $('title').textContent, H);
   eq('textarea', $('textarea').value, H.startsWith('\n') ? H.slice(1) : H);
+  eq('textarea after &lt;/', $('tal').value, '</' + H + '>');
   for (const a of ['title', 'data-sq', 'data-uq']) eq(`attribute ${a}`, $('attr').getAttribute(a), H);
 
   // URLs: start (quoted, unquoted), path, query, fragment, srcset
@@ -153,7 +157,12 @@ function checkValue(i, hex, base) {
   eq('script `', R[`stl-${i}`], D);
   eq('script /re/', R[`sre-${i}`] instanceof RegExp && R[`sre-${i}`].test(D), true);
   eq('json', JSON.parse($('json').textContent).v, D);
+  eq('script "<\\/"', R[`slt-${i}`], '</' + D + '>');
   eq('svg script', R[`svg-${i}`], D);
+  eq('svg script after &lt;', R[`svglt-${i}`], '<' + D);
+  eq('svg <desc> script', R[`desc-${i}`], '</' + D + '>');
+  eq('annotation-xml (text/html) script', R[`mx-${i}`], '</' + D + '>');
+  eq('annotation-xml (MathML) script text', JSON.parse($('mm').textContent), D);
 
   // a data block: its text parses back to one element holding the value
   const t = document.createElement('template');
@@ -175,7 +184,7 @@ function checkValue(i, hex, base) {
   eq('data-on:click', evaluate('data-on:click', 1)[1], D);
   eq('data-text', evaluate('data-text', 0), D);
   eq('data-signals', evaluate('data-signals', 0).v, D);
-  for (const attr of ['data-attr:href', 'data-attr:src']) {
+  for (const attr of ['data-attr:href', 'data-attr:src', 'data-attr:poster']) {
     const v = evaluate(attr, 0);
     checks++;
     if (v === REFUSED) {
