@@ -7,6 +7,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+/* Makes message m one line: its control characters (from the input, or from a signal
+ * group's path) become spaces. */
+static void one_line(char *m)
+{
+    for (char *c = m; *c; c++)
+        *c = (unsigned char)*c < 0x20 ? ' ' : *c;
+}
+
 /* Fills err (when given) and returns NULL. */
 static json_t *fail(starch_signals_error *err, starch_signals_code code, const char *fmt, ...)
     STARCH_PRINTF(3, 4);
@@ -21,8 +29,7 @@ static json_t *fail(starch_signals_error *err, starch_signals_code code, const c
     va_start(ap, fmt);
     vsnprintf(err->message, sizeof err->message, fmt, ap);
     va_end(ap);
-    for (char *c = err->message; *c; c++) /* one line: jansson quotes the input */
-        *c = (unsigned char)*c < 0x20 ? ' ' : *c;
+    one_line(err->message); /* jansson quotes the input */
     return NULL;
 }
 
@@ -185,27 +192,27 @@ static int group_error(starch_error *err, const char *group, int upto, const jso
     else if (err)
         snprintf(err->message, sizeof err->message, "%.*s: expected object, got %s", upto, group,
                  json_kind(j));
-    if (err)
+    if (err) {
         err->code = rc;
+        one_line(err->message);
+    }
     return rc;
 }
 
 /* Sets *found to the object at the dotted signal path group in signals (signals itself
  * for NULL or ""). Returns STARCH_OK, or group_error's code for the first segment that is
- * absent or not an object. */
+ * empty (`a..b`, `.a`, `a.`), absent or not an object. */
 static int find_group(const json_t *signals, const char *group, const json_t **found,
                       starch_error *err)
 {
     const json_t *j = signals;
-    const char *p = group ? group : "";
-    while (*p) {
-        const char *dot = strchr(p, '.');
-        size_t n = dot ? (size_t)(dot - p) : strlen(p);
+    for (const char *p = group && *group ? group : NULL; p;) {
+        size_t n = strcspn(p, ".");
         const json_t *next = n ? json_object_getn(j, p, n) : NULL;
         if (next == NULL || !json_is_object(next))
             return group_error(err, group, (int)(p + n - group), next);
         j = next;
-        p += n + (dot != NULL);
+        p = p[n] ? p + n + 1 : NULL; /* after a dot, a segment follows */
     }
     *found = j;
     return STARCH_OK;
@@ -230,6 +237,7 @@ static void rebase_path(starch_error *err, const starch_entity_type *type, const
     /* at the top, "todo.title" becomes "title"; the root itself becomes "signals" */
     const char *prefix = !top ? group : m[rn] == ':' ? "signals" : "";
     set_message(err, prefix, m + rn + (top && m[rn] == '.'));
+    one_line(err->message);
 }
 
 int starch_signals_to_entity(const starch_entity_type *type, void *value, const char *group,

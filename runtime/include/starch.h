@@ -1420,7 +1420,8 @@ size_t starch_url_decode(char *dst, const char *src, size_t len);
  * object to read ("draft", "form.todo"), NULL or "" for all the signals.
  *
  * Errors are values: the entity is untouched on any error (never half-filled) and nothing
- * leaks. err's message names the signal path: `title: expected string, got number`,
+ * leaks. err's message (one line: control characters, from a group too, become spaces)
+ * names the signal path: `title: expected string, got number`,
  * `draft.tags[2]: expected string, got number`, `draft: missing`, `signals: invalid JSON
  * at line 1, column 9 (byte 8): ...`, `signals: no 'datastar' query parameter`.
  * ====================================================================================== */

@@ -1,17 +1,28 @@
 /* fuzz_signals.c — random bytes as the Datastar signals of a request, read into an entity.
  *
- * The input (after its first byte) is the query string of a GET or DELETE request (the
- * `datastar` parameter), the body of a POST, PUT or PATCH, and the JSON text of
- * starch_entity_from_json_text; the signals read are then read into a Todo (every field
- * kind: int, float, bool, string, nested entity, arrays of each; tests/unit/
- * fixture_entities.h) and a Note (a string key). The first byte chooses the reading mode
- * (default, strict, merge) and whether the target starts empty or full.
+ * The input (after its first byte, and after the group when the first byte asks for one)
+ * is the query string of a GET or DELETE request (the `datastar` parameter), the body of a
+ * POST, PUT or PATCH, and the JSON text of starch_entity_from_json_text; the signals read
+ * are then read into a Todo (every field kind: int, float, bool, string, nested entity,
+ * arrays of each; tests/unit/fixture_entities.h) and a Note (a string key). The same
+ * request goes through starch_signals_read_entity and starch_signals_to_entity, in every
+ * mode, into a Todo and a Note starting empty and full, with a signal group: none (NULL),
+ * "" or the input's bytes up to its first NUL byte.
  *
- * Invariants: no crash and no leak; a failed read returns a status with a message and
- * leaves the target untouched (the same pointers, the same values); a successful read
+ * The first byte: bits 0-1 the reading mode of the entity reads (default, strict, merge,
+ * both), bit 2 whether their target starts full, bits 3-5 the method (GET, DELETE, POST,
+ * PUT, PATCH, HEAD, GET, DELETE), bits 6-7 the group (NULL, "", the piece up to a NUL, the
+ * same).
+ *
+ * Invariants: no crash and no leak; a failed read returns a status with a one-line message
+ * and leaves the target untouched (the same pointers, the same values); a successful read
  * gives an entity that writes as JSON and reads back strictly as an equal entity; a
  * failed signals read fills its error (code, message, and for bad JSON a position inside
- * the text); URL decoding agrees with a reference decoder. */
+ * the text); URL decoding agrees with a reference decoder; reading signals into an entity
+ * is reading the signals (its error, when they are not read), then finding the group's
+ * object as a reference lookup does (missing or not an object when it finds none), then
+ * reading the entity from it: the same status and the same entity, and
+ * starch_signals_to_entity gives the same status, message and entity. */
 #include "fuzz.h"
 
 #include <jansson.h>
@@ -59,65 +70,115 @@ static void full_todo(Todo *t)
     t->flags_count = 1;
 }
 
+/* Checks that a failed read left target as it was: its bytes are before's, and what it
+ * points to equals copy (a deep copy taken before). */
+static void check_untouched(const starch_entity_type *type, const void *before, const void *copy,
+                            const void *target, const char *message)
+{
+    FUZZ_CHECK(memcmp(before, target, type->size) == 0, "a failed read changed the target: %s",
+               message);
+    FUZZ_CHECK(starch_entity_equal(type, copy, target),
+               "a failed read changed what the target points to: %s", message);
+}
+
+/* Checks that target writes as JSON that reads back, strictly, as the same entity. */
+static void check_round_trip(const starch_entity_type *type, const void *target)
+{
+    void *back = calloc(1, type->size);
+    if (back == NULL)
+        abort();
+    starch_out o;
+    starch_out_init(&o);
+    starch_entity_json(&o, type, target);
+    starch_error e2;
+    int rc2 = starch_entity_from_json_text(type, back, starch_out_data(&o), starch_out_len(&o),
+                                           STARCH_READ_STRICT, &e2);
+    FUZZ_CHECK(rc2 == STARCH_OK, "written JSON does not read back: %s: %.*s", e2.message,
+               (int)starch_out_len(&o), starch_out_data(&o));
+    FUZZ_CHECK(starch_entity_equal(type, back, target), "round trip changed the entity: %.*s",
+               (int)starch_out_len(&o), starch_out_data(&o));
+    starch_out_free(&o);
+    starch_entity_clear(type, back);
+    free(back);
+}
+
+/* Checks a starch_error a read returned with status rc; with one_line, that a failure's
+ * message is a single line (no control character). */
+static void check_error(const starch_error *err, int rc, bool one_line)
+{
+    FUZZ_CHECK(err->code == rc, "status %d, error code %d", rc, err->code);
+    FUZZ_CHECK(strnlen(err->message, sizeof err->message) < sizeof err->message,
+               "message not terminated");
+    if (rc == STARCH_OK)
+        return;
+    FUZZ_CHECK(err->message[0] != '\0', "an error without a message");
+    for (const char *c = err->message; one_line && *c; c++)
+        FUZZ_CHECK((unsigned char)*c >= 0x20, "a message of more than one line: %s", err->message);
+}
+
+/* A new deep copy of the entity at src. */
+static void *copy_of(const starch_entity_type *type, const void *src)
+{
+    void *c = calloc(1, type->size);
+    if (c == NULL)
+        abort();
+    FUZZ_CHECK(starch_entity_copy(type, c, src) == STARCH_OK, "copy failed");
+    return c;
+}
+
+static void free_copy(const starch_entity_type *type, void *c)
+{
+    starch_entity_clear(type, c);
+    free(c);
+}
+
 /* Checks one read of type from JSON (a jansson value, or text when json is NULL) into a
  * target that starts empty or full. */
 static void read_entity(const starch_entity_type *type, void *target, const json_t *json,
                         const char *text, size_t len, unsigned mode)
 {
-    size_t size = type->size;
-    void *before = malloc(size), *copy = calloc(1, size), *back = calloc(1, size);
-    if (before == NULL || copy == NULL || back == NULL)
+    void *before = malloc(type->size), *copy = copy_of(type, target);
+    if (before == NULL)
         abort();
-    memcpy(before, target, size);
-    FUZZ_CHECK(starch_entity_copy(type, copy, target) == STARCH_OK, "copy failed");
+    memcpy(before, target, type->size);
     starch_error err = {-1, "unset"};
     int rc = json ? starch_entity_from_json(type, target, json, mode, &err)
                   : starch_entity_from_json_text(type, target, text, len, mode, &err);
-    FUZZ_CHECK(err.code == rc, "status %d, error code %d", rc, err.code);
-    FUZZ_CHECK(strnlen(err.message, sizeof err.message) < sizeof err.message,
-               "message not terminated");
+    check_error(&err, rc, false);
     if (rc != STARCH_OK) {
         FUZZ_CHECK(rc == STARCH_EJSON || rc == STARCH_ETYPE || rc == STARCH_EMISSING,
                    "unexpected status %s: %s", starch_status_name(rc), err.message);
-        FUZZ_CHECK(err.message[0] != '\0', "an error without a message");
-        FUZZ_CHECK(memcmp(before, target, size) == 0, "a failed read changed the target: %s",
-                   err.message);
-        FUZZ_CHECK(starch_entity_equal(type, copy, target),
-                   "a failed read changed what the target points to: %s", err.message);
+        check_untouched(type, before, copy, target, err.message);
     } else {
-        /* what was read writes as JSON that reads back, strictly, as the same entity */
-        starch_out o;
-        starch_out_init(&o);
-        starch_entity_json(&o, type, target);
-        starch_error e2;
-        int rc2 = starch_entity_from_json_text(type, back, starch_out_data(&o), starch_out_len(&o),
-                                               STARCH_READ_STRICT, &e2);
-        FUZZ_CHECK(rc2 == STARCH_OK, "written JSON does not read back: %s: %.*s", e2.message,
-                   (int)starch_out_len(&o), starch_out_data(&o));
-        FUZZ_CHECK(starch_entity_equal(type, back, target), "round trip changed the entity: %.*s",
-                   (int)starch_out_len(&o), starch_out_data(&o));
-        starch_out_free(&o);
+        check_round_trip(type, target);
     }
-    starch_entity_clear(type, copy);
-    starch_entity_clear(type, back);
+    free_copy(type, copy);
     free(before);
-    free(copy);
-    free(back);
+}
+
+/* The reading modes: the three documented, and both bits at once. */
+static const unsigned modes[] = {0, STARCH_READ_STRICT, STARCH_READ_MERGE,
+                                 STARCH_READ_STRICT | STARCH_READ_MERGE};
+
+/* A Todo and a Note, empty (zeroed) or full (every field set and owned). */
+static void targets(Todo *t, Note *n, bool full)
+{
+    memset(t, 0, sizeof *t);
+    memset(n, 0, sizeof *n);
+    if (full) {
+        full_todo(t);
+        n->id = dup("k");
+        n->text = dup("x");
+        n->pinned = true;
+    }
 }
 
 /* Reads json (or text) into a Todo and a Note, each starting empty or full. */
 static void read_both(const json_t *json, const char *text, size_t len, unsigned mode, bool full)
 {
     Todo t;
-    Note n = {NULL, NULL, false};
-    if (full) {
-        full_todo(&t);
-        n.id = dup("k");
-        n.text = dup("x");
-        n.pinned = true;
-    } else {
-        memset(&t, 0, sizeof t);
-    }
+    Note n;
+    targets(&t, &n, full);
     read_entity(&Todo_type, &t, json, text, len, mode);
     read_entity(&Note_type, &n, json, text, len, mode);
     Todo_clear(&t);
@@ -195,16 +256,163 @@ static size_t datastar_value_len(const uint8_t *q, size_t n, uint8_t *buf)
     return SIZE_MAX;
 }
 
+/* ---- Signals into an entity -------------------------------------------------------------- */
+
+/* The reference lookup of a signal group (as starch.h describes it): NULL or "" is the
+ * signals themselves; otherwise each dot-separated segment names an object inside the
+ * previous one. NULL when a segment is empty, absent or not an object. */
+static const json_t *ref_group(const json_t *signals, const char *group)
+{
+    const json_t *j = signals;
+    if (group == NULL || *group == '\0')
+        return j;
+    for (const char *p = group;;) {
+        size_t n = strcspn(p, ".");
+        j = n ? json_object_getn(j, p, n) : NULL;
+        if (!json_is_object(j))
+            return NULL;
+        if (p[n] == '\0')
+            return j;
+        p += n + 1;
+    }
+}
+
+/* The starch_error status of a signals error, as starch_signals_read_entity documents. */
+static int signals_status(starch_signals_code code)
+{
+    switch (code) {
+    case STARCH_SIGNALS_OK: return STARCH_OK;
+    case STARCH_SIGNALS_EMETHOD: return STARCH_EINVAL;
+    case STARCH_SIGNALS_EMISSING: return STARCH_EMISSING;
+    case STARCH_SIGNALS_EJSON: return STARCH_EJSON;
+    case STARCH_SIGNALS_ENOTOBJECT: return STARCH_ETYPE;
+    case STARCH_SIGNALS_ENOMEM: return STARCH_ENOMEM;
+    }
+    return -1;
+}
+
+/* The request a signals read sees: method, s[0..n) as both its query and its body, and
+ * what starch_signals_read made of it (signals, or NULL and serr). */
+typedef struct request {
+    const char *method;
+    const char *s;
+    size_t n;
+    const json_t *signals;
+    const starch_signals_error *serr;
+} request;
+
+/* Checks starch_signals_to_entity of the request's signals into a copy of target's
+ * original (copy) against what starch_signals_read_entity returned into target (rc, err). */
+static void to_entity_agrees(const starch_entity_type *type, const void *target, const void *copy,
+                             const char *group, unsigned mode, const request *req, int rc,
+                             const starch_error *err)
+{
+    void *via = copy_of(type, copy), *before = malloc(type->size);
+    if (before == NULL)
+        abort();
+    memcpy(before, via, type->size);
+    starch_error e2 = {-1, "unset"};
+    int rc2 = starch_signals_to_entity(type, via, group, mode, req->signals, &e2);
+    check_error(&e2, rc2, true);
+    if (req->signals == NULL)
+        FUZZ_CHECK(rc2 == STARCH_EINVAL, "no signals, but status %d: %s", rc2, e2.message);
+    else
+        FUZZ_CHECK(rc2 == rc && strcmp(e2.message, err->message) == 0,
+                   "read_entity gave %d '%s', to_entity %d '%s'", rc, err->message, rc2,
+                   e2.message);
+    if (rc2 != STARCH_OK)
+        check_untouched(type, before, copy, via, e2.message);
+    else
+        FUZZ_CHECK(starch_entity_equal(type, via, target), "to_entity read another entity");
+    free_copy(type, via);
+    free(before);
+}
+
+/* Checks what starch_signals_read_entity returned into target (rc) against the signals
+ * read (their error, or the reference group lookup and starch_entity_from_json). */
+static void read_entity_agrees(const starch_entity_type *type, const void *target, const void *copy,
+                               const char *group, unsigned mode, const request *req, int rc,
+                               const starch_error *err)
+{
+    if (req->signals == NULL) {
+        const char *m = err->message;
+        FUZZ_CHECK(rc == signals_status(req->serr->code) && strncmp(m, "signals: ", 9) == 0 &&
+                       strncmp(m + 9, req->serr->message, sizeof err->message - 10) == 0,
+                   "signals error %d '%s' became %d '%s'", req->serr->code, req->serr->message, rc,
+                   m);
+        return;
+    }
+    const json_t *g = ref_group(req->signals, group);
+    group = group ? group : "(NULL)"; /* for the messages */
+    if (g == NULL) {
+        FUZZ_CHECK(rc == STARCH_EMISSING || rc == STARCH_ETYPE,
+                   "group '%s' has no object, but status %d", group, rc);
+        return;
+    }
+    void *via = copy_of(type, copy);
+    starch_error e3;
+    int rc3 = starch_entity_from_json(type, via, g, mode, &e3);
+    FUZZ_CHECK(rc3 == rc, "group '%s': from_json %d '%s', read_entity %d '%s'", group, rc3,
+               e3.message, rc, err->message);
+    FUZZ_CHECK(rc != STARCH_OK || starch_entity_equal(type, via, target),
+               "group '%s': read_entity read another entity than from_json", group);
+    free_copy(type, via);
+}
+
+/* Checks starch_signals_read_entity of the request into target, with group and mode, and
+ * starch_signals_to_entity of its signals. */
+static void read_signals_entity(const starch_entity_type *type, void *target, const char *group,
+                                unsigned mode, const request *req)
+{
+    void *before = malloc(type->size), *copy = copy_of(type, target);
+    if (before == NULL)
+        abort();
+    memcpy(before, target, type->size);
+    starch_error err = {-1, "unset"};
+    int rc = starch_signals_read_entity(type, target, group, mode, req->method, req->s, req->n,
+                                        req->s, req->n, &err);
+    check_error(&err, rc, true);
+    if (rc != STARCH_OK) {
+        FUZZ_CHECK(rc == STARCH_EINVAL || rc == STARCH_EMISSING || rc == STARCH_EJSON ||
+                       rc == STARCH_ETYPE,
+                   "unexpected status %s: %s", starch_status_name(rc), err.message);
+        check_untouched(type, before, copy, target, err.message);
+    } else {
+        check_round_trip(type, target);
+    }
+    read_entity_agrees(type, target, copy, group, mode, req, rc, &err);
+    to_entity_agrees(type, target, copy, group, mode, req, rc, &err);
+    free_copy(type, copy);
+    free(before);
+}
+
+/* Reads the request's signals, with group, into a Todo and a Note starting empty and
+ * full, in every mode. */
+static void read_signals_all(const char *group, const request *req)
+{
+    for (size_t m = 0; m < sizeof modes / sizeof *modes; m++) {
+        for (int full = 0; full < 2; full++) {
+            Todo t;
+            Note n;
+            targets(&t, &n, full);
+            read_signals_entity(&Todo_type, &t, group, modes[m], req);
+            read_signals_entity(&Note_type, &n, group, modes[m], req);
+            Todo_clear(&t);
+            Note_clear(&n);
+        }
+    }
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    static const unsigned modes[] = {0, STARCH_READ_STRICT, STARCH_READ_MERGE,
-                                     STARCH_READ_STRICT | STARCH_READ_MERGE};
     static const char *const methods[] = {"GET", "DELETE", "POST", "PUT", "PATCH", "HEAD"};
     fuzz_input in = {data, size};
     uint8_t b = fuzz_byte(&in);
     unsigned mode = modes[b & 3];
     bool full = b & 4;
-    const char *method = methods[(b >> 3) % 6];
+    const char *method = methods[((b >> 3) & 7) % 6];
+    unsigned group_kind = b >> 6;
+    char *group = group_kind >= 2 ? fuzz_cstr(&in, 0) : NULL;
     const char *s = (const char *)in.p;
     size_t n = in.n;
 
@@ -229,10 +437,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
     if (j)
         read_both(j, NULL, 0, mode, full);
+
+    /* the same request's signals into the entities, under the group */
+    request req = {method, s, n, j, &err};
+    read_signals_all(group_kind == 0 ? NULL : group_kind == 1 ? "" : group, &req);
     json_decref(j);
 
     /* the same bytes as JSON text, straight into the entities */
     read_both(NULL, s, n, mode, full);
+    free(group);
     free(dec);
     free(ref);
     return 0;

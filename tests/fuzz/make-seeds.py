@@ -6,7 +6,8 @@
             behind the 10-byte header fuzz_escape.c reads (buffer mode, a number, a
             decimal count)
   signals/  Datastar signals for the Todo fixture, as JSON bodies and `datastar` query
-            parameters, behind fuzz_signals.c's mode byte
+            parameters, behind fuzz_signals.c's mode byte; signals grouped per entity,
+            behind the group (`group-*`)
   sse/      options, strings and payloads in fuzz_sse.c's layout
 
 Seeds are named `seed-*`; files with other names (findings, units saved by hand) are left
@@ -127,6 +128,39 @@ def signals_seeds():
         write(d, '%03d' % (n + 1), bytes([1 << 3]) + ('?' + q).encode('ascii'))  # DELETE
         n += 2
     write(d, '%03d' % n, bytes([0]) + b'x=1&y=%zz%4')
+    group_seeds(d, todo, note)
+
+
+def group_seeds(d, todo, note):
+    """Signals grouped per entity (starch_signals_read_entity's group): the first byte's
+    bits 6-7 say "" (1) or the bytes up to the first NUL (2, 3)."""
+    get, delete, post, put, patch, head = range(6)
+
+    def query(v):
+        return 'datastar=' + urllib.parse.quote(json.dumps(v), safe='')
+
+    cases = [
+        (1, post, None, json.dumps(todo)),
+        (1, put, None, json.dumps({'title': 5})),
+        (2, post, 'draft', json.dumps({'draft': todo, 'filter': 'all'})),
+        (2, get, 'draft', query({'draft': note, '_x': 1})),
+        (3, delete, 'draft', '?' + query({'draft': {'title': 5}})),
+        (2, patch, 'form.todo', json.dumps({'form': {'todo': todo}, 'todo': 1})),
+        (2, post, 'form.todo', json.dumps({'form': {'todo': [1]}})),
+        (2, post, 'draft', json.dumps({'draft': 5})),
+        (2, post, 'nope', json.dumps({'draft': {}})),
+        (2, post, 'draft.', json.dumps({'draft': {'title': 'x'}})),
+        (2, post, '.draft', json.dumps({'draft': {'title': 'x'}})),
+        (2, post, 'a..b', json.dumps({'a': {'': {'b': {}}}})),
+        (2, post, 'draft', json.dumps({'draft': {'id': 1, 'done': True}})),
+        (2, post, 'draft', '{"draft": {"title": "x"'),
+        (2, get, 'draft', 'x=1'),
+        (2, head, 'draft', json.dumps({'draft': note})),
+    ]
+    for i, (kind, method, group, signals) in enumerate(cases):
+        prefix = group.encode('utf-8') + b'\0' if group is not None else b''
+        write(d, 'group-%02d' % i,
+              bytes([kind << 6 | method << 3 | (i & 7)]) + prefix + signals.encode('utf-8'))
 
 
 def sse_seeds():

@@ -205,6 +205,20 @@ Test(signals_entity, missing_or_wrong_group)
     assert_fails("form.todo", "{\"form\":{\"todo\":null}}", STARCH_ETYPE,
                  "form.todo: expected object, got null");
     assert_fails("form..todo", "{\"form\":{\"todo\":{}}}", STARCH_EMISSING, "form.: missing");
+    /* an empty segment is missing at the end too (fuzz_signals: regressions/signals-group-
+     * trailing-dot) */
+    assert_fails("form.", "{\"form\":{\"title\":\"x\"}}", STARCH_EMISSING, "form.: missing");
+    assert_fails("form.todo.", "{\"form\":{\"todo\":{}}}", STARCH_EMISSING, "form.todo.: missing");
+}
+
+/* The group is the caller's, but the message stays one line (fuzz_signals: regressions/
+ * signals-group-message-one-line). */
+Test(signals_entity, a_group_with_line_breaks_gives_a_one_line_message)
+{
+    assert_fails("dr\naft", "{}", STARCH_EMISSING, "dr aft: missing");
+    assert_fails("a\tb.c\r", "{\"a\\tb\":[]}", STARCH_ETYPE, "a b: expected object, got array");
+    assert_fails("a\tb", "{\"a\\tb\":{\"title\":5}}", STARCH_ETYPE,
+                 "a b.title: expected string, got number");
 }
 
 Test(signals_entity, bad_json)
