@@ -10,7 +10,12 @@
 
 /* --- error.c --- */
 
-/** Fills err (if not NULL) with code and the formatted message; returns code. */
+/** Makes message m one line: its control characters (quoted from the input by jansson,
+ *  or from a signal group's path) become spaces. */
+void error_one_line(char *m);
+
+/** Fills err (if not NULL) with code and the formatted message (made one line); returns
+ *  code. */
 int error_set(starch_error *err, int code, const char *fmt, ...) STARCH_PRINTF(3, 4);
 
 /* --- entity.c --- */

@@ -3,6 +3,12 @@
 
 #include <stdio.h>
 
+void error_one_line(char *m)
+{
+    for (char *c = m; *c; c++)
+        *c = (unsigned char)*c < 0x20 ? ' ' : *c;
+}
+
 int error_set(starch_error *err, int code, const char *fmt, ...)
 {
     if (err) {
@@ -11,6 +17,7 @@ int error_set(starch_error *err, int code, const char *fmt, ...)
         err->code = code;
         vsnprintf(err->message, sizeof err->message, fmt, ap);
         va_end(ap);
+        error_one_line(err->message); /* jansson quotes the input: a line break stays out */
     }
     return code;
 }

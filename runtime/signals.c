@@ -7,14 +7,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-/* Makes message m one line: its control characters (from the input, or from a signal
- * group's path) become spaces. */
-static void one_line(char *m)
-{
-    for (char *c = m; *c; c++)
-        *c = (unsigned char)*c < 0x20 ? ' ' : *c;
-}
-
 /* Fills err (when given) and returns NULL. */
 static json_t *fail(starch_signals_error *err, starch_signals_code code, const char *fmt, ...)
     STARCH_PRINTF(3, 4);
@@ -29,7 +21,7 @@ static json_t *fail(starch_signals_error *err, starch_signals_code code, const c
     va_start(ap, fmt);
     vsnprintf(err->message, sizeof err->message, fmt, ap);
     va_end(ap);
-    one_line(err->message); /* jansson quotes the input */
+    error_one_line(err->message); /* jansson quotes the input */
     return NULL;
 }
 
@@ -194,7 +186,7 @@ static int group_error(starch_error *err, const char *group, int upto, const jso
                  json_kind(j));
     if (err) {
         err->code = rc;
-        one_line(err->message);
+        error_one_line(err->message);
     }
     return rc;
 }
@@ -237,7 +229,7 @@ static void rebase_path(starch_error *err, const starch_entity_type *type, const
     /* at the top, "todo.title" becomes "title"; the root itself becomes "signals" */
     const char *prefix = !top ? group : m[rn] == ':' ? "signals" : "";
     set_message(err, prefix, m + rn + (top && m[rn] == '.'));
-    one_line(err->message);
+    error_one_line(err->message);
 }
 
 int starch_signals_to_entity(const starch_entity_type *type, void *value, const char *group,

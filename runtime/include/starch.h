@@ -660,7 +660,8 @@ typedef enum starch_status {
     STARCH_ETIMEOUT,  /* nothing arrived in time */
 } starch_status;
 
-/** An error: the status and a message naming what failed (a field path for JSON). */
+/** An error: the status and a message naming what failed (a field path for JSON), one
+ *  line (control characters quoted from the input become spaces). */
 typedef struct starch_error {
     int code;
     char message[256];

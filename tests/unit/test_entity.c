@@ -389,6 +389,9 @@ Test(entity, json_in_bad_json)
     expect_error("{\"id\":99999999999999999999}", 0, STARCH_EJSON,
                  "todo: invalid JSON at line 1 column 26: too big integer near "
                  "'99999999999999999999'");
+    /* the message is one line, though jansson quotes a string holding a line break */
+    expect_error("{\"title\":\"\\u12\n\"}", 0, STARCH_EJSON,
+                 "todo: invalid JSON at line 2 column 0: invalid escape near '\"\\u12 '");
 }
 
 Test(entity, json_in_missing_fields_default_to_zero)
