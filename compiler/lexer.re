@@ -964,10 +964,8 @@ bool lex_template(const Source *src, Diag *d, TokArray *toks)
     const uchar *p = lx.base, *text = p;
     while (p && p < lx.lim) {
         const uchar *q = memchr(p, '{', (size_t)(lx.lim - p));
-        if (q == NULL) {
-            push_text(&lx, text, lx.lim);
+        if (q == NULL)
             break;
-        }
         if (q[1] != '{' && q[1] != '%' && q[1] != '#') {
             p = q + 1;
             continue;
@@ -983,6 +981,8 @@ bool lex_template(const Source *src, Diag *d, TokArray *toks)
         if (lx.oom)
             return false;
     }
+    if (p != NULL) /* the text after the last construct (even when it ends in a lone '{') */
+        push_text(&lx, text, lx.lim);
     /* After an unterminated construct, the blocks still open are no news. */
     for (int i = lx.depth - 1; i >= 0; i--) {
         if (p != NULL)
