@@ -1,10 +1,23 @@
-/* lexer.re — the template lexer, generated into lexer.c by re2c.
+/* lexer.re — the template lexer, generated into lexer.c by re2c (-c: start conditions).
  *
- * Three scanners, each a re2c block: `scan_code` walks a C fragment to its end (balanced
- * brackets, literals, comments); `scan_word` reads the words and punctuation of a tag;
- * `scan_field` reads the `name: type` lines of an entity. Plain text between delimiters
- * is found with memchr. The input is held in memory with a NUL sentinel at text[len]
- * (re2c:eof), so NUL bytes inside a template are ordinary characters.
+ * One scanner, scan(): a single re2c block with a start condition for each kind of input
+ * a template holds, kept in the lexer (lx->cond) with the cursor:
+ *
+ *   <text>   template text, at a `{`: `{{`, `{%`, `{#`, or a lone `{` that is text. Plain
+ *            text never goes through the DFA: lex_template finds each `{` with memchr;
+ *   <tag>    the keyword that opens a `{% %}` tag, or a name among its arguments;
+ *   <expr>   C code (in `{{ }}`, in a tag, in a filter's arguments): skips literals and
+ *            other code, and stops at brackets, `,`, `|`, comments and the closing
+ *            delimiters, where scan_code keeps the brackets balanced and decides where the
+ *            fragment ends;
+ *   <field>  the `name: type` lines of an entity, up to the next tag.
+ *
+ * scan() only classifies. The functions that know the language's structure (lex_template,
+ * lex_interp, lex_tag, scan_code, lex_fields) choose the condition, read lexemes, report
+ * errors and push tokens: a tag's keyword says what its arguments are, so whether C code or
+ * a name comes next is theirs to decide, not a rule's. The literal bodies of raw, markdown
+ * and c are not lexed: memchr finds their end tag. The input is held in memory with a NUL
+ * sentinel at text[len] (re2c:eof), so NUL bytes inside a template are ordinary characters.
  */
 #include "lexer.h"
 
@@ -24,6 +37,24 @@ typedef struct Open {
     int elifs; /* the `elif`s of an open `if` so far */
 } Open;
 
+/* What follows a tag's keyword. */
+typedef enum Shape {
+    SH_NONE,   /* else, end…, children */
+    SH_CODE,   /* if, elif, let: a C fragment to the end of the tag */
+    SH_FOR,    /* for x in a, n  |  for (header) */
+    SH_CALL,   /* render, call, component: Name(args) */
+    SH_NAME,   /* fill, slot, entity: Name */
+    SH_STRING, /* import "path" */
+    SH_C,      /* c, c impl */
+} Shape;
+
+typedef struct Keyword {
+    int kind;
+    Shape shape;
+    int opens; /* the block it opens, or BLOCK_NONE */
+    int ends;  /* for END: the block it names (BLOCK_NONE for plain `end`) */
+} Keyword;
+
 typedef struct Lexer {
     const Source *src;
     Diag *d;
@@ -34,21 +65,34 @@ typedef struct Lexer {
     int depth;
     int levels; /* nesting as the parser sees it: open blocks, and the elifs of open ifs */
     bool oom;
+    /* The scanner (scan()): */
+    int cond;         /* the condition it reads in (yyctext, yyctag, yycexpr, yycfield) */
+    const uchar *cur; /* where it reads next */
+    const uchar *tok; /* the start of the lexeme it returned last */
+    Keyword kw;       /* after L_KEYWORD: which */
 } Lexer;
 
-/*!re2c
-    re2c:define:YYCTYPE = uchar;
-    re2c:define:YYCURSOR = cur;
-    re2c:define:YYMARKER = mar;
-    re2c:define:YYLIMIT = lx->lim;
-    re2c:yyfill:enable = 0;
-    re2c:eof = 0;
-
-    ws     = [ \t\r\n\f\v];
-    ident  = [a-zA-Z_][a-zA-Z_0-9]*;
-    strlit = ["] ([^"\\\n\x00] | "\\" [^\x00])* ["];
-    chrlit = ['] ([^'\\\n\x00] | "\\" [^\x00])* ['];
-*/
+/* What scan() found. */
+typedef enum Lexeme {
+    L_END,        /* the end of the input (every condition) */
+    L_OTHER,      /* <text>: a lone `{`; <tag>, <field>: a character no rule takes */
+    L_INTERP,     /* <text>: `{{` */
+    L_TAG,        /* <text>, <field>: `{%` */
+    L_COMMENT,    /* <text>, <field>: `{#` */
+    L_KEYWORD,    /* <tag>: a tag's keyword (lx->kw says which) */
+    L_NAME,       /* <tag>: any other identifier; <field>: any identifier */
+    L_COLON,      /* <field>: `:` */
+    L_LBRACKET,   /* <field>: `[` */
+    L_RBRACKET,   /* <field>: `]` */
+    L_OPEN,       /* <expr>: ( [ { */
+    L_CLOSE,      /* <expr>: ) ] } */
+    L_EXPR_END,   /* <expr>: }} or -}} */
+    L_TAG_END,    /* <expr>: %} or -%} */
+    L_COMMA,      /* <expr>: , */
+    L_PIPE,       /* <expr>: | (not || or |=) */
+    L_C_COMMENT,  /* <expr>: the opening of a C comment */
+    L_BAD_LITERAL /* <expr>: a quote that opens no complete string or character literal */
+} Lexeme;
 
 static uint32_t off_of(const Lexer *lx, const uchar *p)
 {
@@ -108,6 +152,133 @@ static void trim_span(const uchar **s, const uchar **e)
         (*e)--;
 }
 
+/* After the `{# … #}` comment at open, or NULL after reporting it unterminated. */
+static const uchar *comment_end(Lexer *lx, const uchar *open)
+{
+    const uchar *e = find_pair(open + 2, lx->lim, '#', '}');
+    if (e == NULL) {
+        diag_error(lx->d, lx->src, off_of(lx, open), "unterminated '{#'");
+        return NULL;
+    }
+    return e + 2;
+}
+
+/* ---------------------------------------------------------------------------------------
+ * The scanner
+ * ------------------------------------------------------------------------------------- */
+
+/*!conditions:re2c*/
+
+/* Puts the scanner at p, reading in condition cond. */
+static void scan_from(Lexer *lx, int cond, const uchar *p)
+{
+    lx->cond = cond;
+    lx->cur = p;
+}
+
+/* A tag's keyword, for scan(): kept in lx->kw. */
+static Lexeme keyword(Lexer *lx, int kind, Shape shape, int opens, int ends)
+{
+    lx->kw = (Keyword){kind, shape, opens, ends};
+    return L_KEYWORD;
+}
+
+/* Reads the next lexeme in condition lx->cond from lx->cur: sets lx->tok to its start and
+ * lx->cur after it, and says what it is. What no caller needs to see is skipped on the
+ * way (`:=> cond`: matched, and the next lexeme starts after it): C literals and other C
+ * code, the whitespace between fields. The actions only classify: what a lexeme means,
+ * errors included, is the caller's business, so the scanner calls nothing and is cheap
+ * to enter once per lexeme. */
+static Lexeme scan(Lexer *lx)
+{
+    const uchar *cur = lx->cur, *mar, *tok = cur;
+    /*!re2c
+        re2c:define:YYCTYPE = uchar;
+        re2c:define:YYCURSOR = cur;
+        re2c:define:YYMARKER = mar;
+        re2c:define:YYLIMIT = lx->lim;
+        re2c:define:YYGETCONDITION = lx->cond;
+        re2c:define:YYGETCONDITION:naked = 1;
+        re2c:define:YYSETCONDITION = "lx->cond = @@;";
+        re2c:define:YYSETCONDITION:naked = 1;
+        re2c:yyfill:enable = 0;
+        re2c:eof = 0;
+        re2c:cond:goto = "tok = cur; goto @@;";
+
+        ws     = [ \t\r\n\f\v];
+        ident  = [a-zA-Z_][a-zA-Z_0-9]*;
+        strlit = ["] ([^"\\\n\x00] | "\\" [^\x00])* ["];
+        chrlit = ['] ([^'\\\n\x00] | "\\" [^\x00])* ['];
+        plain  = [^/"'()[\]{}%,|\x00-]; // a character that starts no other <expr> rule
+
+        // Every action starts with the lexeme recorded in the lexer.
+        <!*> { lx->tok = tok; lx->cur = cur; }
+
+        // <text>: at a `{` of template text.
+        <text>  "{{"             { return L_INTERP; }
+        <text>  "{%"             { return L_TAG; }
+        <text>  "{#"             { return L_COMMENT; }
+        <text>  *                { return L_OTHER; }
+
+        // <tag>: a keyword is a name too (a longer word, "iffy", is only a name).
+        <tag>   "if"             { return keyword(lx, TK_IF, SH_CODE, BLOCK_IF, 0); }
+        <tag>   "elif"           { return keyword(lx, TK_ELIF, SH_CODE, 0, 0); }
+        <tag>   "else"           { return keyword(lx, TK_ELSE, SH_NONE, 0, 0); }
+        <tag>   "for"            { return keyword(lx, TK_FOR, SH_FOR, BLOCK_FOR, 0); }
+        <tag>   "let"            { return keyword(lx, TK_LET, SH_CODE, 0, 0); }
+        <tag>   "render"         { return keyword(lx, TK_RENDER, SH_CALL, 0, 0); }
+        <tag>   "call"           { return keyword(lx, TK_CALL, SH_CALL, BLOCK_CALL, 0); }
+        <tag>   "fill"           { return keyword(lx, TK_FILL, SH_NAME, BLOCK_FILL, 0); }
+        <tag>   "slot"           { return keyword(lx, TK_SLOT, SH_NAME, 0, 0); }
+        <tag>   "children"       { return keyword(lx, TK_CHILDREN, SH_NONE, 0, 0); }
+        <tag>   "markdown"       { return keyword(lx, TK_MARKDOWN, SH_NONE, BLOCK_MARKDOWN, 0); }
+        <tag>   "raw"            { return keyword(lx, TK_RAW, SH_NONE, BLOCK_RAW, 0); }
+        <tag>   "c"              { return keyword(lx, TK_C, SH_C, BLOCK_C, 0); }
+        <tag>   "import"         { return keyword(lx, TK_IMPORT, SH_STRING, 0, 0); }
+        <tag>   "entity"         { return keyword(lx, TK_ENTITY, SH_NAME, BLOCK_ENTITY, 0); }
+        <tag>   "component"      { return keyword(lx, TK_COMPONENT, SH_CALL, BLOCK_COMPONENT, 0); }
+        <tag>   "end"            { return keyword(lx, TK_END, SH_NONE, 0, BLOCK_NONE); }
+        <tag>   "endif"          { return keyword(lx, TK_END, SH_NONE, 0, BLOCK_IF); }
+        <tag>   "endfor"         { return keyword(lx, TK_END, SH_NONE, 0, BLOCK_FOR); }
+        <tag>   "endcall"        { return keyword(lx, TK_END, SH_NONE, 0, BLOCK_CALL); }
+        <tag>   "endfill"        { return keyword(lx, TK_END, SH_NONE, 0, BLOCK_FILL); }
+        <tag>   "endmarkdown"    { return keyword(lx, TK_END, SH_NONE, 0, BLOCK_MARKDOWN); }
+        <tag>   "endraw"         { return keyword(lx, TK_END, SH_NONE, 0, BLOCK_RAW); }
+        <tag>   "endc"           { return keyword(lx, TK_END, SH_NONE, 0, BLOCK_C); }
+        <tag>   "endentity"      { return keyword(lx, TK_END, SH_NONE, 0, BLOCK_ENTITY); }
+        <tag>   "endcomponent"   { return keyword(lx, TK_END, SH_NONE, 0, BLOCK_COMPONENT); }
+        <tag>   ident            { return L_NAME; }
+        <tag>   *                { return L_OTHER; }
+
+        // <expr>: C code; what can neither nest nor end a fragment is skipped.
+        <expr>  plain+           :=> expr
+        <expr>  "/*"             { return L_C_COMMENT; }
+        <expr>  "//" [^\n\x00]*  :=> expr
+        <expr>  strlit | chrlit  :=> expr
+        <expr>  ["']             { return L_BAD_LITERAL; }
+        <expr>  [([{]            { return L_OPEN; }
+        <expr>  [)\]}]           { return L_CLOSE; }
+        <expr>  "}}" | "-}}"     { return L_EXPR_END; }
+        <expr>  "%}" | "-%}"     { return L_TAG_END; }
+        <expr>  ","              { return L_COMMA; }
+        <expr>  "||" | "|="      :=> expr
+        <expr>  "|"              { return L_PIPE; }
+        <expr>  *                :=> expr
+
+        // <field>: the fields of an entity.
+        <field> (ws | [,;])+     :=> field
+        <field> "{#"             { return L_COMMENT; }
+        <field> "{%"             { return L_TAG; }
+        <field> ident            { return L_NAME; }
+        <field> ":"              { return L_COLON; }
+        <field> "["              { return L_LBRACKET; }
+        <field> "]"              { return L_RBRACKET; }
+        <field> *                { return L_OTHER; }
+
+        <text, tag, expr, field> $ { return L_END; }
+    */
+}
+
 /* ---------------------------------------------------------------------------------------
  * C fragments
  * ------------------------------------------------------------------------------------- */
@@ -132,10 +303,30 @@ typedef struct Scan {
 
 static bool is_filter_at(Lexer *lx, const uchar *p, const uchar **after);
 
+/* After the C comment at open, or NULL after reporting it unterminated. */
+static const uchar *c_comment_end(Lexer *lx, const uchar *open)
+{
+    const uchar *e = find_pair(open + 2, lx->lim, '*', '/');
+    if (e == NULL) {
+        diag_error(lx->d, lx->src, off_of(lx, open), "unterminated comment");
+        return NULL;
+    }
+    return e + 2;
+}
+
 static bool closer_matches(uchar open, uchar close)
 {
     return (open == '(' && close == ')') || (open == '[' && close == ']') ||
            (open == '{' && close == '}');
+}
+
+/* The fragment ends at the lexeme just read, with t. */
+static Term stop_here(const Lexer *lx, Scan *sc, Term t)
+{
+    sc->end = lx->tok;
+    sc->next = lx->cur;
+    sc->trim = *lx->tok == '-';
+    return t;
 }
 
 /* Scans a C fragment from p until a terminator allowed by `stop` at depth 0. Reports
@@ -144,95 +335,68 @@ static Term scan_code(Lexer *lx, const uchar *p, int stop, Scan *sc)
 {
     uchar stack[LEX_MAX_EXPR_DEPTH];
     int depth = 0;
-    const uchar *cur = p, *mar, *tok;
-    (void)mar;
+    scan_from(lx, yycexpr, p);
     for (;;) {
-        tok = cur;
-        /*!re2c
-            "/*" {
-                const uchar *e = find_pair(cur, lx->lim, '*', '/');
-                if (e == NULL) {
-                    diag_error(lx->d, lx->src, off_of(lx, tok), "unterminated comment");
-                    return T_ERROR;
-                }
-                cur = e + 2;
-                continue;
-            }
-            "//" [^\n\x00]* { continue; }
-            strlit | chrlit { continue; }
-            ["'] {
-                diag_error(lx->d, lx->src, off_of(lx, tok), "unterminated %s literal",
-                           *tok == '"' ? "string" : "character");
+        Lexeme l = scan(lx);
+        const uchar *tok = lx->tok;
+        switch (l) {
+        case L_OPEN:
+            if (depth == LEX_MAX_EXPR_DEPTH) {
+                diag_error(lx->d, lx->src, off_of(lx, tok), "brackets nested too deeply (limit %d)",
+                           LEX_MAX_EXPR_DEPTH);
                 return T_ERROR;
             }
-            [([{] {
-                if (depth == LEX_MAX_EXPR_DEPTH) {
-                    diag_error(lx->d, lx->src, off_of(lx, tok),
-                               "brackets nested too deeply (limit %d)", LEX_MAX_EXPR_DEPTH);
-                    return T_ERROR;
-                }
-                stack[depth++] = *tok;
-                continue;
+            stack[depth++] = *tok;
+            continue;
+        case L_EXPR_END:
+            if (depth == 0 && (stop & STOP_EXPR))
+                return stop_here(lx, sc, T_EXPR_END);
+            lx->cur = tok + 1; /* one character at a time */
+            if (*tok == '}')
+                break; /* a closing brace */
+            continue;
+        case L_TAG_END:
+            if (depth == 0 && (stop & STOP_TAG))
+                return stop_here(lx, sc, T_TAG_END);
+            lx->cur = tok + 1;
+            continue;
+        case L_CLOSE:
+            if (depth == 0 && *tok == ')' && (stop & STOP_RPAREN))
+                return stop_here(lx, sc, T_RPAREN);
+            break;
+        case L_COMMA:
+            if (depth == 0 && (stop & STOP_COMMA))
+                return stop_here(lx, sc, T_COMMA);
+            continue;
+        case L_PIPE: {
+            const uchar *after, *resume = lx->cur;
+            bool filter = depth == 0 && (stop & STOP_FILTER) && is_filter_at(lx, resume, &after);
+            scan_from(lx, yycexpr, resume); /* the look-ahead moved the scanner */
+            if (filter) {
+                sc->end = tok;
+                sc->next = resume;
+                return T_PIPE;
             }
-            "}}" | "-}}" {
-                if (depth == 0 && (stop & STOP_EXPR)) {
-                    sc->end = tok;
-                    sc->next = cur;
-                    sc->trim = *tok == '-';
-                    return T_EXPR_END;
-                }
-                cur = tok + 1; /* one character at a time */
-                if (*tok == '}')
-                    goto close;
-                continue;
-            }
-            "%}" | "-%}" {
-                if (depth == 0 && (stop & STOP_TAG)) {
-                    sc->end = tok;
-                    sc->next = cur;
-                    sc->trim = *tok == '-';
-                    return T_TAG_END;
-                }
-                cur = tok + 1;
-                continue;
-            }
-            [)\]}] {
-                if (depth == 0 && *tok == ')' && (stop & STOP_RPAREN)) {
-                    sc->end = tok;
-                    sc->next = cur;
-                    return T_RPAREN;
-                }
-                goto close;
-            }
-            "," {
-                if (depth == 0 && (stop & STOP_COMMA)) {
-                    sc->end = tok;
-                    sc->next = cur;
-                    return T_COMMA;
-                }
-                continue;
-            }
-            "||" | "|=" { continue; }
-            "|" {
-                const uchar *after;
-                if (depth == 0 && (stop & STOP_FILTER) && is_filter_at(lx, cur, &after)) {
-                    sc->end = tok;
-                    sc->next = cur;
-                    return T_PIPE;
-                }
-                continue;
-            }
-            $ { sc->end = sc->next = tok; return T_EOF; }
-            * { continue; }
-        */
-    close:
+            continue;
+        }
+        case L_C_COMMENT:
+            if ((lx->cur = c_comment_end(lx, tok)) == NULL)
+                return T_ERROR;
+            continue;
+        case L_BAD_LITERAL:
+            diag_error(lx->d, lx->src, off_of(lx, tok), "unterminated %s literal",
+                       *tok == '"' ? "string" : "character");
+            return T_ERROR;
+        default: sc->end = sc->next = tok; return T_EOF;
+        }
+        /* a closing bracket */
         if (depth == 0) {
             diag_error(lx->d, lx->src, off_of(lx, tok), "unbalanced '%c' in C code", *tok);
             return T_ERROR;
         }
         if (!closer_matches(stack[depth - 1], *tok)) {
-            diag_error(lx->d, lx->src, off_of(lx, tok), "'%c' does not match '%c' in C code",
-                       *tok, stack[depth - 1]);
+            diag_error(lx->d, lx->src, off_of(lx, tok), "'%c' does not match '%c' in C code", *tok,
+                       stack[depth - 1]);
             return T_ERROR;
         }
         depth--;
@@ -390,24 +554,6 @@ static const uchar *lex_interp(Lexer *lx, const uchar *open)
  * Tags
  * ------------------------------------------------------------------------------------- */
 
-/* What follows a tag's keyword. */
-typedef enum Shape {
-    SH_NONE,   /* else, end…, children */
-    SH_CODE,   /* if, elif, let: a C fragment to the end of the tag */
-    SH_FOR,    /* for x in a, n  |  for (header) */
-    SH_CALL,   /* render, call, component: Name(args) */
-    SH_NAME,   /* fill, slot, entity: Name */
-    SH_STRING, /* import "path" */
-    SH_C,      /* c, c impl */
-} Shape;
-
-typedef struct Keyword {
-    int kind;
-    Shape shape;
-    int opens; /* the block it opens, or BLOCK_NONE */
-    int ends;  /* for END: the block it names (BLOCK_NONE for plain `end`) */
-} Keyword;
-
 static const char *const block_names[] = {"",         "if",  "for",    "call",     "fill",
                                           "markdown", "raw", "c",      "entity",   "component"};
 
@@ -416,60 +562,24 @@ const char *lex_block_name(int block)
     return block >= 0 && block <= BLOCK_COMPONENT ? block_names[block] : "?";
 }
 
-/* Reads the keyword at p. Returns its description, with kind 0 for an unknown word. */
+/* Reads the keyword at *pp and moves *pp after it when it is a word. Returns its
+ * description, with kind 0 for an unknown word. */
 static Keyword scan_keyword(Lexer *lx, const uchar **pp)
 {
-    const uchar *cur = *pp, *mar;
-    Keyword k = {0, SH_NONE, BLOCK_NONE, BLOCK_NONE};
-    (void)mar;
-    /*!re2c
-        "if"           { k = (Keyword){TK_IF, SH_CODE, BLOCK_IF, 0}; goto done; }
-        "elif"         { k = (Keyword){TK_ELIF, SH_CODE, 0, 0}; goto done; }
-        "else"         { k = (Keyword){TK_ELSE, SH_NONE, 0, 0}; goto done; }
-        "for"          { k = (Keyword){TK_FOR, SH_FOR, BLOCK_FOR, 0}; goto done; }
-        "let"          { k = (Keyword){TK_LET, SH_CODE, 0, 0}; goto done; }
-        "render"       { k = (Keyword){TK_RENDER, SH_CALL, 0, 0}; goto done; }
-        "call"         { k = (Keyword){TK_CALL, SH_CALL, BLOCK_CALL, 0}; goto done; }
-        "fill"         { k = (Keyword){TK_FILL, SH_NAME, BLOCK_FILL, 0}; goto done; }
-        "slot"         { k = (Keyword){TK_SLOT, SH_NAME, 0, 0}; goto done; }
-        "children"     { k = (Keyword){TK_CHILDREN, SH_NONE, 0, 0}; goto done; }
-        "markdown"     { k = (Keyword){TK_MARKDOWN, SH_NONE, BLOCK_MARKDOWN, 0}; goto done; }
-        "raw"          { k = (Keyword){TK_RAW, SH_NONE, BLOCK_RAW, 0}; goto done; }
-        "c"            { k = (Keyword){TK_C, SH_C, BLOCK_C, 0}; goto done; }
-        "import"       { k = (Keyword){TK_IMPORT, SH_STRING, 0, 0}; goto done; }
-        "entity"       { k = (Keyword){TK_ENTITY, SH_NAME, BLOCK_ENTITY, 0}; goto done; }
-        "component"    { k = (Keyword){TK_COMPONENT, SH_CALL, BLOCK_COMPONENT, 0}; goto done; }
-        "end"          { k = (Keyword){TK_END, SH_NONE, 0, BLOCK_NONE}; goto done; }
-        "endif"        { k = (Keyword){TK_END, SH_NONE, 0, BLOCK_IF}; goto done; }
-        "endfor"       { k = (Keyword){TK_END, SH_NONE, 0, BLOCK_FOR}; goto done; }
-        "endcall"      { k = (Keyword){TK_END, SH_NONE, 0, BLOCK_CALL}; goto done; }
-        "endfill"      { k = (Keyword){TK_END, SH_NONE, 0, BLOCK_FILL}; goto done; }
-        "endmarkdown"  { k = (Keyword){TK_END, SH_NONE, 0, BLOCK_MARKDOWN}; goto done; }
-        "endraw"       { k = (Keyword){TK_END, SH_NONE, 0, BLOCK_RAW}; goto done; }
-        "endc"         { k = (Keyword){TK_END, SH_NONE, 0, BLOCK_C}; goto done; }
-        "endentity"    { k = (Keyword){TK_END, SH_NONE, 0, BLOCK_ENTITY}; goto done; }
-        "endcomponent" { k = (Keyword){TK_END, SH_NONE, 0, BLOCK_COMPONENT}; goto done; }
-        ident          { goto done; }
-        $              { cur = *pp; goto done; }
-        *              { cur = *pp; goto done; }
-    */
-done:
-    (void)lx;
-    *pp = cur;
-    return k;
+    scan_from(lx, yyctag, *pp);
+    Lexeme l = scan(lx);
+    if (l == L_KEYWORD || l == L_NAME)
+        *pp = lx->cur;
+    return l == L_KEYWORD ? lx->kw : (Keyword){0, SH_NONE, BLOCK_NONE, BLOCK_NONE};
 }
 
 /* Reads an identifier at p (after whitespace); NULL if there is none. */
-static const uchar *scan_ident(const Lexer *lx, const uchar *p, const uchar **start)
+static const uchar *scan_ident(Lexer *lx, const uchar *p, const uchar **start)
 {
-    const uchar *cur = skip_ws(p), *mar;
-    *start = cur;
-    (void)mar;
-    /*!re2c
-        ident { return cur; }
-        $     { return NULL; }
-        *     { return NULL; }
-    */
+    *start = skip_ws(p);
+    scan_from(lx, yyctag, *start);
+    Lexeme l = scan(lx);
+    return l == L_KEYWORD || l == L_NAME ? lx->cur : NULL;
 }
 
 /* Finds the end of the tag from p (for recovery after an error). */
@@ -903,35 +1013,27 @@ static const uchar *lex_body(Lexer *lx, int block, const uchar *p, const uchar *
 /* Lexes the `name: type` fields of an entity up to the next tag. */
 static const uchar *lex_fields(Lexer *lx, const uchar *p)
 {
-    const uchar *cur = p, *mar, *tok;
-    (void)mar;
+    scan_from(lx, yycfield, p);
     for (;;) {
-        tok = cur;
-        /*!re2c
-            (ws | [,;])+ { continue; }
-            "{#" {
-                const uchar *e = find_pair(cur, lx->lim, '#', '}');
-                if (e == NULL) {
-                    diag_error(lx->d, lx->src, off_of(lx, tok), "unterminated '{#'");
-                    return NULL;
-                }
-                cur = e + 2;
-                continue;
-            }
-            "{%" { return tok; }
-            ident { push(lx, TK_IDENT, tok, cur); continue; }
-            ":" { push(lx, TK_COLON, tok, cur); continue; }
-            "[" { push(lx, TK_LBRACKET, tok, cur); continue; }
-            "]" { push(lx, TK_RBRACKET, tok, cur); continue; }
-            $ { return tok; }
-            * {
-                diag_error(lx->d, lx->src, off_of(lx, tok),
-                           "unexpected '%c' in an entity: fields are 'name: type'", *tok);
-                while (*cur != '\n' && cur < lx->lim)
-                    cur++;
-                continue;
-            }
-        */
+        Lexeme l = scan(lx);
+        const uchar *tok = lx->tok;
+        switch (l) {
+        case L_NAME: push(lx, TK_IDENT, tok, lx->cur); continue;
+        case L_COLON: push(lx, TK_COLON, tok, lx->cur); continue;
+        case L_LBRACKET: push(lx, TK_LBRACKET, tok, lx->cur); continue;
+        case L_RBRACKET: push(lx, TK_RBRACKET, tok, lx->cur); continue;
+        case L_COMMENT:
+            if ((lx->cur = comment_end(lx, tok)) == NULL)
+                return NULL;
+            continue;
+        case L_OTHER:
+            diag_error(lx->d, lx->src, off_of(lx, tok),
+                       "unexpected '%c' in an entity: fields are 'name: type'", *tok);
+            while (*lx->cur != '\n' && lx->cur < lx->lim)
+                lx->cur++;
+            continue;
+        default: return tok; /* `{%` or the end */
+        }
     }
 }
 
@@ -948,41 +1050,40 @@ static void push_text(Lexer *lx, const uchar *s, const uchar *e)
 
 static const uchar *lex_comment(Lexer *lx, const uchar *open)
 {
-    const uchar *e = find_pair(open + 2, lx->lim, '#', '}');
-    if (e == NULL) {
-        diag_error(lx->d, lx->src, off_of(lx, open), "unterminated '{#'");
-        return NULL;
-    }
-    push(lx, TK_COMMENT, open, e + 2);
-    return e + 2;
+    const uchar *e = comment_end(lx, open);
+    if (e != NULL)
+        push(lx, TK_COMMENT, open, e);
+    return e;
 }
 
 bool lex_template(const Source *src, Diag *d, TokArray *toks)
 {
-    Lexer lx = {src, d, (const uchar *)src->text, (const uchar *)src->text + src->len, toks,
-                {{0, 0, 0}}, 0, 0, false};
+    const uchar *base = (const uchar *)src->text;
+    Lexer lx = {.src = src, .d = d, .base = base, .lim = base + src->len, .toks = toks};
     const uchar *p = lx.base, *text = p;
     while (p && p < lx.lim) {
-        const uchar *q = memchr(p, '{', (size_t)(lx.lim - p));
-        if (q == NULL) {
-            push_text(&lx, text, lx.lim);
+        const uchar *q = memchr(p, '{', (size_t)(lx.lim - p)); /* plain text, not the DFA */
+        if (q == NULL)
             break;
-        }
-        if (q[1] != '{' && q[1] != '%' && q[1] != '#') {
-            p = q + 1;
+        scan_from(&lx, yyctext, q);
+        Lexeme l = scan(&lx);
+        if (l == L_OTHER) { /* a lone '{' is text */
+            p = lx.cur;
             continue;
         }
         push_text(&lx, text, q);
-        if (q[1] == '{')
+        if (l == L_INTERP)
             p = lex_interp(&lx, q);
-        else if (q[1] == '%')
+        else if (l == L_TAG)
             p = lex_tag(&lx, q);
-        else
+        else /* L_COMMENT */
             p = lex_comment(&lx, q);
         text = p;
         if (lx.oom)
             return false;
     }
+    if (p != NULL) /* the text after the last construct (even when it ends in a lone '{') */
+        push_text(&lx, text, lx.lim);
     /* After an unterminated construct, the blocks still open are no news. */
     for (int i = lx.depth - 1; i >= 0; i--) {
         if (p != NULL)
