@@ -142,17 +142,6 @@ static char *out_path(const Args *a, const char *in, const char *suffix)
     return p;
 }
 
-static bool is_c_identifier(const char *s)
-{
-    if (!(*s == '_' || (*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z')))
-        return false;
-    for (; *s; s++)
-        if (!(*s == '_' || (*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
-              (*s >= '0' && *s <= '9')))
-            return false;
-    return true;
-}
-
 static int parse_args(int argc, char **argv, Args *a)
 {
     for (int i = 1; i < argc; i++) {
@@ -215,7 +204,7 @@ static int parse_args(int argc, char **argv, Args *a)
         fprintf(stderr, "starch: error: '--prefix' needs exactly one input file\n");
         return 2;
     }
-    if (a->prefix && !is_c_identifier(a->prefix)) {
+    if (a->prefix && !starch_is_c_identifier(a->prefix)) {
         fprintf(stderr, "starch: error: '--prefix %s': the prefix must be a C identifier\n",
                 a->prefix);
         return 2;

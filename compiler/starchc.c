@@ -93,6 +93,10 @@ int starch_compile(const char *path, const char *src, size_t len, const starch_c
     starch_out_init(&u.diag_out);
     u.diag.out = &u.diag_out;
     int rc = 2;
+    if (u.opt->prefix && !starch_is_c_identifier(u.opt->prefix)) {
+        diag_error(&u.diag, NULL, 0, "the prefix '%s' is not a C identifier", u.opt->prefix);
+        goto done;
+    }
     File *f = unit_add(&u, path, src, len);
     if (f == NULL)
         goto done;

@@ -42,8 +42,9 @@ typedef struct starch_compile_result {
 } starch_compile_result;
 
 /* Compiles the template `path` whose text is src[0..len). Returns 0 on success, 1 when the
- * template has errors (described in res->diagnostics), 2 when out of memory. Always
- * fills *res; free it with starch_compile_result_free. */
+ * template has errors (described in res->diagnostics), 2 when out of memory or the options
+ * are invalid (a prefix that is not a C identifier; described in res->diagnostics too).
+ * Always fills *res; free it with starch_compile_result_free. */
 int starch_compile(const char *path, const char *src, size_t len, const starch_compile_options *opt,
                    starch_compile_result *res);
 
@@ -52,5 +53,9 @@ void starch_compile_result_free(starch_compile_result *res);
 /* The default C prefix of a template path: its base name without `.starch`, with every
  * character that cannot appear in a C identifier replaced by `_` (malloc'd). */
 char *starch_default_prefix(const char *path);
+
+/* Whether s is a C identifier (letters, digits, `_`, not starting with a digit): what a
+ * prefix must be. */
+bool starch_is_c_identifier(const char *s);
 
 #endif

@@ -85,12 +85,18 @@ char *starch_default_prefix(const char *path)
     size_t j = 0;
     if (n == 0 || (b[0] >= '0' && b[0] <= '9'))
         p[j++] = '_';
-    for (size_t i = 0; i < n; i++) {
-        char c = b[i];
-        bool ok =
-            c == '_' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
-        p[j++] = ok ? c : '_';
-    }
+    for (size_t i = 0; i < n; i++)
+        p[j++] = ast_is_ident_char(b[i]) ? b[i] : '_';
     p[j] = '\0';
     return p;
+}
+
+bool starch_is_c_identifier(const char *s)
+{
+    if (*s == '\0' || (*s >= '0' && *s <= '9'))
+        return false;
+    for (; *s; s++)
+        if (!ast_is_ident_char(*s))
+            return false;
+    return true;
 }

@@ -82,6 +82,10 @@ struct json_t;
 /** What a jansson value is, as error messages say it: "object", "number", "null", ... */
 const char *json_kind(const struct json_t *j);
 
+/** The root of entity error paths into buf: the type's name with its first letter in
+ *  lower case ("todo" for Todo). Returns its length (cut to size - 1). */
+size_t json_path_root(char *buf, size_t size, const starch_entity_type *type);
+
 /* --- json.c --- */
 
 /** Writes the value of field f of the entity at value as JSON (no key). */

@@ -248,6 +248,11 @@ char *starch_fmt_double(char *p, double v)
 
 /* ---- Floats ------------------------------------------------------------------------ */
 
+/* 10^k, exact as a double for k <= 22. */
+static const double pow10_exact[23] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
+                                       1e8,  1e9,  1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
+                                       1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+
 double starch_float_value(float v)
 {
     if (!isfinite(v) || v == 0 || (fabsf(v) < 16777216.0f && v == floorf(v)))
@@ -262,21 +267,23 @@ double starch_float_value(float v)
         schubfach(frac, 1 - 150, false, &digits, &exp10);
     else /* the same search as a double's, in a float's rounding interval */
         schubfach(frac | (1u << 23), biased - 150, frac == 0 && biased > 1, &digits, &exp10);
-    char text[48], *p = text;
-    if (bits >> 31)
-        *p++ = '-';
+    double sign = bits >> 31 ? -1.0 : 1.0;
+    /* digits < 2^53 and 10^k (k <= 22) are exact doubles: one correctly rounded multiply or
+     * divide gives the double nearest digits × 10^exp10 (strtod's fast path) */
+    if (exp10 >= 0 && exp10 <= 22)
+        return sign * ((double)digits * pow10_exact[exp10]);
+    if (exp10 < 0 && exp10 >= -22)
+        return sign * ((double)digits / pow10_exact[-exp10]);
+    char text[48], *p = text; /* the far ends of the float range: strtod */
     p = starch_fmt_u64(p, digits);
     *p++ = 'e';
-    if (exp10 < 0)
-        *p++ = '-';
+    *p++ = exp10 < 0 ? '-' : '+';
     p = starch_fmt_u64(p, (uint64_t)(exp10 < 0 ? -exp10 : exp10));
     *p = '\0';
-    return strtod(text, NULL); /* at most 9 digits: the nearest double is exact enough */
+    return sign * strtod(text, NULL);
 }
 
 /* ---- `| fmt("%.Nf")` without printf ------------------------------------------------ */
-
-static const double pow10_small[10] = {1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9};
 
 /* Writes |v| with `decimals` decimals as printf's %.Nf would (the exact binary value
  * rounded, ties to even) into buf, with its sign; returns the length, or 0 when the value
@@ -286,7 +293,7 @@ static size_t fixed_fast(char *buf, double v, int decimals)
     double a = fabs(v);
     if (!(a < 1e15) || decimals < 0 || decimals > 9)
         return 0;
-    double y = a * pow10_small[decimals]; /* 10^N is exact: the product is off by <= y*2^-53 */
+    double y = a * pow10_exact[decimals]; /* 10^N is exact: the product is off by <= y*2^-53 */
     if (y >= 9007199254740992.0)
         return 0;
     double whole = floor(y), frac = y - whole; /* both exact */
@@ -302,7 +309,7 @@ static size_t fixed_fast(char *buf, double v, int decimals)
         memcpy(p, starch_digit_pairs + 2 * (k % 100), 2);
         return (size_t)(p + 2 - buf);
     }
-    uint64_t scale = (uint64_t)pow10_small[decimals];
+    uint64_t scale = (uint64_t)pow10_exact[decimals];
     p = starch_fmt_u64(p, k / scale);
     if (decimals) {
         *p++ = '.';

@@ -43,13 +43,17 @@ static void path_pop(reader *r, size_t old)
     r->path[old] = '\0';
 }
 
-/* The root of error paths: the type's name with its first letter in lower case. */
+size_t json_path_root(char *buf, size_t size, const starch_entity_type *type)
+{
+    int n = snprintf(buf, size, "%s", type->name);
+    if (buf[0] >= 'A' && buf[0] <= 'Z')
+        buf[0] = (char)(buf[0] - 'A' + 'a');
+    return n < 0 ? 0 : (size_t)n < size ? (size_t)n : size - 1;
+}
+
 static void path_root(reader *r, const starch_entity_type *type)
 {
-    snprintf(r->path, sizeof r->path, "%s", type->name);
-    if (r->path[0] >= 'A' && r->path[0] <= 'Z')
-        r->path[0] = (char)(r->path[0] - 'A' + 'a');
-    r->len = strlen(r->path);
+    r->len = json_path_root(r->path, sizeof r->path, type);
 }
 
 const char *json_kind(const json_t *j)

@@ -167,28 +167,16 @@ static void set_message(starch_error *err, const char *a, const char *b)
 /* Fills err (when given) with code and "signals: MESSAGE"; returns code. */
 static int entity_fail(starch_error *err, int code, const char *message)
 {
-    if (err) {
-        err->code = code;
-        set_message(err, "signals: ", message);
-    }
-    return code;
+    return error_set(err, code, "signals: %s", message);
 }
 
 /* The error of signal path group[0..upto), whose value j is absent (NULL) or not an
  * object: STARCH_EMISSING or STARCH_ETYPE, with err filled when given. */
 static int group_error(starch_error *err, const char *group, int upto, const json_t *j)
 {
-    int rc = j == NULL ? STARCH_EMISSING : STARCH_ETYPE;
-    if (err && j == NULL)
-        snprintf(err->message, sizeof err->message, "%.*s: missing", upto, group);
-    else if (err)
-        snprintf(err->message, sizeof err->message, "%.*s: expected object, got %s", upto, group,
-                 json_kind(j));
-    if (err) {
-        err->code = rc;
-        error_one_line(err->message);
-    }
-    return rc;
+    if (j == NULL)
+        return error_set(err, STARCH_EMISSING, "%.*s: missing", upto, group);
+    return error_set(err, STARCH_ETYPE, "%.*s: expected object, got %s", upto, group, json_kind(j));
 }
 
 /* Sets *found to the object at the dotted signal path group in signals (signals itself
@@ -216,12 +204,9 @@ static int find_group(const json_t *signals, const char *group, const json_t **f
 static void rebase_path(starch_error *err, const starch_entity_type *type, const char *group)
 {
     char root[64];
-    int n = snprintf(root, sizeof root, "%s", type->name);
-    if (n <= 0 || (size_t)n >= sizeof root)
+    size_t rn = json_path_root(root, sizeof root, type);
+    if (rn == 0 || rn != strlen(type->name)) /* a name too long to be the root */
         return;
-    if (root[0] >= 'A' && root[0] <= 'Z')
-        root[0] = (char)(root[0] - 'A' + 'a');
-    size_t rn = (size_t)n;
     const char *m = err->message;
     if (strncmp(m, root, rn) != 0 || (m[rn] != '.' && m[rn] != '[' && m[rn] != ':'))
         return;
@@ -244,7 +229,7 @@ int starch_signals_to_entity(const starch_entity_type *type, void *value, const 
         snprintf(m, sizeof m, "expected object, got %s", json_kind(signals));
         return entity_fail(err, STARCH_ETYPE, m);
     }
-    const json_t *j;
+    const json_t *j = NULL;
     int rc = find_group(signals, group, &j, err);
     if (rc != STARCH_OK)
         return rc;

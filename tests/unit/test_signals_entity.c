@@ -12,11 +12,17 @@
 
 LEAK_CHECKED_SUITE(signals_entity);
 
-/* POST body → *t; returns the status. */
+/* POST body → *t in mode; returns the status. */
+static int post_mode(Todo *t, const char *group, unsigned mode, const char *body, starch_error *err)
+{
+    return starch_signals_read_entity(&Todo_type, t, group, mode, "POST", NULL, 0, body,
+                                      strlen(body), err);
+}
+
+/* POST body → *t, filling what is present (STARCH_READ_MERGE); returns the status. */
 static int post(Todo *t, const char *group, const char *body, starch_error *err)
 {
-    return starch_signals_read_entity(&Todo_type, t, group, STARCH_READ_MERGE, "POST", NULL, 0,
-                                      body, strlen(body), err);
+    return post_mode(t, group, STARCH_READ_MERGE, body, err);
 }
 
 /* A Todo owning a title and a priority, as a page's entity before the signals. */
@@ -310,13 +316,6 @@ Test(signals_entity, long_group_paths_are_cut_not_overrun)
 }
 
 /* ---- Modes ---------------------------------------------------------------------------- */
-
-/* POST body → *t in mode; returns the status. */
-static int post_mode(Todo *t, const char *group, unsigned mode, const char *body, starch_error *err)
-{
-    return starch_signals_read_entity(&Todo_type, t, group, mode, "POST", NULL, 0, body,
-                                      strlen(body), err);
-}
 
 Test(signals_entity, strict_mode_makes_an_absent_field_an_error_naming_its_path)
 {
