@@ -4,6 +4,7 @@
 #include "codegen.h"
 
 #include "emit.h"
+#include "starch_gen.h"
 #include "imports.h"
 
 #include <stdarg.h>
@@ -926,9 +927,35 @@ static void gen_header(Gen *g, const char *guard)
     starch_out_printf(g->o, "\n#endif /* %s */\n", guard);
 }
 
+/* Whether an interpolation in the list (at any depth) has the `| markdown` filter, whose
+ * writer lives in the Markdown layer of the runtime. */
+static bool uses_markdown(const Node *n)
+{
+    for (; n; n = n->next) {
+        for (const Filter *f = n->filters; f; f = f->next)
+            if (f->kind == F_MARKDOWN)
+                return true;
+        if (uses_markdown(n->body.head) || uses_markdown(n->alt.head))
+            return true;
+    }
+    return false;
+}
+
+/* The runtime headers of the source: the generated-code interface, at the version this
+ * compiler writes for (a runtime of another version stops the build there), then the
+ * layers the components use. */
+static void gen_runtime_includes(Gen *g)
+{
+    starch_out_printf(g->o, "#define STARCH_GEN_EXPECTED %d\n#include <starch_gen.h>\n",
+                      STARCH_GEN_VERSION);
+    if (uses_markdown(g->f->decls.head))
+        starch_out_puts(g->o, "#include <starch_markdown.h>\n");
+}
+
 static void gen_source(Gen *g, const char *header)
 {
     emit_banner(g);
+    gen_runtime_includes(g);
     starch_out_printf(g->o, "#include \"%s\"\n\n", header);
     starch_out_write(g->o,
                      "/* A component need not use every parameter. */\n"

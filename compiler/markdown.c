@@ -1,6 +1,8 @@
 /* markdown.c — compile-time Markdown through libcmark. */
 #include "markdown.h"
 
+#include "starch_markdown.h"
+
 #include <stdlib.h>
 
 static bool blank_line(const char *s, size_t n)

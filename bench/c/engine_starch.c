@@ -32,7 +32,7 @@ static void render_sse_fragment(void)
 {
     starch_sse_stream st;
     shop_ProductCard(starch_sse_elements_begin(&st, &out, NULL), &data->fragment);
-    starch_sse_elements_end(&st);
+    starch_sse_elements_end(&st, NULL);
 }
 
 static const char *prepare(const char *bench, const bench_data *d)

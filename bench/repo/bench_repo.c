@@ -9,7 +9,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <starch.h>
+#include <starch_sqlite.h>
 
 /* {% entity Item %} id: int  title: string  done: bool  score: float  tags: string[] {% end %}
  * as starch generates it. */

@@ -10,7 +10,8 @@
 
 #include <microhttpd.h>
 #include <pthread.h>
-#include <starch.h>
+#include <starch_events.h>
+#include <starch_sqlite.h>
 
 /* Everything a request needs, made once in main() and passed to every handler. */
 typedef struct App {

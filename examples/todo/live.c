@@ -29,7 +29,7 @@ int todo_render_list(App *app, starch_out *out)
     }
     starch_sse_stream st;
     todo_TodoList(starch_sse_elements_begin(&st, out, NULL), list.items, list.count);
-    int rc = starch_sse_elements_end(&st);
+    int rc = starch_sse_elements_end(&st, NULL);
     starch_list_free(&list);
     return rc;
 }

@@ -76,7 +76,7 @@ static enum MHD_Result page(const Request *rq)
     todo_TodoPage(&html, list.items, list.count);
     starch_list_free(&list);
     enum MHD_Result ok = starch_out_error(&html)
-                             ? server_error(rq->c, strerror(starch_out_error(&html)))
+                             ? server_error(rq->c, starch_strerror(starch_out_error(&html)))
                              : respond(rq->c, MHD_HTTP_OK, "text/html; charset=utf-8",
                                        starch_out_data(&html), starch_out_len(&html));
     starch_out_free(&html);
@@ -147,7 +147,7 @@ static enum MHD_Result added(const Request *rq)
     if (out == NULL)
         return MHD_NO;
     todo_render_list(rq->app, out);
-    starch_sse_patch_signals(out, "{\"title\":\"\"}", 12, NULL);
+    starch_sse_patch_signals(out, "{\"title\":\"\"}", 12, NULL, NULL);
     return events_end(sse);
 }
 
@@ -182,12 +182,12 @@ static enum MHD_Result toggled(const Request *rq, const Todo *t)
         return MHD_NO;
     starch_sse_stream st; /* each component renders straight into its event */
     todo_TodoItem(starch_sse_elements_begin(&st, out, NULL), t);
-    starch_sse_elements_end(&st);
+    starch_sse_elements_end(&st, NULL);
     size_t open = 0;
     starch_query q = {.field = "done", .value = STARCH_VALUE_BOOL(false)};
     starch_repo_count(rq->app->todos, &q, &open, NULL);
     todo_TodoCount(starch_sse_elements_begin(&st, out, NULL), open);
-    starch_sse_elements_end(&st);
+    starch_sse_elements_end(&st, NULL);
     return events_end(sse);
 }
 
@@ -280,10 +280,10 @@ enum MHD_Result todo_handle(void *cls, struct MHD_Connection *c, const char *url
     int r = starch_mhd_collect(req, upload, upload_size, MAX_BODY, &body);
     if (r == STARCH_MHD_MORE)
         return MHD_YES; /* the body is still arriving */
-    if (r == STARCH_MHD_ETOOBIG)
+    if (r == STARCH_ETOOBIG)
         return respond_text(c, MHD_HTTP_CONTENT_TOO_LARGE, "request body too large");
-    if (r != 0)
-        return server_error(c, "out of memory");
+    if (r != STARCH_OK)
+        return server_error(c, starch_strerror(r));
     Request rq = {.app = cls, .c = c, .method = method, .version = version, .body = body};
     return route(&rq, url);
 }

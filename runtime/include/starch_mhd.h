@@ -1,6 +1,6 @@
 /* starch_mhd.h — Datastar on libmicrohttpd (libstarch_mhd, built when libmicrohttpd is
  * found): an SSE response that streams events written from any thread, and the signals of
- * a request. Kept apart from starch.h so that starch.h does not need <microhttpd.h>.
+ * a request. A layer of its own, on starch_json.h (signals) and libmicrohttpd.
  *
  *   static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *url,
  *                                 const char *method, const char *version,
@@ -10,15 +10,15 @@
  *       int r = starch_mhd_collect(req, upload, upload_size, 1 << 20, &body);
  *       if (r == STARCH_MHD_MORE)
  *           return MHD_YES;                        // the body is still arriving
- *       starch_signals_error err;
- *       json_t *signals = r == 0 ? starch_mhd_signals(c, method, body, &err) : NULL;
+ *       starch_error err;
+ *       json_t *signals = r == STARCH_OK ? starch_mhd_signals(c, method, body, &err) : NULL;
  *       if (signals == NULL)
- *           return my_respond_400(c, r == 0 ? err.message : "body too large");
+ *           return my_respond_400(c, r == STARCH_OK ? err.message : "body too large");
  *       starch_mhd_sse *sse = starch_mhd_sse_start(c, version);   // 200, SSE headers
  *       // ... now or later, in this thread or any other:
  *       starch_out *out = starch_mhd_sse_lock(sse);
- *       starch_sse_patch_signals(out, "{\"count\":1}", 11, NULL);
- *       int gone = starch_mhd_sse_unlock(sse);     // EPIPE once the client has left
+ *       starch_sse_patch_signals(out, "{\"count\":1}", 11, NULL, NULL);
+ *       int rc = starch_mhd_sse_unlock(sse);  // STARCH_ECLOSED once the client has left
  *       starch_mhd_sse_close(sse);                  // the response ends when sent
  *       json_decref(signals);
  *       return MHD_YES;
@@ -38,7 +38,7 @@
 
 #include <microhttpd.h>
 
-#include "starch.h"
+#include "starch_json.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -48,18 +48,16 @@ extern "C" {
  * Request bodies
  * ====================================================================================== */
 
-/** starch_mhd_collect: the request is still arriving; return MHD_YES from the handler. */
-#define STARCH_MHD_MORE    1
-/** starch_mhd_collect: the body was larger than the limit (it was discarded). */
-#define STARCH_MHD_ETOOBIG (-1)
-/** starch_mhd_collect: out of memory. */
-#define STARCH_MHD_ENOMEM  (-2)
+/** starch_mhd_collect: the request is still arriving; return MHD_YES from the handler.
+ *  (Not a starch_status: no status has this value.) */
+#define STARCH_MHD_MORE (-1)
 
 /** Collects the request body across the access handler's calls; req is the handler's
  *  `void **req_cls` (the adapter keeps its state there). Returns STARCH_MHD_MORE while
- *  the request is arriving, then 0 with *body set to the whole body (empty, never NULL,
- *  for a request without one; valid until the request completes), or a negative
- *  STARCH_MHD_E* code once the request is in. Free the state with starch_mhd_completed
+ *  the request is arriving, then STARCH_OK with *body set to the whole body (empty, never
+ *  NULL, for a request without one; valid until the request completes), or once the
+ *  request is in STARCH_ETOOBIG (the body was larger than max and was discarded) or
+ *  STARCH_ENOMEM. Free the state with starch_mhd_completed
  *  (as MHD_OPTION_NOTIFY_COMPLETED) or starch_mhd_request_free. */
 int starch_mhd_collect(void **req, const char *upload, size_t *upload_size, size_t max,
                        const starch_out **body);
@@ -76,7 +74,7 @@ void starch_mhd_completed(void *cls, struct MHD_Connection *c, void **req,
  *  PATCH (body may be NULL for the others). Returns a new JSON object (json_decref it) or
  *  NULL with err filled. */
 struct json_t *starch_mhd_signals(struct MHD_Connection *c, const char *method,
-                                  const starch_out *body, starch_signals_error *err);
+                                  const starch_out *body, starch_error *err);
 
 /* ======================================================================================
  * SSE responses
@@ -102,8 +100,8 @@ starch_out *starch_mhd_sse_lock(starch_mhd_sse *s);
 
 /** Hands what was written since starch_mhd_sse_lock to the client and releases the
  *  stream. Events from different lock/unlock pairs never interleave. Waits while more
- *  than STARCH_MHD_QUEUE_MAX bytes are queued. Returns 0, EPIPE once the client has gone
- *  (sticky: then close the stream), or ENOMEM. */
+ *  than STARCH_MHD_QUEUE_MAX bytes are queued. Returns STARCH_OK, STARCH_ECLOSED once the
+ *  client has gone (sticky: then close the stream), or STARCH_ENOMEM. */
 int starch_mhd_sse_unlock(starch_mhd_sse *s);
 
 /** Whether the client is still connected (as far as the server knows). */

@@ -23,6 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <starch_gen.h>
 #include <starch_mhd.h>
 
 /* ---- Compact JSON, in the order given ---------------------------------------------- */
@@ -137,7 +138,7 @@ static int patch_elements(starch_out *out, json_t *ev)
     starch_out *w = starch_sse_elements_begin(&st, out, &o);
     if (html)
         starch_out_write(w, html, strlen(html));
-    return starch_sse_elements_end(&st);
+    return starch_sse_elements_end(&st, NULL);
 }
 
 static int patch_signals(starch_out *out, json_t *ev)
@@ -146,11 +147,11 @@ static int patch_signals(starch_out *out, json_t *ev)
     json_t *sig = json_object_get(ev, "signals");
     const char *raw = str(ev, "signals-raw");
     if (raw)
-        return starch_sse_patch_signals(out, raw, strlen(raw), &o);
+        return starch_sse_patch_signals(out, raw, strlen(raw), &o, NULL);
     starch_out json;
     starch_out_init(&json);
     put_json(&json, sig ? sig : json_null());
-    int rc = starch_sse_patch_signals(out, starch_out_data(&json), starch_out_len(&json), &o);
+    int rc = starch_sse_patch_signals(out, starch_out_data(&json), starch_out_len(&json), &o, NULL);
     starch_out_free(&json);
     return rc;
 }
@@ -177,7 +178,8 @@ static int execute_script(starch_out *out, json_t *ev)
     o.attrs = a;
     o.n_attrs = n;
     const char *script = str(ev, "script");
-    int rc = starch_sse_execute_script(out, script ? script : "", script ? strlen(script) : 0, &o);
+    int rc =
+        starch_sse_execute_script(out, script ? script : "", script ? strlen(script) : 0, &o, NULL);
     for (i = 0; i < n; i++)
         free(texts[i]);
     free(texts);
@@ -217,7 +219,7 @@ static void *run(void *arg)
         int rc = emit(out, json_array_get(events, i));
         int sent = starch_mhd_sse_unlock(j->sse);
         if (rc)
-            fprintf(stderr, "starch-sdk-server: event %zu: %s\n", i, starch_sse_strerror(rc));
+            fprintf(stderr, "starch-sdk-server: event %zu: %s\n", i, starch_strerror(rc));
         if (sent)
             break;
     }
@@ -245,11 +247,11 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
     int r = starch_mhd_collect(req, upload, upload_size, 1u << 20, &body);
     if (r == STARCH_MHD_MORE)
         return MHD_YES;
-    if (r < 0)
-        return respond(c, r == STARCH_MHD_ETOOBIG ? 413 : 500, "cannot read the body\n");
+    if (r != STARCH_OK)
+        return respond(c, r == STARCH_ETOOBIG ? 413 : 500, "cannot read the body\n");
     if (strcmp(url, "/test") != 0)
         return respond(c, 404, "not found\n");
-    starch_signals_error err;
+    starch_error err;
     json_t *signals = starch_mhd_signals(c, method, body, &err);
     if (signals == NULL)
         return respond(c, 400, err.message);

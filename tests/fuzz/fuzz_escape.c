@@ -30,7 +30,8 @@
 #include <jansson.h>
 #include <math.h>
 
-#include "starch.h"
+#include "starch_gen.h"
+#include "starch_markdown.h"
 
 /* ---- A growable array of code points or bytes ------------------------------------- */
 

@@ -141,7 +141,7 @@ static void read_entity(const starch_entity_type *type, void *target, const json
     if (before == NULL)
         abort();
     memcpy(before, target, type->size);
-    starch_error err = {-1, "unset"};
+    starch_error err = {.code = -1, .message = "unset"};
     int rc = json ? starch_entity_from_json(type, target, json, mode, &err)
                   : starch_entity_from_json_text(type, target, text, len, mode, &err);
     check_error(&err, rc, false);
@@ -188,23 +188,28 @@ static void read_both(const json_t *json, const char *text, size_t len, unsigned
 /* ---- Signals ------------------------------------------------------------------------------- */
 
 /* Checks what a signals read returned. */
-static void check_signals(json_t *j, const starch_signals_error *err, size_t json_len)
+static void check_signals(json_t *j, const starch_error *err, size_t json_len)
 {
     if (j) {
+        starch_error untouched;
+        memset(&untouched, 0x55, sizeof untouched);
         FUZZ_CHECK(json_is_object(j), "signals that are not an object");
-        FUZZ_CHECK(err->code == STARCH_SIGNALS_OK && err->message[0] == '\0',
-                   "success with an error: %s", err->message);
+        FUZZ_CHECK(memcmp(err, &untouched, sizeof untouched) == 0,
+                   "success wrote the error record");
         return;
     }
-    FUZZ_CHECK(err->code != STARCH_SIGNALS_OK && err->code != STARCH_SIGNALS_ENOMEM,
-               "no signals, code %d", err->code);
+    FUZZ_CHECK(err->code != STARCH_OK && err->code != STARCH_ENOMEM, "no signals, code %d",
+               err->code);
     FUZZ_CHECK(err->message[0] && strnlen(err->message, sizeof err->message) < sizeof err->message,
                "error message empty or not terminated");
     FUZZ_CHECK(!strchr(err->message, '\n'), "a message of more than one line: %s", err->message);
-    if (err->code == STARCH_SIGNALS_EJSON)
-        FUZZ_CHECK(err->line >= 1 && err->column >= 0 && err->position <= json_len,
+    if (err->code == STARCH_EJSON)
+        FUZZ_CHECK(err->line >= 1 && err->column >= 0 && err->offset <= json_len,
                    "JSON error at line %d column %d byte %zu of %zu", err->line, err->column,
-                   err->position, json_len);
+                   err->offset, json_len);
+    else
+        FUZZ_CHECK(err->line == 0 && err->column == 0 && err->offset == 0,
+                   "a position in an error that is not about JSON");
 }
 
 static int hexdigit(uint8_t c)
@@ -277,20 +282,6 @@ static const json_t *ref_group(const json_t *signals, const char *group)
     }
 }
 
-/* The starch_error status of a signals error, as starch_signals_read_entity documents. */
-static int signals_status(starch_signals_code code)
-{
-    switch (code) {
-    case STARCH_SIGNALS_OK: return STARCH_OK;
-    case STARCH_SIGNALS_EMETHOD: return STARCH_EINVAL;
-    case STARCH_SIGNALS_EMISSING: return STARCH_EMISSING;
-    case STARCH_SIGNALS_EJSON: return STARCH_EJSON;
-    case STARCH_SIGNALS_ENOTOBJECT: return STARCH_ETYPE;
-    case STARCH_SIGNALS_ENOMEM: return STARCH_ENOMEM;
-    }
-    return -1;
-}
-
 /* The request a signals read sees: method, s[0..n) as both its query and its body, and
  * what starch_signals_read made of it (signals, or NULL and serr). */
 typedef struct request {
@@ -298,7 +289,7 @@ typedef struct request {
     const char *s;
     size_t n;
     const json_t *signals;
-    const starch_signals_error *serr;
+    const starch_error *serr;
 } request;
 
 /* Checks starch_signals_to_entity of the request's signals into a copy of target's
@@ -311,7 +302,7 @@ static void to_entity_agrees(const starch_entity_type *type, const void *target,
     if (before == NULL)
         abort();
     memcpy(before, via, type->size);
-    starch_error e2 = {-1, "unset"};
+    starch_error e2 = {.code = -1, .message = "unset"};
     int rc2 = starch_signals_to_entity(type, via, group, mode, req->signals, &e2);
     check_error(&e2, rc2, true);
     if (req->signals == NULL)
@@ -336,7 +327,7 @@ static void read_entity_agrees(const starch_entity_type *type, const void *targe
 {
     if (req->signals == NULL) {
         const char *m = err->message;
-        FUZZ_CHECK(rc == signals_status(req->serr->code) && strncmp(m, "signals: ", 9) == 0 &&
+        FUZZ_CHECK(rc == req->serr->code && strncmp(m, "signals: ", 9) == 0 &&
                        strncmp(m + 9, req->serr->message, sizeof err->message - 10) == 0,
                    "signals error %d '%s' became %d '%s'", req->serr->code, req->serr->message, rc,
                    m);
@@ -368,7 +359,7 @@ static void read_signals_entity(const starch_entity_type *type, void *target, co
     if (before == NULL)
         abort();
     memcpy(before, target, type->size);
-    starch_error err = {-1, "unset"};
+    starch_error err = {.code = -1, .message = "unset"};
     int rc = starch_signals_read_entity(type, target, group, mode, req->method, req->s, req->n,
                                         req->s, req->n, &err);
     check_error(&err, rc, true);
@@ -423,15 +414,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                "starch_url_decode disagrees with the reference decoder");
 
     /* the request's signals, as its method says where they are */
-    starch_signals_error err;
+    starch_error err;
     memset(&err, 0x55, sizeof err);
     json_t *j = starch_signals_read(method, s, n, s, n, &err);
     bool query = strcmp(method, "GET") == 0 || strcmp(method, "DELETE") == 0;
     if (strcmp(method, "HEAD") == 0) {
-        FUZZ_CHECK(j == NULL && err.code == STARCH_SIGNALS_EMETHOD, "HEAD carries signals");
+        FUZZ_CHECK(j == NULL && err.code == STARCH_EINVAL, "HEAD carries signals");
     } else {
         size_t vlen = query ? datastar_value_len((const uint8_t *)s, n, ref) : n;
-        FUZZ_CHECK(!query || vlen != SIZE_MAX || err.code == STARCH_SIGNALS_EMISSING,
+        FUZZ_CHECK(!query || vlen != SIZE_MAX || err.code == STARCH_EMISSING,
                    "no datastar parameter, but code %d", err.code);
         check_signals(j, &err, vlen == SIZE_MAX ? 0 : vlen);
     }

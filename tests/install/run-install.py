@@ -45,14 +45,23 @@ root = tempfile.mkdtemp(prefix='starch-install-')
 env = dict(os.environ)
 
 
-@case('meson install installs the compiler, libstarch, starch.h, starch.pc, templates')
+LAYERS = ('starch', 'starch_json', 'starch_markdown', 'starch_events', 'starch_sqlite',
+          'starch_mhd')
+# What a program that only renders templates must not need (docs/runtime.md, the layers).
+NOT_CORE = ('cmark', 'jansson', 'sqlite3', 'microhttpd', 'pq')
+
+
+@case('meson install installs the compiler, every layer (library, header, .pc), templates')
 def install():
     run(['meson', 'install', '-C', BUILD, '--destdir', root, '--quiet'], SRC, env)
     found = {}
     for d, _, files in os.walk(root):
         for f in files:
             found[f] = os.path.join(d, f)
-    for f in ('starch', 'libstarch.a', 'starch.h', 'starch.pc', 'page.starch'):
+    wanted = ['starch', 'starch_gen.h', 'page.starch']
+    for layer in LAYERS:
+        wanted += ['lib' + layer + '.a', layer + '.h', layer + '.pc']
+    for f in wanted:
         assert f in found, f'{f} not installed'
     env['PATH'] = os.path.dirname(found['starch']) + ':' + env['PATH']
     env['PKG_CONFIG_PATH'] = os.path.dirname(found['starch.pc'])
@@ -82,7 +91,7 @@ def runtime_example():
     for name in ('todo.starch', 'app.c'):
         open(os.path.join(d, name), 'w').write(b[name])
     run(['starch', 'todo.starch'], d, env)
-    run('cc -std=c11 -o app app.c todo.starch.c $(pkg-config --cflags --libs starch)', d, env)
+    run('cc -std=c11 -o app app.c todo.starch.c $(pkg-config --cflags --libs starch_sqlite)', d, env)
     out = run(['./app'], d, env)
     assert out == '<li id="todo-1">Buy milk</li>\n', repr(out)
 
@@ -116,6 +125,74 @@ def meson_recipe():
     run(['meson', 'setup', 'b'], d, env)
     run(['ninja', '-C', 'b'], d, env)
     assert run(['b/app'], d, env) == expected
+
+
+@case('a template-only program needs none of libcmark, jansson, SQLite, libmicrohttpd, libpq')
+def template_only():
+    b = blocks('README.md')
+    d = tempfile.mkdtemp(dir=root)
+    for name in ('hello.starch', 'main.c'):
+        open(os.path.join(d, name), 'w').write(b[name])
+    run(['starch', 'hello.starch'], d, env)
+    run('cc -std=c11 main.c hello.starch.c $(pkg-config --cflags --libs starch)', d, env)
+    for cmd in ('ldd ./a.out', 'pkg-config --static --libs starch',
+                'pkg-config --static --cflags starch'):
+        out = run(cmd, d, env)
+        for lib in NOT_CORE:
+            assert lib not in out, f'{cmd} names {lib}:\n{out}'
+    header = open(find('starch.h')).read()
+    assert '#include "starch_gen.h"' not in header and '<starch_gen.h>' not in header, \
+        'the installed starch.h includes starch_gen.h'
+    source = open(os.path.join(d, 'hello.starch.c')).read()
+    assert '#include <starch_gen.h>' in source, 'the generated C does not include starch_gen.h'
+    assert 'starch_markdown.h' not in source, 'a template without | markdown includes it'
+
+
+@case('generated code of another runtime version stops the build and says to regenerate')
+def stale_generated_code():
+    b = blocks('README.md')
+    d = tempfile.mkdtemp(dir=root)
+    for name in ('hello.starch', 'main.c'):
+        open(os.path.join(d, name), 'w').write(b[name])
+    run(['starch', 'hello.starch'], d, env)
+    path = os.path.join(d, 'hello.starch.c')
+    source = open(path).read()
+    m = re.search(r'#define STARCH_GEN_EXPECTED (\d+)\n', source)
+    assert m, 'no STARCH_GEN_EXPECTED in the generated C'
+    open(path, 'w').write(source.replace(m.group(0), '#define STARCH_GEN_EXPECTED %d\n' % (int(m.group(1)) - 1)))
+    p = subprocess.run('cc -std=c11 -c hello.starch.c $(pkg-config --cflags starch)', cwd=d, env=env,
+                       shell=True, capture_output=True, text=True)
+    assert p.returncode != 0, 'stale generated code compiled'
+    assert 'regenerate it with the starch command' in p.stderr, p.stderr
+    assert p.stderr.count('error:') == 1, f'more than the one message:\n{p.stderr}'
+
+
+@case('starch as a meson subproject: layers, the compiler and its generator in a parent project')
+def subproject():
+    d = tempfile.mkdtemp(dir=root)
+    os.makedirs(os.path.join(d, 'subprojects'))
+    os.symlink(SRC, os.path.join(d, 'subprojects', 'starch'))
+    b = blocks('README.md')
+    for name in ('hello.starch', 'main.c'):
+        open(os.path.join(d, name), 'w').write(b[name])
+    open(os.path.join(d, 'meson.build'), 'w').write(blocks('docs/runtime.md')['meson.build'])
+    sub_env = {k: v for k, v in env.items() if k not in ('PKG_CONFIG_PATH', 'PKG_CONFIG_SYSROOT_DIR')}
+    sub_env['PATH'] = os.environ['PATH']  # not the installed starch: the subproject's
+    run(['meson', 'setup', 'b'], d, sub_env)
+    run(['ninja', '-C', 'b'], d, sub_env)
+    lines = b['output'].splitlines()
+    expected = '\n'.join(l for l in lines if l.startswith('<') or l.startswith(' ')) + '\n'
+    out = run(['b/hello'], d, sub_env)
+    assert out == expected, f'{out!r} != {expected!r}'
+    targets = run(['ninja', '-C', 'b', '-t', 'targets', 'all'], d, sub_env)
+    assert 'golden_' not in targets and 'todo-app' not in targets, 'the subproject built its tests'
+
+
+def find(name):
+    for d, _, files in os.walk(root):
+        if name in files:
+            return os.path.join(d, name)
+    raise AssertionError(f'{name} not found')
 
 
 print(f'1..{len(results)}')

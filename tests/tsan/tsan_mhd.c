@@ -5,7 +5,7 @@
  * the 4 writers' events, each whole, interleaved only between events, each writer's in
  * order, all present, nothing else) and a clean end (HTTP/1.0: the server closes the
  * connection; HTTP/1.1: the last chunk); and a client that leaves: every writer gets
- * EPIPE. A data race makes TSan halt the executable (TSAN_OPTIONS halt_on_error=1, exit
+ * STARCH_ECLOSED. A data race makes TSan halt the executable (TSAN_OPTIONS halt_on_error=1, exit
  * code 66), which counts as a failure. */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -167,13 +167,14 @@ static void *write_events(void *arg)
         starch_out json;
         signals_json(&json, wr->who, gone ? i % 4 : i);
         starch_out *out = starch_mhd_sse_lock(sse);
-        int w = starch_sse_patch_signals(out, starch_out_data(&json), starch_out_len(&json), NULL);
+        int w = starch_sse_patch_signals(out, starch_out_data(&json), starch_out_len(&json), NULL,
+                                         NULL);
         int rc = starch_mhd_sse_unlock(sse);
         starch_out_free(&json);
-        if (gone && rc == EPIPE) {
+        if (gone && rc == STARCH_ECLOSED) {
             wr->ok = !starch_mhd_sse_alive(sse);
             if (!wr->ok)
-                snprintf(wr->why, sizeof wr->why, "writer %d: alive after EPIPE", wr->who);
+                snprintf(wr->why, sizeof wr->why, "writer %d: alive after STARCH_ECLOSED", wr->who);
             break;
         }
         if (w < 0 || rc != 0 || (!gone && !starch_mhd_sse_alive(sse))) {
@@ -186,7 +187,7 @@ static void *write_events(void *arg)
             sleep_us(gone ? 100 : 2000);
     }
     if (gone && !wr->ok && wr->why[0] == '\0')
-        snprintf(wr->why, sizeof wr->why, "writer %d: no EPIPE", wr->who);
+        snprintf(wr->why, sizeof wr->why, "writer %d: no STARCH_ECLOSED", wr->who);
     return NULL;
 }
 
@@ -231,7 +232,7 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
     int r = starch_mhd_collect(req, upload, upload_size, 4096, &body);
     if (r == STARCH_MHD_MORE)
         return MHD_YES;
-    starch_signals_error err;
+    starch_error err;
     json_t *sig = r == 0 ? starch_mhd_signals(c, method, body, &err) : NULL;
     if (sig == NULL)
         return MHD_NO; /* the client sees the connection close: its case fails */
@@ -495,9 +496,9 @@ int main(void)
              polling, read_http10);
     run_case("mhd, polling + suspend/resume: 4 writers, HTTP/1.1, every event whole, last chunk",
              polling, read_http11);
-    run_case("mhd, thread per connection: the client leaves, every writer gets EPIPE", threaded,
-             leave_early);
-    run_case("mhd, polling + suspend/resume: the client leaves, every writer gets EPIPE", polling,
-             leave_early);
+    run_case("mhd, thread per connection: the client leaves, every writer gets STARCH_ECLOSED",
+             threaded, leave_early);
+    run_case("mhd, polling + suspend/resume: the client leaves, every writer gets STARCH_ECLOSED",
+             polling, leave_early);
     return failures ? 1 : 0;
 }

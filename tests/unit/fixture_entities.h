@@ -12,7 +12,9 @@
 #ifndef FIXTURE_ENTITIES_H
 #define FIXTURE_ENTITIES_H
 
-#include <starch.h>
+#include <starch_gen.h>
+#include <starch_json.h>
+#include <starch_sqlite.h>
 
 typedef struct User User;
 struct User {

@@ -4,7 +4,7 @@
 #include <criterion/criterion.h>
 #include <limits.h>
 #include <math.h>
-#include <starch.h>
+#include <starch_gen.h>
 
 /* Writes "[" x "]" through MACRO into a fresh buffer and checks the exact bytes. */
 #define CHECK(MACRO, x, lit)                                                                       \

@@ -488,7 +488,7 @@ static int refuse(void *ctx, const char *data, size_t len)
     (void)ctx;
     (void)data;
     (void)len;
-    return 5; /* EIO */
+    return STARCH_EIO;
 }
 
 Test(entity, entity_json_after_a_failed_flush_keeps_the_error)
@@ -504,7 +504,7 @@ Test(entity, entity_json_after_a_failed_flush_keeps_the_error)
     starch_out_puts(&out, "x");
     starch_entity_json(&out, &Todo_type, &t);
     starch_entity_json(&out, &Todo_type, &t);
-    cr_assert_eq(starch_out_error(&out), 5);
+    cr_assert_eq(starch_out_error(&out), STARCH_EIO);
     starch_out_free(&out);
     Todo_clear(&t);
 }

@@ -10,7 +10,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <starch.h>
+#include <starch_gen.h>
 
 static starch_out out;
 

@@ -7,7 +7,7 @@
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <starch.h>
+#include <starch_gen.h>
 
 #define SENTINEL '#'
 

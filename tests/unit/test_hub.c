@@ -6,7 +6,7 @@
 #include <string.h>
 #include <time.h>
 
-#include <starch.h>
+#include <starch_events.h>
 #include "leak_check.h"
 
 LEAK_CHECKED_SUITE(hub);

@@ -28,7 +28,7 @@ typedef struct Job {
     int until_gone; /* write until the client has gone, then report it */
 } Job;
 
-static int gone_seen; /* set by a writer that saw EPIPE (until_gone) */
+static int gone_seen; /* set by a writer that saw STARCH_ECLOSED (until_gone) */
 
 static void sleep_us(long us)
 {
@@ -51,10 +51,10 @@ static void *write_events(void *arg)
         starch_out_write(&buf, pad, (size_t)j->pad);
         starch_out_write(&buf, "\"}", 2);
         starch_out *out = starch_mhd_sse_lock(j->sse);
-        starch_sse_patch_signals(out, starch_out_data(&buf), starch_out_len(&buf), NULL);
+        starch_sse_patch_signals(out, starch_out_data(&buf), starch_out_len(&buf), NULL, NULL);
         starch_out_free(&buf);
         int rc = starch_mhd_sse_unlock(j->sse);
-        if (j->until_gone && rc == EPIPE) {
+        if (j->until_gone && rc == STARCH_ECLOSED) {
             __atomic_store_n(&gone_seen, 1, __ATOMIC_SEQ_CST);
             break;
         }
@@ -101,9 +101,9 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
     int r = starch_mhd_collect(req, upload, upload_size, 4096, &body);
     if (r == STARCH_MHD_MORE)
         return MHD_YES;
-    if (r == STARCH_MHD_ETOOBIG)
+    if (r == STARCH_ETOOBIG)
         return respond(c, 413, "too big");
-    starch_signals_error err;
+    starch_error err;
     json_t *sig = starch_mhd_signals(c, method, body, &err);
     if (sig == NULL)
         return respond(c, 400, err.message);
@@ -393,7 +393,7 @@ Test(mhd_threaded, body_over_the_limit)
     free(req);
 }
 
-/* The client leaves: the writer gets EPIPE and stops. */
+/* The client leaves: the writer gets STARCH_ECLOSED and stops. */
 static void client_leaves(void)
 {
     __atomic_store_n(&gone_seen, 0, __ATOMIC_SEQ_CST);

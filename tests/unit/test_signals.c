@@ -5,7 +5,7 @@
 #include <jansson.h>
 #include <string.h>
 
-#include <starch.h>
+#include <starch_json.h>
 
 /* The compact JSON text of v (sorted keys), for comparisons; frees v. */
 static char *dump(json_t *v)
@@ -16,7 +16,7 @@ static char *dump(json_t *v)
     return s;
 }
 
-static json_t *query(const char *q, starch_signals_error *err)
+static json_t *query(const char *q, starch_error *err)
 {
     return starch_signals_from_query(q, strlen(q), err);
 }
@@ -37,18 +37,18 @@ Test(signals, url_decode)
 
 Test(signals, get_query_parameter)
 {
-    starch_signals_error err;
+    starch_error err = {.code = -1, .message = "untouched"};
     const char *q = "datastar=%7B%22input%22%3A%22hello+world%22%2C%22n%22%3A2%7D";
     char *s = dump(starch_signals_read("GET", q, strlen(q), NULL, 0, &err));
     cr_assert_str_eq(s, "{\"input\":\"hello world\",\"n\":2}");
-    cr_assert_eq(err.code, STARCH_SIGNALS_OK);
-    cr_assert_str_eq(err.message, "");
+    cr_assert_eq(err.code, -1); /* success leaves err alone */
+    cr_assert_str_eq(err.message, "untouched");
     free(s);
 }
 
 Test(signals, query_parameter_among_others)
 {
-    starch_signals_error err;
+    starch_error err;
     char *s = dump(query("?a=1&datastarx=2&b&datastar={\"x\":[1,2]}&datastar={}", &err));
     cr_assert_str_eq(s, "{\"x\":[1,2]}"); /* the first `datastar` parameter */
     free(s);
@@ -62,29 +62,29 @@ Test(signals, query_parameter_among_others)
 
 Test(signals, missing_parameter)
 {
-    starch_signals_error err;
+    starch_error err;
     cr_assert_null(query("a=1&datastar2={}", &err));
-    cr_assert_eq(err.code, STARCH_SIGNALS_EMISSING);
+    cr_assert_eq(err.code, STARCH_EMISSING);
     cr_assert_str_eq(err.message, "no 'datastar' query parameter");
     cr_assert_null(starch_signals_read("GET", NULL, 0, "{}", 2, &err));
-    cr_assert_eq(err.code, STARCH_SIGNALS_EMISSING);
+    cr_assert_eq(err.code, STARCH_EMISSING);
     cr_assert_null(query("", NULL)); /* err may be NULL */
 }
 
 Test(signals, empty_parameter_is_bad_json)
 {
-    starch_signals_error err;
+    starch_error err;
     cr_assert_null(query("datastar", &err));
-    cr_assert_eq(err.code, STARCH_SIGNALS_EJSON);
+    cr_assert_eq(err.code, STARCH_EJSON);
     cr_assert_null(query("datastar=", &err));
-    cr_assert_eq(err.code, STARCH_SIGNALS_EJSON);
+    cr_assert_eq(err.code, STARCH_EJSON);
 }
 
 Test(signals, post_put_patch_body)
 {
     const char *methods[] = {"POST", "PUT", "PATCH"};
     for (int i = 0; i < 3; i++) {
-        starch_signals_error err;
+        starch_error err;
         const char *body = "{\"todo\":{\"title\":\"milk\",\"done\":false}}";
         char *s =
             dump(starch_signals_read(methods[i], "datastar={}", 11, body, strlen(body), &err));
@@ -95,25 +95,25 @@ Test(signals, post_put_patch_body)
 
 Test(signals, bad_json_says_where)
 {
-    starch_signals_error err;
+    starch_error err;
     const char *body = "{\"a\": 1,\n \"b\": tru}";
     cr_assert_null(starch_signals_read("POST", NULL, 0, body, strlen(body), &err));
-    cr_assert_eq(err.code, STARCH_SIGNALS_EJSON);
+    cr_assert_eq(err.code, STARCH_EJSON);
     cr_assert_eq(err.line, 2);
     cr_assert_eq(err.column, 9);
-    cr_assert_eq(err.position, 18);
+    cr_assert_eq(err.offset, 18);
     cr_assert_str_eq(err.message,
                      "invalid JSON at line 2, column 9 (byte 18): invalid token near 'tru'");
 }
 
 Test(signals, bad_json_in_query_position_is_after_decoding)
 {
-    starch_signals_error err;
+    starch_error err;
     cr_assert_null(query("datastar=%7B%22a%22%3A%7D", &err)); /* {"a":} */
-    cr_assert_eq(err.code, STARCH_SIGNALS_EJSON);
+    cr_assert_eq(err.code, STARCH_EJSON);
     cr_assert_eq(err.line, 1);
     cr_assert_eq(err.column, 6);
-    cr_assert_eq(err.position, 6);
+    cr_assert_eq(err.offset, 6);
     cr_assert_str_eq(err.message,
                      "invalid JSON at line 1, column 6 (byte 6): unexpected token near '}'");
 }
@@ -122,18 +122,18 @@ Test(signals, not_an_object)
 {
     const char *bodies[] = {"[1,2]", "1", "\"x\"", "null", "true"};
     for (int i = 0; i < 5; i++) {
-        starch_signals_error err;
+        starch_error err;
         cr_assert_null(starch_signals_from_json(bodies[i], strlen(bodies[i]), &err));
-        cr_assert_eq(err.code, STARCH_SIGNALS_ENOTOBJECT, "%s", bodies[i]);
+        cr_assert_eq(err.code, STARCH_ETYPE, "%s", bodies[i]);
         cr_assert_str_eq(err.message, "the signals are not a JSON object");
     }
 }
 
 Test(signals, empty_or_null_body)
 {
-    starch_signals_error err;
+    starch_error err;
     cr_assert_null(starch_signals_read("POST", NULL, 0, NULL, 0, &err));
-    cr_assert_eq(err.code, STARCH_SIGNALS_EJSON);
+    cr_assert_eq(err.code, STARCH_EJSON);
     cr_assert_str_eq(err.message,
                      "invalid JSON at line 1, column 0 (byte 0): unexpected token near end of "
                      "file");
@@ -141,25 +141,25 @@ Test(signals, empty_or_null_body)
 
 Test(signals, wrong_method)
 {
-    starch_signals_error err;
+    starch_error err;
     cr_assert_null(starch_signals_read("HEAD", "datastar={}", 11, "{}", 2, &err));
-    cr_assert_eq(err.code, STARCH_SIGNALS_EMETHOD);
+    cr_assert_eq(err.code, STARCH_EINVAL);
     cr_assert_str_eq(err.message, "HTTP method 'HEAD' carries no Datastar signals (GET and "
                                   "DELETE send them in the query, POST, PUT and PATCH in the "
                                   "body)");
     cr_assert_null(starch_signals_read("get", "datastar={}", 11, NULL, 0, &err));
-    cr_assert_eq(err.code, STARCH_SIGNALS_EMETHOD);
+    cr_assert_eq(err.code, STARCH_EINVAL);
     cr_assert_null(starch_signals_read(NULL, NULL, 0, NULL, 0, &err));
-    cr_assert_eq(err.code, STARCH_SIGNALS_EMETHOD);
+    cr_assert_eq(err.code, STARCH_EINVAL);
 }
 
 Test(signals, invalid_utf8_and_nul_are_errors_not_crashes)
 {
-    starch_signals_error err;
+    starch_error err;
     cr_assert_null(starch_signals_from_json("{\"a\":\"\xff\"}", 9, &err));
-    cr_assert_eq(err.code, STARCH_SIGNALS_EJSON);
+    cr_assert_eq(err.code, STARCH_EJSON);
     cr_assert_null(starch_signals_from_json("{\"a\":\0}", 7, &err));
-    cr_assert_eq(err.code, STARCH_SIGNALS_EJSON);
+    cr_assert_eq(err.code, STARCH_EJSON);
     cr_assert_null(query("datastar=%7B%00%7D", &err));
-    cr_assert_eq(err.code, STARCH_SIGNALS_EJSON);
+    cr_assert_eq(err.code, STARCH_EJSON);
 }

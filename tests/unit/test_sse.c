@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <starch.h>
+#include <starch_gen.h>
 
 static starch_out out;
 
@@ -28,7 +28,7 @@ static const char *text(void)
     return starch_out_cstr(&out);
 }
 
-#define ELEMENTS(s) starch_sse_patch_elements(&out, s, strlen(s), NULL)
+#define ELEMENTS(s) starch_sse_patch_elements(&out, s, strlen(s), NULL, NULL)
 
 Test(sse, patch_elements_defaults)
 {
@@ -47,7 +47,7 @@ Test(sse, patch_elements_all_options)
                          .ns = "svg",
                          .view_transition = true,
                          .view_transition_selector = ".card"};
-    cr_assert_eq(starch_sse_patch_elements(&out, "<circle/>", 9, &o), 0);
+    cr_assert_eq(starch_sse_patch_elements(&out, "<circle/>", 9, &o, NULL), 0);
     cr_assert_str_eq(text(), "event: datastar-patch-elements\n"
                              "id: event1\n"
                              "retry: 2000\n"
@@ -68,7 +68,7 @@ Test(sse, patch_elements_defaults_written_out_are_omitted)
                          .id = "",
                          .selector = "",
                          .view_transition_selector = "#x"};
-    cr_assert_eq(starch_sse_patch_elements(&out, "<p id=p></p>", 12, &o), 0);
+    cr_assert_eq(starch_sse_patch_elements(&out, "<p id=p></p>", 12, &o, NULL), 0);
     cr_assert_str_eq(text(), "event: datastar-patch-elements\n"
                              "data: elements <p id=p></p>\n"
                              "\n");
@@ -80,7 +80,7 @@ Test(sse, every_mode_and_namespace)
     for (size_t i = 0; i < 7; i++) {
         starch_out_clear(&out);
         starch_sse_opts o = {.mode = modes[i], .selector = "#t"};
-        cr_assert_eq(starch_sse_patch_elements(&out, NULL, 0, &o), 0);
+        cr_assert_eq(starch_sse_patch_elements(&out, NULL, 0, &o, NULL), 0);
         char want[128];
         snprintf(want, sizeof want,
                  "event: datastar-patch-elements\ndata: selector #t\ndata: mode %s\n\n", modes[i]);
@@ -88,32 +88,44 @@ Test(sse, every_mode_and_namespace)
     }
     starch_out_clear(&out);
     cr_assert_eq(
-        starch_sse_patch_elements(&out, "<mi>x</mi>", 10, &(starch_sse_opts){.ns = "mathml"}), 0);
+        starch_sse_patch_elements(&out, "<mi>x</mi>", 10, &(starch_sse_opts){.ns = "mathml"}, NULL),
+        0);
     cr_assert_str_eq(text(), "event: datastar-patch-elements\n"
                              "data: namespace mathml\n"
                              "data: elements <mi>x</mi>\n\n");
 }
 
+/* An invalid argument: STARCH_EINVAL, nothing written, err's message names it. */
+static void invalid(int rc, const starch_error *err, const char *message)
+{
+    cr_assert_eq(rc, STARCH_EINVAL);
+    cr_assert_eq(err->code, STARCH_EINVAL);
+    cr_assert_str_eq(err->message, message);
+    cr_assert_eq(starch_out_len(&out), 0);
+}
+
 Test(sse, invalid_mode_namespace_retry_id_write_nothing)
 {
-    cr_assert_eq(starch_sse_patch_elements(&out, "x", 1, &(starch_sse_opts){.mode = "Outer"}),
-                 STARCH_SSE_EMODE);
-    cr_assert_eq(starch_sse_patch_elements(&out, "x", 1, &(starch_sse_opts){.mode = "morph"}),
-                 STARCH_SSE_EMODE);
-    cr_assert_eq(starch_sse_patch_elements(&out, "x", 1, &(starch_sse_opts){.ns = "xml"}),
-                 STARCH_SSE_ENAMESPACE);
-    cr_assert_eq(starch_sse_patch_elements(&out, "x", 1, &(starch_sse_opts){.retry_ms = -5}),
-                 STARCH_SSE_ERETRY);
-    cr_assert_eq(starch_sse_patch_signals(&out, "{}", 2, &(starch_sse_opts){.id = "a\nb"}),
-                 STARCH_SSE_EID);
-    cr_assert_eq(starch_sse_patch_signals(&out, "{}", 2, &(starch_sse_opts){.id = "a\rb"}),
-                 STARCH_SSE_EID);
-    cr_assert_eq(starch_sse_patch_signals(&out, "", 0, NULL), STARCH_SSE_EEMPTY);
-    cr_assert_eq(starch_out_len(&out), 0);
-    cr_assert_str_eq(starch_sse_strerror(STARCH_SSE_EMODE),
-                     "invalid patch mode (outer, inner, replace, prepend, append, before, "
-                     "after, remove)");
-    cr_assert_str_eq(starch_sse_strerror(ENOMEM), strerror(ENOMEM));
+    starch_error e;
+    const char *mode = "SSE: invalid patch mode (outer, inner, replace, prepend, append, before, "
+                       "after, remove)";
+    invalid(starch_sse_patch_elements(&out, "x", 1, &(starch_sse_opts){.mode = "Outer"}, &e), &e,
+            mode);
+    invalid(starch_sse_patch_elements(&out, "x", 1, &(starch_sse_opts){.mode = "morph"}, &e), &e,
+            mode);
+    invalid(starch_sse_patch_elements(&out, "x", 1, &(starch_sse_opts){.ns = "xml"}, &e), &e,
+            "SSE: invalid namespace (html, svg, mathml)");
+    invalid(starch_sse_patch_elements(&out, "x", 1, &(starch_sse_opts){.retry_ms = -5}, &e), &e,
+            "SSE: negative retry duration");
+    invalid(starch_sse_patch_signals(&out, "{}", 2, &(starch_sse_opts){.id = "a\nb"}, &e), &e,
+            "SSE: the event id holds a line break");
+    invalid(starch_sse_patch_signals(&out, "{}", 2, &(starch_sse_opts){.id = "a\rb"}, &e), &e,
+            "SSE: the event id holds a line break");
+    invalid(starch_sse_patch_signals(&out, "", 0, NULL, &e), &e, "SSE: no signals to patch");
+    /* err may be NULL */
+    cr_assert_eq(starch_sse_patch_signals(&out, "", 0, NULL, NULL), STARCH_EINVAL);
+    cr_assert_str_eq(starch_strerror(STARCH_EINVAL), "invalid argument");
+    cr_assert_str_eq(starch_status_name(STARCH_EINVAL), "STARCH_EINVAL");
 }
 
 Test(sse, multiline_values_split_on_lf_crlf_cr)
@@ -154,7 +166,7 @@ Test(sse, trailing_break_gives_empty_last_line)
 Test(sse, option_values_are_split_too)
 {
     starch_sse_opts o = {.selector = "#a,\n#b"};
-    cr_assert_eq(starch_sse_patch_elements(&out, "<p></p>", 7, &o), 0);
+    cr_assert_eq(starch_sse_patch_elements(&out, "<p></p>", 7, &o, NULL), 0);
     cr_assert_str_eq(text(), "event: datastar-patch-elements\n"
                              "data: selector #a,\n"
                              "data: selector #b\n"
@@ -164,14 +176,14 @@ Test(sse, option_values_are_split_too)
 
 Test(sse, patch_signals)
 {
-    cr_assert_eq(starch_sse_patch_signals(&out, "{\"one\":1,\"two\":2}", 17, NULL), 0);
+    cr_assert_eq(starch_sse_patch_signals(&out, "{\"one\":1,\"two\":2}", 17, NULL, NULL), 0);
     cr_assert_str_eq(text(), "event: datastar-patch-signals\n"
                              "data: signals {\"one\":1,\"two\":2}\n"
                              "\n");
     starch_out_clear(&out);
     starch_sse_opts o = {.id = "e1", .retry_ms = 2000, .only_if_missing = true};
     const char *j = "{\n\"one\": \"first signal\",\n\"two\":  \n\"second signal\"}";
-    cr_assert_eq(starch_sse_patch_signals(&out, j, strlen(j), &o), 0);
+    cr_assert_eq(starch_sse_patch_signals(&out, j, strlen(j), &o, NULL), 0);
     cr_assert_str_eq(text(), "event: datastar-patch-signals\n"
                              "id: e1\n"
                              "retry: 2000\n"
@@ -186,7 +198,7 @@ Test(sse, patch_signals)
 Test(sse, execute_script_defaults)
 {
     const char *s = "if (true) {\n  console.log('hello');\n}";
-    cr_assert_eq(starch_sse_execute_script(&out, s, strlen(s), NULL), 0);
+    cr_assert_eq(starch_sse_execute_script(&out, s, strlen(s), NULL, NULL), 0);
     cr_assert_str_eq(text(), "event: datastar-patch-elements\n"
                              "data: selector body\n"
                              "data: mode append\n"
@@ -201,7 +213,7 @@ Test(sse, execute_script_all_options)
     starch_sse_attr attrs[] = {{"type", "text/javascript"}, {"blocking", "false"}, {"async", NULL}};
     starch_sse_opts o = {
         .id = "event1", .retry_ms = 2000, .keep_script = true, .attrs = attrs, .n_attrs = 3};
-    cr_assert_eq(starch_sse_execute_script(&out, "console.log('hello');", 21, &o), 0);
+    cr_assert_eq(starch_sse_execute_script(&out, "console.log('hello');", 21, &o, NULL), 0);
     cr_assert_str_eq(text(), "event: datastar-patch-elements\n"
                              "id: event1\n"
                              "retry: 2000\n"
@@ -217,27 +229,29 @@ Test(sse, execute_script_bad_attribute_names)
     const char *bad[] = {"", "a b", "a\"", "a>", "a=b", "a/", "a\n", "'"};
     for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
         starch_sse_attr a = {bad[i], "x"};
-        cr_assert_eq(
-            starch_sse_execute_script(&out, "1", 1, &(starch_sse_opts){.attrs = &a, .n_attrs = 1}),
-            STARCH_SSE_EATTR, "%s", bad[i]);
+        cr_assert_eq(starch_sse_execute_script(&out, "1", 1,
+                                               &(starch_sse_opts){.attrs = &a, .n_attrs = 1}, NULL),
+                     STARCH_EINVAL, "%s", bad[i]);
     }
     starch_sse_attr a = {NULL, "x"};
+    starch_error e;
     cr_assert_eq(
-        starch_sse_execute_script(&out, "1", 1, &(starch_sse_opts){.attrs = &a, .n_attrs = 1}),
-        STARCH_SSE_EATTR);
+        starch_sse_execute_script(&out, "1", 1, &(starch_sse_opts){.attrs = &a, .n_attrs = 1}, &e),
+        STARCH_EINVAL);
+    cr_assert_str_eq(e.message, "SSE: invalid script attribute name");
     cr_assert_eq(starch_out_len(&out), 0);
 }
 
 Test(sse, remove_elements)
 {
-    cr_assert_eq(starch_sse_remove_elements(&out, "#target", NULL), 0);
+    cr_assert_eq(starch_sse_remove_elements(&out, "#target", NULL, NULL), 0);
     cr_assert_str_eq(text(), "event: datastar-patch-elements\n"
                              "data: selector #target\n"
                              "data: mode remove\n"
                              "\n");
     starch_out_clear(&out);
     starch_sse_opts o = {.id = "event1", .retry_ms = 2000, .view_transition = true};
-    cr_assert_eq(starch_sse_remove_elements(&out, "#target", &o), 0);
+    cr_assert_eq(starch_sse_remove_elements(&out, "#target", &o, NULL), 0);
     cr_assert_str_eq(text(), "event: datastar-patch-elements\n"
                              "id: event1\n"
                              "retry: 2000\n"
@@ -245,14 +259,16 @@ Test(sse, remove_elements)
                              "data: mode remove\n"
                              "data: useViewTransition true\n"
                              "\n");
-    cr_assert_eq(starch_sse_remove_elements(&out, NULL, NULL), STARCH_SSE_EEMPTY);
-    cr_assert_eq(starch_sse_remove_elements(&out, "", NULL), STARCH_SSE_EEMPTY);
+    starch_error e;
+    cr_assert_eq(starch_sse_remove_elements(&out, NULL, NULL, &e), STARCH_EINVAL);
+    cr_assert_str_eq(e.message, "SSE: no selector of elements to remove");
+    cr_assert_eq(starch_sse_remove_elements(&out, "", NULL, NULL), STARCH_EINVAL);
 }
 
 static const char *remove_signals(const char *const *paths, size_t n)
 {
     starch_out_clear(&out);
-    int rc = starch_sse_remove_signals(&out, paths, n, NULL);
+    int rc = starch_sse_remove_signals(&out, paths, n, NULL, NULL);
     cr_assert_eq(rc, 0);
     return text();
 }
@@ -284,7 +300,7 @@ Test(sse, remove_signals)
                      "data: signals {\"q\\\"\\\\\\u000a\\u0001\":null}\n\n");
     starch_out_clear(&out);
     starch_sse_opts o = {.id = "event1", .retry_ms = 2000};
-    cr_assert_eq(starch_sse_remove_signals(&out, nested, 2, &o), 0);
+    cr_assert_eq(starch_sse_remove_signals(&out, nested, 2, &o, NULL), 0);
     cr_assert_str_eq(text(), "event: datastar-patch-signals\n"
                              "id: event1\n"
                              "retry: 2000\n"
@@ -294,9 +310,12 @@ Test(sse, remove_signals)
 Test(sse, remove_signals_bad_paths)
 {
     const char *bad[] = {"", ".a", "a.", "a..b", NULL};
+    starch_error e;
     for (size_t i = 0; i < 5; i++)
-        cr_assert_eq(starch_sse_remove_signals(&out, &bad[i], 1, NULL), STARCH_SSE_EPATH);
-    cr_assert_eq(starch_sse_remove_signals(&out, bad, 0, NULL), STARCH_SSE_EEMPTY);
+        invalid(starch_sse_remove_signals(&out, &bad[i], 1, NULL, &e), &e,
+                "SSE: empty signal path or path segment");
+    invalid(starch_sse_remove_signals(&out, bad, 0, NULL, &e), &e,
+            "SSE: no signal paths to remove");
     cr_assert_eq(starch_out_len(&out), 0);
 }
 
@@ -305,7 +324,7 @@ Test(sse, remove_signals_bad_paths)
 /* The SDK splits only at \n, so a bare \r would end an SSE line inside a data line. */
 Test(sse, spec_wins_bare_cr_splits_lines)
 {
-    cr_assert_eq(starch_sse_patch_signals(&out, "{\"a\":\r1}", 8, NULL), 0);
+    cr_assert_eq(starch_sse_patch_signals(&out, "{\"a\":\r1}", 8, NULL, NULL), 0);
     cr_assert_str_eq(text(), "event: datastar-patch-signals\n"
                              "data: signals {\"a\":\n"
                              "data: signals 1}\n\n");
@@ -314,8 +333,8 @@ Test(sse, spec_wins_bare_cr_splits_lines)
 /* The SDK drops `retry: 0`. */
 Test(sse, spec_wins_retry_zero_is_written)
 {
-    cr_assert_eq(starch_sse_patch_signals(&out, "{}", 2,
-                                          &(starch_sse_opts){.retry_ms = STARCH_SSE_RETRY_ZERO}),
+    cr_assert_eq(starch_sse_patch_signals(
+                     &out, "{}", 2, &(starch_sse_opts){.retry_ms = STARCH_SSE_RETRY_ZERO}, NULL),
                  0);
     cr_assert_str_eq(text(), "event: datastar-patch-signals\nretry: 0\ndata: signals {}\n\n");
 }
@@ -324,9 +343,9 @@ Test(sse, spec_wins_retry_zero_is_written)
 Test(sse, spec_wins_script_attribute_values_escaped)
 {
     starch_sse_attr a = {"data-x", "a\"b'c<d>&e"};
-    cr_assert_eq(
-        starch_sse_execute_script(&out, "f()", 3, &(starch_sse_opts){.attrs = &a, .n_attrs = 1}),
-        0);
+    cr_assert_eq(starch_sse_execute_script(&out, "f()", 3,
+                                           &(starch_sse_opts){.attrs = &a, .n_attrs = 1}, NULL),
+                 0);
     cr_assert_str_eq(text(), "event: datastar-patch-elements\n"
                              "data: selector body\n"
                              "data: mode append\n"
@@ -339,7 +358,7 @@ Test(sse, spec_wins_script_attribute_values_escaped)
 Test(sse, spec_wins_view_transition_selector)
 {
     starch_sse_opts o = {.view_transition = true, .view_transition_selector = "#main"};
-    cr_assert_eq(starch_sse_patch_elements(&out, "<p id=a></p>", 12, &o), 0);
+    cr_assert_eq(starch_sse_patch_elements(&out, "<p id=a></p>", 12, &o, NULL), 0);
     cr_assert_str_eq(text(), "event: datastar-patch-elements\n"
                              "data: useViewTransition true\n"
                              "data: viewTransitionSelector #main\n"
@@ -378,7 +397,7 @@ Test(sse, stream_equals_whole_string_for_any_chunking)
         starch_sse_opts o = {.selector = "#s", .mode = "inner"};
         starch_out whole;
         starch_out_init(&whole);
-        cr_assert_eq(starch_sse_patch_elements(&whole, html, n, &o), 0);
+        cr_assert_eq(starch_sse_patch_elements(&whole, html, n, &o, NULL), 0);
 
         starch_out_clear(&out);
         starch_sse_stream st;
@@ -391,7 +410,7 @@ Test(sse, stream_equals_whole_string_for_any_chunking)
                 starch_out_flush(w); /* chunk boundaries anywhere, even inside \r\n */
             i += k;
         }
-        cr_assert_eq(starch_sse_elements_end(&st), 0);
+        cr_assert_eq(starch_sse_elements_end(&st, NULL), 0);
         cr_assert_eq(starch_out_len(&out), starch_out_len(&whole), "round %d", round);
         cr_assert(memcmp(starch_out_data(&out), starch_out_data(&whole), starch_out_len(&out)) == 0,
                   "round %d", round);
@@ -409,7 +428,7 @@ Test(sse, stream_crlf_across_flushes)
     starch_out_write(w, "\nb\r", 3);
     starch_out_flush(w);
     starch_out_write(w, "c", 1);
-    cr_assert_eq(starch_sse_elements_end(&st), 0);
+    cr_assert_eq(starch_sse_elements_end(&st, NULL), 0);
     cr_assert_str_eq(text(), "event: datastar-patch-elements\n"
                              "data: elements a\n"
                              "data: elements b\n"
@@ -420,7 +439,7 @@ Test(sse, stream_nothing_written_has_no_elements_line)
 {
     starch_sse_stream st;
     starch_sse_elements_begin(&st, &out, &(starch_sse_opts){.selector = "#x", .mode = "remove"});
-    cr_assert_eq(starch_sse_elements_end(&st), 0);
+    cr_assert_eq(starch_sse_elements_end(&st, NULL), 0);
     cr_assert_str_eq(text(), "event: datastar-patch-elements\n"
                              "data: selector #x\n"
                              "data: mode remove\n\n");
@@ -437,7 +456,7 @@ Test(sse, stream_holds_no_copy_of_the_fragment)
         starch_out_write(w, li, n);
         max_cap = w->cap > max_cap ? w->cap : max_cap;
     }
-    cr_assert_eq(starch_sse_elements_end(&st), 0);
+    cr_assert_eq(starch_sse_elements_end(&st, NULL), 0);
     cr_assert_leq(max_cap, STARCH_OUT_CHUNK + STARCH_OUT_CHUNK / 2);
     /* the event line, a data line per item, an empty last line, the empty line */
     cr_assert_eq(starch_out_len(&out), 31 + 20000 * (15 + n) + 16 + 1);
@@ -450,7 +469,9 @@ Test(sse, stream_invalid_options_write_nothing)
     cr_assert_neq(w, NULL);
     starch_out_write(w, "<p>x</p>", 8);
     cr_assert_neq(starch_out_error(w), 0);
-    cr_assert_eq(starch_sse_elements_end(&st), STARCH_SSE_ENAMESPACE);
+    starch_error e;
+    cr_assert_eq(starch_sse_elements_end(&st, &e), STARCH_EINVAL);
+    cr_assert_str_eq(e.message, "SSE: invalid namespace (html, svg, mathml)");
     cr_assert_eq(starch_out_len(&out), 0);
 }
 
@@ -459,7 +480,7 @@ static int failing_flush(void *ctx, const char *data, size_t len)
     (void)ctx;
     (void)data;
     (void)len;
-    return EPIPE;
+    return STARCH_ECLOSED;
 }
 
 Test(sse, stream_reports_the_error_of_out)
@@ -469,8 +490,10 @@ Test(sse, stream_reports_the_error_of_out)
     starch_out *w = starch_sse_elements_begin(&st, &out, NULL);
     for (int i = 0; i < 1000; i++)
         starch_out_write(w, "<p>0123456789</p>\n", 18);
-    cr_assert_eq(starch_sse_elements_end(&st), EPIPE);
-    cr_assert_eq(starch_sse_patch_signals(&out, "{}", 2, NULL), EPIPE);
+    starch_error e;
+    cr_assert_eq(starch_sse_elements_end(&st, &e), STARCH_ECLOSED);
+    cr_assert_str_eq(e.message, "SSE: closed");
+    cr_assert_eq(starch_sse_patch_signals(&out, "{}", 2, NULL, NULL), STARCH_ECLOSED);
 }
 
 /* Every event is flushed: a streaming out hands each one to its callback at once. */
@@ -485,7 +508,7 @@ Test(sse, each_event_is_flushed)
     starch_out sink;
     starch_out_init(&sink);
     starch_out_set_flush(&out, collect, &sink);
-    cr_assert_eq(starch_sse_patch_signals(&out, "{\"a\":1}", 7, NULL), 0);
+    cr_assert_eq(starch_sse_patch_signals(&out, "{\"a\":1}", 7, NULL, NULL), 0);
     cr_assert_eq(starch_out_len(&out), 0);
     cr_assert_str_eq(starch_out_cstr(&sink),
                      "event: datastar-patch-signals\ndata: signals {\"a\":1}\n\n");

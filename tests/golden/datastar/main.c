@@ -13,7 +13,7 @@ int main(void)
     datastar_Item(starch_sse_elements_begin(
                       &st, &out, &(starch_sse_opts){.selector = "#list", .mode = "append"}),
                   7, "Milk & <honey>");
-    int rc = starch_sse_elements_end(&st);
+    int rc = starch_sse_elements_end(&st, NULL);
     fwrite(starch_out_data(&out), 1, starch_out_len(&out), stdout);
     int err = starch_out_error(&out);
     starch_out_free(&out);

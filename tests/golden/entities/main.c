@@ -4,6 +4,8 @@
 #include <string.h>
 
 #include "entities.starch.h"
+#include <starch_events.h>
+#include <starch_json.h>
 
 int main(void)
 {

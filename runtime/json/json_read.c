@@ -2,6 +2,7 @@
  * only walks the parsed value against the descriptor, building the result aside so that
  * the caller's entity changes only on success. */
 #include "entity_impl.h"
+#include "starch_json.h"
 
 #include <jansson.h>
 #include <math.h>
@@ -220,6 +221,16 @@ int starch_entity_from_json(const starch_entity_type *type, void *value, const s
     return rc;
 }
 
+int json_error_where(starch_error *err, const json_error_t *je)
+{
+    if (err) {
+        err->line = je->line;
+        err->column = je->column;
+        err->offset = je->position > 0 ? (size_t)je->position : 0;
+    }
+    return STARCH_EJSON;
+}
+
 int starch_entity_from_json_text(const starch_entity_type *type, void *value, const char *text,
                                  size_t len, unsigned mode, starch_error *err)
 {
@@ -228,8 +239,11 @@ int starch_entity_from_json_text(const starch_entity_type *type, void *value, co
     if (j == NULL) {
         reader r = {.err = err};
         path_root(&r, type);
-        return error_set(err, STARCH_EJSON, "%s: invalid JSON at line %d column %d: %s", r.path,
-                         je.line, je.column, je.text);
+        if (json_error_code(&je) == json_error_out_of_memory)
+            return error_set(err, STARCH_ENOMEM, "%s: out of memory", r.path);
+        error_set(err, STARCH_EJSON, "%s: invalid JSON at line %d column %d: %s", r.path, je.line,
+                  je.column, je.text);
+        return json_error_where(err, &je);
     }
     int rc = starch_entity_from_json(type, value, j, mode, err);
     json_decref(j);
@@ -244,9 +258,11 @@ int json_field_from_text(const starch_field *f, void *value, const char *text, s
     snprintf(r.path, sizeof r.path, "%s", path);
     r.len = strlen(r.path);
     json_t *j = json_loadb(text ? text : "", text ? len : 0, JSON_DECODE_ANY, &je);
-    if (j == NULL)
-        return error_set(err, STARCH_EJSON, "%s: invalid JSON at line %d column %d: %s", path,
-                         je.line, je.column, je.text);
+    if (j == NULL) {
+        error_set(err, STARCH_EJSON, "%s: invalid JSON at line %d column %d: %s", path, je.line,
+                  je.column, je.text);
+        return json_error_where(err, &je);
+    }
     int rc = read_field(&r, f, value, j);
     json_decref(j);
     return rc;

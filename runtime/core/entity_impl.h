@@ -4,8 +4,9 @@
 #ifndef STARCH_ENTITY_IMPL_H
 #define STARCH_ENTITY_IMPL_H
 
-#include "starch.h"
+#include "starch_gen.h"
 
+#include <assert.h>
 #include <stdarg.h>
 
 /* --- error.c --- */
@@ -63,12 +64,6 @@ size_t entity_elem_size(const starch_field *f);
 /** Frees what field f of value owns and zeroes the field (and its count). */
 void entity_clear_field(const starch_field *f, void *value);
 
-/** Compares scalar field f of a and b: <0, 0, >0 (strings bytewise, NULL as ""; NaN first). */
-int entity_compare_field(const starch_field *f, const void *a, const void *b);
-
-/** True when scalar field f of value equals v (an int v matches a float field). */
-bool entity_field_matches(const starch_field *f, const void *value, const starch_value *v);
-
 /** The key field of type (type->key must be >= 0). */
 static inline const starch_field *entity_key(const starch_entity_type *type)
 {
@@ -81,6 +76,10 @@ struct json_t;
 
 /** What a jansson value is, as error messages say it: "object", "number", "null", ... */
 const char *json_kind(const struct json_t *j);
+struct json_error_t;
+/** Sets where jansson found invalid JSON (line, column, offset) in err, when given;
+ *  returns STARCH_EJSON. */
+int json_error_where(starch_error *err, const struct json_error_t *je);
 
 /** The root of entity error paths into buf: the type's name with its first letter in
  *  lower case ("todo" for Todo). Returns its length (cut to size - 1). */

@@ -4,9 +4,8 @@
  * bytes in bulk (memchr-free scan over the table) and writes one replacement at a time,
  * like cmark's houdini. Bytes >= 0x80 pass through unchanged: invalid UTF-8 is the
  * browser's to replace with U+FFFD, and it cannot form markup. */
-#include "starch.h"
+#include "starch_gen.h"
 
-#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -177,8 +176,8 @@ static void set_error(starch_out *out, int err)
 }
 
 /* Formats into a stack buffer, or a heap one for long results; *heap is set when the
- * caller must free the result. Returns NULL (and sets out's error) on failure: ENOMEM, or
- * vsnprintf's EILSEQ (a wide character) or EOVERFLOW (over INT_MAX bytes). */
+ * caller must free the result. Returns NULL (and sets out's error) on failure: STARCH_ENOMEM, or
+ * STARCH_EINVAL when vsnprintf fails (a wide character, over INT_MAX bytes). */
 static char *vformat(starch_out *out, char *small, size_t size, size_t *len, bool *heap,
                      const char *fmt, va_list ap)
 {
@@ -187,7 +186,7 @@ static char *vformat(starch_out *out, char *small, size_t size, size_t *len, boo
     int n = vsnprintf(small, size, fmt, ap);
     *heap = false;
     if (n < 0) {
-        set_error(out, errno ? errno : EINVAL);
+        set_error(out, STARCH_EINVAL);
         va_end(again);
         return NULL;
     }
@@ -198,7 +197,7 @@ static char *vformat(starch_out *out, char *small, size_t size, size_t *len, boo
     }
     char *big = malloc((size_t)n + 1);
     if (big == NULL) {
-        set_error(out, ENOMEM);
+        set_error(out, STARCH_ENOMEM);
         va_end(again);
         return NULL;
     }

@@ -4,6 +4,7 @@
  * JSON TEXT. The connection is the repository's own, used under its mutex; statements are
  * prepared once and kept (the queries by their SQL text, a set bounded by the fields). */
 #include "repo_impl.h"
+#include "starch_sqlite.h"
 
 #include <math.h>
 #include <pthread.h>

@@ -29,7 +29,7 @@ int starch_mhd_collect(void **req, const char *upload, size_t *upload_size, size
     if (r == NULL) { /* first call: the headers are in */
         r = calloc(1, sizeof *r);
         if (r == NULL)
-            return STARCH_MHD_ENOMEM;
+            return STARCH_ENOMEM;
         starch_out_init(&r->body);
         *req = r;
         return STARCH_MHD_MORE;
@@ -43,11 +43,11 @@ int starch_mhd_collect(void **req, const char *upload, size_t *upload_size, size
         return STARCH_MHD_MORE;
     }
     if (r->too_big)
-        return STARCH_MHD_ETOOBIG;
+        return STARCH_ETOOBIG;
     if (starch_out_error(&r->body))
-        return STARCH_MHD_ENOMEM;
+        return STARCH_ENOMEM;
     *body = &r->body;
-    return 0;
+    return STARCH_OK;
 }
 
 void starch_mhd_request_free(void **req)
@@ -70,7 +70,7 @@ void starch_mhd_completed(void *cls, struct MHD_Connection *c, void **req,
 }
 
 struct json_t *starch_mhd_signals(struct MHD_Connection *c, const char *method,
-                                  const starch_out *body, starch_signals_error *err)
+                                  const starch_out *body, starch_error *err)
 {
     const char *m = method ? method : "";
     if (strcmp(m, "GET") == 0 || strcmp(m, "DELETE") == 0) {
@@ -138,14 +138,14 @@ static int enqueue(starch_mhd_sse *s, const char *data, size_t len)
         if (cap != s->cap) {
             char *q = realloc(s->q, cap);
             if (q == NULL)
-                return ENOMEM;
+                return STARCH_ENOMEM;
             s->q = q;
             s->cap = cap;
         }
     }
     memcpy(s->q + s->len, data, len);
     s->len += len;
-    return 0;
+    return STARCH_OK;
 }
 
 /* Flush callback of s->out: queues the bytes for the client and wakes the reader. */
@@ -155,7 +155,7 @@ static int push(void *ctx, const char *data, size_t len)
     pthread_mutex_lock(&s->lock);
     while (!s->gone && s->len - s->off > STARCH_MHD_QUEUE_MAX)
         pthread_cond_wait(&s->space, &s->lock);
-    int rc = s->gone ? EPIPE : enqueue(s, data, len);
+    int rc = s->gone ? STARCH_ECLOSED : enqueue(s, data, len);
     bool resume = rc == 0 && s->suspended;
     s->suspended = false;
     pthread_cond_signal(&s->ready);

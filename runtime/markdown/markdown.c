@@ -1,7 +1,8 @@
 /* markdown.c — CommonMark to HTML through libcmark: the `| markdown` filter at run time
  * (safe mode: raw HTML and javascript:/vbscript:/file:/data: links removed) and the
  * compiler's `{% markdown %}` blocks. */
-#include "starch.h"
+#include "starch_gen.h"
+#include "starch_markdown.h"
 
 #include <cmark.h>
 #include <errno.h>

@@ -11,6 +11,7 @@
  * goes to the lane its thread hashes to, so one worker runs that thread's events, in
  * emit order, each event's handlers in priority order (and STOP still stops). */
 #include "entity_impl.h"
+#include "starch_events.h"
 
 #include <pthread.h>
 #include <stdatomic.h>

@@ -1,7 +1,7 @@
 /* format.c — numbers as text, without printf or locale: integers two digits at a time
  * from a table; doubles as the shortest decimal that reads back exactly (Schubfach), laid
  * out as JavaScript's Number-to-String does. */
-#include "starch.h"
+#include "starch_gen.h"
 
 #include <math.h>
 #include <stdlib.h>

@@ -9,6 +9,7 @@
  * Locks: the hub mutex guards topics, the client list and the counters; each client's
  * mutex guards its ring. Order: hub, then client. */
 #include "entity_impl.h"
+#include "starch_events.h"
 
 #include <errno.h>
 #include <pthread.h>

@@ -3,7 +3,7 @@
 #ifndef STARCH_WRITERS_H
 #define STARCH_WRITERS_H
 
-#include "starch.h"
+#include "starch_gen.h"
 
 /* NAME_cstr, NAME_str, NAME_trusted and NAME_chr over NAME_bytes; a NULL string is
  * `null_text` ("null" for JavaScript values, nothing elsewhere). */

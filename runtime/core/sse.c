@@ -5,9 +5,8 @@
  * line. Values are split into data lines by a small state machine (Splitter) that takes
  * its input in pieces, so the same code serves a whole string and a component streaming
  * into an event through a flush callback. Written by hand: no printf per line. */
-#include "starch.h"
+#include "entity_impl.h"
 
-#include <errno.h>
 #include <string.h>
 
 /* ---- Data lines ------------------------------------------------------------------- */
@@ -114,22 +113,31 @@ static const char *const modes[] = {"outer",  "inner",  "replace", "prepend",
 static const char *const namespaces[] = {"html", "svg", "mathml"};
 
 /* The options every event takes: id and retry. */
-static int check_event(const starch_sse_opts *o)
+static int check_event(const starch_sse_opts *o, starch_error *err)
 {
     if (o->retry_ms < 0 && o->retry_ms != STARCH_SSE_RETRY_ZERO)
-        return STARCH_SSE_ERETRY;
+        return error_set(err, STARCH_EINVAL, "SSE: negative retry duration");
     if (o->id && strpbrk(o->id, "\r\n"))
-        return STARCH_SSE_EID;
-    return 0;
+        return error_set(err, STARCH_EINVAL, "SSE: the event id holds a line break");
+    return STARCH_OK;
 }
 
-static int check_elements(const starch_sse_opts *o)
+static int check_elements(const starch_sse_opts *o, starch_error *err)
 {
     if (o->mode && !one_of(o->mode, modes, sizeof modes / sizeof *modes))
-        return STARCH_SSE_EMODE;
+        return error_set(err, STARCH_EINVAL,
+                         "SSE: invalid patch mode (outer, inner, replace, prepend, append, "
+                         "before, after, remove)");
     if (o->ns && !one_of(o->ns, namespaces, sizeof namespaces / sizeof *namespaces))
-        return STARCH_SSE_ENAMESPACE;
-    return check_event(o);
+        return error_set(err, STARCH_EINVAL, "SSE: invalid namespace (html, svg, mathml)");
+    return check_event(o, err);
+}
+
+/* out's status after an event, into err. */
+static int out_status(const starch_out *out, starch_error *err)
+{
+    int rc = starch_out_error(out);
+    return rc == STARCH_OK ? rc : error_set(err, rc, "SSE: %s", starch_strerror(rc));
 }
 
 /* Writes the event, id and retry lines. */
@@ -158,10 +166,11 @@ static void put_head(starch_out *out, const char *type, const starch_sse_opts *o
 }
 
 /* Ends an event: the empty line, then a flush. */
-static int put_tail(starch_out *out)
+static int put_tail(starch_out *out, starch_error *err)
 {
     starch_out_write(out, "\n", 1);
-    return starch_out_flush(out);
+    starch_out_flush(out);
+    return out_status(out, err);
 }
 
 /* Writes the head and the option lines of a patch-elements event. */
@@ -182,43 +191,44 @@ static void put_elements_head(starch_out *out, const starch_sse_opts *o)
 /* ---- Events ----------------------------------------------------------------------- */
 
 int starch_sse_patch_elements(starch_out *out, const char *html, size_t len,
-                              const starch_sse_opts *opt)
+                              const starch_sse_opts *opt, starch_error *err)
 {
     const starch_sse_opts *o = opt ? opt : &no_opts;
-    int rc = check_elements(o);
+    int rc = check_elements(o, err);
     if (rc)
         return rc;
     put_elements_head(out, o);
     put_data(out, "data: elements ", html, html ? len : 0);
-    return put_tail(out);
+    return put_tail(out, err);
 }
 
 int starch_sse_patch_signals(starch_out *out, const char *json, size_t len,
-                             const starch_sse_opts *opt)
+                             const starch_sse_opts *opt, starch_error *err)
 {
     const starch_sse_opts *o = opt ? opt : &no_opts;
-    int rc = check_event(o);
+    int rc = check_event(o, err);
     if (rc)
         return rc;
     if (json == NULL || len == 0)
-        return STARCH_SSE_EEMPTY;
+        return error_set(err, STARCH_EINVAL, "SSE: no signals to patch");
     put_head(out, "datastar-patch-signals", o);
     if (o->only_if_missing)
         starch_out_write(out, "data: onlyIfMissing true\n", 25);
     put_data(out, "data: signals ", json, len);
-    return put_tail(out);
+    return put_tail(out, err);
 }
 
-int starch_sse_remove_elements(starch_out *out, const char *selector, const starch_sse_opts *opt)
+int starch_sse_remove_elements(starch_out *out, const char *selector, const starch_sse_opts *opt,
+                               starch_error *err)
 {
     const starch_sse_opts *o = opt ? opt : &no_opts;
     if (selector == NULL || *selector == '\0')
-        return STARCH_SSE_EEMPTY;
+        return error_set(err, STARCH_EINVAL, "SSE: no selector of elements to remove");
     starch_sse_opts r = *o;
     r.selector = selector;
     r.mode = "remove";
     r.ns = NULL;
-    return starch_sse_patch_elements(out, NULL, 0, &r);
+    return starch_sse_patch_elements(out, NULL, 0, &r, err);
 }
 
 /* Whether name can be written as an attribute name (HTML's attribute-name state stops
@@ -255,15 +265,15 @@ static void put_script(starch_out *w, const char *script, size_t len, const star
 }
 
 int starch_sse_execute_script(starch_out *out, const char *script, size_t len,
-                              const starch_sse_opts *opt)
+                              const starch_sse_opts *opt, starch_error *err)
 {
     const starch_sse_opts *o = opt ? opt : &no_opts;
-    int rc = check_event(o);
+    int rc = check_event(o, err);
     if (rc)
         return rc;
     for (size_t i = 0; i < o->n_attrs; i++)
         if (!attr_name_ok(o->attrs[i].name))
-            return STARCH_SSE_EATTR;
+            return error_set(err, STARCH_EINVAL, "SSE: invalid script attribute name");
     starch_sse_opts e = {0};
     e.id = o->id;
     e.retry_ms = o->retry_ms;
@@ -271,7 +281,7 @@ int starch_sse_execute_script(starch_out *out, const char *script, size_t len,
     e.mode = "append";
     starch_sse_stream st;
     put_script(starch_sse_elements_begin(&st, out, &e), script, len, o);
-    return starch_sse_elements_end(&st);
+    return starch_sse_elements_end(&st, err);
 }
 
 /* ---- Removing signals ------------------------------------------------------------- */
@@ -360,24 +370,24 @@ static void put_paths(starch_out *out, const char *const *paths, size_t n, size_
 }
 
 int starch_sse_remove_signals(starch_out *out, const char *const *paths, size_t n,
-                              const starch_sse_opts *opt)
+                              const starch_sse_opts *opt, starch_error *err)
 {
     const starch_sse_opts *o = opt ? opt : &no_opts;
-    int rc = check_event(o);
+    int rc = check_event(o, err);
     if (rc)
         return rc;
     if (n == 0)
-        return STARCH_SSE_EEMPTY;
+        return error_set(err, STARCH_EINVAL, "SSE: no signal paths to remove");
     for (size_t i = 0; i < n; i++)
         if (!path_ok(paths[i]))
-            return STARCH_SSE_EPATH;
+            return error_set(err, STARCH_EINVAL, "SSE: empty signal path or path segment");
     put_head(out, "datastar-patch-signals", o);
     if (o->only_if_missing)
         starch_out_write(out, "data: onlyIfMissing true\n", 25);
     starch_out_write(out, "data: signals ", 14);
     put_paths(out, paths, n, 0, 0); /* JSON strings escape line breaks: one line */
     starch_out_write(out, "\n", 1);
-    return put_tail(out);
+    return put_tail(out, err);
 }
 
 /* ---- Streaming -------------------------------------------------------------------- */
@@ -401,9 +411,9 @@ starch_out *starch_sse_elements_begin(starch_sse_stream *st, starch_out *out,
     starch_out_init_buffer(&st->out, st->buf, sizeof st->buf);
     st->dst = out;
     st->open = st->broke = st->cr = false;
-    st->err = check_elements(o);
-    if (st->err) {
-        st->out.err = EINVAL; /* every write to it is a no-op */
+    st->error.code = STARCH_OK;
+    if (check_elements(o, &st->error) != STARCH_OK) {
+        st->out.err = STARCH_EINVAL; /* every write to it is a no-op */
         return &st->out;
     }
     put_elements_head(out, o);
@@ -411,21 +421,23 @@ starch_out *starch_sse_elements_begin(starch_sse_stream *st, starch_out *out,
     return &st->out;
 }
 
-int starch_sse_elements_end(starch_sse_stream *st)
+int starch_sse_elements_end(starch_sse_stream *st, starch_error *err)
 {
-    int rc = st->err;
-    if (rc == 0)
-        rc = starch_out_flush(&st->out);
-    if (rc == 0) {
+    int rc = st->error.code;
+    if (rc != STARCH_OK && err)
+        *err = st->error;
+    if (rc == STARCH_OK && starch_out_flush(&st->out) != STARCH_OK)
+        rc = out_status(&st->out, err);
+    if (rc == STARCH_OK) {
         Splitter s = {"data: elements ", 15, st->open, st->broke, st->cr};
         split_end(st->dst, &s);
-        rc = put_tail(st->dst);
+        rc = put_tail(st->dst, err);
     }
     starch_out_free(&st->out);
     return rc;
 }
 
-/* ---- Headers and errors ----------------------------------------------------------- */
+/* ---- Headers ---------------------------------------------------------------------- */
 
 size_t starch_sse_headers(const char *http_version, starch_header h[3])
 {
@@ -446,22 +458,5 @@ void starch_sse_write_headers(starch_out *out, const char *http_version)
         starch_out_write(out, ": ", 2);
         starch_out_puts(out, h[i].value);
         starch_out_write(out, "\r\n", 2);
-    }
-}
-
-const char *starch_sse_strerror(int code)
-{
-    switch (code) {
-    case 0: return "no error";
-    case STARCH_SSE_EMODE:
-        return "invalid patch mode (outer, inner, replace, prepend, append, before, after, "
-               "remove)";
-    case STARCH_SSE_ENAMESPACE: return "invalid namespace (html, svg, mathml)";
-    case STARCH_SSE_ERETRY: return "negative retry duration";
-    case STARCH_SSE_EID: return "event id holds a line break";
-    case STARCH_SSE_EATTR: return "invalid script attribute name";
-    case STARCH_SSE_EEMPTY: return "nothing to send (no signals, selector or paths)";
-    case STARCH_SSE_EPATH: return "empty signal path or path segment";
-    default: return code > 0 ? strerror(code) : "unknown error";
     }
 }

@@ -4,8 +4,51 @@
  * ever kept. */
 #include "repo_impl.h"
 
+#include <math.h>
 #include <pthread.h>
 #include <stdlib.h>
+
+/* Compares doubles: <0, 0, >0, NaN first. */
+static int compare_double(double x, double y)
+{
+    bool nx = isnan(x), ny = isnan(y);
+    if (nx || ny)
+        return (int)ny - (int)nx; /* NaN first, as SQLite sorts the NULL it stores NaN as */
+    return (x > y) - (x < y);
+}
+
+/* Compares scalar field f of a and b: <0, 0, >0 (strings bytewise, NULL as ""; NaN
+ * first). */
+static int entity_compare_field(const starch_field *f, const void *a, const void *b)
+{
+    const void *x = entity_at(a, f), *y = entity_at(b, f);
+    switch (f->kind) {
+    case STARCH_KIND_INT: {
+        int64_t i = *(const int64_t *)x, j = *(const int64_t *)y;
+        return (i > j) - (i < j);
+    }
+    case STARCH_KIND_FLOAT: return compare_double(*(const double *)x, *(const double *)y);
+    case STARCH_KIND_BOOL: return (int)*(const bool *)x - (int)*(const bool *)y;
+    case STARCH_KIND_STRING: return strcmp(entity_str(a, f), entity_str(b, f));
+    case STARCH_KIND_ENTITY: break;
+    }
+    return 0;
+}
+
+/* True when scalar field f of value equals v (an int v matches a float field). */
+static bool entity_field_matches(const starch_field *f, const void *value, const starch_value *v)
+{
+    const void *x = entity_at(value, f);
+    switch (f->kind) {
+    case STARCH_KIND_INT: return *(const int64_t *)x == v->i;
+    case STARCH_KIND_FLOAT:
+        return *(const double *)x == (v->kind == STARCH_KIND_INT ? (double)v->i : v->f);
+    case STARCH_KIND_BOOL: return *(const bool *)x == v->b;
+    case STARCH_KIND_STRING: return strcmp(entity_str(value, f), v->s ? v->s : "") == 0;
+    case STARCH_KIND_ENTITY: break;
+    }
+    return false;
+}
 
 /* One stored entity; the entity itself follows the node, aligned for any type. */
 typedef struct node {

@@ -1,59 +1,32 @@
-/* signals.c — the Datastar signals a request carries (see starch.h, "Datastar signals
- * from a request"): the `datastar` query parameter or the JSON body, parsed by jansson. */
+/* signals.c — the Datastar signals a request carries (see starch_json.h, "Datastar
+ * signals from a request"): the `datastar` query parameter or the JSON body, parsed by jansson. */
 #include "entity_impl.h"
+#include "starch_json.h"
 
 #include <jansson.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 
-/* Fills err (when given) and returns NULL. */
-static json_t *fail(starch_signals_error *err, starch_signals_code code, const char *fmt, ...)
-    STARCH_PRINTF(3, 4);
-
-static json_t *fail(starch_signals_error *err, starch_signals_code code, const char *fmt, ...)
-{
-    if (err == NULL)
-        return NULL;
-    memset(err, 0, sizeof *err);
-    err->code = code;
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(err->message, sizeof err->message, fmt, ap);
-    va_end(ap);
-    error_one_line(err->message); /* jansson quotes the input */
-    return NULL;
-}
-
-static void ok(starch_signals_error *err)
-{
-    if (err) {
-        memset(err, 0, sizeof *err);
-        err->code = STARCH_SIGNALS_OK;
-    }
-}
-
-json_t *starch_signals_from_json(const char *json, size_t len, starch_signals_error *err)
+json_t *starch_signals_from_json(const char *json, size_t len, starch_error *err)
 {
     json_error_t je;
     json_t *v = json_loadb(json ? json : "", json ? len : 0, JSON_DECODE_ANY, &je);
     if (v == NULL) {
-        if (json_error_code(&je) == json_error_out_of_memory)
-            return fail(err, STARCH_SIGNALS_ENOMEM, "out of memory");
-        fail(err, STARCH_SIGNALS_EJSON, "invalid JSON at line %d, column %d (byte %d): %s", je.line,
-             je.column, je.position, je.text);
-        if (err) {
-            err->line = je.line;
-            err->column = je.column;
-            err->position = je.position > 0 ? (size_t)je.position : 0;
+        if (json_error_code(&je) == json_error_out_of_memory) {
+            error_set(err, STARCH_ENOMEM, "out of memory");
+            return NULL;
         }
+        error_set(err, STARCH_EJSON, "invalid JSON at line %d, column %d (byte %d): %s", je.line,
+                  je.column, je.position, je.text);
+        json_error_where(err, &je);
         return NULL;
     }
     if (!json_is_object(v)) {
         json_decref(v);
-        return fail(err, STARCH_SIGNALS_ENOTOBJECT, "the signals are not a JSON object");
+        error_set(err, STARCH_ETYPE, "the signals are not a JSON object");
+        return NULL;
     }
-    ok(err);
     return v;
 }
 
@@ -97,7 +70,7 @@ static bool is_datastar(const char *p, size_t n)
     return k == 8 && memcmp(name, "datastar", 8) == 0;
 }
 
-json_t *starch_signals_from_query(const char *query, size_t len, starch_signals_error *err)
+json_t *starch_signals_from_query(const char *query, size_t len, starch_error *err)
 {
     const char *p = query ? query : "", *end = p + (query ? len : 0);
     if (p < end && *p == '?')
@@ -111,8 +84,10 @@ json_t *starch_signals_from_query(const char *query, size_t len, starch_signals_
             const char *v = eq ? eq + 1 : stop;
             size_t vn = (size_t)(stop - v);
             char *json = malloc(vn + 1);
-            if (json == NULL)
-                return fail(err, STARCH_SIGNALS_ENOMEM, "out of memory");
+            if (json == NULL) {
+                error_set(err, STARCH_ENOMEM, "out of memory");
+                return NULL;
+            }
             size_t jn = starch_url_decode(json, v, vn);
             json_t *r = starch_signals_from_json(json, jn, err);
             free(json);
@@ -120,38 +95,26 @@ json_t *starch_signals_from_query(const char *query, size_t len, starch_signals_
         }
         p = stop + (amp != NULL);
     }
-    return fail(err, STARCH_SIGNALS_EMISSING, "no 'datastar' query parameter");
+    error_set(err, STARCH_EMISSING, "no 'datastar' query parameter");
+    return NULL;
 }
 
 json_t *starch_signals_read(const char *method, const char *query, size_t query_len,
-                            const char *body, size_t body_len, starch_signals_error *err)
+                            const char *body, size_t body_len, starch_error *err)
 {
     const char *m = method ? method : "";
     if (strcmp(m, "GET") == 0 || strcmp(m, "DELETE") == 0)
         return starch_signals_from_query(query, query_len, err);
     if (strcmp(m, "POST") == 0 || strcmp(m, "PUT") == 0 || strcmp(m, "PATCH") == 0)
         return starch_signals_from_json(body, body_len, err);
-    return fail(err, STARCH_SIGNALS_EMETHOD,
-                "HTTP method '%.32s' carries no Datastar signals (GET and DELETE send them in "
-                "the query, POST, PUT and PATCH in the body)",
-                m);
+    error_set(err, STARCH_EINVAL,
+              "HTTP method '%.32s' carries no Datastar signals (GET and DELETE send them in "
+              "the query, POST, PUT and PATCH in the body)",
+              m);
+    return NULL;
 }
 
 /* ---- Signals into an entity ---------------------------------------------------------- */
-
-/* The status of a signals error code. */
-static int status_of(starch_signals_code code)
-{
-    switch (code) {
-    case STARCH_SIGNALS_OK: return STARCH_OK;
-    case STARCH_SIGNALS_EMETHOD: return STARCH_EINVAL;
-    case STARCH_SIGNALS_EMISSING: return STARCH_EMISSING;
-    case STARCH_SIGNALS_EJSON: return STARCH_EJSON;
-    case STARCH_SIGNALS_ENOTOBJECT: return STARCH_ETYPE;
-    case STARCH_SIGNALS_ENOMEM: return STARCH_ENOMEM;
-    }
-    return STARCH_EINVAL;
-}
 
 /* Writes a then b into err's message, cut to fit. */
 static void set_message(starch_error *err, const char *a, const char *b)
@@ -246,10 +209,15 @@ int starch_signals_read_entity(const starch_entity_type *type, void *value, cons
 {
     if (type == NULL || value == NULL)
         return entity_fail(err, STARCH_EINVAL, "no entity to read into");
-    starch_signals_error se;
+    starch_error se;
     json_t *signals = starch_signals_read(method, query, query_len, body, body_len, &se);
-    if (signals == NULL)
-        return entity_fail(err, status_of(se.code), se.message);
+    if (signals == NULL) {
+        if (err) {
+            *err = se;
+            set_message(err, "signals: ", se.message);
+        }
+        return se.code;
+    }
     int rc = starch_signals_to_entity(type, value, group, mode, signals, err);
     json_decref(signals);
     return rc;

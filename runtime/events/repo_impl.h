@@ -7,6 +7,7 @@
 #define STARCH_REPO_IMPL_H
 
 #include "entity_impl.h"
+#include "starch_events.h"
 
 /** An id: i for an int key, s (never NULL) for a string key. */
 typedef struct repo_key {

@@ -1,8 +1,7 @@
 /* out.c — starch_out: the growable output buffer with a sticky error and optional
  * streaming through a flush callback. */
-#include "starch.h"
+#include "starch_gen.h"
 
-#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -86,7 +85,7 @@ int starch_out_flush(starch_out *out)
     if (out->err == 0 && out->flush && out->len > 0) {
         int rc = out->flush(out->flush_ctx, out->data, out->len);
         if (rc != 0)
-            fail(out, rc > 0 ? rc : EIO);
+            fail(out, rc > 0 && rc <= STARCH_ETOOBIG ? rc : STARCH_EIO);
         else
             out->len = 0;
     }
@@ -125,7 +124,7 @@ char *starch_out_grow(starch_out *out, size_t n)
     if (out->cap - out->len >= n)
         return out->data + out->len;
     if (n > SIZE_MAX - out->len || !resize(out, out->len + n))
-        return fail(out, ENOMEM);
+        return fail(out, STARCH_ENOMEM);
     return out->data + out->len;
 }
 
@@ -151,8 +150,8 @@ void starch_out_printf(starch_out *out, const char *fmt, ...)
     va_start(ap, fmt);
     int n = vsnprintf(small, sizeof small, fmt, ap);
     va_end(ap);
-    if (n < 0) { /* EILSEQ (a wide character) or EOVERFLOW (over INT_MAX bytes) */
-        fail(out, errno ? errno : EINVAL);
+    if (n < 0) { /* a wide character that does not convert, or over INT_MAX bytes */
+        fail(out, STARCH_EINVAL);
         return;
     }
     if ((size_t)n < sizeof small) {

@@ -11,7 +11,7 @@
  * invalid subpart becomes \ufffd, as the browser would decode it. In a regular expression
  * the characters it gives a meaning to are written as \uXXXX too, so the value matches
  * itself. */
-#include "starch.h"
+#include "starch_gen.h"
 
 #include "writers.h"
 

@@ -1,0 +1,298 @@
+/* starch_events.h — events, the SSE hub and repositories (libstarch_events, on pthreads).
+ *
+ * The event bus (synchronous and asynchronous handlers), the hub that fans SSE bytes out
+ * to clients, the repository interface with its memory backend. Other backends are layers
+ * of their own (starch_sqlite.h). Everything here is thread-safe where it says so.
+ */
+#ifndef STARCH_EVENTS_H
+#define STARCH_EVENTS_H
+
+#include "starch.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ======================================================================================
+ * Event bus
+ *
+ *   static int on_todo(const starch_event *ev, void *ctx)
+ *   {
+ *       const Todo *t = ev->data;                  // ev->type == &Todo_type
+ *       printf("%s %lld\n", ev->name, (long long)t->id);
+ *       return STARCH_CONTINUE;                    // or STARCH_STOP: skip later handlers
+ *   }
+ *
+ *   starch_bus *bus = starch_bus_new(2);           // two worker threads for emit_async
+ *   uint64_t h = starch_bus_on(bus, "Todo.*", 0, on_todo, NULL);
+ *   starch_bus_emit(bus, &(starch_event){.name = "Todo.created", .type = &Todo_type,
+ *                                        .data = &todo});       // runs on_todo now
+ *   starch_bus_emit_async(bus, &ev);               // copies ev, returns at once
+ *   starch_bus_flush(bus);                         // waits until every queued event ran
+ *   starch_bus_off(bus, h);
+ *   starch_bus_free(bus);                          // drains, stops the workers, frees
+ *
+ * Patterns: `*` matches any run of characters (dots included), everything else matches
+ * itself: `Todo.created`, `Todo.*`, `*.deleted`, `*`. Handlers run in priority order,
+ * higher first, equal priorities in subscription order. emit runs them in the caller's
+ * thread; emit_async hands the event to a worker. Events emitted async from one thread run
+ * in emit order (each emitting thread is served by one worker); with several workers,
+ * events from different threads run in parallel, so a handler may run in two workers at
+ * once. A handler may subscribe, unsubscribe and emit; it must not flush or shut down the
+ * bus from a worker (STARCH_EINVAL).
+ * ====================================================================================== */
+
+/** An event: a name and an optional payload (an entity of type, or size plain bytes). */
+typedef struct starch_event {
+    const char *name;               /* "Todo.created"; not NULL */
+    const starch_entity_type *type; /* the payload's entity type, or NULL for bytes */
+    const void *data;               /* the entity (type set), size bytes, or NULL */
+    size_t size;                    /* bytes at data when type is NULL */
+} starch_event;
+
+/** A handler's return value: let later handlers run. */
+#define STARCH_CONTINUE 0
+/** A handler's return value: the handlers after this one do not run for this event. */
+#define STARCH_STOP     1
+
+/** A handler: returns STARCH_CONTINUE or STARCH_STOP. event and its payload are valid
+ *  only during the call. */
+typedef int (*starch_handler_fn)(const starch_event *event, void *ctx);
+
+typedef struct starch_bus starch_bus;
+
+/** A bus with `workers` threads for emit_async (0: emit_async is refused with
+ *  STARCH_EINVAL). NULL if memory or a thread could not be had. Free with starch_bus_free. */
+starch_bus *starch_bus_new(unsigned workers);
+
+/** Shuts the bus down (starch_bus_shutdown) and frees it. NULL: no-op. */
+void starch_bus_free(starch_bus *bus);
+
+/** Subscribes fn(event, ctx) to events whose name matches pattern (copied). Returns a
+ *  handle > 0 for starch_bus_off, or 0 when out of memory or pattern is NULL. */
+uint64_t starch_bus_on(starch_bus *bus, const char *pattern, int priority, starch_handler_fn fn,
+                       void *ctx);
+
+/** Unsubscribes. No call of the handler starts after this returns; one already running in
+ *  another thread finishes. Returns STARCH_OK or STARCH_ENOTFOUND. */
+int starch_bus_off(starch_bus *bus, uint64_t handle);
+
+/** Runs the matching handlers now, in this thread. Returns the number of handlers run. */
+size_t starch_bus_emit(starch_bus *bus, const starch_event *event);
+
+/** Queues a copy of event (name, and the payload: deep-copied entity, or size bytes) for a
+ *  worker and returns at once. STARCH_OK, STARCH_ENOMEM, STARCH_ECLOSED (shut down) or
+ *  STARCH_EINVAL (no workers). */
+int starch_bus_emit_async(starch_bus *bus, const starch_event *event);
+
+/** Waits until every event queued so far has been handled. STARCH_OK, or STARCH_EINVAL
+ *  when called from a worker. */
+int starch_bus_flush(starch_bus *bus);
+
+/** Runs what is queued, stops and joins the workers; later emit_async calls fail with
+ *  STARCH_ECLOSED (emit still works). Idempotent. STARCH_EINVAL from a worker. */
+int starch_bus_shutdown(starch_bus *bus);
+
+/* ======================================================================================
+ * Repositories
+ *
+ *   starch_error err;
+ *   starch_repo *todos = starch_repo_sqlite(&Todo_type, "app.db", bus, &err);
+ *   // or, in memory, nothing else changes:  starch_repo_memory(&Todo_type, bus, &err);
+ *
+ *   Todo t = {.title = strdup("Milk")};
+ *   starch_repo_save(todos, &t, &err);            // t.id is now 1; emits Todo.created
+ *   t.done = true;
+ *   starch_repo_save(todos, &t, &err);            // emits Todo.updated
+ *
+ *   starch_list open;
+ *   starch_query q = {.field = "done", .value = STARCH_VALUE_BOOL(false),
+ *                     .order_by = "title", .limit = 20};
+ *   if (starch_repo_where(todos, &q, &open, &err) == STARCH_OK) {
+ *       Todo *items = open.items;                 // open.count entities
+ *       ...
+ *       starch_list_free(&open);
+ *   }
+ *   starch_repo_delete(todos, t.id, &err);        // emits Todo.deleted
+ *   Todo_clear(&t);
+ *   starch_repo_free(todos);
+ *
+ * A repository stores entities of one type that has a key field `id`. Entities are copied
+ * in and out: the repository never keeps a caller's pointer. save inserts or updates: an
+ * int id of 0 gets the next integer (one more than the largest id the repository has ever
+ * held, so ids are not reused; once INT64_MAX has been held, such a save fails:
+ * STARCH_EINVAL in memory, STARCH_EDB in SQLite), an empty string id (NULL or "") a
+ * random UUID v4; the new
+ * id is written into the caller's entity. Any other id is inserted when absent, updated
+ * when present. After each successful write the repository emits, synchronously on its bus
+ * (if any, after its locks are released), `Todo.created` / `Todo.updated` (payload: the
+ * entity as saved) or `Todo.deleted` (payload: the entity as it was); never for a failed
+ * write. All functions are thread-safe. Lists are ordered by the key unless order_by says
+ * otherwise; ties are broken by the key.
+ *
+ * Memory: a hash map by id under a read-write lock. SQLite: a table named after the type,
+ * one column per field (int/bool INTEGER, float REAL, string TEXT, nested entities and
+ * arrays as JSON TEXT), created if absent (missing columns are added); statements
+ * prepared once per repository; every write in a transaction; WAL mode for files.
+ * ====================================================================================== */
+
+typedef struct starch_repo starch_repo;
+
+/** A list of entities returned by a repository: count structs of `type`, contiguous. */
+typedef struct starch_list {
+    void *items; /* cast to the entity type: Todo *items = list.items */
+    size_t count;
+    const starch_entity_type *type;
+} starch_list;
+
+/** Clears every entity, frees the array and zeroes the list. NULL: no-op. */
+void starch_list_free(starch_list *list);
+
+/** A scalar value to compare a field with. */
+typedef struct starch_value {
+    starch_kind kind; /* INT, FLOAT, BOOL or STRING */
+    int64_t i;
+    double f;
+    bool b;
+    const char *s; /* NULL equals "" */
+} starch_value;
+
+#define STARCH_VALUE_INT(v)    ((starch_value){.kind = STARCH_KIND_INT, .i = (v)})
+#define STARCH_VALUE_FLOAT(v)  ((starch_value){.kind = STARCH_KIND_FLOAT, .f = (v)})
+#define STARCH_VALUE_BOOL(v)   ((starch_value){.kind = STARCH_KIND_BOOL, .b = (v)})
+#define STARCH_VALUE_STRING(v) ((starch_value){.kind = STARCH_KIND_STRING, .s = (v)})
+
+/** A query: an optional equality filter on one scalar field, an optional order, a page.
+ *  A zeroed query selects everything ordered by the key. An int value matches a float
+ *  field too; any other kind mismatch is STARCH_EINVAL. */
+typedef struct starch_query {
+    const char *field;    /* filter: field == value; NULL: no filter */
+    starch_value value;   /* the value compared with */
+    const char *order_by; /* a scalar field to order by; NULL: the key */
+    bool desc;            /* descending order */
+    size_t limit;         /* at most this many; 0: no limit */
+    size_t offset;        /* skip this many first */
+} starch_query;
+
+/** A repository in memory. type must have a key; bus may be NULL (no events) and must
+ *  outlive the repository. NULL on failure (err says why). Free with starch_repo_free. */
+starch_repo *starch_repo_memory(const starch_entity_type *type, starch_bus *bus, starch_error *err);
+
+/** Frees the repository (and closes its database). NULL: no-op. */
+void starch_repo_free(starch_repo *repo);
+
+/** The entity type the repository stores. */
+const starch_entity_type *starch_repo_type(const starch_repo *repo);
+
+/** Inserts or updates *value (see above); a new id is written into *value. Emits
+ *  Type.created or Type.updated on success. */
+int starch_repo_save(starch_repo *repo, void *value, starch_error *err);
+
+/** Copies the entity with the int id into *out (a valid entity: zeroed or owning values; it
+ *  is cleared first). STARCH_ENOTFOUND leaves *out untouched; STARCH_EINVAL if the key is
+ *  a string. */
+int starch_repo_get(starch_repo *repo, int64_t id, void *out, starch_error *err);
+
+/** Same, for a string key (NULL is ""). */
+int starch_repo_get_str(starch_repo *repo, const char *id, void *out, starch_error *err);
+
+/** Deletes the entity with the int id; emits Type.deleted. STARCH_ENOTFOUND if absent. */
+int starch_repo_delete(starch_repo *repo, int64_t id, starch_error *err);
+
+/** Same, for a string key. */
+int starch_repo_delete_str(starch_repo *repo, const char *id, starch_error *err);
+
+/** Every entity, ordered by key, into *list (overwritten: free the old one first); free
+ *  with starch_list_free. On error *list is empty. */
+int starch_repo_all(starch_repo *repo, starch_list *list, starch_error *err);
+
+/** The entities query selects (NULL query: all), into *list as starch_repo_all. */
+int starch_repo_where(starch_repo *repo, const starch_query *query, starch_list *list,
+                      starch_error *err);
+
+/** How many entities the query's filter selects (order, limit and offset are ignored;
+ *  NULL query: all) into *count. */
+int starch_repo_count(starch_repo *repo, const starch_query *query, size_t *count,
+                      starch_error *err);
+
+/* ======================================================================================
+ * SSE hub
+ *
+ *   starch_hub *hub = starch_hub_new(64);          // at most 64 messages queued per client
+ *
+ *   // an HTTP server thread per client (e.g. libmicrohttpd's content reader callback):
+ *   starch_client *c = starch_hub_connect(hub);
+ *   starch_client_subscribe(c, "todos");
+ *   char buf[4096];
+ *   size_t n;
+ *   for (;;) {
+ *       int rc = starch_client_read(c, buf, sizeof buf, &n, 15000);
+ *       if (rc == STARCH_ETIMEOUT) { send(": keep-alive\n\n"); continue; }
+ *       if (rc != STARCH_OK) break;                // dropped, or hub closed
+ *       send(buf, n);
+ *   }
+ *   starch_client_close(c);
+ *
+ *   // anywhere (e.g. a bus handler for Todo.*):
+ *   starch_hub_publish(hub, "todos", sse_bytes, sse_len);   // never blocks on a client
+ *
+ * The hub carries bytes (already formatted SSE events); one publish is stored once and
+ * shared by every client's queue. A client whose queue is full when a message arrives is
+ * dropped: its queue is emptied, its reads return STARCH_ECLOSED, and the hub counts it.
+ * Everything is thread-safe; each client is read by one thread at a time.
+ * ====================================================================================== */
+
+typedef struct starch_hub starch_hub;
+typedef struct starch_client starch_client;
+
+/** A hub whose clients may each have up to queue_max messages waiting (0 means 64). NULL
+ *  when out of memory. */
+starch_hub *starch_hub_new(size_t queue_max);
+
+/** Closes the hub (starch_hub_close) and releases it; its memory goes when the last client
+ *  is closed too. NULL: no-op. */
+void starch_hub_free(starch_hub *hub);
+
+/** Wakes every reader: reads of what is already queued still succeed, then return
+ *  STARCH_ECLOSED; later connects fail. */
+void starch_hub_close(starch_hub *hub);
+
+/** A new client with no topics. NULL when out of memory or the hub is closed. Close with
+ *  starch_client_close. */
+starch_client *starch_hub_connect(starch_hub *hub);
+
+/** Subscribes the client to topic (copied). STARCH_OK (also if already subscribed),
+ *  STARCH_ENOMEM, or STARCH_ECLOSED for a dropped client or closed hub. */
+int starch_client_subscribe(starch_client *client, const char *topic);
+
+/** Unsubscribes the client from topic. STARCH_OK or STARCH_ENOTFOUND. */
+int starch_client_unsubscribe(starch_client *client, const char *topic);
+
+/** Copies up to max bytes of the client's queued messages into buf (*n bytes; a message
+ *  larger than max arrives over several reads, never two messages in one read), waiting
+ *  up to timeout_ms (negative: forever) for one. STARCH_OK (*n > 0), STARCH_ETIMEOUT,
+ *  or STARCH_ECLOSED when the client was dropped or the hub closed and nothing is left. */
+int starch_client_read(starch_client *client, char *buf, size_t max, size_t *n, int timeout_ms);
+
+/** True once the hub dropped the client for falling behind. */
+bool starch_client_dropped(starch_client *client);
+
+/** Unsubscribes the client from everything and frees it (call it from the thread that
+ *  reads it, not while another thread is in starch_client_read). NULL: no-op. */
+void starch_client_close(starch_client *client);
+
+/** Queues data[0..len) (copied once) for every client subscribed to topic, dropping
+ *  clients whose queue is full. Returns the number of clients it was queued for. */
+size_t starch_hub_publish(starch_hub *hub, const char *topic, const char *data, size_t len);
+
+/** The number of clients dropped so far for falling behind. */
+size_t starch_hub_dropped(starch_hub *hub);
+
+/** The number of clients subscribed to topic. */
+size_t starch_hub_subscribers(starch_hub *hub, const char *topic);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* STARCH_EVENTS_H */
