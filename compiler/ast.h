@@ -67,7 +67,7 @@ typedef struct SpanList {
     size_t n;
 } SpanList;
 
-/* The escaping context of an interpolation, decided by the checker (html.c). */
+/* The escaping context of an interpolation, decided by the checker (html_escape.c). */
 typedef enum Context {
     CTX_NONE = 0,         /* not decided (or only `| raw` may stand here) */
     CTX_TEXT,             /* between tags */

@@ -1,11 +1,18 @@
 /* codegen.c — writes the generated C: one function per component, one call per run of
  * static text and interpolations, C control flow for statements, #line directives around
- * every C fragment of the template. */
+ * every C fragment of the template (the output helpers gen_* are in gen.c).
+ *
+ * One emit_<node> per AST kind: emit_cblock, emit_imports (N_IMPORT), emit_entity
+ * (codegen_entity.c), emit_component (split at its N_SLOT and N_CHILDREN into parts);
+ * inside a component emit_text (N_TEXT and N_MARKDOWN: static text, merged in runs),
+ * emit_interp, emit_boolattr, emit_if (emit_pure_if inside a run), emit_for_in,
+ * emit_for_c, emit_let, emit_render, emit_call with emit_children and emit_fill. emit_nodes
+ * dispatches a list, with a loud default for a kind it does not generate. */
 #include "codegen.h"
 
-#include "emit.h"
-#include "starch_gen.h"
+#include "gen.h"
 #include "imports.h"
+#include "starch_gen.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -156,16 +163,10 @@ static int fixed_format(Gen *g, Span args)
     return -1;
 }
 
-/* Emits one interpolation inside a cursor run; rest = room needed after it. */
-static void emit_value(Gen *g, Node *n, size_t rest_static, size_t rest_values)
+/* Writes the call that puts interpolation n (its filters applied) at the cursor, through
+ * the `);` and the newline; rest = the room needed after it (a C expression). */
+static void emit_put_call(Gen *g, Node *n, const char *rest)
 {
-    char rest[160];
-    snprintf(rest, sizeof rest, "%zu + %zu * STARCH_VALUE_MAX%s", rest_static, rest_values,
-             g->hoist ? g->hoist : "");
-    if (n->quote)
-        gen_out(g, "*st_p++ = '\"';");
-    gen_line_template(g, n->code.off);
-    gen_indent(g);
     Filter *f = n->filters;
     bool raw = false;
     for (Filter *x = f; x; x = x->next)
@@ -180,36 +181,46 @@ static void emit_value(Gen *g, Node *n, size_t rest_static, size_t rest_values)
                           rest, writers[ctx].bytes, decimals);
         gen_span(g, n->code);
         starch_out_write(g->o, "));\n", 4);
-        gen_line_back(g);
-        if (n->quote)
-            gen_out(g, "*st_p++ = '\"';");
-        return;
-    } else if (transform && transform->kind == F_FMT) {
-        starch_out_printf(g->o, "st_p = starch_put_fmt(st_out, st_p, %s, %s, ", rest,
-                          writers[ctx].bytes);
-        gen_span(g, transform->args);
-        starch_out_write(g->o, ", ", 2);
     } else if (transform && transform->kind == F_MARKDOWN) {
         starch_out_printf(
             g->o, "st_p = starch_put_markdown(st_out, st_p, %s, STARCH_MARKDOWN_SOURCE(", rest);
         gen_span(g, n->code);
         starch_out_printf(g->o, "), %s);\n", writers[ctx].trusted);
-        gen_line_back(g);
-        if (n->quote)
-            gen_out(g, "*st_p++ = '\"';");
-        return;
     } else {
-        bool json = transform && transform->kind == F_JSON;
-        starch_out_printf(g->o, "st_p = %s(st_out, st_p, %s, ", gen_put_macro(g, n, raw, json),
-                          rest);
+        if (transform && transform->kind == F_FMT) {
+            starch_out_printf(g->o, "st_p = starch_put_fmt(st_out, st_p, %s, %s, ", rest,
+                              writers[ctx].bytes);
+            gen_span(g, transform->args);
+            starch_out_write(g->o, ", ", 2);
+        } else {
+            bool json = transform && transform->kind == F_JSON;
+            starch_out_printf(g->o, "st_p = %s(st_out, st_p, %s, ", gen_put_macro(g, n, raw, json),
+                              rest);
+        }
+        gen_span(g, n->code);
+        starch_out_write(g->o, ");\n", 3);
     }
-    gen_span(g, n->code);
-    starch_out_write(g->o, ");\n", 3);
+}
+
+/* {{ code | filters }} inside a cursor run, under the template's #line (an unquoted
+ * attribute value between the quotes the compiler adds); rest_static, rest_values = the
+ * room needed after it. */
+static void emit_interp(Gen *g, Node *n, size_t rest_static, size_t rest_values)
+{
+    char rest[160];
+    snprintf(rest, sizeof rest, "%zu + %zu * STARCH_VALUE_MAX%s", rest_static, rest_values,
+             g->hoist ? g->hoist : "");
+    if (n->quote)
+        gen_out(g, "*st_p++ = '\"';");
+    gen_line_template(g, n->code.off);
+    gen_indent(g);
+    emit_put_call(g, n, rest);
     gen_line_back(g);
     if (n->quote)
         gen_out(g, "*st_p++ = '\"';");
 }
 
+/* name?={{ code }} inside a cursor run: ` name` when code is true. */
 static void emit_boolattr(Gen *g, Node *n)
 {
     gen_line_template(g, n->code.off);
@@ -256,6 +267,16 @@ static void emit_pure_if(Gen *g, Node *n, bool elif, size_t after_s, size_t afte
     gen_out(g, "}");
 }
 
+/* Static text (of N_TEXT and N_MARKDOWN nodes, adjacent ones merged) inside a cursor run:
+ * one copy of a string literal of known length. */
+static void emit_text(Gen *g, const char *text, size_t len)
+{
+    gen_indent(g);
+    starch_out_write(g->o, "st_p = starch_put(st_p, ", 24);
+    gen_c_string(g, text, len);
+    starch_out_printf(g->o, ", %zu);\n", len);
+}
+
 /* Writes pieces [a, b) of run r through the cursor (room reserved); after_s/after_v: the
  * static bytes and values written after them, so that `rest` counts them too. */
 static void emit_pieces(Gen *g, const Run *r, size_t a, size_t b, size_t after_s, size_t after_v)
@@ -270,17 +291,14 @@ static void emit_pieces(Gen *g, const Run *r, size_t a, size_t b, size_t after_s
     for (size_t i = a; i < b; i++) {
         total -= piece_static(&p[i]);
         values -= piece_values(&p[i]);
-        if (p[i].node == NULL) {
-            gen_indent(g);
-            starch_out_write(g->o, "st_p = starch_put(st_p, ", 24);
-            gen_c_string(g, text + p[i].off, p[i].len);
-            starch_out_printf(g->o, ", %zu);\n", p[i].len);
-        } else if (p[i].node->kind == N_BOOLATTR) {
+        if (p[i].node == NULL)
+            emit_text(g, text + p[i].off, p[i].len);
+        else if (p[i].node->kind == N_BOOLATTR) {
             emit_boolattr(g, p[i].node);
         } else if (p[i].node->kind == N_IF) {
             emit_pure_if(g, p[i].node, false, total, values);
         } else {
-            emit_value(g, p[i].node, total + (p[i].node->quote ? 1 : 0), values);
+            emit_interp(g, p[i].node, total + (p[i].node->quote ? 1 : 0), values);
         }
     }
 }
@@ -592,6 +610,16 @@ static Node *find_fill(Gen *g, Node *n, const Node *s)
     return NULL;
 }
 
+/* {% fill NAME %} of call n, for slot s of the callee (nothing when the call has none). */
+static void emit_fill(Gen *g, Node *n, const Node *s)
+{
+    Node *fill = find_fill(g, n, s);
+    if (fill == NULL)
+        return;
+    gen_out(g, "/* {%% fill %.*s %%} */", (int)s->name.len, unit_text(n->target_file, s->name));
+    emit_nodes(g, fill->body.head);
+}
+
 static void emit_nodes_until(Gen *g, Node *from, Node *end);
 
 /* Emits the caller's content for the children slot: the body without its fills (the
@@ -706,12 +734,7 @@ static void emit_call(Gen *g, Node *n)
             gen_out(g, "/* children */");
             emit_children(g, n);
         } else if (s->kind == N_SLOT) {
-            Node *fill = find_fill(g, n, s);
-            if (fill) {
-                gen_out(g, "/* {%% fill %.*s %%} */", (int)s->name.len,
-                        unit_text(n->target_file, s->name));
-                emit_nodes(g, fill->body.head);
-            }
+            emit_fill(g, n, s);
         } else {
             continue;
         }
@@ -891,10 +914,9 @@ static void emit_banner(Gen *g)
     starch_out_puts(g->o, ". Do not edit: edit the template and run starch again. */\n");
 }
 
-static void gen_header(Gen *g, const char *guard)
+/* {% import "x.starch" %}: the generated header of each file imported, included once. */
+static void emit_imports(Gen *g)
 {
-    emit_banner(g);
-    starch_out_printf(g->o, "#ifndef %s\n#define %s\n\n#include <starch.h>\n", guard, guard);
     const File *seen[IMPORTS_MAX_FILES]; /* a file imported twice is included once */
     size_t n_seen = 0;
     for (size_t i = 0; i < g->f->n_imports; i++) {
@@ -906,6 +928,13 @@ static void gen_header(Gen *g, const char *guard)
         seen[n_seen++] = g->f->imports[i];
         starch_out_printf(g->o, "#include \"%s\"\n", g->f->imports[i]->include);
     }
+}
+
+static void gen_header(Gen *g, const char *guard)
+{
+    emit_banner(g);
+    starch_out_printf(g->o, "#ifndef %s\n#define %s\n\n#include <starch.h>\n", guard, guard);
+    emit_imports(g);
     gen_entity_types(g);
     for (Node *d = g->f->decls.head; d; d = d->next)
         if (d->kind == N_CBLOCK && !d->flag)

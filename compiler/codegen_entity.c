@@ -7,7 +7,7 @@
 #include <stdlib.h>
 
 #include "check.h"
-#include "emit.h"
+#include "gen.h"
 
 static const char *field_ctype(FieldKind k)
 {

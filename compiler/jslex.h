@@ -1,7 +1,7 @@
 /* jslex.h — the checker's JavaScript lexer: just enough of JavaScript's lexical grammar to
  * know, one byte at a time, whether the next value would stand in code, in a string or
- * template literal, in a regular expression or in a comment. html.c runs it over <script>
- * bodies and over JavaScript attribute values (decoded). It follows Go's html/template
+ * template literal, in a regular expression or in a comment. html_transition.c runs it over
+ * <script> bodies and over JavaScript attribute values (decoded). It follows Go's html/template
  * (transition.go, js.go: nextJSCtx) and resolves a `/` the same way: after a value it
  * divides, elsewhere it starts a regular expression. */
 #ifndef STARCHC_JSLEX_H

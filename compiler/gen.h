@@ -1,7 +1,7 @@
-/* emit.h — the code generator's output: the generation state and the helpers that write
+/* gen.h — the code generator's output: the generation state and the helpers that write
  * indented lines, C fragments of the template, C string literals and #line directives. */
-#ifndef STARCHC_EMIT_H
-#define STARCHC_EMIT_H
+#ifndef STARCHC_GEN_H
+#define STARCHC_GEN_H
 
 #include "unit.h"
 

@@ -1,5 +1,5 @@
-/* emit.c — the code generator's output helpers (see emit.h). */
-#include "emit.h"
+/* gen.c — the code generator's output helpers (see gen.h). */
+#include "gen.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -10,13 +10,12 @@
 /* Writes one indented line (fmt without the trailing newline). */
 void gen_out(Gen *g, const char *fmt, ...)
 {
+    gen_indent(g);
     char buf[512];
     va_list ap;
     va_start(ap, fmt);
     int n = vsnprintf(buf, sizeof buf, fmt, ap);
     va_end(ap);
-    for (int i = 0; i < g->indent; i++)
-        starch_out_write(g->o, "    ", 4);
     if (n >= (int)sizeof buf) { /* long lines (only from long names) go through printf */
         va_start(ap, fmt);
         char *big = malloc((size_t)n + 1);
