@@ -5,7 +5,7 @@
 #include <math.h>
 #include <stdlib.h>
 
-size_t entity_elem_size(const starch_field *f)
+size_t starch__entity_elem_size(const starch_field *f)
 {
     switch (f->kind) {
     case STARCH_KIND_INT: return sizeof(int64_t);
@@ -29,11 +29,11 @@ static void clear_value(const starch_field *f, void *v)
     }
 }
 
-void entity_clear_field(const starch_field *f, void *value)
+void starch__entity_clear_field(const starch_field *f, void *value)
 {
     if (f->array) {
         char *a = entity_array(value, f);
-        size_t n = entity_count(value, f), size = entity_elem_size(f);
+        size_t n = entity_count(value, f), size = starch__entity_elem_size(f);
         if (f->kind == STARCH_KIND_STRING || f->kind == STARCH_KIND_ENTITY)
             for (size_t i = 0; i < n; i++)
                 clear_value(f, a + i * size);
@@ -41,7 +41,7 @@ void entity_clear_field(const starch_field *f, void *value)
         entity_set_array(value, f, NULL, 0);
     } else {
         clear_value(f, entity_at(value, f));
-        memset(entity_at(value, f), 0, entity_elem_size(f));
+        memset(entity_at(value, f), 0, starch__entity_elem_size(f));
     }
 }
 
@@ -50,7 +50,7 @@ void starch_entity_clear(const starch_entity_type *type, void *value)
     if (value == NULL)
         return;
     for (size_t i = 0; i < type->field_count; i++)
-        entity_clear_field(&type->fields[i], value);
+        starch__entity_clear_field(&type->fields[i], value);
     memset(value, 0, type->size);
 }
 
@@ -60,7 +60,7 @@ static int copy_value(const starch_field *f, void *dst, const void *src)
     if (f->kind == STARCH_KIND_ENTITY)
         return starch_entity_copy(f->entity, dst, src);
     if (f->kind != STARCH_KIND_STRING) {
-        memcpy(dst, src, entity_elem_size(f));
+        memcpy(dst, src, starch__entity_elem_size(f));
         return STARCH_OK;
     }
     const char *s;
@@ -73,7 +73,7 @@ static int copy_value(const starch_field *f, void *dst, const void *src)
 /* Copies array field f from src into dst, whose field is empty. */
 static int copy_array(const starch_field *f, void *dst, const void *src)
 {
-    size_t n = entity_count(src, f), size = entity_elem_size(f);
+    size_t n = entity_count(src, f), size = starch__entity_elem_size(f);
     if (n == 0)
         return STARCH_OK;
     char *a = calloc(n, size);
@@ -130,7 +130,7 @@ static bool equal_field(const starch_field *f, const void *a, const void *b)
 {
     if (!f->array)
         return equal_value(f, entity_at(a, f), entity_at(b, f));
-    size_t n = entity_count(a, f), size = entity_elem_size(f);
+    size_t n = entity_count(a, f), size = starch__entity_elem_size(f);
     if (n != entity_count(b, f))
         return false;
     const char *x = entity_array(a, f), *y = entity_array(b, f);

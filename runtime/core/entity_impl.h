@@ -1,6 +1,8 @@
-/* entity_impl.h — what the entity, JSON and repository files share inside libstarch
- * (not installed). Field access goes through memcpy so that reading a `char **` or a
- * `User *` array pointer as `void *` breaks no aliasing rule. */
+/* entity_impl.h — what the layers of the runtime share among themselves (not installed):
+ * errors, entity field access, JSON helpers. Functions here are linked across layer
+ * libraries, so their names carry the `starch__` prefix (two underscores: the runtime's
+ * own, not part of any API). Field access goes through memcpy so that reading a
+ * `char **` or a `User *` array pointer as `void *` breaks no aliasing rule. */
 #ifndef STARCH_ENTITY_IMPL_H
 #define STARCH_ENTITY_IMPL_H
 
@@ -13,11 +15,11 @@
 
 /** Makes message m one line: its control characters (quoted from the input by jansson,
  *  or from a signal group's path) become spaces. */
-void error_one_line(char *m);
+void starch__error_one_line(char *m);
 
 /** Fills err (if not NULL) with code and the formatted message (made one line); returns
  *  code. */
-int error_set(starch_error *err, int code, const char *fmt, ...) STARCH_PRINTF(3, 4);
+int starch__error_set(starch_error *err, int code, const char *fmt, ...) STARCH_PRINTF(3, 4);
 
 /* --- entity.c --- */
 
@@ -59,10 +61,10 @@ static inline const char *entity_str(const void *value, const starch_field *f)
 }
 
 /** The size of one value of f's kind (one element, for an array). */
-size_t entity_elem_size(const starch_field *f);
+size_t starch__entity_elem_size(const starch_field *f);
 
 /** Frees what field f of value owns and zeroes the field (and its count). */
-void entity_clear_field(const starch_field *f, void *value);
+void starch__entity_clear_field(const starch_field *f, void *value);
 
 /** The key field of type (type->key must be >= 0). */
 static inline const starch_field *entity_key(const starch_entity_type *type)
@@ -75,25 +77,25 @@ static inline const starch_field *entity_key(const starch_entity_type *type)
 struct json_t;
 
 /** What a jansson value is, as error messages say it: "object", "number", "null", ... */
-const char *json_kind(const struct json_t *j);
+const char *starch__json_kind(const struct json_t *j);
 struct json_error_t;
 /** Sets where jansson found invalid JSON (line, column, offset) in err, when given;
  *  returns STARCH_EJSON. */
-int json_error_where(starch_error *err, const struct json_error_t *je);
+int starch__json_error_where(starch_error *err, const struct json_error_t *je);
 
 /** The root of entity error paths into buf: the type's name with its first letter in
  *  lower case ("todo" for Todo). Returns its length (cut to size - 1). */
-size_t json_path_root(char *buf, size_t size, const starch_entity_type *type);
+size_t starch__json_path_root(char *buf, size_t size, const starch_entity_type *type);
 
 /* --- json.c --- */
 
 /** Writes the value of field f of the entity at value as JSON (no key). */
-char *json_put_field(starch_out *out, char *p, size_t rest, const starch_field *f,
-                     const void *value, unsigned flags);
+char *starch__json_put_field(starch_out *out, char *p, size_t rest, const starch_field *f,
+                             const void *value, unsigned flags);
 
 /** Parses text[0..len) and stores it as the value of field f of the entity at value,
  *  replacing (and freeing) the old one. Errors name `path` (e.g. "todo.tags"). */
-int json_field_from_text(const starch_field *f, void *value, const char *text, size_t len,
-                         const char *path, starch_error *err);
+int starch__json_field_from_text(const starch_field *f, void *value, const char *text, size_t len,
+                                 const char *path, starch_error *err);
 
 #endif

@@ -1,15 +1,15 @@
-/* error.c — the error convention of every layer: status names, messages, error_set. */
+/* error.c — the error convention of every layer: status names, messages, starch__error_set. */
 #include "entity_impl.h"
 
 #include <stdio.h>
 
-void error_one_line(char *m)
+void starch__error_one_line(char *m)
 {
     for (char *c = m; *c; c++)
         *c = (unsigned char)*c < 0x20 ? ' ' : *c;
 }
 
-int error_set(starch_error *err, int code, const char *fmt, ...)
+int starch__error_set(starch_error *err, int code, const char *fmt, ...)
 {
     assert(code != STARCH_OK);
     if (err) {
@@ -20,7 +20,7 @@ int error_set(starch_error *err, int code, const char *fmt, ...)
         err->offset = 0;
         vsnprintf(err->message, sizeof err->message, fmt, ap);
         va_end(ap);
-        error_one_line(err->message); /* jansson quotes the input: a line break stays out */
+        starch__error_one_line(err->message); /* jansson quotes the input: a line break stays out */
     }
     return code;
 }

@@ -484,13 +484,13 @@ static char *put_value(starch_out *out, char *p, size_t rest, const starch_field
     return p;
 }
 
-char *json_put_field(starch_out *out, char *p, size_t rest, const starch_field *f,
-                     const void *value, unsigned flags)
+char *starch__json_put_field(starch_out *out, char *p, size_t rest, const starch_field *f,
+                             const void *value, unsigned flags)
 {
     if (!f->array)
         return put_value(out, p, rest, f, entity_at(value, f), flags);
     const char *a = entity_array(value, f);
-    size_t n = entity_count(value, f), size = entity_elem_size(f);
+    size_t n = entity_count(value, f), size = starch__entity_elem_size(f);
     p = starch_out_need(out, p, 1 + rest);
     *p++ = '[';
     for (size_t i = 0; i < n; i++) {
@@ -528,7 +528,7 @@ char *starch_put_entity_json(starch_out *out, char *p, size_t rest, const starch
         p = starch_put(p, f->name, name);
         p = starch_put(p, q.ptr, q.len);
         *p++ = ':';
-        p = json_put_field(out, p, 1 + rest, f, value, flags);
+        p = starch__json_put_field(out, p, 1 + rest, f, value, flags);
     }
     p = starch_out_need(out, p, 1 + rest);
     *p++ = '}';

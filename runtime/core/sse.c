@@ -116,20 +116,20 @@ static const char *const namespaces[] = {"html", "svg", "mathml"};
 static int check_event(const starch_sse_opts *o, starch_error *err)
 {
     if (o->retry_ms < 0 && o->retry_ms != STARCH_SSE_RETRY_ZERO)
-        return error_set(err, STARCH_EINVAL, "SSE: negative retry duration");
+        return starch__error_set(err, STARCH_EINVAL, "SSE: negative retry duration");
     if (o->id && strpbrk(o->id, "\r\n"))
-        return error_set(err, STARCH_EINVAL, "SSE: the event id holds a line break");
+        return starch__error_set(err, STARCH_EINVAL, "SSE: the event id holds a line break");
     return STARCH_OK;
 }
 
 static int check_elements(const starch_sse_opts *o, starch_error *err)
 {
     if (o->mode && !one_of(o->mode, modes, sizeof modes / sizeof *modes))
-        return error_set(err, STARCH_EINVAL,
-                         "SSE: invalid patch mode (outer, inner, replace, prepend, append, "
-                         "before, after, remove)");
+        return starch__error_set(err, STARCH_EINVAL,
+                                 "SSE: invalid patch mode (outer, inner, replace, prepend, append, "
+                                 "before, after, remove)");
     if (o->ns && !one_of(o->ns, namespaces, sizeof namespaces / sizeof *namespaces))
-        return error_set(err, STARCH_EINVAL, "SSE: invalid namespace (html, svg, mathml)");
+        return starch__error_set(err, STARCH_EINVAL, "SSE: invalid namespace (html, svg, mathml)");
     return check_event(o, err);
 }
 
@@ -137,7 +137,7 @@ static int check_elements(const starch_sse_opts *o, starch_error *err)
 static int out_status(const starch_out *out, starch_error *err)
 {
     int rc = starch_out_error(out);
-    return rc == STARCH_OK ? rc : error_set(err, rc, "SSE: %s", starch_strerror(rc));
+    return rc == STARCH_OK ? rc : starch__error_set(err, rc, "SSE: %s", starch_strerror(rc));
 }
 
 /* Writes the event, id and retry lines. */
@@ -210,7 +210,7 @@ int starch_sse_patch_signals(starch_out *out, const char *json, size_t len,
     if (rc)
         return rc;
     if (json == NULL || len == 0)
-        return error_set(err, STARCH_EINVAL, "SSE: no signals to patch");
+        return starch__error_set(err, STARCH_EINVAL, "SSE: no signals to patch");
     put_head(out, "datastar-patch-signals", o);
     if (o->only_if_missing)
         starch_out_write(out, "data: onlyIfMissing true\n", 25);
@@ -223,7 +223,7 @@ int starch_sse_remove_elements(starch_out *out, const char *selector, const star
 {
     const starch_sse_opts *o = opt ? opt : &no_opts;
     if (selector == NULL || *selector == '\0')
-        return error_set(err, STARCH_EINVAL, "SSE: no selector of elements to remove");
+        return starch__error_set(err, STARCH_EINVAL, "SSE: no selector of elements to remove");
     starch_sse_opts r = *o;
     r.selector = selector;
     r.mode = "remove";
@@ -273,7 +273,7 @@ int starch_sse_execute_script(starch_out *out, const char *script, size_t len,
         return rc;
     for (size_t i = 0; i < o->n_attrs; i++)
         if (!attr_name_ok(o->attrs[i].name))
-            return error_set(err, STARCH_EINVAL, "SSE: invalid script attribute name");
+            return starch__error_set(err, STARCH_EINVAL, "SSE: invalid script attribute name");
     starch_sse_opts e = {0};
     e.id = o->id;
     e.retry_ms = o->retry_ms;
@@ -377,10 +377,10 @@ int starch_sse_remove_signals(starch_out *out, const char *const *paths, size_t 
     if (rc)
         return rc;
     if (n == 0)
-        return error_set(err, STARCH_EINVAL, "SSE: no signal paths to remove");
+        return starch__error_set(err, STARCH_EINVAL, "SSE: no signal paths to remove");
     for (size_t i = 0; i < n; i++)
         if (!path_ok(paths[i]))
-            return error_set(err, STARCH_EINVAL, "SSE: empty signal path or path segment");
+            return starch__error_set(err, STARCH_EINVAL, "SSE: empty signal path or path segment");
     put_head(out, "datastar-patch-signals", o);
     if (o->only_if_missing)
         starch_out_write(out, "data: onlyIfMissing true\n", 25);

@@ -11,20 +11,20 @@
 #include <sys/random.h>
 #endif
 
-int repo_check_type(const starch_entity_type *type, starch_error *err)
+int starch__repo_check_type(const starch_entity_type *type, starch_error *err)
 {
     if (type == NULL)
-        return error_set(err, STARCH_EINVAL, "repository: no entity type");
+        return starch__error_set(err, STARCH_EINVAL, "repository: no entity type");
     if (type->key < 0 || (size_t)type->key >= type->field_count)
-        return error_set(err, STARCH_EINVAL, "%s: no key field `id`", type->name);
+        return starch__error_set(err, STARCH_EINVAL, "%s: no key field `id`", type->name);
     const starch_field *k = entity_key(type);
     if (k->array || (k->kind != STARCH_KIND_INT && k->kind != STARCH_KIND_STRING))
-        return error_set(err, STARCH_EINVAL, "%s: the key `%s` must be an int or a string",
-                         type->name, k->name);
+        return starch__error_set(err, STARCH_EINVAL, "%s: the key `%s` must be an int or a string",
+                                 type->name, k->name);
     return STARCH_OK;
 }
 
-repo_key repo_key_of(const starch_entity_type *type, const void *value)
+repo_key starch__repo_key_of(const starch_entity_type *type, const void *value)
 {
     const starch_field *k = entity_key(type);
     repo_key key = {0, ""};
@@ -101,7 +101,7 @@ static int save_new_uuid(starch_repo *repo, void *value, bool *created, starch_e
     const starch_field *k = entity_key(repo->type);
     char *old, *id = uuid_v4();
     if (id == NULL)
-        return error_set(err, STARCH_ENOMEM, "%s: cannot make a UUID", repo->type->name);
+        return starch__error_set(err, STARCH_ENOMEM, "%s: cannot make a UUID", repo->type->name);
     memcpy(&old, entity_at(value, k), sizeof old);
     memcpy(entity_at(value, k), &id, sizeof id);
     int rc = repo->ops->save(repo, value, created, err);
@@ -117,7 +117,7 @@ static int save_new_uuid(starch_repo *repo, void *value, bool *created, starch_e
 int starch_repo_save(starch_repo *repo, void *value, starch_error *err)
 {
     if (value == NULL)
-        return error_set(err, STARCH_EINVAL, "%s: save of NULL", repo->type->name);
+        return starch__error_set(err, STARCH_EINVAL, "%s: save of NULL", repo->type->name);
     const starch_field *k = entity_key(repo->type);
     bool created = false;
     int rc;
@@ -134,18 +134,18 @@ int starch_repo_save(starch_repo *repo, void *value, starch_error *err)
 static int check_key(starch_repo *repo, starch_kind kind, starch_error *err)
 {
     if (entity_key(repo->type)->kind != kind)
-        return error_set(err, STARCH_EINVAL, "%s: the key is %s", repo->type->name,
-                         kind == STARCH_KIND_INT ? "a string" : "an int");
+        return starch__error_set(err, STARCH_EINVAL, "%s: the key is %s", repo->type->name,
+                                 kind == STARCH_KIND_INT ? "a string" : "an int");
     return STARCH_OK;
 }
 
 static int get_by_key(starch_repo *repo, const repo_key *key, void *out, starch_error *err)
 {
     if (out == NULL)
-        return error_set(err, STARCH_EINVAL, "%s: get into NULL", repo->type->name);
+        return starch__error_set(err, STARCH_EINVAL, "%s: get into NULL", repo->type->name);
     void *tmp = calloc(1, repo->type->size);
     if (tmp == NULL)
-        return error_set(err, STARCH_ENOMEM, "%s: out of memory", repo->type->name);
+        return starch__error_set(err, STARCH_ENOMEM, "%s: out of memory", repo->type->name);
     int rc = repo->ops->get(repo, key, tmp, err);
     if (rc == STARCH_OK) {
         starch_entity_clear(repo->type, out);
@@ -173,7 +173,7 @@ static int delete_by_key(starch_repo *repo, const repo_key *key, starch_error *e
 {
     void *old = calloc(1, repo->type->size);
     if (old == NULL)
-        return error_set(err, STARCH_ENOMEM, "%s: out of memory", repo->type->name);
+        return starch__error_set(err, STARCH_ENOMEM, "%s: out of memory", repo->type->name);
     int rc = repo->ops->remove(repo, key, old, err);
     if (rc == STARCH_OK)
         emit(repo, "deleted", old);
@@ -202,10 +202,11 @@ static int scalar_field(starch_repo *repo, const char *name, const starch_field 
 {
     int i = starch_entity_field(repo->type, name);
     if (i < 0)
-        return error_set(err, STARCH_EINVAL, "%s: no field `%s`", repo->type->name, name);
+        return starch__error_set(err, STARCH_EINVAL, "%s: no field `%s`", repo->type->name, name);
     *f = &repo->type->fields[i];
     if ((*f)->array || (*f)->kind == STARCH_KIND_ENTITY)
-        return error_set(err, STARCH_EINVAL, "%s.%s: not a scalar field", repo->type->name, name);
+        return starch__error_set(err, STARCH_EINVAL, "%s.%s: not a scalar field", repo->type->name,
+                                 name);
     return STARCH_OK;
 }
 
@@ -228,8 +229,9 @@ static int check_query(starch_repo *repo, const starch_query *query, repo_query 
         return rc;
     if (q->filter && q->filter->kind != query->value.kind &&
         !(q->filter->kind == STARCH_KIND_FLOAT && query->value.kind == STARCH_KIND_INT))
-        return error_set(err, STARCH_EINVAL, "%s.%s: the value has another kind than the field",
-                         repo->type->name, q->filter->name);
+        return starch__error_set(err, STARCH_EINVAL,
+                                 "%s.%s: the value has another kind than the field",
+                                 repo->type->name, q->filter->name);
     return STARCH_OK;
 }
 

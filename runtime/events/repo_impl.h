@@ -50,10 +50,10 @@ struct starch_repo {
 };
 
 /** Checks that type can be stored (a key field `id`, int or string, not an array). */
-int repo_check_type(const starch_entity_type *type, starch_error *err);
+int starch__repo_check_type(const starch_entity_type *type, starch_error *err);
 
 /** The key of the entity at value. */
-repo_key repo_key_of(const starch_entity_type *type, const void *value);
+repo_key starch__repo_key_of(const starch_entity_type *type, const void *value);
 
 /** A zeroed list of type. */
 static inline starch_list repo_list_empty(const starch_entity_type *type)

@@ -82,7 +82,7 @@ static uint64_t hash_key(const starch_entity_type *type, const repo_key *key)
 
 static bool key_equal(const starch_entity_type *type, const void *value, const repo_key *key)
 {
-    repo_key k = repo_key_of(type, value);
+    repo_key k = starch__repo_key_of(type, value);
     if (entity_key(type)->kind == STARCH_KIND_INT)
         return k.i == key->i;
     return strcmp(k.s, key->s) == 0;
@@ -139,11 +139,11 @@ static int mem_save(starch_repo *repo, void *value, bool *created, starch_error 
     const starch_entity_type *type = repo->type;
     bool int_key = entity_key(type)->kind == STARCH_KIND_INT;
     pthread_rwlock_wrlock(&m->lock);
-    repo_key key = repo_key_of(type, value);
+    repo_key key = starch__repo_key_of(type, value);
     if (int_key && key.i == 0 && m->next_id == 0) {
         pthread_rwlock_unlock(&m->lock);
-        return error_set(err, STARCH_EINVAL, "%s: no int id left (id %lld has been held)",
-                         type->name, (long long)INT64_MAX);
+        return starch__error_set(err, STARCH_EINVAL, "%s: no int id left (id %lld has been held)",
+                                 type->name, (long long)INT64_MAX);
     }
     if (int_key && key.i == 0)
         key.i = m->next_id;
@@ -151,7 +151,7 @@ static int mem_save(starch_repo *repo, void *value, bool *created, starch_error 
     node *e = new_node(type, value, key.i);
     if (e == NULL) {
         pthread_rwlock_unlock(&m->lock);
-        return error_set(err, STARCH_ENOMEM, "%s: out of memory", type->name);
+        return starch__error_set(err, STARCH_ENOMEM, "%s: out of memory", type->name);
     }
     e->hash = hash;
     node **link = find(m, &key, hash);
@@ -177,9 +177,9 @@ static int mem_save(starch_repo *repo, void *value, bool *created, starch_error 
 static int not_found(starch_repo *repo, const repo_key *key, starch_error *err)
 {
     if (entity_key(repo->type)->kind == STARCH_KIND_INT)
-        return error_set(err, STARCH_ENOTFOUND, "%s: no id %lld", repo->type->name,
-                         (long long)key->i);
-    return error_set(err, STARCH_ENOTFOUND, "%s: no id \"%s\"", repo->type->name, key->s);
+        return starch__error_set(err, STARCH_ENOTFOUND, "%s: no id %lld", repo->type->name,
+                                 (long long)key->i);
+    return starch__error_set(err, STARCH_ENOTFOUND, "%s: no id \"%s\"", repo->type->name, key->s);
 }
 
 static int mem_get(starch_repo *repo, const repo_key *key, void *out, starch_error *err)
@@ -190,7 +190,7 @@ static int mem_get(starch_repo *repo, const repo_key *key, void *out, starch_err
     int rc = e ? starch_entity_copy(repo->type, out, e->entity) : STARCH_ENOTFOUND;
     pthread_rwlock_unlock(&m->lock);
     if (rc == STARCH_ENOMEM)
-        return error_set(err, rc, "%s: out of memory", repo->type->name);
+        return starch__error_set(err, rc, "%s: out of memory", repo->type->name);
     return rc ? not_found(repo, key, err) : STARCH_OK;
 }
 
@@ -331,7 +331,7 @@ static int mem_where(starch_repo *repo, const repo_query *q, starch_list *list, 
     free(a);
     if (rc != STARCH_OK) {
         starch_list_free(list);
-        return error_set(err, rc, "%s: out of memory", repo->type->name);
+        return starch__error_set(err, rc, "%s: out of memory", repo->type->name);
     }
     return STARCH_OK;
 }
@@ -369,7 +369,7 @@ static const repo_ops mem_ops = {mem_save, mem_get, mem_remove, mem_where, mem_c
 
 starch_repo *starch_repo_memory(const starch_entity_type *type, starch_bus *bus, starch_error *err)
 {
-    if (repo_check_type(type, err) != STARCH_OK)
+    if (starch__repo_check_type(type, err) != STARCH_OK)
         return NULL;
     mem_repo *m = calloc(1, sizeof *m);
     if (m)
@@ -378,7 +378,7 @@ starch_repo *starch_repo_memory(const starch_entity_type *type, starch_bus *bus,
         if (m)
             free(m->buckets);
         free(m);
-        error_set(err, STARCH_ENOMEM, "%s: out of memory", type->name);
+        starch__error_set(err, STARCH_ENOMEM, "%s: out of memory", type->name);
         return NULL;
     }
     m->base = (starch_repo){&mem_ops, type, bus};

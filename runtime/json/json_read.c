@@ -44,7 +44,7 @@ static void path_pop(reader *r, size_t old)
     r->path[old] = '\0';
 }
 
-size_t json_path_root(char *buf, size_t size, const starch_entity_type *type)
+size_t starch__json_path_root(char *buf, size_t size, const starch_entity_type *type)
 {
     int n = snprintf(buf, size, "%s", type->name);
     if (buf[0] >= 'A' && buf[0] <= 'Z')
@@ -54,10 +54,10 @@ size_t json_path_root(char *buf, size_t size, const starch_entity_type *type)
 
 static void path_root(reader *r, const starch_entity_type *type)
 {
-    r->len = json_path_root(r->path, sizeof r->path, type);
+    r->len = starch__json_path_root(r->path, sizeof r->path, type);
 }
 
-const char *json_kind(const json_t *j)
+const char *starch__json_kind(const json_t *j)
 {
     switch (json_typeof(j)) {
     case JSON_OBJECT: return "object";
@@ -74,12 +74,13 @@ const char *json_kind(const json_t *j)
 
 static int type_error(reader *r, const char *want, const json_t *j)
 {
-    return error_set(r->err, STARCH_ETYPE, "%s: expected %s, got %s", r->path, want, json_kind(j));
+    return starch__error_set(r->err, STARCH_ETYPE, "%s: expected %s, got %s", r->path, want,
+                             starch__json_kind(j));
 }
 
 static int nomem(reader *r)
 {
-    return error_set(r->err, STARCH_ENOMEM, "%s: out of memory", r->path);
+    return starch__error_set(r->err, STARCH_ENOMEM, "%s: out of memory", r->path);
 }
 
 static int read_entity(reader *r, const starch_entity_type *type, void *dst, const json_t *j);
@@ -145,7 +146,7 @@ static int read_array(reader *r, const starch_field *f, void *value, const json_
 {
     if (!json_is_array(j))
         return type_error(r, "array", j);
-    size_t n = json_array_size(j), size = entity_elem_size(f);
+    size_t n = json_array_size(j), size = starch__entity_elem_size(f);
     char *a = n ? calloc(n, size) : NULL;
     if (n && a == NULL)
         return nomem(r);
@@ -156,7 +157,7 @@ static int read_array(reader *r, const starch_field *f, void *value, const json_
         if (rc == STARCH_OK)
             path_pop(r, mark);
     }
-    entity_clear_field(f, value);
+    starch__entity_clear_field(f, value);
     entity_set_array(value, f, a, n); /* valid even after a failure: the caller clears it */
     return rc;
 }
@@ -181,7 +182,7 @@ static int read_entity(reader *r, const starch_entity_type *type, void *dst, con
         if (v)
             rc = read_field(r, f, dst, v);
         else if (r->mode & STARCH_READ_STRICT)
-            rc = error_set(r->err, STARCH_EMISSING, "%s: missing", r->path);
+            rc = starch__error_set(r->err, STARCH_EMISSING, "%s: missing", r->path);
         if (rc != STARCH_OK)
             return rc;
         path_pop(r, mark);
@@ -195,7 +196,7 @@ int starch_entity_from_json(const starch_entity_type *type, void *value, const s
     reader r = {.mode = mode, .err = err};
     path_root(&r, type);
     if (value == NULL)
-        return error_set(err, STARCH_EINVAL, "%s: no entity to read into", r.path);
+        return starch__error_set(err, STARCH_EINVAL, "%s: no entity to read into", r.path);
     void *tmp = malloc(type->size);
     if (tmp == NULL)
         return nomem(&r);
@@ -206,7 +207,7 @@ int starch_entity_from_json(const starch_entity_type *type, void *value, const s
         return nomem(&r);
     }
     rc = json ? read_entity(&r, type, tmp, json)
-              : error_set(err, STARCH_EINVAL, "%s: no JSON value", r.path);
+              : starch__error_set(err, STARCH_EINVAL, "%s: no JSON value", r.path);
     if (rc == STARCH_OK) {
         starch_entity_clear(type, value);
         memcpy(value, tmp, type->size);
@@ -221,7 +222,7 @@ int starch_entity_from_json(const starch_entity_type *type, void *value, const s
     return rc;
 }
 
-int json_error_where(starch_error *err, const json_error_t *je)
+int starch__json_error_where(starch_error *err, const json_error_t *je)
 {
     if (err) {
         err->line = je->line;
@@ -240,18 +241,18 @@ int starch_entity_from_json_text(const starch_entity_type *type, void *value, co
         reader r = {.err = err};
         path_root(&r, type);
         if (json_error_code(&je) == json_error_out_of_memory)
-            return error_set(err, STARCH_ENOMEM, "%s: out of memory", r.path);
-        error_set(err, STARCH_EJSON, "%s: invalid JSON at line %d column %d: %s", r.path, je.line,
-                  je.column, je.text);
-        return json_error_where(err, &je);
+            return starch__error_set(err, STARCH_ENOMEM, "%s: out of memory", r.path);
+        starch__error_set(err, STARCH_EJSON, "%s: invalid JSON at line %d column %d: %s", r.path,
+                          je.line, je.column, je.text);
+        return starch__json_error_where(err, &je);
     }
     int rc = starch_entity_from_json(type, value, j, mode, err);
     json_decref(j);
     return rc;
 }
 
-int json_field_from_text(const starch_field *f, void *value, const char *text, size_t len,
-                         const char *path, starch_error *err)
+int starch__json_field_from_text(const starch_field *f, void *value, const char *text, size_t len,
+                                 const char *path, starch_error *err)
 {
     json_error_t je;
     reader r = {.err = err};
@@ -259,9 +260,9 @@ int json_field_from_text(const starch_field *f, void *value, const char *text, s
     r.len = strlen(r.path);
     json_t *j = json_loadb(text ? text : "", text ? len : 0, JSON_DECODE_ANY, &je);
     if (j == NULL) {
-        error_set(err, STARCH_EJSON, "%s: invalid JSON at line %d column %d: %s", path, je.line,
-                  je.column, je.text);
-        return json_error_where(err, &je);
+        starch__error_set(err, STARCH_EJSON, "%s: invalid JSON at line %d column %d: %s", path,
+                          je.line, je.column, je.text);
+        return starch__json_error_where(err, &je);
     }
     int rc = read_field(&r, f, value, j);
     json_decref(j);

@@ -14,17 +14,17 @@ json_t *starch_signals_from_json(const char *json, size_t len, starch_error *err
     json_t *v = json_loadb(json ? json : "", json ? len : 0, JSON_DECODE_ANY, &je);
     if (v == NULL) {
         if (json_error_code(&je) == json_error_out_of_memory) {
-            error_set(err, STARCH_ENOMEM, "out of memory");
+            starch__error_set(err, STARCH_ENOMEM, "out of memory");
             return NULL;
         }
-        error_set(err, STARCH_EJSON, "invalid JSON at line %d, column %d (byte %d): %s", je.line,
-                  je.column, je.position, je.text);
-        json_error_where(err, &je);
+        starch__error_set(err, STARCH_EJSON, "invalid JSON at line %d, column %d (byte %d): %s",
+                          je.line, je.column, je.position, je.text);
+        starch__json_error_where(err, &je);
         return NULL;
     }
     if (!json_is_object(v)) {
         json_decref(v);
-        error_set(err, STARCH_ETYPE, "the signals are not a JSON object");
+        starch__error_set(err, STARCH_ETYPE, "the signals are not a JSON object");
         return NULL;
     }
     return v;
@@ -85,7 +85,7 @@ json_t *starch_signals_from_query(const char *query, size_t len, starch_error *e
             size_t vn = (size_t)(stop - v);
             char *json = malloc(vn + 1);
             if (json == NULL) {
-                error_set(err, STARCH_ENOMEM, "out of memory");
+                starch__error_set(err, STARCH_ENOMEM, "out of memory");
                 return NULL;
             }
             size_t jn = starch_url_decode(json, v, vn);
@@ -95,7 +95,7 @@ json_t *starch_signals_from_query(const char *query, size_t len, starch_error *e
         }
         p = stop + (amp != NULL);
     }
-    error_set(err, STARCH_EMISSING, "no 'datastar' query parameter");
+    starch__error_set(err, STARCH_EMISSING, "no 'datastar' query parameter");
     return NULL;
 }
 
@@ -107,10 +107,11 @@ json_t *starch_signals_read(const char *method, const char *query, size_t query_
         return starch_signals_from_query(query, query_len, err);
     if (strcmp(m, "POST") == 0 || strcmp(m, "PUT") == 0 || strcmp(m, "PATCH") == 0)
         return starch_signals_from_json(body, body_len, err);
-    error_set(err, STARCH_EINVAL,
-              "HTTP method '%.32s' carries no Datastar signals (GET and DELETE send them in "
-              "the query, POST, PUT and PATCH in the body)",
-              m);
+    starch__error_set(
+        err, STARCH_EINVAL,
+        "HTTP method '%.32s' carries no Datastar signals (GET and DELETE send them in "
+        "the query, POST, PUT and PATCH in the body)",
+        m);
     return NULL;
 }
 
@@ -130,7 +131,7 @@ static void set_message(starch_error *err, const char *a, const char *b)
 /* Fills err (when given) with code and "signals: MESSAGE"; returns code. */
 static int entity_fail(starch_error *err, int code, const char *message)
 {
-    return error_set(err, code, "signals: %s", message);
+    return starch__error_set(err, code, "signals: %s", message);
 }
 
 /* The error of signal path group[0..upto), whose value j is absent (NULL) or not an
@@ -138,8 +139,9 @@ static int entity_fail(starch_error *err, int code, const char *message)
 static int group_error(starch_error *err, const char *group, int upto, const json_t *j)
 {
     if (j == NULL)
-        return error_set(err, STARCH_EMISSING, "%.*s: missing", upto, group);
-    return error_set(err, STARCH_ETYPE, "%.*s: expected object, got %s", upto, group, json_kind(j));
+        return starch__error_set(err, STARCH_EMISSING, "%.*s: missing", upto, group);
+    return starch__error_set(err, STARCH_ETYPE, "%.*s: expected object, got %s", upto, group,
+                             starch__json_kind(j));
 }
 
 /* Sets *found to the object at the dotted signal path group in signals (signals itself
@@ -167,7 +169,7 @@ static int find_group(const json_t *signals, const char *group, const json_t **f
 static void rebase_path(starch_error *err, const starch_entity_type *type, const char *group)
 {
     char root[64];
-    size_t rn = json_path_root(root, sizeof root, type);
+    size_t rn = starch__json_path_root(root, sizeof root, type);
     if (rn == 0 || rn != strlen(type->name)) /* a name too long to be the root */
         return;
     const char *m = err->message;
@@ -177,7 +179,7 @@ static void rebase_path(starch_error *err, const starch_entity_type *type, const
     /* at the top, "todo.title" becomes "title"; the root itself becomes "signals" */
     const char *prefix = !top ? group : m[rn] == ':' ? "signals" : "";
     set_message(err, prefix, m + rn + (top && m[rn] == '.'));
-    error_one_line(err->message);
+    starch__error_one_line(err->message);
 }
 
 int starch_signals_to_entity(const starch_entity_type *type, void *value, const char *group,
@@ -189,7 +191,7 @@ int starch_signals_to_entity(const starch_entity_type *type, void *value, const 
         return entity_fail(err, STARCH_EINVAL, "no signals");
     if (!json_is_object(signals)) {
         char m[64];
-        snprintf(m, sizeof m, "expected object, got %s", json_kind(signals));
+        snprintf(m, sizeof m, "expected object, got %s", starch__json_kind(signals));
         return entity_fail(err, STARCH_ETYPE, m);
     }
     const json_t *j = NULL;

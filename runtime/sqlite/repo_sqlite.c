@@ -30,7 +30,8 @@ typedef struct sql_repo {
 
 static int db_error(sql_repo *s, starch_error *err)
 {
-    return error_set(err, STARCH_EDB, "%s: sqlite: %s", s->base.type->name, sqlite3_errmsg(s->db));
+    return starch__error_set(err, STARCH_EDB, "%s: sqlite: %s", s->base.type->name,
+                             sqlite3_errmsg(s->db));
 }
 
 /* Appends the identifier name double-quoted (quotes inside doubled). */
@@ -51,7 +52,7 @@ static int statement(sql_repo *s, sqlite3_stmt **st, starch_error *err)
     const char *sql = starch_out_cstr(&s->sql);
     *st = NULL;
     if (starch_out_error(&s->sql))
-        return error_set(err, STARCH_ENOMEM, "%s: out of memory", s->base.type->name);
+        return starch__error_set(err, STARCH_ENOMEM, "%s: out of memory", s->base.type->name);
     for (cached *c = s->stmts; c; c = c->next) {
         if (strcmp(c->sql, sql) == 0) {
             *st = c->stmt;
@@ -61,7 +62,7 @@ static int statement(sql_repo *s, sqlite3_stmt **st, starch_error *err)
     cached *c = calloc(1, sizeof *c);
     if (c == NULL || (c->sql = strdup(sql)) == NULL) {
         free(c);
-        return error_set(err, STARCH_ENOMEM, "%s: out of memory", s->base.type->name);
+        return starch__error_set(err, STARCH_ENOMEM, "%s: out of memory", s->base.type->name);
     }
     if (sqlite3_prepare_v2(s->db, sql, -1, &c->stmt, NULL) != SQLITE_OK) {
         free(c->sql);
@@ -122,7 +123,7 @@ static int create_table(sql_repo *s, starch_error *err)
     starch_out_puts(o, ")");
     char *msg = NULL;
     if (sqlite3_exec(s->db, starch_out_cstr(o), NULL, NULL, &msg) != SQLITE_OK) {
-        error_set(err, STARCH_EDB, "%s: sqlite: %s", t->name, msg ? msg : "out of memory");
+        starch__error_set(err, STARCH_EDB, "%s: sqlite: %s", t->name, msg ? msg : "out of memory");
         sqlite3_free(msg);
         return STARCH_EDB;
     }
@@ -172,7 +173,7 @@ static int bind_field(sql_repo *s, sqlite3_stmt *st, int i, const starch_field *
     const void *v = entity_at(value, f);
     if (f->array || f->kind == STARCH_KIND_ENTITY) {
         starch_out_clear(&s->json);
-        char *p = json_put_field(&s->json, starch_out_reserve(&s->json, 0), 0, f, value, 0);
+        char *p = starch__json_put_field(&s->json, starch_out_reserve(&s->json, 0), 0, f, value, 0);
         starch_out_commit(&s->json, p);
         if (starch_out_error(&s->json))
             return SQLITE_NOMEM;
@@ -241,8 +242,8 @@ static int read_column(sql_repo *s, sqlite3_stmt *st, int i, const starch_field 
         snprintf(path, sizeof path, "%s.%s", s->base.type->name, f->name);
         if (path[0] >= 'A' && path[0] <= 'Z') /* the root as JSON errors name it */
             path[0] = (char)(path[0] - 'A' + 'a');
-        return json_field_from_text(f, value, (const char *)sqlite3_column_text(st, i),
-                                    (size_t)sqlite3_column_bytes(st, i), path, err);
+        return starch__json_field_from_text(f, value, (const char *)sqlite3_column_text(st, i),
+                                            (size_t)sqlite3_column_bytes(st, i), path, err);
     }
     switch (f->kind) {
     case STARCH_KIND_INT: *(int64_t *)v = sqlite3_column_int64(st, i); return STARCH_OK;
@@ -253,7 +254,7 @@ static int read_column(sql_repo *s, sqlite3_stmt *st, int i, const starch_field 
     default:
         if (read_text(st, i, f, value) == STARCH_OK)
             return STARCH_OK;
-        return error_set(err, STARCH_ENOMEM, "%s: out of memory", s->base.type->name);
+        return starch__error_set(err, STARCH_ENOMEM, "%s: out of memory", s->base.type->name);
     }
 }
 
@@ -374,7 +375,7 @@ static int upsert(sql_repo *s, void *value, bool *created, starch_error *err)
 {
     const starch_entity_type *t = s->base.type;
     const starch_field *k = entity_key(t);
-    repo_key key = repo_key_of(t, value);
+    repo_key key = starch__repo_key_of(t, value);
     bool autoid = k->kind == STARCH_KIND_INT && key.i == 0;
     sqlite3_stmt *st;
     int rc;
@@ -400,7 +401,7 @@ static int sql_save(starch_repo *repo, void *value, bool *created, starch_error 
 {
     sql_repo *s = (sql_repo *)repo;
     pthread_mutex_lock(&s->lock);
-    int64_t id_before = repo_key_of(repo->type, value).i;
+    int64_t id_before = starch__repo_key_of(repo->type, value).i;
     int rc = exec(s, "BEGIN IMMEDIATE", err);
     if (rc == STARCH_OK)
         rc = upsert(s, value, created, err);
@@ -413,9 +414,9 @@ static int sql_save(starch_repo *repo, void *value, bool *created, starch_error 
 static int not_found(starch_repo *repo, const repo_key *key, starch_error *err)
 {
     if (entity_key(repo->type)->kind == STARCH_KIND_INT)
-        return error_set(err, STARCH_ENOTFOUND, "%s: no id %lld", repo->type->name,
-                         (long long)key->i);
-    return error_set(err, STARCH_ENOTFOUND, "%s: no id \"%s\"", repo->type->name, key->s);
+        return starch__error_set(err, STARCH_ENOTFOUND, "%s: no id %lld", repo->type->name,
+                                 (long long)key->i);
+    return starch__error_set(err, STARCH_ENOTFOUND, "%s: no id \"%s\"", repo->type->name, key->s);
 }
 
 /* Reads the row with key into out (zeroed), under the lock. */
@@ -519,7 +520,7 @@ static int append_row(sql_repo *s, sqlite3_stmt *st, starch_list *list, size_t *
         size_t n = *cap ? *cap * 2 : 16;
         char *items = realloc(list->items, n * size);
         if (items == NULL)
-            return error_set(err, STARCH_ENOMEM, "%s: out of memory", s->base.type->name);
+            return starch__error_set(err, STARCH_ENOMEM, "%s: out of memory", s->base.type->name);
         list->items = items;
         *cap = n;
     }
@@ -611,8 +612,9 @@ static int open_db(sql_repo *s, const char *path, starch_error *err)
 {
     int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_URI;
     if (sqlite3_open_v2(path, &s->db, flags, NULL) != SQLITE_OK)
-        return s->db ? db_error(s, err)
-                     : error_set(err, STARCH_ENOMEM, "%s: out of memory", s->base.type->name);
+        return s->db
+                   ? db_error(s, err)
+                   : starch__error_set(err, STARCH_ENOMEM, "%s: out of memory", s->base.type->name);
     sqlite3_busy_timeout(s->db, 5000);
     if (!in_memory(path) &&
         (sqlite3_exec(s->db, "PRAGMA journal_mode=WAL", NULL, NULL, NULL) != SQLITE_OK ||
@@ -625,12 +627,12 @@ static int open_db(sql_repo *s, const char *path, starch_error *err)
 starch_repo *starch_repo_sqlite(const starch_entity_type *type, const char *path, starch_bus *bus,
                                 starch_error *err)
 {
-    if (repo_check_type(type, err) != STARCH_OK)
+    if (starch__repo_check_type(type, err) != STARCH_OK)
         return NULL;
     sql_repo *s = calloc(1, sizeof *s);
     if (s == NULL || pthread_mutex_init(&s->lock, NULL) != 0) {
         free(s);
-        error_set(err, STARCH_ENOMEM, "%s: out of memory", type->name);
+        starch__error_set(err, STARCH_ENOMEM, "%s: out of memory", type->name);
         return NULL;
     }
     s->base = (starch_repo){&sql_ops, type, bus};

@@ -188,6 +188,16 @@ def subproject():
     assert 'golden_' not in targets and 'todo-app' not in targets, 'the subproject built its tests'
 
 
+@case('every symbol the installed libraries define carries the starch_ prefix')
+def symbols():
+    for layer in LAYERS:
+        out = run(['nm', '-g', '--defined-only', find('lib' + layer + '.a')], root, env)
+        names = [l.split()[-1] for l in out.splitlines() if len(l.split()) == 3]
+        assert names, f'lib{layer}.a defines nothing'
+        bad = [n for n in names if not n.startswith('starch_')]
+        assert not bad, f'lib{layer}.a: {bad}'
+
+
 def find(name):
     for d, _, files in os.walk(root):
         if name in files:
