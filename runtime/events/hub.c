@@ -6,8 +6,14 @@
  * Each client is read by its own thread (an HTTP connection's), which blocks on the
  * client's condition variable with a timeout.
  *
- * Locks: the hub mutex guards topics, the client list and the counters; each client's
- * mutex guards its ring. Order: hub, then client. */
+ * A publish with an event id (starch_hub_publish_id) also keeps the message in its topic's
+ * history, a ring of the last queue_max messages, from which a client that reconnects
+ * with the id of the last event it saw gets what it missed (starch_client_resume). A
+ * topic with history outlives its clients, so that history survives while no one is
+ * connected.
+ *
+ * Locks: the hub mutex guards topics (and their history), the client list and the
+ * counters; each client's mutex guards its ring. Order: hub, then client. */
 #include "entity_impl.h"
 #include "starch_events.h"
 
@@ -17,9 +23,12 @@
 #include <stdlib.h>
 #include <time.h>
 
+/* A published message, shared by every queue and the history that hold it. With an id,
+ * data starts with its `id:` line and the id is data[4 .. 4 + id_len). */
 typedef struct msg {
     atomic_size_t refs;
     size_t len;
+    size_t id_len; /* 0: no id */
     char data[];
 } msg;
 
@@ -28,6 +37,9 @@ typedef struct topic {
     char *name;
     starch_client **clients;
     size_t count, cap;
+    msg **hist; /* the last messages with ids, oldest first from hist_head (hub->queue_max
+                 * slots; NULL until the first one) */
+    size_t hist_head, hist_count;
 } topic;
 
 struct starch_client {
@@ -80,13 +92,22 @@ starch_hub *starch_hub_new(size_t queue_max)
     return hub;
 }
 
+/* Frees t and what it holds. */
+static void topic_free(starch_hub *hub, topic *t)
+{
+    for (size_t i = 0; i < t->hist_count; i++)
+        msg_release(t->hist[(t->hist_head + i) % hub->queue_max]);
+    free(t->hist);
+    free(t->name);
+    free(t->clients);
+    free(t);
+}
+
 static void hub_destroy(starch_hub *hub)
 {
     for (topic *t = hub->topics, *next; t; t = next) {
         next = t->next;
-        free(t->name);
-        free(t->clients);
-        free(t);
+        topic_free(hub, t);
     }
     pthread_mutex_destroy(&hub->lock);
     free(hub);
@@ -136,18 +157,16 @@ size_t starch_hub_subscribers(starch_hub *hub, const char *topic_name)
 
 /* ---- Topics (hub lock held) ---------------------------------------------------------- */
 
-/* Unlinks and frees t if no client is left in it. */
+/* Unlinks and frees t if no client and no history is left in it. */
 static void drop_if_empty(starch_hub *hub, topic *t)
 {
-    if (t->count > 0)
+    if (t->count > 0 || t->hist_count > 0)
         return;
     topic **link = &hub->topics;
     while (*link != t)
         link = &(*link)->next;
     *link = t->next;
-    free(t->name);
-    free(t->clients);
-    free(t);
+    topic_free(hub, t);
 }
 
 /* Removes c from topic t, freeing t when it empties. */
@@ -427,32 +446,124 @@ static bool deliver(starch_hub *hub, starch_client *c, msg *m)
     return queued;
 }
 
-size_t starch_hub_publish(starch_hub *hub, const char *topic_name, const char *data, size_t len)
+/* A new message of one reference: `id: ID\n` (when id is not empty) then data[0..len). */
+static msg *msg_new(const char *id, const char *data, size_t len)
 {
-    if (topic_name == NULL || data == NULL || len == 0)
-        return 0;
-    msg *m = malloc(sizeof *m + len);
+    size_t id_len = id ? strlen(id) : 0, head = id_len ? id_len + 5 : 0;
+    if (len > SIZE_MAX - sizeof(msg) - head)
+        return NULL;
+    msg *m = malloc(sizeof *m + head + len);
     if (m == NULL)
-        return 0;
+        return NULL;
     atomic_init(&m->refs, 1);
-    m->len = len;
-    memcpy(m->data, data, len);
+    m->len = head + len;
+    m->id_len = id_len;
+    if (id_len) {
+        memcpy(m->data, "id: ", 4);
+        memcpy(m->data + 4, id, id_len);
+        m->data[4 + id_len] = '\n';
+    }
+    memcpy(m->data + head, data, len);
+    return m;
+}
+
+/* Appends m to t's history, forgetting the oldest message when it is full. */
+static bool hist_push(starch_hub *hub, topic *t, msg *m)
+{
+    if (t->hist == NULL && (t->hist = calloc(hub->queue_max, sizeof *t->hist)) == NULL)
+        return false;
+    if (t->hist_count == hub->queue_max) {
+        msg_release(t->hist[t->hist_head]);
+        t->hist_head = (t->hist_head + 1) % hub->queue_max;
+        t->hist_count--;
+    }
+    atomic_fetch_add(&m->refs, 1);
+    t->hist[(t->hist_head + t->hist_count++) % hub->queue_max] = m;
+    return true;
+}
+
+/* Queues m for every client of the topic called name (and, with an id, keeps it in the
+ * topic's history); drops the clients whose queue is full. Hub lock held. */
+static size_t publish(starch_hub *hub, const char *name, msg *m)
+{
+    topic *t = m->id_len ? topic_get(hub, name) : find_topic(hub, name);
+    if (t == NULL || (m->id_len && !hist_push(hub, t, m)))
+        return 0;
     size_t sent = 0;
-    pthread_mutex_lock(&hub->lock);
-    topic *t = hub->closed ? NULL : find_topic(hub, topic_name);
-    for (size_t i = 0; t && i < t->count;) {
+    for (size_t i = 0; i < t->count;) {
         starch_client *c = t->clients[i];
         if (deliver(hub, c, m)) {
             sent++;
             i++;
         } else {
-            bool last = t->count == 1;
+            bool last = t->count == 1 && t->hist_count == 0;
             leave_all(hub, c); /* removes c from t (shifting the rest down) */
             if (last)
-                t = NULL; /* t was freed with its last client */
+                break; /* t was freed with its last client */
         }
     }
+    return sent;
+}
+
+size_t starch_hub_publish(starch_hub *hub, const char *topic_name, const char *data, size_t len)
+{
+    return starch_hub_publish_id(hub, topic_name, NULL, data, len);
+}
+
+size_t starch_hub_publish_id(starch_hub *hub, const char *topic_name, const char *id,
+                             const char *data, size_t len)
+{
+    if (topic_name == NULL || data == NULL || len == 0 || (id && strpbrk(id, "\r\n")))
+        return 0;
+    msg *m = msg_new(id, data, len);
+    if (m == NULL)
+        return 0;
+    pthread_mutex_lock(&hub->lock);
+    size_t sent = hub->closed ? 0 : publish(hub, topic_name, m);
     pthread_mutex_unlock(&hub->lock);
     msg_release(m);
     return sent;
+}
+
+/* Queues for c the messages of t's history after the one with id. STARCH_OK;
+ * STARCH_ENOTFOUND when no message of the history has that id; STARCH_ECLOSED when c
+ * missed more than its queue holds (it is dropped). Hub lock held. */
+static int replay(starch_hub *hub, topic *t, starch_client *c, const char *id)
+{
+    size_t n = strlen(id), k = t->hist_count;
+    while (k > 0) {
+        msg *m = t->hist[(t->hist_head + k - 1) % hub->queue_max];
+        if (m->id_len == n && memcmp(m->data + 4, id, n) == 0)
+            break;
+        k--;
+    }
+    if (k == 0)
+        return STARCH_ENOTFOUND;
+    for (; k < t->hist_count; k++) {
+        if (!deliver(hub, c, t->hist[(t->hist_head + k) % hub->queue_max])) {
+            leave_all(hub, c);
+            return STARCH_ECLOSED;
+        }
+    }
+    return STARCH_OK;
+}
+
+int starch_client_resume(starch_client *c, const char *topic_name, const char *last_id)
+{
+    if (topic_name == NULL)
+        return STARCH_EINVAL;
+    starch_hub *hub = c->hub;
+    pthread_mutex_lock(&hub->lock);
+    pthread_mutex_lock(&c->lock);
+    int rc = c->dropped || hub->closed ? STARCH_ECLOSED : STARCH_OK;
+    pthread_mutex_unlock(&c->lock);
+    if (rc == STARCH_OK && !subscribed(c, topic_name))
+        rc = topic_add(hub, c, topic_name);
+    if (rc == STARCH_OK) {
+        topic *t = find_topic(hub, topic_name);
+        assert(t != NULL);
+        rc = last_id && *last_id ? replay(hub, t, c, last_id) : STARCH_ENOTFOUND;
+    }
+    pthread_mutex_unlock(&hub->lock);
+    return rc;
 }

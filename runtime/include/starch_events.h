@@ -285,6 +285,25 @@ void starch_client_close(starch_client *client);
  *  clients whose queue is full. Returns the number of clients it was queued for. */
 size_t starch_hub_publish(starch_hub *hub, const char *topic, const char *data, size_t len);
 
+/** Publishes as starch_hub_publish an SSE event with the event id `id` (NULL or "": as
+ *  starch_hub_publish): the hub writes its `id:` line ahead of data, which must not have
+ *  one, and keeps the event in the topic's history, the last queue_max events with ids,
+ *  for clients that resume (starch_client_resume). The topic is made if it has no
+ *  subscribers yet, and lives on while it has history. An id holding a line break is
+ *  refused (0). Ids are the application's: they should be the same on every instance
+ *  and across restarts (a database event id, or a boot id with a sequence number). */
+size_t starch_hub_publish_id(starch_hub *hub, const char *topic, const char *id, const char *data,
+                             size_t len);
+
+/** For a new client (instead of starch_client_subscribe): subscribes it to topic and
+ *  queues for it the events of the topic's history published after the one with id last_id (the
+ * browser's Last-Event-ID), atomically with respect to publishes: nothing missed, nothing twice.
+ *  Returns STARCH_OK when last_id was found; STARCH_ENOTFOUND when it is NULL, empty,
+ *  unknown or older than the history (the client is subscribed all the same: send it the
+ *  whole state); STARCH_ECLOSED for a dropped client, a closed hub, or a client that
+ *  missed more than its queue holds; STARCH_ENOMEM; STARCH_EINVAL for a NULL topic. */
+int starch_client_resume(starch_client *client, const char *topic, const char *last_id);
+
 /** The number of clients dropped so far for falling behind. */
 size_t starch_hub_dropped(starch_hub *hub);
 

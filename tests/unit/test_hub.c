@@ -234,3 +234,109 @@ Test(hub, close_wakes_a_blocked_reader)
     starch_client_close(c);
     starch_hub_free(hub);
 }
+
+/* ---- Event ids, history and resuming --------------------------------------------------- */
+
+static void publish_id(starch_hub *hub, const char *id, const char *text, size_t expected)
+{
+    cr_assert_eq(starch_hub_publish_id(hub, "t", id, text, strlen(text)), expected);
+}
+
+/* Reads what is queued for c, concatenated, without waiting. */
+static const char *drain(starch_client *c, char *buf, size_t size)
+{
+    size_t used = 0, n;
+    while (used + 1 < size &&
+           starch_client_read(c, buf + used, size - 1 - used, &n, 0) == STARCH_OK)
+        used += n;
+    buf[used] = '\0';
+    return buf;
+}
+
+Test(hub, publish_id_writes_the_id_line_ahead_of_the_event)
+{
+    starch_hub *hub = starch_hub_new(8);
+    starch_client *c = starch_hub_connect(hub);
+    cr_assert_eq(starch_client_subscribe(c, "t"), STARCH_OK);
+    publish_id(hub, "42", "event: e\ndata: x\n\n", 1);
+    publish_id(hub, NULL, "event: e\ndata: y\n\n", 1);
+    publish_id(hub, "", "event: e\ndata: z\n\n", 1);
+    publish_id(hub, "4\n2", "event: e\ndata: bad\n\n", 0); /* refused: a line break */
+    char buf[256];
+    cr_assert_str_eq(drain(c, buf, sizeof buf), "id: 42\nevent: e\ndata: x\n\n"
+                                                "event: e\ndata: y\n\n"
+                                                "event: e\ndata: z\n\n");
+    starch_client_close(c);
+    starch_hub_free(hub);
+}
+
+Test(hub, resume_replays_what_was_missed_while_away)
+{
+    starch_hub *hub = starch_hub_new(8);
+    publish_id(hub, "1", "a\n\n", 0); /* nobody listening: kept in the history */
+    starch_client *c = starch_hub_connect(hub);
+    cr_assert_eq(starch_client_resume(c, "t", NULL), STARCH_ENOTFOUND); /* subscribed */
+    publish_id(hub, "2", "b\n\n", 1);
+    char buf[256];
+    cr_assert_str_eq(drain(c, buf, sizeof buf), "id: 2\nb\n\n");
+    starch_client_close(c); /* the page goes away; two more events */
+    publish_id(hub, "3", "c\n\n", 0);
+    publish_id(hub, "4", "d\n\n", 0);
+    c = starch_hub_connect(hub); /* it comes back with Last-Event-ID: 2 */
+    cr_assert_eq(starch_client_resume(c, "t", "2"), STARCH_OK);
+    publish_id(hub, "5", "e\n\n", 1);
+    cr_assert_str_eq(drain(c, buf, sizeof buf), "id: 3\nc\n\nid: 4\nd\n\nid: 5\ne\n\n");
+    starch_client_close(c);
+    starch_hub_free(hub);
+}
+
+Test(hub, resume_from_the_newest_id_queues_nothing)
+{
+    starch_hub *hub = starch_hub_new(8);
+    publish_id(hub, "1", "a\n\n", 0);
+    starch_client *c = starch_hub_connect(hub);
+    cr_assert_eq(starch_client_resume(c, "t", "1"), STARCH_OK);
+    char buf[64];
+    cr_assert_str_eq(drain(c, buf, sizeof buf), "");
+    cr_assert_eq(starch_hub_subscribers(hub, "t"), 1);
+    starch_client_close(c);
+    starch_hub_free(hub);
+}
+
+Test(hub, resume_from_an_unknown_or_forgotten_id_says_reload)
+{
+    starch_hub *hub = starch_hub_new(4); /* a history of 4 events */
+    char id[8];
+    for (int i = 1; i <= 6; i++) {
+        snprintf(id, sizeof id, "%d", i);
+        publish_id(hub, id, "x\n\n", 0);
+    }
+    starch_client *c = starch_hub_connect(hub);
+    cr_assert_eq(starch_client_resume(c, "t", "1"), STARCH_ENOTFOUND); /* forgotten */
+    cr_assert_eq(starch_client_resume(c, "t", "99"), STARCH_ENOTFOUND);
+    char buf[64];
+    cr_assert_str_eq(drain(c, buf, sizeof buf), "");
+    cr_assert_eq(starch_client_resume(c, "t", "3"), STARCH_OK); /* the oldest kept is 3 */
+    cr_assert_str_eq(drain(c, buf, sizeof buf), "id: 4\nx\n\nid: 5\nx\n\nid: 6\nx\n\n");
+    starch_client_close(c);
+    starch_hub_free(hub);
+}
+
+Test(hub, resume_that_would_overflow_the_queue_drops_the_client)
+{
+    starch_hub *hub = starch_hub_new(4);
+    char id[8];
+    for (int i = 1; i <= 4; i++) {
+        snprintf(id, sizeof id, "%d", i);
+        publish_id(hub, id, "x\n\n", 0);
+    }
+    starch_client *c = starch_hub_connect(hub);
+    cr_assert_eq(starch_client_subscribe(c, "t"), STARCH_OK);
+    publish_id(hub, "5", "x\n\n", 1);
+    publish_id(hub, "6", "x\n\n", 1); /* two queued; the history is 3..6 */
+    cr_assert_eq(starch_client_resume(c, "t", "3"), STARCH_ECLOSED); /* 2 + 3 > 4 */
+    cr_assert(starch_client_dropped(c));
+    cr_assert_eq(starch_hub_subscribers(hub, "t"), 0);
+    starch_client_close(c);
+    starch_hub_free(hub);
+}
