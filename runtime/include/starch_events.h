@@ -296,12 +296,13 @@ size_t starch_hub_publish_id(starch_hub *hub, const char *topic, const char *id,
                              size_t len);
 
 /** For a new client (instead of starch_client_subscribe): subscribes it to topic and
- *  queues for it the events of the topic's history published after the one with id last_id (the
- * browser's Last-Event-ID), atomically with respect to publishes: nothing missed, nothing twice.
- *  Returns STARCH_OK when last_id was found; STARCH_ENOTFOUND when it is NULL, empty,
- *  unknown or older than the history (the client is subscribed all the same: send it the
- *  whole state); STARCH_ECLOSED for a dropped client, a closed hub, or a client that
- *  missed more than its queue holds; STARCH_ENOMEM; STARCH_EINVAL for a NULL topic. */
+ *  queues for it the events of the topic's history published after the one with id
+ *  last_id (the browser's Last-Event-ID), atomically with respect to publishes: nothing
+ *  missed, nothing twice. Returns STARCH_OK when last_id was found; STARCH_ENOTFOUND when
+ *  it is NULL, empty, unknown or older than the history (the client is subscribed all the
+ *  same: send it the whole state); STARCH_ECLOSED for a dropped client, a closed hub, or
+ *  a client that missed more than its queue holds; STARCH_ENOMEM; STARCH_EINVAL for a
+ *  NULL topic. */
 int starch_client_resume(starch_client *client, const char *topic, const char *last_id);
 
 /** The number of clients dropped so far for falling behind. */
