@@ -111,6 +111,14 @@ bool starch_mhd_sse_alive(starch_mhd_sse *s);
  *  caller's hold: s must not be used afterwards. Not while holding the lock. */
 void starch_mhd_sse_close(starch_mhd_sse *s);
 
+/** Ends the stream as starch_mhd_sse_close does, but as a failed response: once the queued
+ *  events are sent the connection is cut without the end of the body (no last chunk), so
+ *  the browser sees a network error, not a stream the server ended. Datastar's client
+ *  reconnects after an error (retry mode 'auto', 'error', 'always') but not after a clean
+ *  end: a server that shuts down breaks its streams so that pages come back to another
+ *  instance, or to this one restarted. Releases the caller's hold as close does. */
+void starch_mhd_sse_break(starch_mhd_sse *s);
+
 #ifdef __cplusplus
 }
 #endif

@@ -100,6 +100,7 @@ struct starch_mhd_sse {
     bool blocking;  /* thread per connection: the reader waits on `ready` */
     bool suspended; /* the reader suspended the connection: a push resumes it */
     bool closed;    /* the application closed the stream */
+    bool broken;    /* ... and asked for the response to end as failed (sse_break) */
     bool gone;      /* libmicrohttpd is done with the response (sent, or client gone) */
     int refs;       /* the application's and libmicrohttpd's */
 };
@@ -183,8 +184,9 @@ static ssize_t reader(void *cls, uint64_t pos, char *buf, size_t max)
     }
     size_t n = s->len - s->off;
     if (n == 0) {
+        bool broken = s->broken;
         pthread_mutex_unlock(&s->lock);
-        return MHD_CONTENT_READER_END_OF_STREAM;
+        return broken ? MHD_CONTENT_READER_END_WITH_ERROR : MHD_CONTENT_READER_END_OF_STREAM;
     }
     n = n < max ? n : max;
     memcpy(buf, s->q + s->off, n);
@@ -289,11 +291,13 @@ bool starch_mhd_sse_alive(starch_mhd_sse *s)
     return alive;
 }
 
-void starch_mhd_sse_close(starch_mhd_sse *s)
+/* Ends the stream once its queue is sent: cleanly, or (broken) as a failed response. */
+static void finish(starch_mhd_sse *s, bool broken)
 {
     pthread_mutex_lock(&s->writer); /* after any event being written */
     pthread_mutex_lock(&s->lock);
     s->closed = true;
+    s->broken = broken;
     bool resume = s->suspended && !s->gone;
     s->suspended = false;
     pthread_cond_signal(&s->ready);
@@ -302,4 +306,14 @@ void starch_mhd_sse_close(starch_mhd_sse *s)
     if (resume)
         MHD_resume_connection(s->conn);
     unref(s);
+}
+
+void starch_mhd_sse_close(starch_mhd_sse *s)
+{
+    finish(s, false);
+}
+
+void starch_mhd_sse_break(starch_mhd_sse *s)
+{
+    finish(s, true);
 }

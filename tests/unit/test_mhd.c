@@ -26,6 +26,7 @@ typedef struct Job {
     int pad;        /* bytes of padding per event, to cross flush chunks */
     int delay_us;   /* between events */
     int until_gone; /* write until the client has gone, then report it */
+    int breaks;     /* end with starch_mhd_sse_break instead of close */
 } Job;
 
 static int gone_seen; /* set by a writer that saw STARCH_ECLOSED (until_gone) */
@@ -76,7 +77,10 @@ static void *run_job(void *arg)
         pthread_create(&t[i], NULL, write_events, j);
     for (int i = 0; i < j->writers; i++)
         pthread_join(t[i], NULL);
-    starch_mhd_sse_close(j->sse);
+    if (j->breaks)
+        starch_mhd_sse_break(j->sse);
+    else
+        starch_mhd_sse_close(j->sse);
     free(j);
     return NULL;
 }
@@ -114,6 +118,7 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
     j->pad = (int)json_integer_value(json_object_get(sig, "pad"));
     j->delay_us = (int)json_integer_value(json_object_get(sig, "delay"));
     j->until_gone = json_is_true(json_object_get(sig, "until_gone"));
+    j->breaks = json_is_true(json_object_get(sig, "break"));
     json_decref(sig);
     j->sse = starch_mhd_sse_start(c, version);
     if (j->sse == NULL) {
@@ -325,6 +330,49 @@ Test(mhd_threaded, http11_keeps_the_connection_and_chunks)
     cr_assert_not_null(strstr(buf, "\r\nContent-Type: text/event-stream\r\n"));
     cr_assert_not_null(strstr(buf, "event: datastar-patch-signals\ndata: signals {\"i\":0,\"pad\""
                                    ":\"\"}\n\n"));
+}
+
+/* Reads the whole HTTP/1.1 response to request until the server closes the connection. */
+static char *read_to_close(const char *request)
+{
+    int fd = dial();
+    cr_assert_eq(write(fd, request, strlen(request)), (ssize_t)strlen(request));
+    size_t n = 0, cap = 1 << 16;
+    char *buf = malloc(cap);
+    ssize_t k;
+    while (n < cap - 1 && (k = read(fd, buf + n, cap - 1 - n)) > 0)
+        n += (size_t)k;
+    buf[n] = '\0';
+    close(fd);
+    return buf;
+}
+
+/* A stream the server breaks sends its events, then the connection ends without the last
+ * chunk: the browser sees a network error (and Datastar reconnects), not a clean end. A
+ * stream closed normally ends with the last chunk. */
+static void break_and_close(void)
+{
+    char *broken = read_to_close("GET /?datastar=%7B%22events%22:3,%22break%22:true%7D HTTP/1.1\r\n"
+                                 "Host: x\r\n\r\n");
+    cr_assert(strncmp(broken, "HTTP/1.1 200", 12) == 0, "%s", broken);
+    cr_assert_not_null(strstr(broken, "data: signals {\"i\":2,\"pad\":\"\"}\n\n"), "%s", broken);
+    cr_assert_null(strstr(broken, "\r\n0\r\n\r\n"), "a broken stream ended cleanly: %s", broken);
+    free(broken);
+    char *clean = read_to_close("GET /?datastar=%7B%22events%22:3%7D HTTP/1.1\r\nHost: x\r\n"
+                                "Connection: close\r\n\r\n");
+    cr_assert_not_null(strstr(clean, "data: signals {\"i\":2,\"pad\":\"\"}\n\n\r\n0\r\n\r\n"), "%s",
+                       clean);
+    free(clean);
+}
+
+Test(mhd_threaded, break_ends_without_the_last_chunk)
+{
+    break_and_close();
+}
+
+Test(mhd_polling, break_ends_without_the_last_chunk)
+{
+    break_and_close();
 }
 
 Test(mhd_threaded, http10_closes)
