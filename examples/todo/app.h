@@ -19,6 +19,9 @@ typedef struct App {
     starch_bus *bus;           /* repository events */
     starch_hub *hub;           /* SSE fan-out to the browsers watching the list */
     pthread_mutex_t live_lock; /* one list rendered and published at a time (live.c) */
+    bool check_origin;         /* listening beyond loopback: refuse cross-site changes */
+    char boot_id[17];          /* random, per start: the first half of SSE event ids */
+    uint64_t sequence;         /* events published since the start (under live_lock) */
     const char *datastar_js;   /* a local copy of the Datastar client (NULL: the CDN) */
     size_t datastar_len;
 } App;
@@ -39,6 +42,10 @@ bool todo_live_start(App *app);
 /* Answers GET /events: an SSE stream that starts with the current list and then carries
  * every event published on TODO_TOPIC, until the client leaves or the hub closes. */
 enum MHD_Result todo_live_events(App *app, struct MHD_Connection *c, const char *version);
+
+/* Writes the SSE id of the event ev into id[0..size): "BOOT-SEQ", the boot id of this
+ * start and the event's sequence number (live_lock held). */
+void todo_event_id(App *app, const starch_event *ev, char *id, size_t size);
 
 /* Writes the current list (component TodoList, id "list") as one Datastar patch-elements
  * event to out. Returns 0, or a starch status / errno-style code. */

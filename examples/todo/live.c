@@ -8,6 +8,13 @@
  * to the hub, which queues it for every subscriber without waiting for any of them. Each
  * GET /events response is a hub client: libmicrohttpd's content reader callback, on the
  * connection's own thread, reads the client's queue and sends it.
+ *
+ * Streams resume: each published event carries an SSE id (the app's boot id and a
+ * sequence number: todo_event_id), which the hub writes and keeps in a short history. A
+ * browser that reconnects sends the last id it saw (Last-Event-ID); if the hub still has
+ * it, the browser gets what it missed, else the whole list. When the server stops, the
+ * streams are broken, not ended (a network error for the browser), so that Datastar
+ * reconnects — to this instance restarted, or to another one behind the same proxy.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -39,15 +46,23 @@ int todo_render_list(App *app, starch_out *out)
 static int publish_list(const starch_event *ev, void *ctx)
 {
     App *app = ctx;
-    (void)ev; /* the list is rendered whole, whichever todo changed */
     starch_out event;
     starch_out_init(&event);
     pthread_mutex_lock(&app->live_lock);
-    if (todo_render_list(app, &event) == 0)
-        starch_hub_publish(app->hub, TODO_TOPIC, starch_out_data(&event), starch_out_len(&event));
+    char id[64]; /* the list is rendered whole, whichever todo changed */
+    todo_event_id(app, ev, id, sizeof id);
+    if (todo_render_list(app, &event) == STARCH_OK)
+        starch_hub_publish_id(app->hub, TODO_TOPIC, id, starch_out_data(&event),
+                              starch_out_len(&event));
     pthread_mutex_unlock(&app->live_lock);
     starch_out_free(&event);
     return STARCH_CONTINUE;
+}
+
+void todo_event_id(App *app, const starch_event *ev, char *id, size_t size)
+{
+    (void)ev;
+    snprintf(id, size, "%s-%llu", app->boot_id, (unsigned long long)++app->sequence);
 }
 
 bool todo_live_start(App *app)
@@ -90,10 +105,10 @@ static ssize_t watcher_read(void *cls, uint64_t pos, char *buf, size_t max)
         return (ssize_t)copy_out(buf, max, ping, sizeof ping - 1);
     }
     default:
-        /* Dropped for falling behind: end with an error, so the browser reconnects and
-         * starts again from the whole list. Otherwise the hub closed: the server stops. */
-        return starch_client_dropped(w->client) ? MHD_CONTENT_READER_END_WITH_ERROR
-                                                : MHD_CONTENT_READER_END_OF_STREAM;
+        /* Dropped for falling behind, or the hub closed because the server stops: end with
+         * an error, never cleanly, so that the browser reconnects (Datastar does not after
+         * a clean end) and resumes from its Last-Event-ID or starts again from the list. */
+        return MHD_CONTENT_READER_END_WITH_ERROR;
     }
 }
 
@@ -125,10 +140,12 @@ enum MHD_Result todo_live_events(App *app, struct MHD_Connection *c, const char 
         return MHD_NO;
     starch_out_init(&w->first);
     w->client = starch_hub_connect(app->hub);
-    /* Subscribe first, then read the list: a change made in between is in the list, in
-     * the queue, or both, never lost. */
-    int rc = w->client ? starch_client_subscribe(w->client, TODO_TOPIC) : STARCH_ENOMEM;
-    if (rc == STARCH_OK) {
+    /* Subscribe (resuming after the browser's last event when the hub still has it)
+     * first, then read the list: a change made in between is in the list, in the queue,
+     * or both, never lost. */
+    const char *last = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Last-Event-ID");
+    int rc = w->client ? starch_client_resume(w->client, TODO_TOPIC, last) : STARCH_ENOMEM;
+    if (rc == STARCH_ENOTFOUND) { /* a new page, or one that missed too much */
         pthread_mutex_lock(&app->live_lock);
         rc = todo_render_list(app, &w->first);
         pthread_mutex_unlock(&app->live_lock);

@@ -1,16 +1,21 @@
 /* main.c — the todo app: a Datastar page served by libmicrohttpd, todos kept by a starch
  * repository (SQLite, or memory), every change pushed to every open page.
  *
- *   todo-app [--port N] [--db FILE | --memory] [--datastar FILE]
+ *   todo-app [--host ADDR] [--port N] [--db VALUE | --memory] [--datastar FILE]
  *
- * Prints "listening on http://127.0.0.1:PORT/" and serves until SIGINT (Ctrl-C) or SIGTERM.
- * See README.md beside this file for a walk through the code.
+ * Prints "listening on http://ADDR:PORT/" and serves until SIGINT (Ctrl-C) or SIGTERM:
+ * then it stops accepting, lets the requests in flight finish, breaks the event streams
+ * (so browsers reconnect, to another instance or to this one restarted), closes the
+ * database and exits 0. See README.md beside this file for a walk through the code.
  */
+#include <arpa/inet.h>
 #include <netinet/in.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
+#include <unistd.h>
 
 #include <starch_mhd.h>
 
@@ -18,16 +23,21 @@
 #include "todo.starch.h"
 
 typedef struct Options {
+    const char *host;     /* the IPv4 address to listen on */
     unsigned port;        /* 0: any free port */
-    const char *db;       /* the SQLite file */
+    const char *db;       /* the SQLite file, or a PostgreSQL URI */
     bool memory;          /* keep the todos in memory instead */
     const char *datastar; /* a local copy of the Datastar client to serve, or NULL */
 } Options;
 
 static const char usage[] =
-    "usage: todo-app [--port N] [--db FILE | --memory] [--datastar FILE]\n"
-    "  --port N         listen on 127.0.0.1:N (default 8080; 0: any free port)\n"
-    "  --db FILE        keep the todos in this SQLite file (default todo.db)\n"
+    "usage: todo-app [--host ADDR] [--port N] [--db VALUE | --memory] [--datastar FILE]\n"
+    "  --host ADDR      listen on this IPv4 address (default 127.0.0.1); beyond loopback,\n"
+    "                   requests that change data must come from the app's own pages\n"
+    "  --port N         listen on port N (default 8080; 0: any free port)\n"
+    "  --db VALUE       keep the todos in this SQLite file (default: $DATABASE_URL when\n"
+    "                   set, else todo.db), or in PostgreSQL for a value beginning\n"
+    "                   postgresql:// or postgres:// (a libpq connection URI)\n"
     "  --memory         keep them in memory instead (gone when the app stops)\n"
     "  --datastar FILE  serve this copy of the Datastar client (default: the CDN's)\n";
 
@@ -51,6 +61,11 @@ static int parse_options(int argc, char **argv, Options *o)
             if (*v < '0' || *v > '9' || *end != '\0' || port > 65535)
                 return 2;
             o->port = (unsigned)port;
+        } else if (strcmp(a, "--host") == 0) {
+            struct in_addr in;
+            if (inet_pton(AF_INET, v, &in) != 1)
+                return 2;
+            o->host = v;
         } else if (strcmp(a, "--db") == 0) {
             o->db = v;
         } else if (strcmp(a, "--datastar") == 0) {
@@ -85,21 +100,33 @@ static char *read_file(const char *path, size_t *len)
     return data;
 }
 
-/* Starts libmicrohttpd on 127.0.0.1:port: a thread per connection, so a GET /events
- * stream waits for events on its own thread. */
-static struct MHD_Daemon *start_server(App *app, unsigned port)
+/* Starts libmicrohttpd on host:port: a thread per connection, so a GET /events stream
+ * waits for events on its own thread. MHD_USE_ITC lets serve() stop accepting first. */
+static struct MHD_Daemon *start_server(App *app, const char *host, unsigned port)
 {
-    struct sockaddr_in addr = {.sin_family = AF_INET,
-                               .sin_port = htons((uint16_t)port),
-                               .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
-    return MHD_start_daemon(
-        MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION | MHD_USE_ERROR_LOG,
-        (uint16_t)port, NULL, NULL, todo_handle, app, MHD_OPTION_SOCK_ADDR, &addr,
-        MHD_OPTION_NOTIFY_COMPLETED, starch_mhd_completed, NULL, MHD_OPTION_END);
+    struct sockaddr_in addr = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
+    inet_pton(AF_INET, host, &addr.sin_addr); /* checked by parse_options */
+    return MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION |
+                                MHD_USE_ITC | MHD_USE_ERROR_LOG,
+                            (uint16_t)port, NULL, NULL, todo_handle, app, MHD_OPTION_SOCK_ADDR,
+                            &addr, MHD_OPTION_NOTIFY_COMPLETED, starch_mhd_completed, NULL,
+                            MHD_OPTION_END);
+}
+
+/* Stops: no new connections (the listening socket is closed at once, so a proxy sends
+ * new requests elsewhere), then the event streams are broken (the hub closes: each stream
+ * ends with an error), then libmicrohttpd waits for the requests in flight. */
+static void stop_server(App *app, struct MHD_Daemon *server)
+{
+    MHD_socket listener = MHD_quiesce_daemon(server);
+    if (listener != MHD_INVALID_SOCKET)
+        close(listener);
+    starch_hub_close(app->hub);
+    MHD_stop_daemon(server);
 }
 
 /* Runs the server until SIGINT or SIGTERM; false when it could not start. */
-static bool serve(App *app, unsigned port)
+static bool serve(App *app, const char *host, unsigned port)
 {
     /* Block the stop signals in every thread (the server's inherit this mask): only the
      * sigwait below receives them, and nothing is interrupted half-way. */
@@ -109,26 +136,36 @@ static bool serve(App *app, unsigned port)
     sigaddset(&stop, SIGTERM);
     pthread_sigmask(SIG_BLOCK, &stop, NULL);
 
-    struct MHD_Daemon *server = start_server(app, port);
+    struct MHD_Daemon *server = start_server(app, host, port);
     if (server == NULL) {
-        fprintf(stderr, "todo: cannot listen on 127.0.0.1:%u\n", port);
+        fprintf(stderr, "todo: cannot listen on %s:%u\n", host, port);
         return false;
     }
     const union MHD_DaemonInfo *bound = MHD_get_daemon_info(server, MHD_DAEMON_INFO_BIND_PORT);
-    printf("listening on http://127.0.0.1:%u/\n", bound ? (unsigned)bound->port : port);
+    printf("listening on http://%s:%u/\n", host, bound ? (unsigned)bound->port : port);
     fflush(stdout);
 
     int sig;
     sigwait(&stop, &sig);
-    /* Stop: close the hub first, so every GET /events stream ends, then the server. */
-    starch_hub_close(app->hub);
-    MHD_stop_daemon(server);
+    stop_server(app, server);
     return true;
+}
+
+/* Fills id[0..size) with random hex digits (size - 1 of them) and a NUL. */
+static void make_boot_id(char *id, size_t size)
+{
+    unsigned char r[16] = {0};
+    if (getrandom(r, sizeof r, 0) < 0) /* never fails on Linux >= 3.17 for 16 bytes */
+        r[0] = (unsigned char)getpid();
+    for (size_t i = 0; i + 1 < size && i / 2 < sizeof r; i++)
+        id[i] = "0123456789abcdef"[i % 2 ? r[i / 2] & 15 : r[i / 2] >> 4];
+    id[size - 1] = '\0';
 }
 
 int main(int argc, char **argv)
 {
-    Options opt = {.port = 8080, .db = "todo.db"};
+    const char *url = getenv("DATABASE_URL");
+    Options opt = {.host = "127.0.0.1", .port = 8080, .db = url && *url ? url : "todo.db"};
     int parsed = parse_options(argc, argv, &opt);
     if (parsed != 0) {
         fputs(usage, parsed == 1 ? stdout : stderr);
@@ -137,6 +174,10 @@ int main(int argc, char **argv)
 
     App app = {0};
     pthread_mutex_init(&app.live_lock, NULL);
+    make_boot_id(app.boot_id, sizeof app.boot_id);
+    struct in_addr in;
+    inet_pton(AF_INET, opt.host, &in);
+    app.check_origin = (ntohl(in.s_addr) >> 24) != 127; /* beyond loopback */
     if (opt.datastar && (app.datastar_js = read_file(opt.datastar, &app.datastar_len)) == NULL) {
         perror(opt.datastar);
         return 1;
@@ -153,7 +194,7 @@ int main(int argc, char **argv)
     bool ok = app.bus && app.hub && app.todos && todo_live_start(&app);
     if (!ok)
         fprintf(stderr, "todo: %s\n", err.message[0] ? err.message : "out of memory");
-    ok = ok && serve(&app, opt.port);
+    ok = ok && serve(&app, opt.host, opt.port);
 
     starch_repo_free(app.todos);
     starch_bus_free(app.bus);

@@ -7,6 +7,10 @@
  *   POST   /todos/{id}/toggle   flips done; answers the item and the count
  *   DELETE /todos/{id}          deletes; answers the list
  *   GET    /datastar.js         the Datastar client: the local copy, or a redirect to the CDN
+ *   GET    /healthz             200 when the database answers, 503 when it does not
+ *
+ * Listening beyond loopback, the app refuses a request that changes data (POST, PUT,
+ * PATCH, DELETE) from another site with 403 (same_site below).
  *
  * Every action answers its own browser with Datastar events; the repository's events
  * reach every browser (this one too) through GET /events.
@@ -226,6 +230,48 @@ static enum MHD_Result delete_todo(const Request *rq, int64_t id)
     return events_end(sse);
 }
 
+/* GET /healthz: whether the database answers (a load balancer takes the instance out of
+ * rotation on 503). */
+static enum MHD_Result healthz(const Request *rq)
+{
+    starch_error err;
+    size_t n;
+    if (starch_repo_count(rq->app->todos, NULL, &n, &err) != STARCH_OK)
+        return respond_text(rq->c, MHD_HTTP_SERVICE_UNAVAILABLE, err.message);
+    return respond_text(rq->c, MHD_HTTP_OK, "ok");
+}
+
+/* ---- Cross-site requests -------------------------------------------------------------- */
+
+static const char *header(const Request *rq, const char *name)
+{
+    return MHD_lookup_connection_value(rq->c, MHD_HEADER_KIND, name);
+}
+
+/* Whether the origin "scheme://host[:port]" names the host the request was sent to. */
+static bool origin_is_host(const char *origin, const char *host)
+{
+    const char *sep = strstr(origin, "://");
+    return sep && host && strcmp(sep + 3, host) == 0;
+}
+
+/* Whether a request that changes data comes from the app's own pages, as Go's
+ * http.CrossOriginProtection decides: a browser says where a request comes from in
+ * Sec-Fetch-Site (same-origin, or none for one the user typed), else in Origin, which
+ * must name the Host it was sent to; a request with neither header is not from a
+ * browser, so no page of another site can have made it. */
+static bool same_site(const Request *rq)
+{
+    const char *m = rq->method;
+    if (strcmp(m, "GET") == 0 || strcmp(m, "HEAD") == 0 || strcmp(m, "OPTIONS") == 0)
+        return true;
+    const char *site = header(rq, "Sec-Fetch-Site");
+    if (site)
+        return strcmp(site, "same-origin") == 0 || strcmp(site, "none") == 0;
+    const char *origin = header(rq, "Origin");
+    return origin == NULL || origin_is_host(origin, header(rq, "Host"));
+}
+
 /* ---- Routing -------------------------------------------------------------------------- */
 
 /* Matches "/todos/{id}REST" with a decimal id > 0; sets *id and *rest. */
@@ -257,8 +303,12 @@ static enum MHD_Result route(const Request *rq, const char *url)
     const char *m = rq->method;
     int64_t id;
     const char *rest;
+    if (rq->app->check_origin && !same_site(rq))
+        return respond_text(rq->c, MHD_HTTP_FORBIDDEN, "cross-site request refused");
     if (is(m, "GET") && is(url, "/"))
         return page(rq);
+    if (is(m, "GET") && is(url, "/healthz"))
+        return healthz(rq);
     if (is(m, "GET") && is(url, "/events"))
         return todo_live_events(rq->app, rq->c, rq->version);
     if (is(m, "GET") && is(url, STARCH_DATASTAR_URL))
