@@ -11,6 +11,7 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -100,6 +101,19 @@ static char *read_file(const char *path, size_t *len)
     return data;
 }
 
+/* libmicrohttpd's error log, less what is normal for event streams: the line it writes for
+ * each stream the app ends with an error on purpose (a client dropped for falling behind,
+ * every stream at shutdown), and for each browser that leaves while its stream is open. */
+static void log_error(void *cls, const char *fmt, va_list ap)
+{
+    (void)cls;
+    char line[512];
+    vsnprintf(line, sizeof line, fmt, ap);
+    if (strstr(line, "application error generating response") == NULL &&
+        strstr(line, "socket is no longer available") == NULL) /* a browser left */
+        fprintf(stderr, "todo: %s", line);
+}
+
 /* Starts libmicrohttpd on host:port: a thread per connection, so a GET /events stream
  * waits for events on its own thread. MHD_USE_ITC lets serve() stop accepting first. */
 static struct MHD_Daemon *start_server(App *app, const char *host, unsigned port)
@@ -108,7 +122,8 @@ static struct MHD_Daemon *start_server(App *app, const char *host, unsigned port
     inet_pton(AF_INET, host, &addr.sin_addr); /* checked by parse_options */
     return MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION |
                                 MHD_USE_ITC | MHD_USE_ERROR_LOG,
-                            (uint16_t)port, NULL, NULL, todo_handle, app, MHD_OPTION_SOCK_ADDR,
+                            (uint16_t)port, NULL, NULL, todo_handle, app,
+                            MHD_OPTION_EXTERNAL_LOGGER, log_error, NULL, MHD_OPTION_SOCK_ADDR,
                             &addr, MHD_OPTION_NOTIFY_COMPLETED, starch_mhd_completed, NULL,
                             MHD_OPTION_END);
 }

@@ -103,24 +103,31 @@ function action(method, url, signals) {
 }
 
 // A GET /events stream, as `data-init="@get('/events')"` opens it; events read one by one.
+// Each event's `id:` line is taken off the event and kept in `ids` (the last one in lastId,
+// as the client keeps it for Last-Event-ID); `broken` says the stream ended with an error
+// (no last chunk) rather than cleanly.
 class EventStream {
   constructor() {
     this.buffer = '';
     this.waiters = [];
     this.ended = false;
+    this.broken = false;
+    this.ids = [];
+    this.lastId = null;
   }
-  open(signals) {
+  open(signals, headers = {}) {
     return new Promise((resolve, reject) => {
       this.req = http.get(`${origin}/events?${signalsQuery(signals)}`,
-        { headers: { 'Datastar-Request': 'true', Accept: 'text/event-stream' } }, (res) => {
+        { headers: { 'Datastar-Request': 'true', Accept: 'text/event-stream', ...headers } }, (res) => {
           this.res = res;
           res.setEncoding('utf8');
           res.on('data', (s) => { this.buffer += s; this.wake(); });
           res.on('end', () => { this.ended = true; this.wake(); });
-          res.on('error', () => { this.ended = true; this.wake(); });
+          res.on('aborted', () => { this.broken = true; });
+          res.on('error', () => { this.broken = true; this.ended = true; this.wake(); });
           resolve(res);
         });
-      this.req.on('error', reject);
+      this.req.on('error', (e) => { this.broken = true; this.ended = true; this.wake(); reject(e); });
     });
   }
   wake() {
@@ -134,8 +141,14 @@ class EventStream {
       if (end >= 0) {
         const event = this.buffer.slice(0, end + 2);
         this.buffer = this.buffer.slice(end + 2);
-        if (!event.startsWith(':')) return event;
-        continue;
+        if (event.startsWith(':')) continue;
+        const id = event.match(/^id: (.*)\n/);
+        if (id) {
+          this.ids.push(id[1]);
+          this.lastId = id[1];
+          return event.slice(id[0].length);
+        }
+        return event;
       }
       if (this.ended) return null;
       const left = deadline - Date.now();
@@ -175,15 +188,51 @@ function startApp(args) {
     proc.on('exit', (code) => { clearTimeout(timer); reject(new Error(`todo-app exited (${code}): ${out}${err}`)); });
   });
 }
-// Sends SIGINT; resolves to the exit code, or 'timeout' (and kills it).
-function stopApp(app, timeout = TIMEOUT) {
+// Sends SIGINT (or signal); resolves to the exit code, or 'timeout' (and kills it).
+function stopApp(app, timeout = TIMEOUT, signal = 'SIGINT') {
   return new Promise((resolve) => {
     if (app.proc.exitCode !== null) return resolve(app.proc.exitCode);
     const timer = setTimeout(() => { app.proc.kill('SIGKILL'); resolve('timeout'); }, timeout);
     app.proc.removeAllListeners('exit');
     app.proc.on('exit', (code, signal) => { clearTimeout(timer); resolve(code ?? signal); });
-    app.proc.kill('SIGINT');
+    app.proc.kill(signal);
   });
+}
+
+// A browser that comes back with Last-Event-ID gets what it missed; with an id the app no
+// longer has (or another boot's), the whole list. The other streams (watching) see every
+// change.
+async function resume(todos, watching) {
+  const x = new EventStream();
+  await x.open({});
+  await x.next(); // the list
+  const publish = async (method, url, signals) => {
+    const r = await action(method, url, signals);
+    for (const w of watching) await w.next();
+    return r;
+  };
+  await publish('POST', '/todos', { title: 'Seen' });
+  todos.push({ id: 3, title: 'Seen', done: false });
+  await x.next();
+  const seen = x.lastId;
+  x.close();
+  await publish('POST', '/todos', { title: 'While away' });
+  todos.push({ id: 4, title: 'While away', done: false });
+  const back = new EventStream();
+  await back.open({}, { 'Last-Event-ID': seen });
+  checkEq(await back.next(), patch(listLines(todos)), 'Last-Event-ID: the stream resumes with the missed event');
+  const [boot, n] = seen.split('-');
+  checkEq(back.lastId, `${boot}-${Number(n) + 1}`, 'Last-Event-ID: the missed event has the next id');
+  checkEq(await back.next(300), undefined, 'Last-Event-ID: nothing but what was missed');
+  back.close();
+  const stale = new EventStream();
+  await stale.open({}, { 'Last-Event-ID': 'ffffffffffffffff-1' });
+  checkEq(await stale.next(), patch(listLines(todos)), 'an unknown Last-Event-ID: the whole list');
+  checkEq(stale.lastId, null, 'an unknown Last-Event-ID: the list has no id');
+  stale.close();
+  await publish('DELETE', '/todos/4', {});
+  await publish('DELETE', '/todos/3', {});
+  todos.splice(todos.length - 2, 2);
 }
 
 /* ---- The checks --------------------------------------------------------------------- */
@@ -208,7 +257,7 @@ async function protocol(dir) {
   const html = await checkPage([], 'empty');
   for (const piece of [
     '<script type="module" src="/datastar.js"></script>',
-    '<main data-signals="{title: \'\'}" data-init="@get(\'/events\')">',
+    '<main data-signals="{title: \'\'}" data-init="@get(\'/events\', {retry: \'always\', retryMaxCount: 1000})">',
     '<form id="new-todo" data-on:submit__prevent="@post(\'/todos\')">',
     '<input id="title" name="title" data-bind:title placeholder="What needs doing?" autocomplete="off" autofocus>',
     '<button type="submit" data-attr:disabled="$title.trim() === \'\'">Add</button>',
@@ -285,19 +334,46 @@ async function protocol(dir) {
   checkEq(await a.next(300), undefined, 'a bad request publishes nothing');
   await checkPage(todos, 'after the changes');
 
-  // Ctrl-C with two streams open: the streams end and the app exits 0.
+  // Event ids: the first event of a stream (the whole list) has none; each published one
+  // has the boot id and its sequence number, the same on every stream.
+  const m = (a.ids[0] ?? '').match(/^([0-9a-f]{16})-(\d+)$/);
+  check(m && a.ids.every((id, i) => id === `${m[1]}-${Number(m[2]) + i}`) && a.ids.length === 4,
+    'published events carry ids BOOT-N, N counting up', a.ids);
+  checkEq(b.ids.join(), a.ids.join(), 'every stream sees the same ids');
+  await resume(todos, [a, b]);
+
+  checkEq((await request('GET', '/healthz')).body, 'ok\n', 'GET /healthz: 200 ok while the database answers');
+
+  // Ctrl-C with two streams open: the streams are broken (so browsers reconnect) and the
+  // app exits 0.
   const code = await stopApp(app);
   checkEq(code, 0, 'SIGINT stops the app (exit 0) with two /events streams open');
-  check(await a.closed() && await b.closed(), 'SIGINT ends the /events streams');
+  check(await a.closed() && await b.closed() && a.broken && b.broken,
+    'SIGINT breaks the /events streams (no clean end: the client reconnects)', [a.broken, b.broken]);
   checkEq(app.stderr(), '', 'nothing on stderr');
+
+  // SIGTERM, with a stream open and a request in flight, exits 0 well within 5 s.
+  app = await startApp(['--db', db]);
+  origin = app.origin;
+  const c = new EventStream();
+  await c.open({});
+  await c.next();
+  const started = Date.now();
+  const inFlight = request('GET', '/').catch((e) => ({ status: String(e) }));
+  checkEq(await stopApp(app, 5000, 'SIGTERM'), 0, 'SIGTERM stops the app (exit 0)');
+  check(Date.now() - started < 5000, `SIGTERM: gone in ${Date.now() - started} ms (< 5 s)`);
+  check(await c.closed() && c.broken, 'SIGTERM breaks the /events stream');
+  const done = await inFlight;
+  check(done.status === 200 || /ECONNREFUSED|ECONNRESET/.test(done.status),
+    'SIGTERM: a request sent just before is answered or refused, never half-answered', [done.status]);
 
   // SQLite: the todos are still there after a restart.
   app = await startApp(['--db', db]);
   origin = app.origin;
   await checkPage(todos, 'after a restart on the same SQLite file');
   r = await action('POST', '/todos', { title: 'Eggs' });
-  checkEq(r.body, patch(listLines([...todos, { id: 3, title: 'Eggs', done: false }])) + clearTitle,
-    'ids continue after a restart (3: ids are never reused)');
+  checkEq(r.body, patch(listLines([...todos, { id: 5, title: 'Eggs', done: false }])) + clearTitle,
+    'ids continue after a restart (5: ids are never reused)');
   checkEq(await stopApp(app), 0, 'SIGINT stops the restarted app');
 
   // The memory backend, chosen by the one line that --memory flips.
