@@ -167,11 +167,15 @@ def compile_template(starch, case, folder, prefix):
     return p.returncode, p.stderr
 
 
+# What a case's `--- c` section and `--- args:` line see, besides the generated header.
+PRELUDE = '#include <math.h>\n#include <stdint.h>\n#include <stdio.h>\n#include <string.h>\n'
+
+
 def write_case_unit(case, index, work):
     """The C translation unit of one case: the generated code, its `--- c` section and a
     function spec_case_INDEX(starch_out *) that renders the first component."""
     spec = os.path.abspath(case.path).replace('\\', '\\\\').replace('"', '\\"')
-    parts = [f'#include "case_{index}/t.starch.c"\n']
+    parts = [f'#include "case_{index}/t.starch.c"\n', PRELUDE]
     if case.c is not None:
         parts.append(f'#line {case.c_line + 1} "{spec}"\n' + '\n'.join(case.c) + '\n')
     args = f', {case.args}' if case.args else ''
