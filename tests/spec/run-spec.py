@@ -399,8 +399,12 @@ def report(number, case, passed, notes):
 # ---- update mode ----
 
 def new_section(kind, actual):
-    """The lines of an expected section holding actual, header first (None if it cannot)."""
-    text = actual.decode('utf-8')
+    """The lines of an expected section holding actual, header first; None if the file
+    cannot hold it (not UTF-8, or a line the reader would take for a fence or section)."""
+    try:
+        text = actual.decode('utf-8')
+    except UnicodeDecodeError:
+        return None
     body = text[:-1] if text.endswith('\n') else text
     lines = body.split('\n') if text else []
     if any(line == FENCE or line.startswith('--- ') for line in lines):
@@ -421,7 +425,8 @@ def update_file(path, lines, cases, outcomes, flags):
             continue
         section = new_section(kind, actual)
         if section is None:
-            print(f'# {case.label()}: its output holds a fence or "--- " line; not updated')
+            print(f'# {case.label()}: not updated: its output is not UTF-8, or holds a line '
+                  'that reads as a fence or a "--- " section')
             continue
         start = (case.expected_start if case.kind else case.end) - 1
         new[start:case.end - 1] = section
