@@ -431,6 +431,7 @@ def update_file(path, lines, cases, outcomes, flags):
         start = (case.expected_start if case.kind else case.end) - 1
         new[start:case.end - 1] = section
     if new == lines:
+        print(f'{path}: no change')
         return
     sys.stdout.writelines(line + '\n' for line in difflib.unified_diff(
         lines, new, path, path + ' (updated)', lineterm=''))
@@ -458,7 +459,7 @@ def main(argv):
     opts = {'starch': os.path.abspath(groups['--starch'][0]), 'cc': groups['--cc'],
             'cflags': cflags(groups),
             'link': absolute(groups['--link']), 'objcopy': groups['--objcopy'] or ['objcopy']}
-    specs = [(path,) + read_spec(path) for path in groups['--spec']]
+    specs = [(path,) + read_spec(path) for path in map(os.path.normpath, groups['--spec'])]
     update = '--update' in flags
     if not update:
         print(f'1..{sum(len(cases) for _, cases, _ in specs)}')
