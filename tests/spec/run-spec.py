@@ -20,6 +20,7 @@ import sys
 import tempfile
 
 FENCE = '`' * 32
+OPENING = re.compile(FENCE + r' example(?: +(\S+))? *$')
 SECTION = re.compile(r'--- (args:|c$|file |html$|html \(no final newline\)$|error$)(.*)')
 COMPONENT = re.compile(r'\{%-?\s*component\s+([A-Za-z_]\w*)')
 OPTIONS = ('--starch', '--cc', '--cflags', '--link', '--sanitize', '--objcopy', '--spec')
@@ -96,8 +97,9 @@ def read_spec(path):
     cases, case, section = [], None, None
     for number, line in enumerate(lines, 1):
         if case is None:
-            if line.startswith(FENCE + ' example'):
-                case = Case(path, line[len(FENCE) + 8:].strip() or f'line-{number}', number)
+            m = OPENING.match(line)
+            if m:
+                case = Case(path, m.group(1) or f'line-{number}', number)
                 section = case.template
             continue
         if line == FENCE:
@@ -131,8 +133,9 @@ def start_section(case, line, number):
     if key == 'file ':
         case.files[rest] = []
         return case.files[rest]
-    case.kind, case.no_eol, case.expected_start = key[:4] if key != 'error' else 'error', \
-        key.endswith('newline)'), number
+    case.kind = 'error' if key == 'error' else 'html'
+    case.no_eol = key.endswith('(no final newline)')
+    case.expected_start = number
     return case.expected
 
 
