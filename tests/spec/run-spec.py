@@ -436,12 +436,28 @@ def update_file(path, lines, cases, outcomes, flags):
     if new == lines:
         print(f'{path}: no change')
         return
-    sys.stdout.writelines(line + '\n' for line in difflib.unified_diff(
-        lines, new, path, path + ' (updated)', lineterm=''))
+    sys.stdout.writelines(line + '\n' for line in unified(lines, new, path))
     if write_allowed(path, flags):
         with open(path, 'w', encoding='utf-8') as f:
             f.write('\n'.join(new))
         print(f'wrote {path}')
+
+
+def unified(a, b, path):
+    """The unified diff of two lists of lines, without difflib's autojunk (which would
+    take the fence lines and blank lines of a spec file for noise and show them as
+    changed)."""
+    yield f'--- {path}'
+    yield f'+++ {path} (updated)'
+    for group in difflib.SequenceMatcher(None, a, b, autojunk=False).get_grouped_opcodes(3):
+        i1, i2, j1, j2 = group[0][1], group[-1][2], group[0][3], group[-1][4]
+        yield f'@@ -{i1 + 1},{i2 - i1} +{j1 + 1},{j2 - j1} @@'
+        for tag, a1, a2, b1, b2 in group:
+            if tag == 'equal':
+                yield from (' ' + line for line in a[a1:a2])
+                continue
+            yield from ('-' + line for line in a[a1:a2])
+            yield from ('+' + line for line in b[b1:b2])
 
 
 def write_allowed(path, flags):
