@@ -107,7 +107,8 @@ struct Node {
     Field *fields;
     NodeList body;
     NodeList alt;
-    bool flag;   /* N_CBLOCK: impl; N_IF: this is an elif; N_INTERP: whitespace-trimmed */
+    bool flag;   /* N_CBLOCK: impl; N_IF: this is an elif; N_INTERP: whitespace-trimmed;
+                  * N_BOOLATTR: written as `name`, not ` name` (it follows a statement tag) */
     Context ctx; /* N_INTERP / N_BOOLATTR: decided by the checker */
     char *html;  /* N_MARKDOWN: converted HTML (owned) */
     size_t html_len;

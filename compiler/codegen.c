@@ -69,7 +69,7 @@ static bool pure_size(const Node *list, size_t *stat, size_t *vals)
         switch (n->kind) {
         case N_TEXT: s += n->text.len; break;
         case N_MARKDOWN: s += n->html_len; break;
-        case N_BOOLATTR: s += n->name.len + 1; break;
+        case N_BOOLATTR: s += n->name.len + !n->flag; break;
         case N_INTERP:
             s += n->quote ? 2 : 0;
             v++;
@@ -106,7 +106,7 @@ static size_t piece_static(const Piece *p)
     if (p->node == NULL)
         return p->len;
     if (p->node->kind == N_BOOLATTR)
-        return p->node->name.len + 1;
+        return p->node->name.len + !p->node->flag;
     if (p->node->kind == N_IF)
         return pure_if_size(p->node, &s, &v) ? s : 0;
     return p->node->quote ? 2 : 0;
@@ -179,12 +179,12 @@ static void emit_put_call(Gen *g, Node *n, const char *rest)
         starch_out_printf(g->o,
                           "st_p = starch_put_fixed(st_out, st_p, %s, %s, %d, STARCH_FIXED_ARG(",
                           rest, writers[ctx].bytes, decimals);
-        gen_span(g, n->code);
+        gen_macro_arg(g, n->code);
         starch_out_write(g->o, "));\n", 4);
     } else if (transform && transform->kind == F_MARKDOWN) {
         starch_out_printf(
             g->o, "st_p = starch_put_markdown(st_out, st_p, %s, STARCH_MARKDOWN_SOURCE(", rest);
-        gen_span(g, n->code);
+        gen_macro_arg(g, n->code);
         starch_out_printf(g->o, "), %s);\n", writers[ctx].trusted);
     } else {
         if (transform && transform->kind == F_FMT) {
@@ -197,7 +197,10 @@ static void emit_put_call(Gen *g, Node *n, const char *rest)
             starch_out_printf(g->o, "st_p = %s(st_out, st_p, %s, ", gen_put_macro(g, n, raw, json),
                               rest);
         }
-        gen_span(g, n->code);
+        if (transform && transform->kind == F_FMT)
+            gen_span(g, n->code); /* printf's arguments, not a macro's */
+        else
+            gen_macro_arg(g, n->code);
         starch_out_write(g->o, ");\n", 3);
     }
 }
@@ -231,9 +234,9 @@ static void emit_boolattr(Gen *g, Node *n)
     gen_line_back(g);
     g->indent++;
     gen_indent(g);
-    starch_out_write(g->o, "st_p = starch_put(st_p, \" ", 26);
+    starch_out_puts(g->o, n->flag ? "st_p = starch_put(st_p, \"" : "st_p = starch_put(st_p, \" ");
     starch_out_write(g->o, unit_text(g->f, n->name), n->name.len);
-    starch_out_printf(g->o, "\", %u);\n", n->name.len + 1);
+    starch_out_printf(g->o, "\", %u);\n", n->name.len + !n->flag);
     g->indent--;
 }
 

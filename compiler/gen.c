@@ -37,6 +37,38 @@ void gen_span(Gen *g, Span s)
     starch_out_write(g->o, unit_text(g->f, s), s.len);
 }
 
+/* Whether the C expression s[0..n) holds a comma outside parentheses (inside braces or
+ * brackets: `(int[]){7, 8}[1]`), where a macro's argument list would split it. */
+static bool comma_outside_parens(const char *s, size_t n)
+{
+    int depth = 0;
+    for (size_t i = 0; i < n; i++) {
+        char c = s[i];
+        if (c == '"' || c == '\'') { /* a literal: skip to its closing quote */
+            while (++i < n && s[i] != c)
+                i += s[i] == '\\';
+        } else if (c == '(') {
+            depth++;
+        } else if (c == ')') {
+            depth--;
+        } else if (c == ',' && depth == 0) {
+            return true;
+        }
+    }
+    return false;
+}
+
+void gen_macro_arg(Gen *g, Span s)
+{
+    const char *text = unit_text(g->f, s);
+    bool wrap = comma_outside_parens(text, s.len);
+    if (wrap)
+        starch_out_write(g->o, "(", 1);
+    starch_out_write(g->o, text, s.len);
+    if (wrap)
+        starch_out_write(g->o, ")", 1);
+}
+
 /* Writes a file name as the inside of a C string literal. */
 void gen_quoted_path(Gen *g, const char *path)
 {

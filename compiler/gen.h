@@ -26,6 +26,10 @@ void gen_out(Gen *g, const char *fmt, ...) STARCH_PRINTF(2, 3);
 /* Writes the span s of the file verbatim (a C fragment of the template). */
 void gen_span(Gen *g, Span s);
 
+/** Writes the C expression s as one macro argument: in parentheses when it holds a comma
+ *  outside parentheses, which the preprocessor would take for an argument separator. */
+void gen_macro_arg(Gen *g, Span s);
+
 /* Writes a file name as the inside of a C string literal. */
 void gen_quoted_path(Gen *g, const char *path);
 

@@ -336,6 +336,12 @@ static void interp(Html *h, HCtx *c, Node *n)
 static void boolattr(Html *h, HCtx *c, Node *n)
 {
     bool unquoted = c->state == H_VALUE && c->delim == ' ';
+    bool spaced = c->state == H_TAG || c->state == H_AFTER_NAME; /* whitespace went before */
+    if (n->flag && !spaced && !h->failed) { /* written without a space of its own */
+        html_report(h, n->off, "'%.*s?=' right after a statement tag must follow whitespace",
+                    (int)n->name.len, html_text_at(h, n->name.off));
+        return;
+    }
     if (c->state == H_TAG_NAME || c->state == H_ATTR_NAME || unquoted)
         html_step(h, c, " ", 1, n->off);
     if (c->state == H_AFTER_NAME) {

@@ -20,7 +20,8 @@ typedef struct Tok {
     int kind;
     uint32_t off, len; /* the lexeme (TEXT: the text after whitespace trimming) */
     uint32_t aux;      /* END: the block kind it names (BLOCK_*, or 0 for plain `end`);
-                          FILTER: offset of the arguments */
+                          FILTER: offset of the arguments; BOOLATTR: 1 when it follows a
+                          statement tag and is written without a space of its own */
     uint32_t aux2;     /* FILTER: length of the arguments */
     uint8_t tag;       /* this token opens a {% %} tag (a keyword) */
     uint8_t trim;      /* opening token: `{%-`/`{{-`; closing token: `-%}`/`-}}` */

@@ -469,13 +469,15 @@ static bool is_space(uchar c)
 }
 
 /* `name?={{ cond }}`: when the text before an interpolation ends in whitespace, an
- * attribute name and `?=`, cuts them off the text into a BOOLATTR token (the attribute is
- * written as ` name` when cond is true). */
+ * attribute name and `?=` — or is only the name and `?=` right after a statement tag
+ * (`<input {% if a %}checked?={{ b }}{% end %}>`) — cuts them off the text into a
+ * BOOLATTR token (the attribute is written as ` name` when cond is true). Whether the
+ * attribute stands where one may is the checker's to say (html_escape.c). */
 static void split_boolattr(Lexer *lx, const uchar *open)
 {
     TokArray *a = lx->toks;
     Tok *t = a->n ? &a->items[a->n - 1] : NULL;
-    if (t == NULL || t->kind != TK_TEXT || t->off + t->len != off_of(lx, open) || t->len < 4)
+    if (t == NULL || t->kind != TK_TEXT || t->off + t->len != off_of(lx, open) || t->len < 3)
         return;
     const uchar *s = lx->base + t->off, *e = s + t->len;
     if (e[-1] != '=' || e[-2] != '?')
@@ -483,13 +485,18 @@ static void split_boolattr(Lexer *lx, const uchar *open)
     const uchar *n = e - 2;
     while (n > s && !is_space(n[-1]) && !strchr("\"'<>/=", n[-1]) && n[-1] != 0)
         n--;
-    if (n == e - 2 || n == s || !is_space(n[-1]))
+    bool after_tag = n == s && a->n >= 2 && a->items[a->n - 2].kind == TK_TAG_CLOSE;
+    if (n == e - 2 || (!after_tag && (n == s || !is_space(n[-1]))))
         return;
     const uchar *w = n;
     while (w > s && is_space(w[-1]))
         w--;
     t->len = (uint32_t)(w - s);
-    push(lx, TK_BOOLATTR, n, e - 2);
+    if (t->len == 0)
+        a->n--; /* the text was only the attribute */
+    Tok *b = push(lx, TK_BOOLATTR, n, e - 2);
+    if (b)
+        b->aux = after_tag; /* no space of its own: the one before the tag separates it */
 }
 
 /* Lexes `{{ code | filters }}` starting at open (the first `{`). Returns where to go on, or

@@ -183,6 +183,7 @@ Node *parse_boolattr(ParseCtx *pc, const Tok *name, const Tok *code, Filter *fil
     if (n) {
         n->name = span_of(name);
         n->code = span_of(code);
+        n->flag = name->aux != 0;
     }
     return n;
 }
