@@ -179,7 +179,7 @@ function startApp(args) {
     proc.stderr.on('data', (d) => { err += d; });
     proc.stdout.on('data', (d) => {
       out += d;
-      const m = out.match(/^listening on (http:\/\/127\.0\.0\.1:(\d+))\/\n/);
+      const m = out.match(/^listening on (http:\/\/[0-9.]+:(\d+))\/\n/);
       if (m && Number(m[2]) > 0) {
         clearTimeout(timer);
         resolve({ proc, origin: m[1], line: m[0], stderr: () => err });
@@ -487,6 +487,102 @@ async function browser(dir) {
   }
 }
 
+// Launches headless Chromium with a fresh profile, no network off the machine; resolves to
+// {context, page, close}.
+async function launch() {
+  const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'starch-app-chromium-'));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: '/usr/bin/chromium',
+    headless: true,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync',
+      '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1'],
+    viewport: { width: 800, height: 600 },
+    timeout: 30000,
+  });
+  const page = context.pages()[0] ?? (await context.newPage());
+  const close = async () => {
+    await context.close().catch(() => {});
+    fs.rmSync(profile, { recursive: true, force: true });
+  };
+  return { context, page, close };
+}
+
+// Polls fn until it returns true or ms pass; resolves to whether it did.
+async function until(fn, ms) {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    if (await fn().catch(() => false)) return true;
+    if (Date.now() > deadline) return false;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+// The official Datastar v1.0.2 client (../shared/datastar/client) drives the page while the
+// app is restarted five times with the page open (SIGTERM, then the same port and SQLite
+// file): after each restart a todo added by another user shows up in the page, so the page
+// reconnected and is live.
+async function restarts(dir) {
+  const client = path.join(sourceRoot, '..', 'shared', 'datastar', 'client', 'datastar-v1.0.2.js');
+  if (!check(fs.existsSync(client), `the official Datastar client is at ${client}`)) return;
+  const db = path.join(dir, 'restarts.db');
+  let app = await startApp(['--db', db, '--datastar', client]);
+  origin = app.origin;
+  const port = origin.split(':')[2];
+  const browser = await launch();
+  try {
+    const { page } = browser;
+    const pageErrors = [];
+    page.on('pageerror', (e) => pageErrors.push(String(e)));
+    await page.goto(origin + '/', { waitUntil: 'load', timeout: 15000 });
+    await page.locator('#title').fill('From the page');
+    await page.locator('#new-todo button').click();
+    check(await until(async () => (await page.locator('#todos .title').allTextContents()).includes('From the page'), 5000),
+      'official client: a todo added in the page shows in its list');
+    const titles = () => page.locator('#todos .title').allTextContents();
+    let live = 0;
+    for (let i = 1; i <= 5; i++) {
+      checkEq(await stopApp(app, 5000, 'SIGTERM'), 0, `official client: restart ${i}: SIGTERM, exit 0`);
+      app = await startApp(['--db', db, '--datastar', client, '--port', port]);
+      const title = `After restart ${i}`;
+      await until(async () => (await request('GET', '/healthz')).status === 200, 5000);
+      await new Promise((r) => setTimeout(r, 1500)); // the page reconnects within 1 s
+      await action('POST', '/todos', { title });
+      if (await until(async () => (await titles()).includes(title), 10000)) live++;
+    }
+    checkEq(live, 5, 'official client: the page stays live across 5 restarts (it reconnects each time)');
+    check(pageErrors.length === 0, 'official client: no script error', pageErrors);
+  } finally {
+    await browser.close();
+    checkEq(await stopApp(app), 0, 'official client: the app stops');
+  }
+}
+
+// Listening beyond loopback, a request that changes data from another site is refused;
+// from the app's own page, or from no browser at all, it is not.
+async function crossSite(dir) {
+  const app = await startApp(['--host', '0.0.0.0', '--memory']);
+  const port = app.origin.split(':')[2];
+  origin = `http://127.0.0.1:${port}`;
+  const host = `127.0.0.1:${port}`;
+  const cases = [
+    [{ Origin: 'http://evil.example' }, 403, 'an Origin of another site: 403'],
+    [{ 'Sec-Fetch-Site': 'cross-site', Origin: 'http://evil.example' }, 403, 'Sec-Fetch-Site cross-site: 403'],
+    [{ 'Sec-Fetch-Site': 'same-site' }, 403, 'Sec-Fetch-Site same-site (another origin of the site): 403'],
+    [{ Origin: `http://${host}` }, 200, 'the app\'s own Origin: 200'],
+    [{ 'Sec-Fetch-Site': 'same-origin', Origin: `http://${host}` }, 200, 'Sec-Fetch-Site same-origin: 200'],
+    [{}, 200, 'no Origin, no Sec-Fetch-Site (not a browser): 200'],
+  ];
+  for (const [headers, status, what] of cases) {
+    const r = await request('POST', '/todos', { body: '{"title":"x"}', headers: { ...headers, Host: host } });
+    checkEq(r.status, status, `--host 0.0.0.0: ${what}`);
+  }
+  const r = await request('GET', '/', { headers: { Origin: 'http://evil.example' } });
+  checkEq(r.status, 200, '--host 0.0.0.0: a GET from another site is not refused (it changes nothing)');
+  checkEq(app.line, `listening on http://0.0.0.0:${port}/\n`, '--host 0.0.0.0: prints the address');
+  checkEq(await stopApp(app), 0, '--host 0.0.0.0: the app stops');
+}
+
 async function main() {
   fs.mkdirSync(outDir, { recursive: true });
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'starch-app-'));
@@ -497,6 +593,8 @@ async function main() {
     await stopApp(app).then((code) => checkEq(code, 0, 'SIGINT stops the --memory app'));
     app = null;
     await options(dir);
+    await crossSite(dir);
+    await restarts(dir);
   } catch (e) {
     check(false, 'ran to the end', String(e.stack || e).split('\n'));
   } finally {
