@@ -1,7 +1,9 @@
-/* test_repo.c — the repository contract, every test run against both backends (memory and
- * SQLite) through the same body: ids, round trips, updates, get/delete, where/order/limit,
- * count, events (exactly one per successful write, none for a failed one), concurrent
- * writers; then what only SQLite has (persistence, WAL, schema growth, failed writes). */
+/* test_repo.c — the repository contract, every test run against the three backends
+ * (memory, SQLite, PostgreSQL) through the same body: ids, round trips, updates,
+ * get/delete, where/order/limit, count, events (exactly one per successful write, none for
+ * a failed one), atomic updates, concurrent writers; then what only SQLite has
+ * (persistence, WAL, schema growth, failed writes, one instance per file and type).
+ * What only PostgreSQL has is in test_repo_pg.c. */
 #include <criterion/criterion.h>
 #include <pthread.h>
 #include <math.h>
@@ -11,12 +13,14 @@
 
 #include "sample_entities.h"
 #include "leak_check.h"
+#include "pg_test.h"
 
 LEAK_CHECKED_SUITE(repo);
 
-typedef enum { MEMORY, SQLITE } backend;
+typedef enum { MEMORY, SQLITE, PG } backend;
 
-/* Defines the test `name` twice: name_memory and name_sqlite, both running name_body. */
+/* Defines the test `name` three times: name_memory, name_sqlite and name_pg, all running
+ * name_body (the PostgreSQL one in a schema of its own). */
 #define REPO_TEST(name)                                                                            \
     static void name##_body(backend b);                                                            \
     Test(repo, name##_memory)                                                                      \
@@ -27,14 +31,19 @@ typedef enum { MEMORY, SQLITE } backend;
     {                                                                                              \
         name##_body(SQLITE);                                                                       \
     }                                                                                              \
+    Test(repo, name##_pg)                                                                          \
+    {                                                                                              \
+        name##_body(PG);                                                                           \
+    }                                                                                              \
     static void name##_body(backend b)
 
 /* The one line an application changes to swap backends. */
 static starch_repo *open_repo(backend b, const starch_entity_type *type, starch_bus *bus)
 {
     starch_error err;
-    starch_repo *r = b == MEMORY ? starch_repo_memory(type, bus, &err)
-                                 : starch_repo_sqlite(type, ":memory:", bus, &err);
+    starch_repo *r = b == MEMORY   ? starch_repo_memory(type, bus, &err)
+                     : b == SQLITE ? starch_repo_sqlite(type, ":memory:", bus, &err)
+                                   : starch_repo_pg(type, pg_test_conninfo(), bus, &err);
     cr_assert_not_null(r, "%s", err.message);
     return r;
 }
@@ -456,6 +465,8 @@ Test(repo, type_without_key_is_refused)
     cr_assert_eq(err.code, STARCH_EINVAL);
     cr_assert_str_eq(err.message, "User: no key field `id`");
     cr_assert_null(starch_repo_sqlite(&User_type, ":memory:", NULL, &err));
+    cr_assert_str_eq(err.message, "User: no key field `id`");
+    cr_assert_null(starch_repo_pg(&User_type, pg_test_server(), NULL, &err));
     cr_assert_str_eq(err.message, "User: no key field `id`");
 }
 
