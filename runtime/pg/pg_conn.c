@@ -222,6 +222,7 @@ static int answer(pg_conn *c, int64_t deadline, PGresult **res, starch_error *er
     if (rc != STARCH_OK) {
         rc = conn_error(c, err);
         disconnect(c);
+        c->lost = true;
     }
     return rc;
 }
@@ -234,8 +235,10 @@ static int check_result(pg_conn *c, PGresult *r, starch_error *err)
         return STARCH_OK;
     const char *msg = PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY);
     int rc = pg_error(c, msg ? msg : PQresultErrorMessage(r), err);
-    if (PQstatus(c->conn) != CONNECTION_OK)
+    if (PQstatus(c->conn) != CONNECTION_OK) {
         disconnect(c);
+        c->lost = true;
+    }
     return rc;
 }
 
@@ -277,6 +280,7 @@ int starch__pg_exec(pg_conn *c, const char *sql, int n, const char *const *param
 {
     if (res)
         *res = NULL;
+    c->lost = false;
     if (c->conn == NULL)
         return pg_error(c, "not connected", err);
     int64_t deadline = now_ms() + STARCH_PG_TIMEOUT_MS;
@@ -289,6 +293,7 @@ int starch__pg_exec(pg_conn *c, const char *sql, int n, const char *const *param
     if (!sent) {
         rc = conn_error(c, err);
         disconnect(c);
+        c->lost = true;
         return rc;
     }
     PGresult *r;
@@ -299,6 +304,15 @@ int starch__pg_exec(pg_conn *c, const char *sql, int n, const char *const *param
         *res = r;
     else
         PQclear(r);
+    return rc;
+}
+
+int starch__pg_exec_first(pg_conn *c, const char *sql, int n, const char *const *params,
+                          bool prepare, PGresult **res, starch_error *err)
+{
+    int rc = starch__pg_exec(c, sql, n, params, prepare, res, err);
+    if (rc != STARCH_OK && c->lost && starch__pg_ready(c, NULL) == STARCH_OK)
+        rc = starch__pg_exec(c, sql, n, params, prepare, res, err);
     return rc;
 }
 

@@ -56,6 +56,7 @@ typedef struct pg_conn {
     const char *application; /* application_name: "starch" or "starch listener" */
     pg_stmt *stmts;          /* prepared on conn; dropped with it */
     unsigned prepared;       /* statements prepared so far (their names) */
+    bool lost;               /* the last statement failed because the connection broke */
 } pg_conn;
 
 /** Sets up c (copying conninfo) and connects. STARCH_EDB with libpq's words on failure
@@ -72,6 +73,13 @@ int starch__pg_ready(pg_conn *c, starch_error *err);
  *  receives the result of a statement that succeeded; the caller PQclears it. */
 int starch__pg_exec(pg_conn *c, const char *sql, int n, const char *const *params, bool prepare,
                     PGresult **res, starch_error *err);
+
+/** starch__pg_exec for the first statement of a call (BEGIN, or a lone read): when it
+ *  fails because the connection broke — which an idle connection does not always show
+ *  before it is used — it runs once more on a new connection. Safe because nothing has
+ *  happened yet (a timeout is not retried). */
+int starch__pg_exec_first(pg_conn *c, const char *sql, int n, const char *const *params,
+                          bool prepare, PGresult **res, starch_error *err);
 
 /** Ends the transaction: COMMIT when rc is STARCH_OK (its failure becomes rc), else
  *  ROLLBACK if the connection still stands. Returns rc. */

@@ -340,7 +340,9 @@ static int fetch(pg_repo *p, const char *sql, const repo_key *key, void *value, 
     if (params == NULL)
         return starch__error_set(err, STARCH_ENOMEM, "%s: out of memory", p->base.type->name);
     PGresult *r;
-    int rc = starch__pg_exec(&p->db, sql, 1, params, true, &r, err);
+    bool first = PQtransactionStatus(p->db.conn) == PQTRANS_IDLE; /* a lone read */
+    int rc =
+        (first ? starch__pg_exec_first : starch__pg_exec)(&p->db, sql, 1, params, true, &r, err);
     if (rc != STARCH_OK)
         return rc;
     rc = PQntuples(r) == 1 ? read_row(p, r, 0, value, err)
@@ -364,7 +366,7 @@ static int begin_call(pg_repo *p, starch_error *err)
 static int begin_write(pg_repo *p, starch_error *err)
 {
     int rc = begin_call(p, err);
-    if (rc == STARCH_OK && (rc = starch__pg_exec(&p->db, "BEGIN", 0, NULL, false, NULL, err)))
+    if (rc == STARCH_OK && (rc = starch__pg_exec_first(&p->db, "BEGIN", 0, NULL, false, NULL, err)))
         pthread_mutex_unlock(&p->lock);
     return rc;
 }
@@ -579,7 +581,8 @@ static int run_query(pg_repo *p, PGresult **r, starch_error *err)
     const char *const *params = starch__pg_params_values(&p->params);
     if (params == NULL || starch_out_error(&p->sql))
         return starch__error_set(err, STARCH_ENOMEM, "%s: out of memory", p->base.type->name);
-    return starch__pg_exec(&p->db, starch_out_cstr(&p->sql), p->params.n, params, true, r, err);
+    return starch__pg_exec_first(&p->db, starch_out_cstr(&p->sql), p->params.n, params, true, r,
+                                 err);
 }
 
 static int pg_where(starch_repo *repo, const repo_query *q, starch_list *list, starch_error *err)
@@ -638,7 +641,7 @@ static int pg_ping(starch_repo *repo, starch_error *err)
     int rc = begin_call(p, err);
     if (rc != STARCH_OK)
         return rc;
-    rc = starch__pg_exec(&p->db, "SELECT 1", 0, NULL, false, NULL, err);
+    rc = starch__pg_exec_first(&p->db, "SELECT 1", 0, NULL, false, NULL, err);
     pthread_mutex_unlock(&p->lock);
     return rc;
 }
