@@ -2,7 +2,7 @@
  *
  * The event bus (synchronous and asynchronous handlers), the hub that fans SSE bytes out
  * to clients, the repository interface with its memory backend. Other backends are layers
- * of their own (starch_sqlite.h). Everything here is thread-safe where it says so.
+ * of their own (starch_sqlite.h, starch_pg.h). Everything here is thread-safe where it says so.
  */
 #ifndef STARCH_EVENTS_H
 #define STARCH_EVENTS_H
@@ -150,7 +150,9 @@ int starch_bus_shutdown(starch_bus *bus);
  * Memory: a hash map by id under a read-write lock. SQLite: a table named after the type,
  * one column per field (int/bool INTEGER, float REAL, string TEXT, nested entities and
  * arrays as JSON TEXT), created if absent (missing columns are added); statements
- * prepared once per repository; every write in a transaction; WAL mode for files.
+ * prepared once per repository; every write in a transaction; WAL mode for files; one
+ * repository per file and type (a second is refused: its events would not cross).
+ * PostgreSQL (starch_pg.h): typed columns, and events that cross processes.
  * ====================================================================================== */
 
 typedef struct starch_repo starch_repo;
