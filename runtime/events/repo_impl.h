@@ -82,4 +82,48 @@ static inline starch_list repo_list_empty(const starch_entity_type *type)
     return list;
 }
 
+/* ---- SQL text, shared by the SQL backends (SQLite, PostgreSQL) ------------------------ */
+
+/** Appends the identifier name double-quoted (quotes inside doubled). */
+static inline void repo_sql_ident(starch_out *o, const char *name)
+{
+    starch_out_write(o, "\"", 1);
+    for (const char *q; (q = strchr(name, '"')) != NULL; name = q + 1) {
+        starch_out_write(o, name, (size_t)(q - name) + 1);
+        starch_out_write(o, "\"", 1);
+    }
+    starch_out_puts(o, name);
+    starch_out_write(o, "\"", 1);
+}
+
+/** Appends `"a", "b", ...`: every column of t in field order. */
+static inline void repo_sql_columns(starch_out *o, const starch_entity_type *t)
+{
+    for (size_t i = 0; i < t->field_count; i++) {
+        if (i)
+            starch_out_puts(o, ", ");
+        repo_sql_ident(o, t->fields[i].name);
+    }
+}
+
+/** Appends CREATE TABLE IF NOT EXISTS for t: a column per field, typed by column_type,
+ *  the key declared as int_key or string_key. */
+static inline void repo_sql_create_table(starch_out *o, const starch_entity_type *t,
+                                         const char *(*column_type)(const starch_field *),
+                                         const char *int_key, const char *string_key)
+{
+    starch_out_puts(o, "CREATE TABLE IF NOT EXISTS ");
+    repo_sql_ident(o, t->name);
+    for (size_t i = 0; i < t->field_count; i++) {
+        starch_out_puts(o, i ? ", " : " (");
+        repo_sql_ident(o, t->fields[i].name);
+        starch_out_puts(o, " ");
+        if ((int)i != t->key)
+            starch_out_puts(o, column_type(&t->fields[i]));
+        else
+            starch_out_puts(o, t->fields[i].kind == STARCH_KIND_INT ? int_key : string_key);
+    }
+    starch_out_puts(o, ")");
+}
+
 #endif

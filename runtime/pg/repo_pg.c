@@ -34,42 +34,20 @@ typedef struct pg_repo {
 
 /* ---- SQL text ------------------------------------------------------------------------ */
 
-/* Appends the identifier name double-quoted (quotes inside doubled). */
-static void put_ident(starch_out *o, const char *name)
-{
-    starch_out_write(o, "\"", 1);
-    for (const char *q; (q = strchr(name, '"')) != NULL; name = q + 1) {
-        starch_out_write(o, name, (size_t)(q - name) + 1);
-        starch_out_write(o, "\"", 1);
-    }
-    starch_out_puts(o, name);
-    starch_out_write(o, "\"", 1);
-}
-
-/* Appends `"a", "b", ...`: every column in field order. */
-static void put_columns(const starch_entity_type *t, starch_out *o)
-{
-    for (size_t i = 0; i < t->field_count; i++) {
-        if (i)
-            starch_out_puts(o, ", ");
-        put_ident(o, t->fields[i].name);
-    }
-}
-
 /* SELECT <columns> FROM <table> */
 static void put_select(const starch_entity_type *t, starch_out *o)
 {
     starch_out_puts(o, "SELECT ");
-    put_columns(t, o);
+    repo_sql_columns(o, t);
     starch_out_puts(o, " FROM ");
-    put_ident(o, t->name);
+    repo_sql_ident(o, t->name);
 }
 
 /* ` WHERE "id" = $1` */
 static void put_where_key(const starch_entity_type *t, starch_out *o, int param)
 {
     starch_out_puts(o, " WHERE ");
-    put_ident(o, entity_key(t)->name);
+    repo_sql_ident(o, entity_key(t)->name);
     starch_out_printf(o, " = $%d", param);
 }
 
@@ -84,9 +62,9 @@ static void put_values(const starch_entity_type *t, starch_out *o)
 static void put_insert(const starch_entity_type *t, starch_out *o)
 {
     starch_out_puts(o, "INSERT INTO ");
-    put_ident(o, t->name);
+    repo_sql_ident(o, t->name);
     starch_out_puts(o, " (");
-    put_columns(t, o);
+    repo_sql_columns(o, t);
     starch_out_puts(o, ")");
     put_values(t, o);
 }
@@ -97,14 +75,14 @@ static void put_upsert(const starch_entity_type *t, starch_out *o)
 {
     put_insert(t, o);
     starch_out_puts(o, " ON CONFLICT (");
-    put_ident(o, entity_key(t)->name);
+    repo_sql_ident(o, entity_key(t)->name);
     starch_out_puts(o, ") DO UPDATE SET ");
     for (size_t i = 0; i < t->field_count; i++) {
         if (i)
             starch_out_puts(o, ", ");
-        put_ident(o, t->fields[i].name);
+        repo_sql_ident(o, t->fields[i].name);
         starch_out_puts(o, " = EXCLUDED.");
-        put_ident(o, t->fields[i].name);
+        repo_sql_ident(o, t->fields[i].name);
     }
     starch_out_puts(o, " RETURNING (xmax = 0)");
 }
@@ -112,10 +90,10 @@ static void put_upsert(const starch_entity_type *t, starch_out *o)
 static void put_update(const starch_entity_type *t, starch_out *o)
 {
     starch_out_puts(o, "UPDATE ");
-    put_ident(o, t->name);
+    repo_sql_ident(o, t->name);
     for (size_t i = 0; i < t->field_count; i++) {
         starch_out_puts(o, i ? ", " : " SET ");
-        put_ident(o, t->fields[i].name);
+        repo_sql_ident(o, t->fields[i].name);
         starch_out_printf(o, " = $%zu", i + 1);
     }
     put_where_key(t, o, t->key + 1);
@@ -124,10 +102,10 @@ static void put_update(const starch_entity_type *t, starch_out *o)
 static void put_delete(const starch_entity_type *t, starch_out *o)
 {
     starch_out_puts(o, "DELETE FROM ");
-    put_ident(o, t->name);
+    repo_sql_ident(o, t->name);
     put_where_key(t, o, 1);
     starch_out_puts(o, " RETURNING ");
-    put_columns(t, o);
+    repo_sql_columns(o, t);
 }
 
 /* A malloc'd copy of the text built by put into the scratch buffer; NULL on ENOMEM. */
@@ -177,23 +155,6 @@ static const char *column_type(const starch_field *f)
     }
 }
 
-static void put_create_table(const starch_entity_type *t, starch_out *o)
-{
-    starch_out_puts(o, "CREATE TABLE IF NOT EXISTS ");
-    put_ident(o, t->name);
-    for (size_t i = 0; i < t->field_count; i++) {
-        starch_out_puts(o, i ? ", " : " (");
-        put_ident(o, t->fields[i].name);
-        if ((int)i != t->key)
-            starch_out_printf(o, " %s", column_type(&t->fields[i]));
-        else if (t->fields[i].kind == STARCH_KIND_INT)
-            starch_out_puts(o, " bigint PRIMARY KEY");
-        else
-            starch_out_puts(o, " text COLLATE \"C\" PRIMARY KEY");
-    }
-    starch_out_puts(o, ")");
-}
-
 /* Runs the SQL text in the scratch buffer (not prepared: schema statements run once). */
 static int exec_scratch(pg_repo *p, int n, const char *const *params, starch_error *err)
 {
@@ -210,9 +171,9 @@ static int add_missing_columns(pg_repo *p, starch_error *err)
     for (size_t i = 0; i < t->field_count && rc == STARCH_OK; i++) {
         starch_out_clear(&p->sql);
         starch_out_puts(&p->sql, "ALTER TABLE ");
-        put_ident(&p->sql, t->name);
+        repo_sql_ident(&p->sql, t->name);
         starch_out_puts(&p->sql, " ADD COLUMN IF NOT EXISTS ");
-        put_ident(&p->sql, t->fields[i].name);
+        repo_sql_ident(&p->sql, t->fields[i].name);
         starch_out_printf(&p->sql, " %s", column_type(&t->fields[i]));
         rc = exec_scratch(p, 0, NULL, err);
     }
@@ -224,7 +185,8 @@ static int create_tables(pg_repo *p, starch_error *err)
 {
     const starch_entity_type *t = p->base.type;
     starch_out_clear(&p->sql);
-    put_create_table(t, &p->sql);
+    repo_sql_create_table(&p->sql, t, column_type, "bigint PRIMARY KEY",
+                          "text COLLATE \"C\" PRIMARY KEY");
     int rc = exec_scratch(p, 0, NULL, err);
     if (rc == STARCH_OK)
         rc = add_missing_columns(p, err);
@@ -239,9 +201,9 @@ static int create_tables(pg_repo *p, starch_error *err)
         return rc;
     starch_out_clear(&p->sql);
     starch_out_puts(&p->sql, "INSERT INTO starch_ids SELECT $1, COALESCE(max(");
-    put_ident(&p->sql, entity_key(t)->name);
+    repo_sql_ident(&p->sql, entity_key(t)->name);
     starch_out_puts(&p->sql, "), 0) FROM ");
-    put_ident(&p->sql, t->name);
+    repo_sql_ident(&p->sql, t->name);
     starch_out_puts(&p->sql, " ON CONFLICT DO NOTHING");
     const char *params[] = {t->name};
     return exec_scratch(p, 1, params, err);
@@ -527,10 +489,10 @@ static void put_filter(pg_repo *p, const repo_query *q)
     starch_out_puts(o, " WHERE ");
     if (q->filter->kind == STARCH_KIND_STRING) {
         starch_out_puts(o, "COALESCE(");
-        put_ident(o, q->filter->name);
+        repo_sql_ident(o, q->filter->name);
         starch_out_puts(o, ", '') = $1");
     } else {
-        put_ident(o, q->filter->name);
+        repo_sql_ident(o, q->filter->name);
         starch_out_puts(o, " = $1");
     }
     switch (q->filter->kind) {
@@ -551,10 +513,10 @@ static void put_order(pg_repo *p, const repo_query *q)
     starch_out_puts(o, " ORDER BY ");
     bool str = q->order->kind == STARCH_KIND_STRING;
     starch_out_puts(o, str ? "COALESCE(" : "");
-    put_ident(o, q->order->name);
+    repo_sql_ident(o, q->order->name);
     starch_out_puts(o, str ? ", '')" : "");
     starch_out_puts(o, q->desc ? " DESC NULLS LAST, " : " ASC NULLS FIRST, ");
-    put_ident(o, entity_key(p->base.type)->name);
+    repo_sql_ident(o, entity_key(p->base.type)->name);
 }
 
 /* Appends the rows of r to list. */
@@ -623,7 +585,7 @@ static int pg_count(starch_repo *repo, const repo_query *q, size_t *n, starch_er
     starch_out_clear(&p->sql);
     starch__pg_params_clear(&p->params);
     starch_out_puts(&p->sql, "SELECT count(*) FROM ");
-    put_ident(&p->sql, repo->type->name);
+    repo_sql_ident(&p->sql, repo->type->name);
     put_filter(p, q);
     PGresult *r;
     rc = run_query(p, &r, err);

@@ -44,18 +44,6 @@ static int db_error(sql_repo *s, starch_error *err)
                              sqlite3_errmsg(s->db));
 }
 
-/* Appends the identifier name double-quoted (quotes inside doubled). */
-static void put_ident(starch_out *o, const char *name)
-{
-    starch_out_write(o, "\"", 1);
-    for (const char *q; (q = strchr(name, '"')) != NULL; name = q + 1) {
-        starch_out_write(o, name, (size_t)(q - name) + 1);
-        starch_out_write(o, "\"", 1);
-    }
-    starch_out_puts(o, name);
-    starch_out_write(o, "\"", 1);
-}
-
 /* Sets *st to the statement for the SQL text built in s->sql, prepared on first use. */
 static int statement(sql_repo *s, sqlite3_stmt **st, starch_error *err)
 {
@@ -118,19 +106,8 @@ static int create_table(sql_repo *s, starch_error *err)
 {
     const starch_entity_type *t = s->base.type;
     starch_out *o = sql_begin(s);
-    starch_out_puts(o, "CREATE TABLE IF NOT EXISTS ");
-    put_ident(o, t->name);
-    for (size_t i = 0; i < t->field_count; i++) {
-        starch_out_puts(o, i ? ", " : " (");
-        put_ident(o, t->fields[i].name);
-        if ((int)i != t->key)
-            starch_out_printf(o, " %s", column_type(&t->fields[i]));
-        else if (t->fields[i].kind == STARCH_KIND_INT)
-            starch_out_puts(o, " INTEGER PRIMARY KEY AUTOINCREMENT");
-        else
-            starch_out_puts(o, " TEXT PRIMARY KEY NOT NULL");
-    }
-    starch_out_puts(o, ")");
+    repo_sql_create_table(o, t, column_type, "INTEGER PRIMARY KEY AUTOINCREMENT",
+                          "TEXT PRIMARY KEY NOT NULL");
     char *msg = NULL;
     if (sqlite3_exec(s->db, starch_out_cstr(o), NULL, NULL, &msg) != SQLITE_OK) {
         starch__error_set(err, STARCH_EDB, "%s: sqlite: %s", t->name, msg ? msg : "out of memory");
@@ -164,9 +141,9 @@ static int add_missing_columns(sql_repo *s, starch_error *err)
             continue;
         starch_out *o = sql_begin(s);
         starch_out_puts(o, "ALTER TABLE ");
-        put_ident(o, t->name);
+        repo_sql_ident(o, t->name);
         starch_out_puts(o, " ADD COLUMN ");
-        put_ident(o, t->fields[i].name);
+        repo_sql_ident(o, t->fields[i].name);
         starch_out_printf(o, " %s", column_type(&t->fields[i]));
         if (sqlite3_exec(s->db, starch_out_cstr(o), NULL, NULL, NULL) != SQLITE_OK)
             return db_error(s, err);
@@ -285,24 +262,14 @@ static int read_row(sql_repo *s, sqlite3_stmt *st, void *value, starch_error *er
 
 /* ---- Statements -------------------------------------------------------------------- */
 
-/* Appends `"a", "b", ...`: every column in field order. */
-static void put_columns(sql_repo *s, starch_out *o)
-{
-    for (size_t i = 0; i < s->base.type->field_count; i++) {
-        if (i)
-            starch_out_puts(o, ", ");
-        put_ident(o, s->base.type->fields[i].name);
-    }
-}
-
 /* SELECT <columns> FROM <table> (the start of every read). */
 static starch_out *select_from(sql_repo *s)
 {
     starch_out *o = sql_begin(s);
     starch_out_puts(o, "SELECT ");
-    put_columns(s, o);
+    repo_sql_columns(o, s->base.type);
     starch_out_puts(o, " FROM ");
-    put_ident(o, s->base.type->name);
+    repo_sql_ident(o, s->base.type->name);
     return o;
 }
 
@@ -310,7 +277,7 @@ static int select_by_key(sql_repo *s, sqlite3_stmt **st, starch_error *err)
 {
     starch_out *o = select_from(s);
     starch_out_puts(o, " WHERE ");
-    put_ident(o, entity_key(s->base.type)->name);
+    repo_sql_ident(o, entity_key(s->base.type)->name);
     starch_out_puts(o, " = ?");
     return statement(s, st, err);
 }
@@ -319,9 +286,9 @@ static int insert(sql_repo *s, sqlite3_stmt **st, starch_error *err)
 {
     starch_out *o = sql_begin(s);
     starch_out_puts(o, "INSERT INTO ");
-    put_ident(o, s->base.type->name);
+    repo_sql_ident(o, s->base.type->name);
     starch_out_puts(o, " (");
-    put_columns(s, o);
+    repo_sql_columns(o, s->base.type);
     starch_out_puts(o, ") VALUES (");
     for (size_t i = 0; i < s->base.type->field_count; i++)
         starch_out_puts(o, i ? ", ?" : "?");
@@ -335,14 +302,14 @@ static int update(sql_repo *s, sqlite3_stmt **st, starch_error *err)
     const starch_entity_type *t = s->base.type;
     starch_out *o = sql_begin(s);
     starch_out_puts(o, "UPDATE ");
-    put_ident(o, t->name);
+    repo_sql_ident(o, t->name);
     for (size_t i = 0; i < t->field_count; i++) {
         starch_out_puts(o, i ? ", " : " SET ");
-        put_ident(o, t->fields[i].name);
+        repo_sql_ident(o, t->fields[i].name);
         starch_out_printf(o, " = ?%zu", i + 1);
     }
     starch_out_puts(o, " WHERE ");
-    put_ident(o, entity_key(t)->name);
+    repo_sql_ident(o, entity_key(t)->name);
     starch_out_printf(o, " = ?%d", t->key + 1);
     return statement(s, st, err);
 }
@@ -351,9 +318,9 @@ static int delete_by_key(sql_repo *s, sqlite3_stmt **st, starch_error *err)
 {
     starch_out *o = sql_begin(s);
     starch_out_puts(o, "DELETE FROM ");
-    put_ident(o, s->base.type->name);
+    repo_sql_ident(o, s->base.type->name);
     starch_out_puts(o, " WHERE ");
-    put_ident(o, entity_key(s->base.type)->name);
+    repo_sql_ident(o, entity_key(s->base.type)->name);
     starch_out_puts(o, " = ?");
     return statement(s, st, err);
 }
@@ -524,10 +491,10 @@ static void put_filter(starch_out *o, const repo_query *q)
     starch_out_puts(o, " WHERE ");
     if (q->filter->kind == STARCH_KIND_STRING) {
         starch_out_puts(o, "COALESCE(");
-        put_ident(o, q->filter->name);
+        repo_sql_ident(o, q->filter->name);
         starch_out_puts(o, ", '') = ?");
     } else {
-        put_ident(o, q->filter->name);
+        repo_sql_ident(o, q->filter->name);
         starch_out_puts(o, " = ?");
     }
 }
@@ -552,10 +519,10 @@ static int select_query(sql_repo *s, const repo_query *q, sqlite3_stmt **st, sta
     starch_out_puts(o, " ORDER BY ");
     if (q->order->kind == STARCH_KIND_STRING)
         starch_out_puts(o, "COALESCE(");
-    put_ident(o, q->order->name);
+    repo_sql_ident(o, q->order->name);
     starch_out_puts(o, q->order->kind == STARCH_KIND_STRING ? ", '')" : "");
     starch_out_puts(o, q->desc ? " DESC, " : ", ");
-    put_ident(o, entity_key(s->base.type)->name);
+    repo_sql_ident(o, entity_key(s->base.type)->name);
     starch_out_puts(o, " LIMIT ? OFFSET ?");
     return statement(s, st, err);
 }
@@ -614,7 +581,7 @@ static int sql_count(starch_repo *repo, const repo_query *q, size_t *n, starch_e
     pthread_mutex_lock(&s->lock);
     starch_out *o = sql_begin(s);
     starch_out_puts(o, "SELECT count(*) FROM ");
-    put_ident(o, repo->type->name);
+    repo_sql_ident(o, repo->type->name);
     put_filter(o, q);
     sqlite3_stmt *st;
     int rc = statement(s, &st, err);
