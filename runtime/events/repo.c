@@ -84,19 +84,29 @@ static char *uuid_v4(void)
     return s;
 }
 
-/* Emits `Type.what` with the entity as payload, if the repository has a bus. */
-static void emit(starch_repo *repo, const char *what, const void *value)
+/* Emits `Type.what` with the entity as payload, if the repository has a bus; id is the
+ * database event id (0: none). */
+static void emit(starch_repo *repo, const char *what, const void *value, int64_t id)
 {
     if (repo->bus == NULL)
         return;
     char name[256];
     snprintf(name, sizeof name, "%s.%s", repo->type->name, what);
-    starch_event ev = {.name = name, .type = repo->type, .data = value};
+    starch_event ev = {.name = name, .type = repo->type, .data = value, .id = id};
     starch_bus_emit(repo->bus, &ev);
 }
 
+int starch__repo_not_found(const starch_repo *repo, const repo_key *key, starch_error *err)
+{
+    if (entity_key(repo->type)->kind == STARCH_KIND_INT)
+        return starch__error_set(err, STARCH_ENOTFOUND, "%s: no id %lld", repo->type->name,
+                                 (long long)key->i);
+    return starch__error_set(err, STARCH_ENOTFOUND, "%s: no id \"%s\"", repo->type->name, key->s);
+}
+
 /* Saves with a new UUID in the empty string key of *value; restores it on failure. */
-static int save_new_uuid(starch_repo *repo, void *value, bool *created, starch_error *err)
+static int save_new_uuid(starch_repo *repo, void *value, bool *created, int64_t *event_id,
+                         starch_error *err)
 {
     const starch_field *k = entity_key(repo->type);
     char *old, *id = uuid_v4();
@@ -104,7 +114,7 @@ static int save_new_uuid(starch_repo *repo, void *value, bool *created, starch_e
         return starch__error_set(err, STARCH_ENOMEM, "%s: cannot make a UUID", repo->type->name);
     memcpy(&old, entity_at(value, k), sizeof old);
     memcpy(entity_at(value, k), &id, sizeof id);
-    int rc = repo->ops->save(repo, value, created, err);
+    int rc = repo->ops->save(repo, value, created, event_id, err);
     if (rc != STARCH_OK) {
         memcpy(entity_at(value, k), &old, sizeof old);
         free(id);
@@ -120,13 +130,14 @@ int starch_repo_save(starch_repo *repo, void *value, starch_error *err)
         return starch__error_set(err, STARCH_EINVAL, "%s: save of NULL", repo->type->name);
     const starch_field *k = entity_key(repo->type);
     bool created = false;
+    int64_t event_id = 0;
     int rc;
     if (k->kind == STARCH_KIND_STRING && entity_str(value, k)[0] == '\0')
-        rc = save_new_uuid(repo, value, &created, err);
+        rc = save_new_uuid(repo, value, &created, &event_id, err);
     else
-        rc = repo->ops->save(repo, value, &created, err);
+        rc = repo->ops->save(repo, value, &created, &event_id, err);
     if (rc == STARCH_OK)
-        emit(repo, created ? "created" : "updated", value);
+        emit(repo, created ? "created" : "updated", value, event_id);
     return rc;
 }
 
@@ -174,9 +185,10 @@ static int delete_by_key(starch_repo *repo, const repo_key *key, starch_error *e
     void *old = calloc(1, repo->type->size);
     if (old == NULL)
         return starch__error_set(err, STARCH_ENOMEM, "%s: out of memory", repo->type->name);
-    int rc = repo->ops->remove(repo, key, old, err);
+    int64_t event_id = 0;
+    int rc = repo->ops->remove(repo, key, old, &event_id, err);
     if (rc == STARCH_OK)
-        emit(repo, "deleted", old);
+        emit(repo, "deleted", old, event_id);
     starch_entity_clear(repo->type, old);
     free(old);
     return rc;
@@ -194,6 +206,68 @@ int starch_repo_delete_str(starch_repo *repo, const char *id, starch_error *err)
     repo_key key = {0, id ? id : ""};
     int rc = check_key(repo, STARCH_KIND_STRING, err);
     return rc ? rc : delete_by_key(repo, &key, err);
+}
+
+int starch__repo_apply(const starch_repo *repo, const repo_key *key, starch_update_fn fn, void *ctx,
+                       void *value, starch_error *err)
+{
+    int rc = fn(value, ctx);
+    if (rc != STARCH_OK)
+        return starch__error_set(err, rc, "%s: the update function returned %s", repo->type->name,
+                                 starch_status_name(rc));
+    repo_key now = starch__repo_key_of(repo->type, value);
+    bool same = entity_key(repo->type)->kind == STARCH_KIND_INT ? now.i == key->i
+                                                                : strcmp(now.s, key->s) == 0;
+    if (!same)
+        return starch__error_set(err, STARCH_EINVAL, "%s: the update function changed the key",
+                                 repo->type->name);
+    return STARCH_OK;
+}
+
+/* The update of the entity with key: the backend's locked read-modify-write into a
+ * temporary, then the event, then the result moved into out. */
+static int update_by_key(starch_repo *repo, const repo_key *key, starch_update_fn fn, void *ctx,
+                         void *out, starch_error *err)
+{
+    if (fn == NULL)
+        return starch__error_set(err, STARCH_EINVAL, "%s: update without a function",
+                                 repo->type->name);
+    void *value = calloc(1, repo->type->size);
+    if (value == NULL)
+        return starch__error_set(err, STARCH_ENOMEM, "%s: out of memory", repo->type->name);
+    int64_t event_id = 0;
+    int rc = repo->ops->update(repo, key, fn, ctx, value, &event_id, err);
+    if (rc == STARCH_OK)
+        emit(repo, "updated", value, event_id);
+    if (rc == STARCH_OK && out != NULL) {
+        starch_entity_clear(repo->type, out);
+        memcpy(out, value, repo->type->size); /* moved: out now owns the fields */
+    } else {
+        starch_entity_clear(repo->type, value);
+    }
+    free(value);
+    return rc;
+}
+
+int starch_repo_update(starch_repo *repo, int64_t id, starch_update_fn fn, void *ctx, void *out,
+                       starch_error *err)
+{
+    repo_key key = {id, ""};
+    int rc = check_key(repo, STARCH_KIND_INT, err);
+    return rc ? rc : update_by_key(repo, &key, fn, ctx, out, err);
+}
+
+int starch_repo_update_str(starch_repo *repo, const char *id, starch_update_fn fn, void *ctx,
+                           void *out, starch_error *err)
+{
+    repo_key key = {0, id ? id : ""};
+    int rc = check_key(repo, STARCH_KIND_STRING, err);
+    return rc ? rc : update_by_key(repo, &key, fn, ctx, out, err);
+}
+
+int starch_repo_ping(starch_repo *repo, starch_error *err)
+{
+    return repo->ops->ping(repo, err);
 }
 
 /* Resolves a scalar field of the repository's type by name. */

@@ -133,11 +133,13 @@ static node *new_node(const starch_entity_type *type, const void *value, int64_t
     return e;
 }
 
-static int mem_save(starch_repo *repo, void *value, bool *created, starch_error *err)
+static int mem_save(starch_repo *repo, void *value, bool *created, int64_t *event_id,
+                    starch_error *err)
 {
     mem_repo *m = (mem_repo *)repo;
     const starch_entity_type *type = repo->type;
     bool int_key = entity_key(type)->kind == STARCH_KIND_INT;
+    (void)event_id;
     pthread_rwlock_wrlock(&m->lock);
     repo_key key = starch__repo_key_of(type, value);
     if (int_key && key.i == 0 && m->next_id == 0) {
@@ -174,14 +176,6 @@ static int mem_save(starch_repo *repo, void *value, bool *created, starch_error 
     return STARCH_OK;
 }
 
-static int not_found(starch_repo *repo, const repo_key *key, starch_error *err)
-{
-    if (entity_key(repo->type)->kind == STARCH_KIND_INT)
-        return starch__error_set(err, STARCH_ENOTFOUND, "%s: no id %lld", repo->type->name,
-                                 (long long)key->i);
-    return starch__error_set(err, STARCH_ENOTFOUND, "%s: no id \"%s\"", repo->type->name, key->s);
-}
-
 static int mem_get(starch_repo *repo, const repo_key *key, void *out, starch_error *err)
 {
     mem_repo *m = (mem_repo *)repo;
@@ -191,12 +185,14 @@ static int mem_get(starch_repo *repo, const repo_key *key, void *out, starch_err
     pthread_rwlock_unlock(&m->lock);
     if (rc == STARCH_ENOMEM)
         return starch__error_set(err, rc, "%s: out of memory", repo->type->name);
-    return rc ? not_found(repo, key, err) : STARCH_OK;
+    return rc ? starch__repo_not_found(repo, key, err) : STARCH_OK;
 }
 
-static int mem_remove(starch_repo *repo, const repo_key *key, void *old, starch_error *err)
+static int mem_remove(starch_repo *repo, const repo_key *key, void *old, int64_t *event_id,
+                      starch_error *err)
 {
     mem_repo *m = (mem_repo *)repo;
+    (void)event_id;
     pthread_rwlock_wrlock(&m->lock);
     node **link = find(m, key, hash_key(repo->type, key));
     node *e = *link;
@@ -206,9 +202,55 @@ static int mem_remove(starch_repo *repo, const repo_key *key, void *old, starch_
     }
     pthread_rwlock_unlock(&m->lock);
     if (e == NULL)
-        return not_found(repo, key, err);
+        return starch__repo_not_found(repo, key, err);
     memcpy(old, e->entity, repo->type->size); /* moved: old now owns the fields */
     free(e);
+    return STARCH_OK;
+}
+
+/* Under the write lock: copies the node with key into value, applies fn, and puts a copy
+ * of the result in the node's place. */
+static int update_locked(mem_repo *m, const repo_key *key, starch_update_fn fn, void *ctx,
+                         void *value, starch_error *err)
+{
+    const starch_entity_type *type = m->base.type;
+    uint64_t hash = hash_key(type, key);
+    node **link = find(m, key, hash);
+    if (*link == NULL)
+        return starch__repo_not_found(&m->base, key, err);
+    if (starch_entity_copy(type, value, (*link)->entity) != STARCH_OK)
+        return starch__error_set(err, STARCH_ENOMEM, "%s: out of memory", type->name);
+    int rc = starch__repo_apply(&m->base, key, fn, ctx, value, err);
+    if (rc != STARCH_OK)
+        return rc;
+    node *e = new_node(type, value, key->i);
+    if (e == NULL)
+        return starch__error_set(err, STARCH_ENOMEM, "%s: out of memory", type->name);
+    e->hash = hash;
+    e->next = (*link)->next;
+    starch_entity_clear(type, (*link)->entity);
+    free(*link);
+    *link = e;
+    return STARCH_OK;
+}
+
+static int mem_update(starch_repo *repo, const repo_key *key, starch_update_fn fn, void *ctx,
+                      void *value, int64_t *event_id, starch_error *err)
+{
+    mem_repo *m = (mem_repo *)repo;
+    (void)event_id;
+    pthread_rwlock_wrlock(&m->lock);
+    int rc = update_locked(m, key, fn, ctx, value, err);
+    pthread_rwlock_unlock(&m->lock);
+    if (rc != STARCH_OK)
+        starch_entity_clear(repo->type, value);
+    return rc;
+}
+
+static int mem_ping(starch_repo *repo, starch_error *err)
+{
+    (void)repo;
+    (void)err;
     return STARCH_OK;
 }
 
@@ -365,7 +407,14 @@ static void mem_destroy(starch_repo *repo)
     free(m);
 }
 
-static const repo_ops mem_ops = {mem_save, mem_get, mem_remove, mem_where, mem_count, mem_destroy};
+static const repo_ops mem_ops = {.save = mem_save,
+                                 .get = mem_get,
+                                 .remove = mem_remove,
+                                 .update = mem_update,
+                                 .ping = mem_ping,
+                                 .where = mem_where,
+                                 .count = mem_count,
+                                 .destroy = mem_destroy};
 
 starch_repo *starch_repo_memory(const starch_entity_type *type, starch_bus *bus, starch_error *err)
 {

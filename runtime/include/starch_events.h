@@ -2,7 +2,7 @@
  *
  * The event bus (synchronous and asynchronous handlers), the hub that fans SSE bytes out
  * to clients, the repository interface with its memory backend. Other backends are layers
- * of their own (starch_sqlite.h). Everything here is thread-safe where it says so.
+ * of their own (starch_sqlite.h, starch_pg.h). Everything here is thread-safe where it says so.
  */
 #ifndef STARCH_EVENTS_H
 #define STARCH_EVENTS_H
@@ -42,12 +42,18 @@ extern "C" {
  * bus from a worker (STARCH_EINVAL).
  * ====================================================================================== */
 
-/** An event: a name and an optional payload (an entity of type, or size plain bytes). */
+/** An event: a name and an optional payload (an entity of type, or size plain bytes).
+ *  Events of a repository also say where they come from: id is the event's row in the
+ *  database's event table (PostgreSQL; 0 for the memory and SQLite repositories and for
+ *  events emitted by hand), remote is true for an event another instance wrote, delivered
+ *  by this repository's listener (starch_pg.h). */
 typedef struct starch_event {
     const char *name;               /* "Todo.created"; not NULL */
     const starch_entity_type *type; /* the payload's entity type, or NULL for bytes */
     const void *data;               /* the entity (type set), size bytes, or NULL */
     size_t size;                    /* bytes at data when type is NULL */
+    int64_t id;                     /* the database event id; 0 when none */
+    bool remote;                    /* delivered from another instance */
 } starch_event;
 
 /** A handler's return value: let later handlers run. */
@@ -130,10 +136,23 @@ int starch_bus_shutdown(starch_bus *bus);
  * write. All functions are thread-safe. Lists are ordered by the key unless order_by says
  * otherwise; ties are broken by the key.
  *
+ * starch_repo_update is a read-modify-write no other save of the record can come between,
+ * from any thread or (with SQLite and PostgreSQL) any process:
+ *
+ *   static int toggle(void *value, void *ctx)
+ *   {
+ *       Todo *t = value;                          // a copy of the stored entity
+ *       t->done = !t->done;
+ *       return STARCH_OK;                         // anything else: nothing is stored
+ *   }
+ *   starch_repo_update(todos, 7, toggle, NULL, &t, &err);   // t: the stored result
+ *
  * Memory: a hash map by id under a read-write lock. SQLite: a table named after the type,
  * one column per field (int/bool INTEGER, float REAL, string TEXT, nested entities and
  * arrays as JSON TEXT), created if absent (missing columns are added); statements
- * prepared once per repository; every write in a transaction; WAL mode for files.
+ * prepared once per repository; every write in a transaction; WAL mode for files; one
+ * repository per file and type (a second is refused: its events would not cross).
+ * PostgreSQL (starch_pg.h): typed columns, and events that cross processes.
  * ====================================================================================== */
 
 typedef struct starch_repo starch_repo;
@@ -214,6 +233,30 @@ int starch_repo_where(starch_repo *repo, const starch_query *query, starch_list 
  *  NULL query: all) into *count. */
 int starch_repo_count(starch_repo *repo, const starch_query *query, size_t *count,
                       starch_error *err);
+
+/** An update function: edits the entity at value (a copy of the stored one, of the
+ *  repository's type) and returns STARCH_OK to store it, or any other status to store
+ *  nothing. It runs with the record locked (and, in memory, the whole repository): it must
+ *  not use the repository, and should be quick. */
+typedef int (*starch_update_fn)(void *value, void *ctx);
+
+/** Atomically updates the entity with the int id: reads it, calls fn(copy, ctx), stores
+ *  the copy when fn returns STARCH_OK, and emits Type.updated. No other save of that
+ *  record, from any thread or process, lands between the read and the write. out (may be
+ *  NULL; a valid entity, cleared first) receives the stored result. STARCH_ENOTFOUND if
+ *  absent; fn's status if it is not STARCH_OK (nothing stored); STARCH_EINVAL if fn
+ *  changed the key or the key is a string. */
+int starch_repo_update(starch_repo *repo, int64_t id, starch_update_fn fn, void *ctx, void *out,
+                       starch_error *err);
+
+/** Same, for a string key (NULL is ""). */
+int starch_repo_update_str(starch_repo *repo, const char *id, starch_update_fn fn, void *ctx,
+                           void *out, starch_error *err);
+
+/** STARCH_OK when the repository's backend is reachable: always in memory; SQLite runs a
+ *  trivial query; PostgreSQL `SELECT 1` (reconnecting if needed, failing fast with
+ *  STARCH_EDB when the server is away). For a health check. */
+int starch_repo_ping(starch_repo *repo, starch_error *err);
 
 /* ======================================================================================
  * SSE hub

@@ -2,15 +2,24 @@
  * column per field in declaration order: int and bool INTEGER, float REAL (NaN is stored
  * as NULL, as SQLite does), string TEXT (NULL stays NULL), nested entities and arrays as
  * JSON TEXT. The connection is the repository's own, used under its mutex; statements are
- * prepared once and kept (the queries by their SQL text, a set bounded by the fields). */
+ * prepared once and kept (the queries by their SQL text, a set bounded by the fields).
+ *
+ * Events stay in the process (the repository's bus), so a second repository of the same
+ * type on the same database file — in this process or another — would never hear of the
+ * first one's writes. It is refused when it opens: each repository of a file holds a lock
+ * on one byte of `<file>.lock` (the byte of its type) until it is freed. */
+#define _GNU_SOURCE /* F_OFD_SETLK: a lock of the open file, not of the process */
 #include "repo_impl.h"
 #include "starch_sqlite.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <math.h>
 #include <pthread.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 /* A prepared statement kept for reuse, found by its SQL text. */
 typedef struct cached {
@@ -26,24 +35,13 @@ typedef struct sql_repo {
     cached *stmts;
     starch_out sql;  /* scratch for SQL text */
     starch_out json; /* scratch for JSON columns */
+    int lock_fd;     /* <file>.lock, holding this type's byte; -1 for in-memory databases */
 } sql_repo;
 
 static int db_error(sql_repo *s, starch_error *err)
 {
     return starch__error_set(err, STARCH_EDB, "%s: sqlite: %s", s->base.type->name,
                              sqlite3_errmsg(s->db));
-}
-
-/* Appends the identifier name double-quoted (quotes inside doubled). */
-static void put_ident(starch_out *o, const char *name)
-{
-    starch_out_write(o, "\"", 1);
-    for (const char *q; (q = strchr(name, '"')) != NULL; name = q + 1) {
-        starch_out_write(o, name, (size_t)(q - name) + 1);
-        starch_out_write(o, "\"", 1);
-    }
-    starch_out_puts(o, name);
-    starch_out_write(o, "\"", 1);
 }
 
 /* Sets *st to the statement for the SQL text built in s->sql, prepared on first use. */
@@ -108,19 +106,8 @@ static int create_table(sql_repo *s, starch_error *err)
 {
     const starch_entity_type *t = s->base.type;
     starch_out *o = sql_begin(s);
-    starch_out_puts(o, "CREATE TABLE IF NOT EXISTS ");
-    put_ident(o, t->name);
-    for (size_t i = 0; i < t->field_count; i++) {
-        starch_out_puts(o, i ? ", " : " (");
-        put_ident(o, t->fields[i].name);
-        if ((int)i != t->key)
-            starch_out_printf(o, " %s", column_type(&t->fields[i]));
-        else if (t->fields[i].kind == STARCH_KIND_INT)
-            starch_out_puts(o, " INTEGER PRIMARY KEY AUTOINCREMENT");
-        else
-            starch_out_puts(o, " TEXT PRIMARY KEY NOT NULL");
-    }
-    starch_out_puts(o, ")");
+    repo_sql_create_table(o, t, column_type, "INTEGER PRIMARY KEY AUTOINCREMENT",
+                          "TEXT PRIMARY KEY NOT NULL");
     char *msg = NULL;
     if (sqlite3_exec(s->db, starch_out_cstr(o), NULL, NULL, &msg) != SQLITE_OK) {
         starch__error_set(err, STARCH_EDB, "%s: sqlite: %s", t->name, msg ? msg : "out of memory");
@@ -154,9 +141,9 @@ static int add_missing_columns(sql_repo *s, starch_error *err)
             continue;
         starch_out *o = sql_begin(s);
         starch_out_puts(o, "ALTER TABLE ");
-        put_ident(o, t->name);
+        repo_sql_ident(o, t->name);
         starch_out_puts(o, " ADD COLUMN ");
-        put_ident(o, t->fields[i].name);
+        repo_sql_ident(o, t->fields[i].name);
         starch_out_printf(o, " %s", column_type(&t->fields[i]));
         if (sqlite3_exec(s->db, starch_out_cstr(o), NULL, NULL, NULL) != SQLITE_OK)
             return db_error(s, err);
@@ -275,24 +262,14 @@ static int read_row(sql_repo *s, sqlite3_stmt *st, void *value, starch_error *er
 
 /* ---- Statements -------------------------------------------------------------------- */
 
-/* Appends `"a", "b", ...`: every column in field order. */
-static void put_columns(sql_repo *s, starch_out *o)
-{
-    for (size_t i = 0; i < s->base.type->field_count; i++) {
-        if (i)
-            starch_out_puts(o, ", ");
-        put_ident(o, s->base.type->fields[i].name);
-    }
-}
-
 /* SELECT <columns> FROM <table> (the start of every read). */
 static starch_out *select_from(sql_repo *s)
 {
     starch_out *o = sql_begin(s);
     starch_out_puts(o, "SELECT ");
-    put_columns(s, o);
+    repo_sql_columns(o, s->base.type);
     starch_out_puts(o, " FROM ");
-    put_ident(o, s->base.type->name);
+    repo_sql_ident(o, s->base.type->name);
     return o;
 }
 
@@ -300,7 +277,7 @@ static int select_by_key(sql_repo *s, sqlite3_stmt **st, starch_error *err)
 {
     starch_out *o = select_from(s);
     starch_out_puts(o, " WHERE ");
-    put_ident(o, entity_key(s->base.type)->name);
+    repo_sql_ident(o, entity_key(s->base.type)->name);
     starch_out_puts(o, " = ?");
     return statement(s, st, err);
 }
@@ -309,9 +286,9 @@ static int insert(sql_repo *s, sqlite3_stmt **st, starch_error *err)
 {
     starch_out *o = sql_begin(s);
     starch_out_puts(o, "INSERT INTO ");
-    put_ident(o, s->base.type->name);
+    repo_sql_ident(o, s->base.type->name);
     starch_out_puts(o, " (");
-    put_columns(s, o);
+    repo_sql_columns(o, s->base.type);
     starch_out_puts(o, ") VALUES (");
     for (size_t i = 0; i < s->base.type->field_count; i++)
         starch_out_puts(o, i ? ", ?" : "?");
@@ -325,14 +302,14 @@ static int update(sql_repo *s, sqlite3_stmt **st, starch_error *err)
     const starch_entity_type *t = s->base.type;
     starch_out *o = sql_begin(s);
     starch_out_puts(o, "UPDATE ");
-    put_ident(o, t->name);
+    repo_sql_ident(o, t->name);
     for (size_t i = 0; i < t->field_count; i++) {
         starch_out_puts(o, i ? ", " : " SET ");
-        put_ident(o, t->fields[i].name);
+        repo_sql_ident(o, t->fields[i].name);
         starch_out_printf(o, " = ?%zu", i + 1);
     }
     starch_out_puts(o, " WHERE ");
-    put_ident(o, entity_key(t)->name);
+    repo_sql_ident(o, entity_key(t)->name);
     starch_out_printf(o, " = ?%d", t->key + 1);
     return statement(s, st, err);
 }
@@ -341,9 +318,9 @@ static int delete_by_key(sql_repo *s, sqlite3_stmt **st, starch_error *err)
 {
     starch_out *o = sql_begin(s);
     starch_out_puts(o, "DELETE FROM ");
-    put_ident(o, s->base.type->name);
+    repo_sql_ident(o, s->base.type->name);
     starch_out_puts(o, " WHERE ");
-    put_ident(o, entity_key(s->base.type)->name);
+    repo_sql_ident(o, entity_key(s->base.type)->name);
     starch_out_puts(o, " = ?");
     return statement(s, st, err);
 }
@@ -397,9 +374,11 @@ static int upsert(sql_repo *s, void *value, bool *created, starch_error *err)
     return STARCH_OK;
 }
 
-static int sql_save(starch_repo *repo, void *value, bool *created, starch_error *err)
+static int sql_save(starch_repo *repo, void *value, bool *created, int64_t *event_id,
+                    starch_error *err)
 {
     sql_repo *s = (sql_repo *)repo;
+    (void)event_id;
     pthread_mutex_lock(&s->lock);
     int64_t id_before = starch__repo_key_of(repo->type, value).i;
     int rc = exec(s, "BEGIN IMMEDIATE", err);
@@ -409,14 +388,6 @@ static int sql_save(starch_repo *repo, void *value, bool *created, starch_error 
     if (rc != STARCH_OK && entity_key(repo->type)->kind == STARCH_KIND_INT)
         *(int64_t *)entity_at(value, entity_key(repo->type)) = id_before;
     return rc;
-}
-
-static int not_found(starch_repo *repo, const repo_key *key, starch_error *err)
-{
-    if (entity_key(repo->type)->kind == STARCH_KIND_INT)
-        return starch__error_set(err, STARCH_ENOTFOUND, "%s: no id %lld", repo->type->name,
-                                 (long long)key->i);
-    return starch__error_set(err, STARCH_ENOTFOUND, "%s: no id \"%s\"", repo->type->name, key->s);
 }
 
 /* Reads the row with key into out (zeroed), under the lock. */
@@ -431,7 +402,7 @@ static int fetch(sql_repo *s, const repo_key *key, void *out, starch_error *err)
     if (rc == SQLITE_ROW)
         rc = read_row(s, st, out, err);
     else
-        rc = rc == SQLITE_DONE ? not_found(&s->base, key, err) : db_error(s, err);
+        rc = rc == SQLITE_DONE ? starch__repo_not_found(&s->base, key, err) : db_error(s, err);
     sqlite3_reset(st);
     sqlite3_clear_bindings(st);
     return rc;
@@ -446,9 +417,11 @@ static int sql_get(starch_repo *repo, const repo_key *key, void *out, starch_err
     return rc;
 }
 
-static int sql_remove(starch_repo *repo, const repo_key *key, void *old, starch_error *err)
+static int sql_remove(starch_repo *repo, const repo_key *key, void *old, int64_t *event_id,
+                      starch_error *err)
 {
     sql_repo *s = (sql_repo *)repo;
+    (void)event_id;
     pthread_mutex_lock(&s->lock);
     int rc = exec(s, "BEGIN IMMEDIATE", err);
     if (rc == STARCH_OK)
@@ -467,6 +440,49 @@ static int sql_remove(starch_repo *repo, const repo_key *key, void *old, starch_
     return rc;
 }
 
+/* Inside the open transaction: reads the row with key into value, applies fn, writes the
+ * result back. */
+static int update_row(sql_repo *s, const repo_key *key, starch_update_fn fn, void *ctx, void *value,
+                      starch_error *err)
+{
+    int rc = fetch(s, key, value, err);
+    if (rc == STARCH_OK)
+        rc = starch__repo_apply(&s->base, key, fn, ctx, value, err);
+    sqlite3_stmt *st;
+    if (rc == STARCH_OK)
+        rc = update(s, &st, err);
+    if (rc == STARCH_OK &&
+        (bind_entity(s, st, value, false) != SQLITE_OK || run(st) != SQLITE_DONE))
+        rc = db_error(s, err);
+    return rc;
+}
+
+/* BEGIN IMMEDIATE takes the database's write lock before the read, so no other writer (a
+ * thread of another connection, another process) can save the row in between. */
+static int sql_update(starch_repo *repo, const repo_key *key, starch_update_fn fn, void *ctx,
+                      void *value, int64_t *event_id, starch_error *err)
+{
+    sql_repo *s = (sql_repo *)repo;
+    (void)event_id;
+    pthread_mutex_lock(&s->lock);
+    int rc = exec(s, "BEGIN IMMEDIATE", err);
+    if (rc == STARCH_OK)
+        rc = update_row(s, key, fn, ctx, value, err);
+    rc = finish(s, rc, err);
+    if (rc != STARCH_OK)
+        starch_entity_clear(repo->type, value);
+    return rc;
+}
+
+static int sql_ping(starch_repo *repo, starch_error *err)
+{
+    sql_repo *s = (sql_repo *)repo;
+    pthread_mutex_lock(&s->lock);
+    int rc = exec(s, "SELECT 1", err);
+    pthread_mutex_unlock(&s->lock);
+    return rc;
+}
+
 /* Appends ` WHERE <filter> = ?` for q's filter (strings with NULL read as ''). */
 static void put_filter(starch_out *o, const repo_query *q)
 {
@@ -475,10 +491,10 @@ static void put_filter(starch_out *o, const repo_query *q)
     starch_out_puts(o, " WHERE ");
     if (q->filter->kind == STARCH_KIND_STRING) {
         starch_out_puts(o, "COALESCE(");
-        put_ident(o, q->filter->name);
+        repo_sql_ident(o, q->filter->name);
         starch_out_puts(o, ", '') = ?");
     } else {
-        put_ident(o, q->filter->name);
+        repo_sql_ident(o, q->filter->name);
         starch_out_puts(o, " = ?");
     }
 }
@@ -503,10 +519,10 @@ static int select_query(sql_repo *s, const repo_query *q, sqlite3_stmt **st, sta
     starch_out_puts(o, " ORDER BY ");
     if (q->order->kind == STARCH_KIND_STRING)
         starch_out_puts(o, "COALESCE(");
-    put_ident(o, q->order->name);
+    repo_sql_ident(o, q->order->name);
     starch_out_puts(o, q->order->kind == STARCH_KIND_STRING ? ", '')" : "");
     starch_out_puts(o, q->desc ? " DESC, " : ", ");
-    put_ident(o, entity_key(s->base.type)->name);
+    repo_sql_ident(o, entity_key(s->base.type)->name);
     starch_out_puts(o, " LIMIT ? OFFSET ?");
     return statement(s, st, err);
 }
@@ -565,7 +581,7 @@ static int sql_count(starch_repo *repo, const repo_query *q, size_t *n, starch_e
     pthread_mutex_lock(&s->lock);
     starch_out *o = sql_begin(s);
     starch_out_puts(o, "SELECT count(*) FROM ");
-    put_ident(o, repo->type->name);
+    repo_sql_ident(o, repo->type->name);
     put_filter(o, q);
     sqlite3_stmt *st;
     int rc = statement(s, &st, err);
@@ -593,13 +609,65 @@ static void sql_destroy(starch_repo *repo)
         free(c);
     }
     sqlite3_close(s->db);
+    if (s->lock_fd >= 0)
+        close(s->lock_fd); /* releases the lock */
     starch_out_free(&s->sql);
     starch_out_free(&s->json);
     pthread_mutex_destroy(&s->lock);
     free(s);
 }
 
-static const repo_ops sql_ops = {sql_save, sql_get, sql_remove, sql_where, sql_count, sql_destroy};
+static const repo_ops sql_ops = {.save = sql_save,
+                                 .get = sql_get,
+                                 .remove = sql_remove,
+                                 .update = sql_update,
+                                 .ping = sql_ping,
+                                 .where = sql_where,
+                                 .count = sql_count,
+                                 .destroy = sql_destroy};
+
+/* ---- One instance per file and type ------------------------------------------------ */
+
+/* The byte of `<file>.lock` that stands for the type: its name's FNV-1a hash, in 2^30. */
+static off_t type_byte(const starch_entity_type *t)
+{
+    uint32_t h = 2166136261u;
+    for (const unsigned char *p = (const unsigned char *)t->name; *p; p++)
+        h = (h ^ *p) * 16777619u;
+    return (off_t)(h & 0x3FFFFFFF);
+}
+
+/* Takes this type's byte of `<file>.lock` (an open-file-description lock: two repositories
+ * in one process conflict too, and closing one does not release the other's), or says who
+ * holds it. */
+static int lock_instance(sql_repo *s, const char *file, starch_error *err)
+{
+    const char *name = s->base.type->name;
+    char *path = malloc(strlen(file) + sizeof ".lock");
+    if (path == NULL)
+        return starch__error_set(err, STARCH_ENOMEM, "%s: out of memory", name);
+    strcpy(path, file);
+    strcat(path, ".lock");
+    int rc = STARCH_OK;
+    s->lock_fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    struct flock fl = {
+        .l_type = F_WRLCK, .l_whence = SEEK_SET, .l_start = type_byte(s->base.type), .l_len = 1};
+    if (s->lock_fd < 0)
+        rc = starch__error_set(err, STARCH_EDB, "%s: sqlite: cannot open %s: %s", name, path,
+                               strerror(errno));
+    else if (fcntl(s->lock_fd, F_OFD_SETLK, &fl) == 0)
+        rc = STARCH_OK;
+    else if (errno == EAGAIN || errno == EACCES)
+        rc = starch__error_set(err, STARCH_EDB,
+                               "%s: sqlite: another %s repository has %s open (%s held): its "
+                               "events would not reach this one",
+                               name, name, file, path);
+    else
+        rc = starch__error_set(err, STARCH_EDB, "%s: sqlite: cannot lock %s: %s", name, path,
+                               strerror(errno));
+    free(path);
+    return rc;
+}
 
 /* True for the names SQLite gives private in-memory databases. */
 static bool in_memory(const char *path)
@@ -616,6 +684,9 @@ static int open_db(sql_repo *s, const char *path, starch_error *err)
                    ? db_error(s, err)
                    : starch__error_set(err, STARCH_ENOMEM, "%s: out of memory", s->base.type->name);
     sqlite3_busy_timeout(s->db, 5000);
+    const char *file = sqlite3_db_filename(s->db, "main");
+    if (file && file[0] && lock_instance(s, file, err) != STARCH_OK)
+        return STARCH_EDB;
     if (!in_memory(path) &&
         (sqlite3_exec(s->db, "PRAGMA journal_mode=WAL", NULL, NULL, NULL) != SQLITE_OK ||
          sqlite3_exec(s->db, "PRAGMA synchronous=NORMAL", NULL, NULL, NULL) != SQLITE_OK))
@@ -636,6 +707,7 @@ starch_repo *starch_repo_sqlite(const starch_entity_type *type, const char *path
         return NULL;
     }
     s->base = (starch_repo){&sql_ops, type, bus};
+    s->lock_fd = -1;
     starch_out_init(&s->sql);
     starch_out_init(&s->json);
     if (open_db(s, path ? path : ":memory:", err) != STARCH_OK) {

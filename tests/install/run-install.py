@@ -46,7 +46,7 @@ env = dict(os.environ)
 
 
 LAYERS = ('starch', 'starch_json', 'starch_markdown', 'starch_events', 'starch_sqlite',
-          'starch_mhd')
+          'starch_pg', 'starch_mhd')
 # What a program that only renders templates must not need (docs/runtime.md, the layers).
 NOT_CORE = ('cmark', 'jansson', 'sqlite3', 'microhttpd', 'pq')
 

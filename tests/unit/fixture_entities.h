@@ -14,6 +14,7 @@
 
 #include <starch_gen.h>
 #include <starch_json.h>
+#include <starch_pg.h>
 #include <starch_sqlite.h>
 
 typedef struct User User;

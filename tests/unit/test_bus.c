@@ -177,7 +177,8 @@ Test(bus, async_copies_the_entity_payload)
     Todo t;
     sample_todo(&t, 1);
     t.id = 7;
-    cr_assert_eq(starch_bus_emit_async(bus, &(starch_event){"Todo.created", &Todo_type, &t, 0}),
+    cr_assert_eq(starch_bus_emit_async(
+                     bus, &(starch_event){.name = "Todo.created", .type = &Todo_type, .data = &t}),
                  STARCH_OK);
     Todo_clear(&t); /* the queued copy is independent */
     cr_assert_eq(starch_bus_flush(bus), STARCH_OK);

@@ -1,21 +1,26 @@
-/* test_repo.c — the repository contract, every test run against both backends (memory and
- * SQLite) through the same body: ids, round trips, updates, get/delete, where/order/limit,
- * count, events (exactly one per successful write, none for a failed one), concurrent
- * writers; then what only SQLite has (persistence, WAL, schema growth, failed writes). */
+/* test_repo.c — the repository contract, every test run against the three backends
+ * (memory, SQLite, PostgreSQL) through the same body: ids, round trips, updates,
+ * get/delete, where/order/limit, count, events (exactly one per successful write, none for
+ * a failed one), atomic updates, concurrent writers; then what only SQLite has
+ * (persistence, WAL, schema growth, failed writes, one instance per file and type).
+ * What only PostgreSQL has is in test_repo_pg.c. */
 #include <criterion/criterion.h>
 #include <pthread.h>
 #include <math.h>
 #include <sqlite3.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "sample_entities.h"
 #include "leak_check.h"
+#include "pg_test.h"
 
 LEAK_CHECKED_SUITE(repo);
 
-typedef enum { MEMORY, SQLITE } backend;
+typedef enum { MEMORY, SQLITE, PG } backend;
 
-/* Defines the test `name` twice: name_memory and name_sqlite, both running name_body. */
+/* Defines the test `name` three times: name_memory, name_sqlite and name_pg, all running
+ * name_body (the PostgreSQL one in a schema of its own). */
 #define REPO_TEST(name)                                                                            \
     static void name##_body(backend b);                                                            \
     Test(repo, name##_memory)                                                                      \
@@ -26,14 +31,19 @@ typedef enum { MEMORY, SQLITE } backend;
     {                                                                                              \
         name##_body(SQLITE);                                                                       \
     }                                                                                              \
+    Test(repo, name##_pg)                                                                          \
+    {                                                                                              \
+        name##_body(PG);                                                                           \
+    }                                                                                              \
     static void name##_body(backend b)
 
 /* The one line an application changes to swap backends. */
 static starch_repo *open_repo(backend b, const starch_entity_type *type, starch_bus *bus)
 {
     starch_error err;
-    starch_repo *r = b == MEMORY ? starch_repo_memory(type, bus, &err)
-                                 : starch_repo_sqlite(type, ":memory:", bus, &err);
+    starch_repo *r = b == MEMORY   ? starch_repo_memory(type, bus, &err)
+                     : b == SQLITE ? starch_repo_sqlite(type, ":memory:", bus, &err)
+                                   : starch_repo_pg(type, pg_test_conninfo(), bus, &err);
     cr_assert_not_null(r, "%s", err.message);
     return r;
 }
@@ -456,6 +466,8 @@ Test(repo, type_without_key_is_refused)
     cr_assert_str_eq(err.message, "User: no key field `id`");
     cr_assert_null(starch_repo_sqlite(&User_type, ":memory:", NULL, &err));
     cr_assert_str_eq(err.message, "User: no key field `id`");
+    cr_assert_null(starch_repo_pg(&User_type, pg_test_server(), NULL, &err));
+    cr_assert_str_eq(err.message, "User: no key field `id`");
 }
 
 /* ---- events ------------------------------------------------------------------------- */
@@ -590,9 +602,204 @@ REPO_TEST(concurrent_writers)
     starch_bus_free(bus);
 }
 
+/* ---- atomic updates ----------------------------------------------------------------- */
+
+/* Update functions: rename to ctx; refuse with the status at ctx; change the key. */
+static int rename_to(void *value, void *ctx)
+{
+    Todo *t = value;
+    free(t->title);
+    t->title = sample_strdup(ctx);
+    t->done = !t->done;
+    return STARCH_OK;
+}
+
+static int refuse(void *value, void *ctx)
+{
+    Todo *t = value;
+    free(t->title);
+    t->title = sample_strdup("refused");
+    return *(int *)ctx;
+}
+
+static int change_key(void *value, void *ctx)
+{
+    (void)ctx;
+    ((Todo *)value)->id = 42;
+    return STARCH_OK;
+}
+
+static int pin_note(void *value, void *ctx)
+{
+    Note *n = value;
+    n->pinned = true;
+    free(n->text);
+    n->text = sample_strdup(ctx);
+    return STARCH_OK;
+}
+
+REPO_TEST(update_stores_what_the_function_returns)
+{
+    starch_bus *bus = starch_bus_new(0);
+    recorder rec = {.lock = PTHREAD_MUTEX_INITIALIZER};
+    starch_bus_on(bus, "Todo.*", 0, record, &rec);
+    starch_repo *r = open_repo(b, &Todo_type, bus);
+    fill(r);
+    rec.count = 0;
+    Todo out;
+    sample_todo(&out, 3); /* a valid entity: cleared before the result goes in */
+    starch_error err;
+    cr_assert_eq(starch_repo_update(r, 2, rename_to, "renamed", &out, &err), STARCH_OK, "%s",
+                 err.message);
+    cr_assert_eq(out.id, 2);
+    cr_assert_str_eq(out.title, "renamed");
+    cr_assert(out.done);
+    cr_assert_eq(out.priority, 1, "the other fields are the stored ones");
+    cr_assert_eq(out.tags_count, 0);
+    Todo got = {0};
+    cr_assert_eq(starch_repo_get(r, 2, &got, NULL), STARCH_OK);
+    cr_assert(starch_entity_equal(&Todo_type, &out, &got));
+    cr_assert_eq(rec.count, 1);
+    cr_assert_str_eq(rec.names[0], "Todo.updated");
+    cr_assert_eq(rec.ids[0], 2);
+    cr_assert_str_eq(rec.titles[0], "renamed");
+    cr_assert_eq(starch_repo_update(r, 2, rename_to, "again", NULL, &err), STARCH_OK, "%s",
+                 err.message);
+    cr_assert_eq(rec.count, 2);
+    Todo_clear(&got);
+    Todo_clear(&out);
+    starch_repo_free(r);
+    starch_bus_free(bus);
+}
+
+REPO_TEST(failed_updates_store_nothing_and_emit_nothing)
+{
+    starch_bus *bus = starch_bus_new(0);
+    recorder rec = {.lock = PTHREAD_MUTEX_INITIALIZER};
+    starch_bus_on(bus, "Todo.*", 0, record, &rec);
+    starch_repo *r = open_repo(b, &Todo_type, bus);
+    fill(r);
+    rec.count = 0;
+    Todo out;
+    sample_todo(&out, 3);
+    starch_error err;
+    cr_assert_eq(starch_repo_update(r, 99, rename_to, "x", &out, &err), STARCH_ENOTFOUND);
+    cr_assert_str_eq(err.message, "Todo: no id 99");
+    int status = STARCH_ETYPE;
+    cr_assert_eq(starch_repo_update(r, 2, refuse, &status, &out, &err), STARCH_ETYPE);
+    cr_assert_str_eq(err.message, "Todo: the update function returned STARCH_ETYPE");
+    status = 77;
+    cr_assert_eq(starch_repo_update(r, 2, refuse, &status, &out, &err), 77);
+    cr_assert_eq(starch_repo_update(r, 2, change_key, NULL, &out, &err), STARCH_EINVAL);
+    cr_assert_str_eq(err.message, "Todo: the update function changed the key");
+    cr_assert_eq(starch_repo_update(r, 2, NULL, NULL, &out, &err), STARCH_EINVAL);
+    cr_assert_eq(starch_repo_update_str(r, "2", rename_to, "x", &out, &err), STARCH_EINVAL);
+    cr_assert_str_eq(err.message, "Todo: the key is an int");
+    cr_assert_str_eq(out.owner.name, "Ada", "out is untouched on failure");
+    cr_assert_eq(rec.count, 0);
+    Todo got = {0};
+    cr_assert_eq(starch_repo_get(r, 2, &got, NULL), STARCH_OK);
+    cr_assert_str_eq(got.title, "a");
+    size_t n;
+    cr_assert_eq(starch_repo_count(r, NULL, &n, NULL), STARCH_OK);
+    cr_assert_eq(n, 5);
+    Todo_clear(&got);
+    Todo_clear(&out);
+    starch_repo_free(r);
+    starch_bus_free(bus);
+}
+
+REPO_TEST(update_with_a_string_key)
+{
+    starch_repo *r = open_repo(b, &Note_type, NULL);
+    Note a = {.id = sample_strdup("n-1"), .text = sample_strdup("a")}, out = {0};
+    save_ok(r, &a);
+    starch_error err;
+    cr_assert_eq(starch_repo_update_str(r, "n-1", pin_note, "pinned", &out, &err), STARCH_OK, "%s",
+                 err.message);
+    cr_assert_str_eq(out.id, "n-1");
+    cr_assert_str_eq(out.text, "pinned");
+    cr_assert(out.pinned);
+    cr_assert_eq(starch_repo_update_str(r, "n-2", pin_note, "x", &out, &err), STARCH_ENOTFOUND);
+    cr_assert_str_eq(err.message, "Note: no id \"n-2\"");
+    cr_assert_eq(starch_repo_update(r, 1, pin_note, "x", &out, &err), STARCH_EINVAL);
+    Note_clear(&a);
+    Note_clear(&out);
+    starch_repo_free(r);
+}
+
+REPO_TEST(ping)
+{
+    starch_repo *r = open_repo(b, &Todo_type, NULL);
+    starch_error err;
+    cr_assert_eq(starch_repo_ping(r, &err), STARCH_OK, "%s", err.message);
+    starch_repo_free(r);
+}
+
+/* One flip: done toggles and priority counts the flips. */
+static int flip(void *value, void *ctx)
+{
+    Todo *t = value;
+    (void)ctx;
+    t->done = !t->done;
+    t->priority++;
+    return STARCH_OK;
+}
+
+typedef struct flipper_arg {
+    starch_repo *repo;
+    int64_t id;
+    int n, failed;
+} flipper_arg;
+
+static void *flipper(void *arg)
+{
+    flipper_arg *f = arg;
+    for (int i = 0; i < f->n; i++)
+        f->failed += starch_repo_update(f->repo, f->id, flip, NULL, NULL, NULL) != STARCH_OK;
+    return NULL;
+}
+
+/* Runs THREADS flippers of record id, EACH flips each; checks every flip was counted. */
+static void flip_concurrently(starch_repo *r, int64_t id, int threads, int each)
+{
+    pthread_t th[8];
+    flipper_arg args[8];
+    cr_assert_leq(threads, 8);
+    for (int i = 0; i < threads; i++) {
+        args[i] = (flipper_arg){r, id, each, 0};
+        pthread_create(&th[i], NULL, flipper, &args[i]);
+    }
+    for (int i = 0; i < threads; i++) {
+        pthread_join(th[i], NULL);
+        cr_assert_eq(args[i].failed, 0, "flipper %d: %d updates failed", i, args[i].failed);
+    }
+}
+
+REPO_TEST(concurrent_updates_count_every_flip)
+{
+    enum { THREADS = 4, EACH = 100 };
+    starch_bus *bus = starch_bus_new(0);
+    recorder rec = {.lock = PTHREAD_MUTEX_INITIALIZER};
+    starch_bus_on(bus, "Todo.updated", 0, count_created, &rec);
+    starch_repo *r = open_repo(b, &Todo_type, bus);
+    Todo t = simple("flip", false, 0, 0);
+    save_ok(r, &t);
+    flip_concurrently(r, t.id, THREADS, EACH);
+    Todo got = {0};
+    cr_assert_eq(starch_repo_get(r, t.id, &got, NULL), STARCH_OK);
+    cr_assert_eq(got.priority, THREADS * EACH);
+    cr_assert_eq(got.done, (THREADS * EACH) % 2 == 1);
+    cr_assert_eq(rec.count, THREADS * EACH);
+    Todo_clear(&got);
+    Todo_clear(&t);
+    starch_repo_free(r);
+    starch_bus_free(bus);
+}
+
 /* ---- SQLite only ---------------------------------------------------------------------- */
 
-/* A fresh database file path in /tmp (removed with its WAL files by drop_db). */
+/* A fresh database file path in /tmp (removed with its WAL and lock files by drop_db). */
 static void temp_db(char *path, size_t size)
 {
     snprintf(path, size, "/tmp/starch-test-XXXXXX");
@@ -608,6 +815,8 @@ static void drop_db(const char *path)
     snprintf(buf, sizeof buf, "%s-wal", path);
     unlink(buf);
     snprintf(buf, sizeof buf, "%s-shm", path);
+    unlink(buf);
+    snprintf(buf, sizeof buf, "%s.lock", path);
     unlink(buf);
 }
 
@@ -732,4 +941,76 @@ Test(repo, sqlite_bad_path)
     cr_assert_null(starch_repo_sqlite(&Todo_type, "/nonexistent-dir/x.db", NULL, &err));
     cr_assert_eq(err.code, STARCH_EDB);
     cr_assert_str_eq(err.message, "Todo: sqlite: unable to open database file");
+}
+
+Test(repo, sqlite_refuses_a_second_instance_of_a_type_on_one_file)
+{
+    char path[64], lock[80];
+    temp_db(path, sizeof path);
+    snprintf(lock, sizeof lock, "%s.lock", path);
+    starch_error err;
+    starch_repo *a = starch_repo_sqlite(&Todo_type, path, NULL, &err);
+    cr_assert_not_null(a, "%s", err.message);
+    cr_assert_null(starch_repo_sqlite(&Todo_type, path, NULL, &err));
+    cr_assert_eq(err.code, STARCH_EDB);
+    char want[300];
+    snprintf(want, sizeof want,
+             "Todo: sqlite: another Todo repository has %s open (%s held): its events would not "
+             "reach this one",
+             path, lock);
+    cr_assert_str_eq(err.message, want);
+
+    /* another process is refused too */
+    pid_t pid = fork();
+    if (pid == 0)
+        _exit(starch_repo_sqlite(&Todo_type, path, NULL, NULL) == NULL ? 0 : 1);
+    int status;
+    cr_assert_eq(waitpid(pid, &status, 0), pid);
+    cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0, "a second process was let in");
+
+    /* another type on the same file is fine, and freeing one does not free the other */
+    starch_repo *notes = starch_repo_sqlite(&Note_type, path, NULL, &err);
+    cr_assert_not_null(notes, "%s", err.message);
+    starch_repo_free(notes);
+    cr_assert_null(starch_repo_sqlite(&Todo_type, path, NULL, &err));
+    starch_repo_free(a);
+    a = starch_repo_sqlite(&Todo_type, path, NULL, &err);
+    cr_assert_not_null(a, "%s: free releases the file", err.message);
+    starch_repo_free(a);
+    drop_db(path);
+}
+
+Test(repo, sqlite_update_excludes_writers_of_other_processes)
+{
+    enum { EACH = 200 };
+    char path[64];
+    temp_db(path, sizeof path);
+    starch_error err;
+    starch_repo *r = starch_repo_sqlite(&Todo_type, path, NULL, &err);
+    cr_assert_not_null(r, "%s", err.message);
+    Todo t = simple("flip", false, 0, 0);
+    save_ok(r, &t);
+    pid_t pid = fork();
+    if (pid == 0) { /* another process adds 1000 to priority EACH times, in raw SQL */
+        sqlite3 *db;
+        int bad = sqlite3_open(path, &db) != SQLITE_OK;
+        sqlite3_busy_timeout(db, 10000);
+        for (int i = 0; i < EACH && !bad; i++)
+            bad = sqlite3_exec(db, "UPDATE Todo SET priority = priority + 1000", NULL, NULL,
+                               NULL) != SQLITE_OK;
+        sqlite3_close(db);
+        _exit(bad);
+    }
+    flip_concurrently(r, t.id, 2, EACH);
+    int status;
+    cr_assert_eq(waitpid(pid, &status, 0), pid);
+    cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0, "the other process failed");
+    Todo got = {0};
+    cr_assert_eq(starch_repo_get(r, t.id, &got, NULL), STARCH_OK);
+    cr_assert_eq(got.priority, 2 * EACH + 1000 * EACH, "a write was lost: %lld",
+                 (long long)got.priority);
+    Todo_clear(&got);
+    Todo_clear(&t);
+    starch_repo_free(r);
+    drop_db(path);
 }
