@@ -11,6 +11,7 @@
 #include <microhttpd.h>
 #include <pthread.h>
 #include <starch_events.h>
+#include <starch_pg.h>
 #include <starch_sqlite.h>
 
 /* Everything a request needs, made once in main() and passed to every handler. */
@@ -43,8 +44,9 @@ bool todo_live_start(App *app);
  * every event published on TODO_TOPIC, until the client leaves or the hub closes. */
 enum MHD_Result todo_live_events(App *app, struct MHD_Connection *c, const char *version);
 
-/* Writes the SSE id of the event ev into id[0..size): "BOOT-SEQ", the boot id of this
- * start and the event's sequence number (live_lock held). */
+/* Writes the SSE id of the event ev into id[0..size): on PostgreSQL the database's event
+ * id, the same on every instance; else "BOOT-SEQ", the boot id of this start and the
+ * event's sequence number (live_lock held). */
 void todo_event_id(App *app, const starch_event *ev, char *id, size_t size);
 
 /* Writes the current list (component TodoList, id "list") as one Datastar patch-elements

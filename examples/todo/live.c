@@ -9,8 +9,9 @@
  * GET /events response is a hub client: libmicrohttpd's content reader callback, on the
  * connection's own thread, reads the client's queue and sends it.
  *
- * Streams resume: each published event carries an SSE id (the app's boot id and a
- * sequence number: todo_event_id), which the hub writes and keeps in a short history. A
+ * Streams resume: each published event carries an SSE id (todo_event_id: PostgreSQL's
+ * event id, the same on every instance; else the app's boot id and a sequence number),
+ * which the hub writes and keeps in a short history. A
  * browser that reconnects sends the last id it saw (Last-Event-ID); if the hub still has
  * it, the browser gets what it missed, else the whole list. When the server stops, the
  * streams are broken, not ended (a network error for the browser), so that Datastar
@@ -61,8 +62,10 @@ static int publish_list(const starch_event *ev, void *ctx)
 
 void todo_event_id(App *app, const starch_event *ev, char *id, size_t size)
 {
-    (void)ev;
-    snprintf(id, size, "%s-%llu", app->boot_id, (unsigned long long)++app->sequence);
+    if (ev->id > 0)
+        snprintf(id, size, "%lld", (long long)ev->id);
+    else
+        snprintf(id, size, "%s-%llu", app->boot_id, (unsigned long long)++app->sequence);
 }
 
 bool todo_live_start(App *app)

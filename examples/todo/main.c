@@ -3,6 +3,9 @@
  *
  *   todo-app [--host ADDR] [--port N] [--db VALUE | --memory] [--datastar FILE]
  *
+ * --db takes a SQLite file, or a PostgreSQL URI (postgresql://…): then several instances
+ * share the todos and every change reaches every instance's pages (docs/deploy.md).
+ *
  * Prints "listening on http://ADDR:PORT/" and serves until SIGINT (Ctrl-C) or SIGTERM:
  * then it stops accepting, lets the requests in flight finish, breaks the event streams
  * (so browsers reconnect, to another instance or to this one restarted), closes the
@@ -166,6 +169,12 @@ static bool serve(App *app, const char *host, unsigned port)
     return true;
 }
 
+/* Whether the --db value is a PostgreSQL connection URI rather than a SQLite file. */
+static bool is_postgres(const char *db)
+{
+    return strncmp(db, "postgresql://", 13) == 0 || strncmp(db, "postgres://", 11) == 0;
+}
+
 /* Fills id[0..size) with random hex digits (size - 1 of them) and a NUL. */
 static void make_boot_id(char *id, size_t size)
 {
@@ -203,8 +212,12 @@ int main(int argc, char **argv)
     /* The repository. Changing the backend is this one line: nothing else in the app
      * knows which one it has. */
     starch_error err = {0};
-    app.todos = opt.memory ? starch_repo_memory(&Todo_type, app.bus, &err)
-                           : starch_repo_sqlite(&Todo_type, opt.db, app.bus, &err);
+    if (opt.memory)
+        app.todos = starch_repo_memory(&Todo_type, app.bus, &err);
+    else if (is_postgres(opt.db))
+        app.todos = starch_repo_pg(&Todo_type, opt.db, app.bus, &err);
+    else
+        app.todos = starch_repo_sqlite(&Todo_type, opt.db, app.bus, &err);
 
     bool ok = app.bus && app.hub && app.todos && todo_live_start(&app);
     if (!ok)

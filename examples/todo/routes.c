@@ -195,19 +195,25 @@ static enum MHD_Result toggled(const Request *rq, const Todo *t)
     return events_end(sse);
 }
 
-/* POST /todos/{id}/toggle */
+/* The change of a toggle, made on the stored todo itself. */
+static int flip_done(void *value, void *ctx)
+{
+    (void)ctx;
+    Todo *t = value;
+    t->done = !t->done;
+    return STARCH_OK;
+}
+
+/* POST /todos/{id}/toggle — one atomic change: no other instance's toggle can land
+ * between reading done and writing it back (starch_repo_update). */
 static enum MHD_Result toggle_todo(const Request *rq, int64_t id)
 {
     Todo t = {0};
     starch_error err;
-    int rc = starch_repo_get(rq->app->todos, id, &t, &err);
-    if (rc == STARCH_ENOTFOUND)
-        return respond_text(rq->c, MHD_HTTP_NOT_FOUND, err.message);
-    if (rc != STARCH_OK)
-        return server_error(rq->c, err.message);
-    t.done = !t.done;
-    enum MHD_Result ok = starch_repo_save(rq->app->todos, &t, &err) == STARCH_OK /* Todo.updated */
-                             ? toggled(rq, &t)
+    int rc = starch_repo_update(rq->app->todos, id, flip_done, NULL, &t, &err); /* Todo.updated */
+    enum MHD_Result ok = rc == STARCH_OK ? toggled(rq, &t)
+                         : rc == STARCH_ENOTFOUND
+                             ? respond_text(rq->c, MHD_HTTP_NOT_FOUND, err.message)
                              : server_error(rq->c, err.message);
     Todo_clear(&t);
     return ok;
@@ -235,8 +241,7 @@ static enum MHD_Result delete_todo(const Request *rq, int64_t id)
 static enum MHD_Result healthz(const Request *rq)
 {
     starch_error err;
-    size_t n;
-    if (starch_repo_count(rq->app->todos, NULL, &n, &err) != STARCH_OK)
+    if (starch_repo_ping(rq->app->todos, &err) != STARCH_OK)
         return respond_text(rq->c, MHD_HTTP_SERVICE_UNAVAILABLE, err.message);
     return respond_text(rq->c, MHD_HTTP_OK, "ok");
 }

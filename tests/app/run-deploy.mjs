@@ -66,7 +66,8 @@ function uriOf(conninfo, dbname) {
 }
 // Runs SQL on the server of conninfo (psql), as its owner.
 function psql(conninfo, sql) {
-  return execFileSync('psql', ['-X', '-q', '-A', '-t', '-d', conninfo, '-c', sql], { encoding: 'utf8' });
+  return execFileSync('psql', ['-X', '-q', '-A', '-t', '-d', conninfo, '-c', sql],
+    { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
 }
 // A database of its own on make test's server; resolves to its URI.
 function freshDatabase(conninfo, name) {
@@ -205,6 +206,7 @@ function startNginx(dir, port, upstreams) {
   conf = conf.replace('listen 127.0.0.1:8080;', `listen 127.0.0.1:${port};`)
     .replace('server 127.0.0.1:8081 ', `server 127.0.0.1:${upstreams[0]} `)
     .replace('server 127.0.0.1:8082 ', `server 127.0.0.1:${upstreams[1]} `);
+  fs.mkdirSync(dir, { recursive: true });
   const confPath = path.join(dir, 'nginx.conf');
   fs.writeFileSync(confPath, conf);
   fs.chmodSync(dir, 0o777);
@@ -272,10 +274,11 @@ async function toggles(a, b) {
 }
 
 // /healthz through an outage of the database: a server of its own, stopped and started.
-async function outage(dir) {
-  const pgdir = path.join(dir, 'pg-outage');
+async function outage() {
+  // (its own directory, not under the test's private one: the server's user must reach it)
+  const pgdir = fs.mkdtempSync(path.join(os.tmpdir(), 'starch-deploy-pg-'));
   const conninfo = execFileSync(path.join(sourceRoot, 'scripts', 'pg-test-server'), ['start', pgdir],
-    { encoding: 'utf8' }).trim();
+    { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
   const asOwner = (args) => (process.getuid() === 0 ? ['runuser', ['-u', 'postgres', '--', ...args]] : [args[0], args.slice(1)]);
   const pgctl = (what) => {
     const [cmd, args] = asOwner(['/usr/lib/postgresql/15/bin/pg_ctl', '-D', path.join(pgdir, 'data'), '-w', '-t', '30',
@@ -376,7 +379,7 @@ async function main() {
       checkEq(await stopApp(b), 0, 'B stops on SIGTERM (exit 0)');
       checkEq(a.stderr() + b.stderr(), '', 'nothing on stderr');
     }
-    await outage(dir);
+    await outage();
     await rolling(dir, freshDatabase(conninfo, 'starch_rolling'));
   } catch (e) {
     check(false, 'ran to the end', String(e.stack || e).split('\n'));
