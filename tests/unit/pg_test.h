@@ -53,4 +53,23 @@ static inline const char *pg_test_conninfo(void)
     return conninfo;
 }
 
+/* The connection string of a database of this test's own (made on the first call in the
+ * test's process), for tests that terminate backends: they select them by database, so
+ * they never touch another test's connections. */
+static inline const char *pg_test_database(void)
+{
+    static char conninfo[1024];
+    if (conninfo[0])
+        return conninfo;
+    const char *base = pg_test_server();
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    char name[64], sql[128];
+    snprintf(name, sizeof name, "d_%ld_%ld_%ld", (long)getpid(), (long)ts.tv_sec, (long)ts.tv_nsec);
+    snprintf(sql, sizeof sql, "CREATE DATABASE %s", name);
+    pg_test_exec(base, sql);
+    snprintf(conninfo, sizeof conninfo, "%s dbname=%s", base, name);
+    return conninfo;
+}
+
 #endif

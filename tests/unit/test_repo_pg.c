@@ -50,11 +50,11 @@ static void save_ok(starch_repo *r, void *v)
     cr_assert_eq(starch_repo_save(r, v, &err), STARCH_OK, "%s", err.message);
 }
 
-/* The first value of the first row of sql on the test's schema (a static buffer). */
+/* The first value of the first row of sql on the test's database (a static buffer). */
 static const char *pg_value(const char *sql)
 {
     static char buf[512];
-    PGconn *c = PQconnectdb(pg_test_conninfo());
+    PGconn *c = PQconnectdb(pg_test_database());
     cr_assert_eq(PQstatus(c), CONNECTION_OK, "%s", PQerrorMessage(c));
     PGresult *r = PQexec(c, sql);
     cr_assert_eq(PQresultStatus(r), PGRES_TUPLES_OK, "%s: %s", sql, PQresultErrorMessage(r));
@@ -135,7 +135,7 @@ static Todo titled(const char *title)
 
 Test(repo_pg, typed_columns_json_payloads_and_ids)
 {
-    starch_repo *r = open_pg(pg_test_conninfo(), NULL);
+    starch_repo *r = open_pg(pg_test_database(), NULL);
     Todo t;
     sample_todo(&t, 1);
     save_ok(r, &t);
@@ -156,7 +156,7 @@ Test(repo_pg, typed_columns_json_payloads_and_ids)
     starch_repo_free(r);
 
     /* a second instance finds the table and its ids */
-    r = open_pg(pg_test_conninfo(), NULL);
+    r = open_pg(pg_test_database(), NULL);
     Todo next = titled("next");
     save_ok(r, &next);
     cr_assert_eq(next.id, 2);
@@ -166,9 +166,9 @@ Test(repo_pg, typed_columns_json_payloads_and_ids)
 
 Test(repo_pg, missing_columns_are_added)
 {
-    pg_test_exec(pg_test_conninfo(), "CREATE TABLE \"Todo\" (id bigint PRIMARY KEY, title text);"
+    pg_test_exec(pg_test_database(), "CREATE TABLE \"Todo\" (id bigint PRIMARY KEY, title text);"
                                      "INSERT INTO \"Todo\" VALUES (7, 'old')");
-    starch_repo *r = open_pg(pg_test_conninfo(), NULL);
+    starch_repo *r = open_pg(pg_test_database(), NULL);
     Todo t = {0};
     starch_error err;
     cr_assert_eq(starch_repo_get(r, 7, &t, &err), STARCH_OK, "%s", err.message);
@@ -212,7 +212,7 @@ static void *open_and_save(void *arg)
 Test(repo_pg, instances_starting_together_create_the_schema_once)
 {
     enum { THREADS = 6, PROCS = 3 };
-    const char *conninfo = pg_test_conninfo();
+    const char *conninfo = pg_test_database();
     pid_t pids[PROCS];
     for (int i = 0; i < PROCS; i++)
         if ((pids[i] = fork()) == 0)
@@ -240,8 +240,8 @@ Test(repo_pg, a_save_reaches_the_other_instance_once_marked_remote)
     listener la, lb;
     listen_on(&la);
     listen_on(&lb);
-    starch_repo *a = open_pg(pg_test_conninfo(), la.bus);
-    starch_repo *b = open_pg(pg_test_conninfo(), lb.bus);
+    starch_repo *a = open_pg(pg_test_database(), la.bus);
+    starch_repo *b = open_pg(pg_test_database(), lb.bus);
     Todo t = titled("hello");
     save_ok(a, &t);
     cr_assert_eq(recorded(&la.rec), 1, "A's own event is emitted by the save");
@@ -274,12 +274,12 @@ Test(repo_pg, a_save_reaches_the_other_instance_once_marked_remote)
 
 Test(repo_pg, a_new_listener_does_not_replay_history)
 {
-    starch_repo *a = open_pg(pg_test_conninfo(), NULL);
+    starch_repo *a = open_pg(pg_test_database(), NULL);
     Todo t = titled("old");
     save_ok(a, &t);
     listener lb;
     listen_on(&lb);
-    starch_repo *b = open_pg(pg_test_conninfo(), lb.bus);
+    starch_repo *b = open_pg(pg_test_database(), lb.bus);
     cr_assert_eq(await_events(&lb.rec, 1, 1500), 0);
     save_ok(a, &t);
     cr_assert_eq(await_events(&lb.rec, 1, 5000), 1);
@@ -319,7 +319,7 @@ static int64_t raw_event(PGconn *c, const char *key, const char *title, bool loc
 
 static PGconn *raw_connect(void)
 {
-    PGconn *c = PQconnectdb(pg_test_conninfo());
+    PGconn *c = PQconnectdb(pg_test_database());
     cr_assert_eq(PQstatus(c), CONNECTION_OK, "%s", PQerrorMessage(c));
     return c;
 }
@@ -331,7 +331,7 @@ Test(repo_pg, event_ids_become_visible_in_commit_order)
 {
     listener lb;
     listen_on(&lb);
-    starch_repo *b = open_pg(pg_test_conninfo(), lb.bus);
+    starch_repo *b = open_pg(pg_test_database(), lb.bus);
     PGconn *c1 = raw_connect(), *c2 = raw_connect();
     PQclear(raw(c1, "BEGIN"));
     int64_t id1 = raw_event(c1, "1", "first", true);
@@ -368,7 +368,7 @@ Test(repo_pg, without_the_event_lock_a_late_commit_would_be_missed)
 {
     listener lb;
     listen_on(&lb);
-    starch_repo *b = open_pg(pg_test_conninfo(), lb.bus);
+    starch_repo *b = open_pg(pg_test_database(), lb.bus);
     PGconn *c1 = raw_connect(), *c2 = raw_connect();
     PQclear(raw(c1, "BEGIN"));
     raw_event(c1, "1", "first", false);
@@ -398,8 +398,8 @@ Test(repo_pg, the_listener_catches_up_after_its_connection_is_killed)
 {
     listener lb;
     listen_on(&lb);
-    starch_repo *a = open_pg(pg_test_conninfo(), NULL);
-    starch_repo *b = open_pg(pg_test_conninfo(), lb.bus);
+    starch_repo *a = open_pg(pg_test_database(), NULL);
+    starch_repo *b = open_pg(pg_test_database(), lb.bus);
     for (int i = 0; i < 3; i++) {
         Todo t = titled("before");
         save_ok(a, &t);
@@ -449,18 +449,18 @@ static int flip_n(const char *conninfo, int n)
 
 static void *flip_thread(void *arg)
 {
-    return (void *)(intptr_t)flip_n(pg_test_conninfo(), *(int *)arg);
+    return (void *)(intptr_t)flip_n(pg_test_database(), *(int *)arg);
 }
 
 Test(repo_pg, two_processes_update_one_record_atomically)
 {
     enum { EACH = 150 };
-    starch_repo *r = open_pg(pg_test_conninfo(), NULL);
+    starch_repo *r = open_pg(pg_test_database(), NULL);
     Todo t = titled("flip");
     save_ok(r, &t);
     pid_t pid = fork();
     if (pid == 0)
-        _exit(flip_n(pg_test_conninfo(), EACH) != 0);
+        _exit(flip_n(pg_test_database(), EACH) != 0);
     int each = EACH;
     pthread_t th[2];
     for (int i = 0; i < 2; i++)
@@ -607,11 +607,11 @@ static void proxy_stop(proxy *p)
     rmdir(p->dir);
 }
 
-/* The test schema's connection string through the proxy (a later host= wins). */
+/* The test database's connection string through the proxy (a later host= wins). */
 static const char *via(const proxy *p)
 {
     static char buf[1200];
-    snprintf(buf, sizeof buf, "%s host=%s", pg_test_conninfo(), p->dir);
+    snprintf(buf, sizeof buf, "%s host=%s", pg_test_database(), p->dir);
     return buf;
 }
 
@@ -656,7 +656,7 @@ Test(repo_pg, calls_fail_fast_while_the_server_is_away_and_work_once_it_is_back)
     proxy_start(&p);
     listener lb;
     listen_on(&lb);
-    starch_repo *direct = open_pg(pg_test_conninfo(), NULL);
+    starch_repo *direct = open_pg(pg_test_database(), NULL);
     cut = open_pg(via(&p), lb.bus);
     Todo t = titled("before");
     save_ok(cut, &t);
@@ -708,7 +708,7 @@ Test(repo_pg, a_server_that_stops_answering_is_given_up_on_in_bounded_time, .tim
 
 Test(repo_pg, a_killed_connection_is_replaced_on_the_next_call)
 {
-    starch_repo *r = open_pg(pg_test_conninfo(), NULL);
+    starch_repo *r = open_pg(pg_test_database(), NULL);
     Todo t = titled("x");
     save_ok(r, &t);
     cr_assert_geq(atoi(pg_value("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
