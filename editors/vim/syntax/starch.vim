@@ -58,8 +58,8 @@ syntax match starchBlockKeyword /\%({%-\?\s*\)\@<=\%(c\%(\s\+impl\)\=\|entity\|r
 syntax match starchImpl /\<impl\>/ contained
 syntax match starchEntityName /\h\w*/ contained
 
-" The blocks: the opening tag is a starchTag inside the block; the block ends before
-" its {% end %}, which is a starchTag of the text around it.
+" The blocks: the opening tag is a starchBlockOpen inside the block; the block ends
+" before its {% end %}, which is a starchTag of the text around it.
 syntax region starchCBlock start=/{%-\?\s*c\%(\s\+impl\)\=\s*-\?%}/ end=/{%-\?\s*endc\=\s*-\?%}/me=s-1
       \ keepend contains=starchBlockOpen,@starchC
 syntax region starchEntity start=/{%-\?\s*entity\s\+\h\w*\s*-\?%}/ end=/{%-\?\s*end\%(entity\)\=\s*-\?%}/me=s-1
