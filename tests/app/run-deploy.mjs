@@ -161,10 +161,12 @@ class EventStream {
 /* ---- Processes ------------------------------------------------------------------------- */
 
 const children = new Set();
-function startApp(db, port = 0) {
+// Starts todo-app on db (with db null: no --db, DATABASE_URL from env).
+function startApp(db, port = 0, env = process.env) {
   return new Promise((resolve, reject) => {
-    const proc = spawn(appPath, ['--port', String(port), '--db', db, '--datastar', client],
-      { stdio: ['ignore', 'pipe', 'pipe'] });
+    const dbArgs = db === null ? [] : ['--db', db];
+    const proc = spawn(appPath, ['--port', String(port), ...dbArgs, '--datastar', client],
+      { stdio: ['ignore', 'pipe', 'pipe'], env });
     children.add(proc);
     let out = '', err = '';
     const timer = setTimeout(() => reject(new Error(`no "listening on" line: ${out}${err}`)), TIMEOUT);
@@ -236,6 +238,7 @@ async function acrossInstances(a, b) {
   const onB = new EventStream(b.origin);
   await onB.open();
   await onB.next(); // the list
+  checkEq(fs.existsSync('todo.db'), false, 'B (DATABASE_URL, no --db) made no SQLite file: it is on PostgreSQL');
   let r = await add(a.origin, 'Made on A');
   checkEq(r.status, 200, 'POST /todos on A: 200');
   check(await onB.until('Made on A'), 'a change made on A reaches a stream of B');
@@ -370,7 +373,8 @@ async function main() {
     if (!check(conninfo, 'make test\'s PostgreSQL server (STARCH_TEST_PG) is there')) return;
     if (!check(fs.existsSync(client), `the official Datastar client is at ${client}`)) return;
     const db = freshDatabase(conninfo, 'starch_deploy');
-    const a = await startApp(db), b = await startApp(db);
+    // B takes its database from the environment, as the systemd unit gives it.
+    const a = await startApp(db), b = await startApp(null, 0, { ...process.env, DATABASE_URL: db });
     try {
       await acrossInstances(a, b);
       await toggles(a, b);
