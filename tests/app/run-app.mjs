@@ -20,6 +20,7 @@ import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
+import { EventStream, request as requestTo, signalsQuery, until } from './sse-client.mjs';
 
 const [appPath, sourceRoot, outDir] = process.argv.slice(2);
 const TIMEOUT = 5000;
@@ -76,26 +77,9 @@ const clearTitle = 'event: datastar-patch-signals\ndata: signals {"title":""}\n\
 /* ---- HTTP as the Datastar client speaks it -------------------------------------------- */
 
 let origin;
-const signalsQuery = (signals) => `datastar=${encodeURIComponent(JSON.stringify(signals))}`;
 
-// One request; resolves to {status, headers, body}.
-function request(method, url, { body, headers = {} } = {}) {
-  return new Promise((resolve, reject) => {
-    const req = http.request(origin + url, {
-      method,
-      headers: { 'Datastar-Request': 'true', ...(body !== undefined && { 'Content-Type': 'application/json' }), ...headers },
-      timeout: TIMEOUT,
-    }, (res) => {
-      const chunks = [];
-      res.on('data', (c) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }));
-      res.on('error', reject);
-    });
-    req.on('timeout', () => req.destroy(new Error(`${method} ${url}: no answer in ${TIMEOUT} ms`)));
-    req.on('error', reject);
-    req.end(body);
-  });
-}
+// One request to the app under test; resolves to {status, headers, body}.
+const request = (method, url, options) => requestTo(origin, method, url, options);
 // An action as @post/@delete sends it: signals in the body (POST) or the query (DELETE).
 function action(method, url, signals) {
   if (method === 'POST') return request(method, url, { body: JSON.stringify(signals) });
@@ -103,71 +87,6 @@ function action(method, url, signals) {
 }
 
 // A GET /events stream, as `data-init="@get('/events')"` opens it; events read one by one.
-// Each event's `id:` line is taken off the event and kept in `ids` (the last one in lastId,
-// as the client keeps it for Last-Event-ID); `broken` says the stream ended with an error
-// (no last chunk) rather than cleanly.
-class EventStream {
-  constructor() {
-    this.buffer = '';
-    this.waiters = [];
-    this.ended = false;
-    this.broken = false;
-    this.ids = [];
-    this.lastId = null;
-  }
-  open(signals, headers = {}) {
-    return new Promise((resolve, reject) => {
-      this.req = http.get(`${origin}/events?${signalsQuery(signals)}`,
-        { headers: { 'Datastar-Request': 'true', Accept: 'text/event-stream', ...headers } }, (res) => {
-          this.res = res;
-          res.setEncoding('utf8');
-          res.on('data', (s) => { this.buffer += s; this.wake(); });
-          res.on('end', () => { this.ended = true; this.wake(); });
-          res.on('aborted', () => { this.broken = true; });
-          res.on('error', () => { this.broken = true; this.ended = true; this.wake(); });
-          resolve(res);
-        });
-      this.req.on('error', (e) => { this.broken = true; this.ended = true; this.wake(); reject(e); });
-    });
-  }
-  wake() {
-    for (const w of this.waiters.splice(0)) w();
-  }
-  // The next event (its text with the blank line after it), skipping keep-alive comments.
-  async next(timeout = TIMEOUT) {
-    const deadline = Date.now() + timeout;
-    for (;;) {
-      const end = this.buffer.indexOf('\n\n');
-      if (end >= 0) {
-        const event = this.buffer.slice(0, end + 2);
-        this.buffer = this.buffer.slice(end + 2);
-        if (event.startsWith(':')) continue;
-        const id = event.match(/^id: (.*)\n/);
-        if (id) {
-          this.ids.push(id[1]);
-          this.lastId = id[1];
-          return event.slice(id[0].length);
-        }
-        return event;
-      }
-      if (this.ended) return null;
-      const left = deadline - Date.now();
-      if (left <= 0) return undefined;
-      await new Promise((r) => { this.waiters.push(r); setTimeout(r, left); });
-    }
-  }
-  // Resolves true once the server has ended the stream.
-  async closed(timeout = TIMEOUT) {
-    const deadline = Date.now() + timeout;
-    while (!this.ended && Date.now() < deadline)
-      await new Promise((r) => { this.waiters.push(r); setTimeout(r, deadline - Date.now()); });
-    return this.ended;
-  }
-  close() {
-    this.req?.destroy();
-  }
-}
-
 /* ---- The app process ------------------------------------------------------------------- */
 
 // Starts todo-app with args; resolves to {proc, origin} once it prints its address.
@@ -203,7 +122,7 @@ function stopApp(app, timeout = TIMEOUT, signal = 'SIGINT') {
 // longer has (or another boot's), the whole list. The other streams (watching) see every
 // change.
 async function resume(todos, watching) {
-  const x = new EventStream();
+  const x = new EventStream(origin);
   await x.open({});
   await x.next(); // the list
   const publish = async (method, url, signals) => {
@@ -218,14 +137,14 @@ async function resume(todos, watching) {
   x.close();
   await publish('POST', '/todos', { title: 'While away' });
   todos.push({ id: 4, title: 'While away', done: false });
-  const back = new EventStream();
+  const back = new EventStream(origin);
   await back.open({}, { 'Last-Event-ID': seen });
   checkEq(await back.next(), patch(listLines(todos)), 'Last-Event-ID: the stream resumes with the missed event');
   const [boot, n] = seen.split('-');
   checkEq(back.lastId, `${boot}-${Number(n) + 1}`, 'Last-Event-ID: the missed event has the next id');
   checkEq(await back.next(300), undefined, 'Last-Event-ID: nothing but what was missed');
   back.close();
-  const stale = new EventStream();
+  const stale = new EventStream(origin);
   await stale.open({}, { 'Last-Event-ID': 'ffffffffffffffff-1' });
   checkEq(await stale.next(), patch(listLines(todos)), 'an unknown Last-Event-ID: the whole list');
   checkEq(stale.lastId, null, 'an unknown Last-Event-ID: the list has no id');
@@ -271,7 +190,7 @@ async function protocol(dir) {
     [js.status, js.headers.location]);
 
   // Two browsers watch the list.
-  const a = new EventStream(), b = new EventStream();
+  const a = new EventStream(origin), b = new EventStream(origin);
   const resA = await a.open({ title: '' });
   await b.open({ title: 'typing' });
   check(resA.statusCode === 200 && resA.headers['content-type'] === 'text/event-stream' &&
@@ -355,7 +274,7 @@ async function protocol(dir) {
   // SIGTERM, with a stream open and a request in flight, exits 0 well within 5 s.
   app = await startApp(['--db', db]);
   origin = app.origin;
-  const c = new EventStream();
+  const c = new EventStream(origin);
   await c.open({});
   await c.next();
   const started = Date.now();
@@ -508,15 +427,6 @@ async function launch() {
   return { context, page, close };
 }
 
-// Polls fn until it returns true or ms pass; resolves to whether it did.
-async function until(fn, ms) {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    if (await fn().catch(() => false)) return true;
-    if (Date.now() > deadline) return false;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 // The official Datastar v1.0.2 client (../shared/datastar/client) drives the page while the
 // app is restarted five times with the page open (SIGTERM, then the same port and SQLite

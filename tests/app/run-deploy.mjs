@@ -25,6 +25,7 @@ import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
+import { EventStream, request, until } from './sse-client.mjs';
 
 const [appPath, sourceRoot] = process.argv.slice(2);
 const TIMEOUT = 10000;
@@ -48,14 +49,6 @@ function finish() {
   process.exitCode = tap.every((t) => t.ok) ? 0 : 1;
 }
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-async function until(fn, ms) {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    if (await fn().catch(() => false)) return true;
-    if (Date.now() > deadline) return false;
-    await sleep(100);
-  }
-}
 
 /* ---- PostgreSQL --------------------------------------------------------------------- */
 
@@ -78,85 +71,7 @@ function freshDatabase(conninfo, name) {
 
 /* ---- HTTP ------------------------------------------------------------------------------ */
 
-function request(origin, method, url, { body, headers = {} } = {}) {
-  return new Promise((resolve, reject) => {
-    const req = http.request(origin + url, {
-      method,
-      agent: false,
-      headers: { 'Datastar-Request': 'true', ...(body !== undefined && { 'Content-Type': 'application/json' }), ...headers },
-      timeout: TIMEOUT,
-    }, (res) => {
-      const chunks = [];
-      res.on('data', (c) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode, body: Buffer.concat(chunks).toString('utf8') }));
-      res.on('error', reject);
-    });
-    req.on('timeout', () => req.destroy(new Error(`${method} ${url}: no answer in ${TIMEOUT} ms`)));
-    req.on('error', reject);
-    req.end(body);
-  });
-}
 const add = (origin, title) => request(origin, 'POST', '/todos', { body: JSON.stringify({ title }) });
-
-// A GET /events stream; events read one by one, their ids kept.
-class EventStream {
-  constructor(origin) {
-    this.origin = origin;
-    this.buffer = '';
-    this.waiters = [];
-    this.ended = false;
-    this.lastId = null;
-  }
-  open(headers = {}) {
-    return new Promise((resolve, reject) => {
-      this.req = http.get(`${this.origin}/events?datastar=%7B%7D`,
-        { agent: false, headers: { 'Datastar-Request': 'true', ...headers } }, (res) => {
-          res.setEncoding('utf8');
-          res.on('data', (s) => { this.buffer += s; this.wake(); });
-          res.on('end', () => { this.ended = true; this.wake(); });
-          res.on('error', () => { this.ended = true; this.wake(); });
-          resolve(res);
-        });
-      this.req.on('error', reject);
-    });
-  }
-  wake() {
-    for (const w of this.waiters.splice(0)) w();
-  }
-  async next(timeout = TIMEOUT) {
-    const deadline = Date.now() + timeout;
-    for (;;) {
-      const end = this.buffer.indexOf('\n\n');
-      if (end >= 0) {
-        let event = this.buffer.slice(0, end + 2);
-        this.buffer = this.buffer.slice(end + 2);
-        if (event.startsWith(':')) continue;
-        const id = event.match(/^id: (.*)\n/);
-        if (id) {
-          this.lastId = id[1];
-          event = event.slice(id[0].length);
-        }
-        return event;
-      }
-      if (this.ended) return null;
-      const left = deadline - Date.now();
-      if (left <= 0) return undefined;
-      await new Promise((r) => { this.waiters.push(r); setTimeout(r, left); });
-    }
-  }
-  // The next event whose list has a todo titled title (others skipped); null if none.
-  async until(title, timeout = TIMEOUT) {
-    const deadline = Date.now() + timeout;
-    for (;;) {
-      const e = await this.next(Math.max(0, deadline - Date.now()));
-      if (e === null || e === undefined) return null;
-      if (e.includes(`<span class="title">${title}</span>`)) return e;
-    }
-  }
-  close() {
-    this.req?.destroy();
-  }
-}
 
 /* ---- Processes ------------------------------------------------------------------------- */
 
@@ -253,7 +168,7 @@ async function acrossInstances(a, b) {
   onA.close();
   await add(b.origin, 'While moving');
   const moved = new EventStream(b.origin); // reconnects to the other instance
-  await moved.open({ 'Last-Event-ID': seen });
+  await moved.open({}, { 'Last-Event-ID': seen });
   const first = await moved.next();
   check(first && first.includes('<span class="title">While moving</span>'),
     'Last-Event-ID on the other instance: the stream resumes with what it missed', [first]);

@@ -51,6 +51,15 @@ LAYERS = ('starch', 'starch_json', 'starch_markdown', 'starch_events', 'starch_s
 NOT_CORE = ('cmark', 'jansson', 'sqlite3', 'microhttpd', 'pq')
 
 
+def scratch(doc, names):
+    """A new directory holding the blocks `names` of doc, as files of those names."""
+    b = blocks(doc)
+    d = tempfile.mkdtemp(dir=root)
+    for name in names:
+        open(os.path.join(d, name), 'w').write(b[name])
+    return d, b
+
+
 @case('meson install installs the compiler, every layer (library, header, .pc), templates')
 def install():
     run(['meson', 'install', '-C', BUILD, '--destdir', root, '--quiet'], SRC, env)
@@ -71,10 +80,7 @@ def install():
 
 @case('README example: template, main.c and the output shown')
 def readme():
-    b = blocks('README.md')
-    d = tempfile.mkdtemp(dir=root)
-    for name in ('hello.starch', 'main.c'):
-        open(os.path.join(d, name), 'w').write(b[name])
+    d, b = scratch('README.md', ('hello.starch', 'main.c'))
     run(['starch', 'hello.starch'], d, env)
     lines = b['output'].splitlines()
     cmds = [l for l in lines if not l.startswith('<') and not l.startswith(' ')]
@@ -86,10 +92,7 @@ def readme():
 
 @case('docs/runtime.md complete example: entity, SQLite repository, bus, hub')
 def runtime_example():
-    b = blocks('docs/runtime.md')
-    d = tempfile.mkdtemp(dir=root)
-    for name in ('todo.starch', 'app.c'):
-        open(os.path.join(d, name), 'w').write(b[name])
+    d, b = scratch('docs/runtime.md', ('todo.starch', 'app.c'))
     run(['starch', 'todo.starch'], d, env)
     run('cc -std=c11 -o app app.c todo.starch.c $(pkg-config --cflags --libs starch_sqlite)', d, env)
     out = run(['./app'], d, env)
@@ -129,10 +132,7 @@ def meson_recipe():
 
 @case('a template-only program needs none of libcmark, jansson, SQLite, libmicrohttpd, libpq')
 def template_only():
-    b = blocks('README.md')
-    d = tempfile.mkdtemp(dir=root)
-    for name in ('hello.starch', 'main.c'):
-        open(os.path.join(d, name), 'w').write(b[name])
+    d, b = scratch('README.md', ('hello.starch', 'main.c'))
     run(['starch', 'hello.starch'], d, env)
     run('cc -std=c11 main.c hello.starch.c $(pkg-config --cflags --libs starch)', d, env)
     for cmd in ('ldd ./a.out', 'pkg-config --static --libs starch',
@@ -150,10 +150,7 @@ def template_only():
 
 @case('generated code of another runtime version stops the build and says to regenerate')
 def stale_generated_code():
-    b = blocks('README.md')
-    d = tempfile.mkdtemp(dir=root)
-    for name in ('hello.starch', 'main.c'):
-        open(os.path.join(d, name), 'w').write(b[name])
+    d, b = scratch('README.md', ('hello.starch', 'main.c'))
     run(['starch', 'hello.starch'], d, env)
     path = os.path.join(d, 'hello.starch.c')
     source = open(path).read()
@@ -169,12 +166,9 @@ def stale_generated_code():
 
 @case('starch as a meson subproject: layers, the compiler and its generator in a parent project')
 def subproject():
-    d = tempfile.mkdtemp(dir=root)
+    d, b = scratch('README.md', ('hello.starch', 'main.c'))
     os.makedirs(os.path.join(d, 'subprojects'))
     os.symlink(SRC, os.path.join(d, 'subprojects', 'starch'))
-    b = blocks('README.md')
-    for name in ('hello.starch', 'main.c'):
-        open(os.path.join(d, name), 'w').write(b[name])
     open(os.path.join(d, 'meson.build'), 'w').write(blocks('docs/runtime.md')['meson.build'])
     sub_env = {k: v for k, v in env.items() if k not in ('PKG_CONFIG_PATH', 'PKG_CONFIG_SYSROOT_DIR')}
     sub_env['PATH'] = os.environ['PATH']  # not the installed starch: the subproject's
