@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "starch.h"
+#include "fmt.h"
 #include "starchc.h"
 
 static const char usage[] =
@@ -294,6 +295,8 @@ static int compile_one(const Args *a, const char *in, FILE *dep)
 
 int main(int argc, char **argv)
 {
+    if (argc > 1 && strcmp(argv[1], "fmt") == 0) /* `starch fmt ...` (fmt.c) */
+        return fmt_main(argc - 1, argv + 1);
     Args a;
     memset(&a, 0, sizeof a);
     a.includes = calloc((size_t)argc, sizeof *a.includes);
