@@ -10,8 +10,9 @@ and one copy formatted. TAP lines, per template:
   same C      the generated .c and .h of the two copies are identical but for their #line
               directives (or neither copy compiles)
 
-and per golden case (tests/golden/meson.build): its driver, built from the formatted
-templates, writes expected.html byte for byte.
+per golden case (tests/golden/meson.build): its driver, built from the formatted
+templates, writes expected.html byte for byte; per case of tests/fmt/cases/ (NAME.starch):
+`starch fmt` writes NAME.starch.expected; and the command's behaviour (CLI_CHECKS).
 
 usage: run-fmt.py --starch STARCH --root SOURCE_ROOT --cc CC... [--cflags FLAG...]
                   [--link LIBRARY-OR-FLAG...]
@@ -140,12 +141,70 @@ def check_golden(tap, opts, root, fmt, name, tpls, work):
     tap.line(ok, f'golden {name} renders the same after fmt', log)
 
 
+def check_cases(tap, starch, work):
+    here = os.path.join(os.path.dirname(os.path.abspath(__file__)), 'cases')
+    for name in sorted(f for f in os.listdir(here) if f.endswith('.starch')):
+        path = os.path.join(work, name)
+        shutil.copyfile(os.path.join(here, name), path)
+        p = subprocess.run([starch, 'fmt', path], capture_output=True)
+        want = read(os.path.join(here, name + '.expected'))
+        tap.line(p.returncode == 0 and read(path) == want, f'case {name}',
+                 p.stderr.decode('utf-8', 'replace'))
+
+
+UGLY = b'{%component A()%}\n  {%if 1%}\n<p>x</p>\n{%end%}\n{% end %}\n'
+NEAT = b'{% component A() %}\n{% if 1 %}\n<p>x</p>\n{% end %}\n{% end %}\n'
+BAD = b'{% component A() %}\n{%if 1%}<p>{{ }}</p>\n{% end %}\n'
+
+
+def run_cli(starch, work, args, name=None, text=None, mode=None):
+    """Runs `starch fmt ARGS [work/name]` after writing text there; returns (exit, stdout,
+    stderr, the file's text after, its mode after)."""
+    path = None
+    if name:
+        path = os.path.join(work, name)
+        with open(path, 'wb') as f:
+            f.write(text)
+        if mode is not None:
+            os.chmod(path, mode)
+    p = subprocess.run([starch, 'fmt'] + args + ([name] if name else []), cwd=work,
+                       capture_output=True, text=True)
+    after = read(path) if path else None
+    mode_after = os.stat(path).st_mode & 0o7777 if path else None
+    return p.returncode, p.stdout, p.stderr, after, mode_after
+
+
+CLI_CHECKS = [
+    ('--check names a file that would change, exit 1, writes nothing',
+     (['--check'], 'u.starch', UGLY), lambda r: r[:2] == (1, 'u.starch\n') and r[3] == UGLY),
+    ('--check on a formatted file: exit 0, no output',
+     (['--check'], 'n.starch', NEAT), lambda r: r[:3] == (0, '', '') and r[3] == NEAT),
+    ('fmt rewrites the file, keeps its mode, prints nothing',
+     ([], 'm.starch', UGLY, 0o640), lambda r: r[:3] == (0, '', '') and r[3:] == (NEAT, 0o640)),
+    ('a template with errors: exit 1, gcc-style diagnostic, file untouched',
+     ([], 'bad.starch', BAD),
+     lambda r: r[0] == 1 and r[2].startswith('bad.starch:2:12: error: ') and r[3] == BAD),
+    ('no files: exit 2', ([],), lambda r: r[0] == 2 and 'usage: starch fmt' in r[2]),
+    ('unknown option: exit 2', (['--bogus', 'x.starch'],), lambda r: r[0] == 2),
+    ('missing file: exit 2', (['missing.starch'],), lambda r: r[0] == 2 and 'cannot read' in r[2]),
+    ('--help: exit 0', (['--help'],), lambda r: r[0] == 0 and '--check' in r[1]),
+]
+
+
+def check_cli(tap, starch, work):
+    for what, args, ok in CLI_CHECKS:
+        r = run_cli(starch, work, *args)
+        tap.line(ok(r), 'cli: ' + what, repr(r))
+
+
 def main():
     opts = parse_args(sys.argv[1:])
     starch, root = os.path.abspath(opts['--starch'][0]), opts['--root'][0]
     paths = templates(root)
     cases = golden_cases(root)
-    print(f'1..{3 * len(paths) + len(cases)}')
+    here = os.path.join(os.path.dirname(os.path.abspath(__file__)), 'cases')
+    n_cases = len([f for f in os.listdir(here) if f.endswith('.starch')])
+    print(f'1..{3 * len(paths) + len(cases) + n_cases + len(CLI_CHECKS)}')
     tap = Tap()
     with tempfile.TemporaryDirectory(prefix='starch-fmt-') as work:
         orig, fmt = os.path.join(work, 'orig'), os.path.join(work, 'fmt')
@@ -155,6 +214,8 @@ def main():
             check_template(tap, starch, orig, fmt, path, work)
         for name, tpls in cases.items():
             check_golden(tap, opts, root, fmt, name, tpls, work)
+        check_cases(tap, starch, work)
+        check_cli(tap, starch, work)
     return 1 if tap.failed else 0
 
 
