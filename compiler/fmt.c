@@ -202,17 +202,6 @@ static void extent(const Tok *t, uint32_t *s, uint32_t *e)
     *e = t->off + t->len + quoted;
 }
 
-/* Narrows [*off, *off + *len) of s to leave out whitespace at both ends. */
-static void trim(const char *s, uint32_t *off, uint32_t *len)
-{
-    while (*len > 0 && is_ws(s[*off])) {
-        ++*off;
-        --*len;
-    }
-    while (*len > 0 && is_ws(s[*off + *len - 1]))
-        --*len;
-}
-
 static bool has_newline(const char *s, uint32_t a, uint32_t b)
 {
     return b > a && memchr(s + a, '\n', b - a) != NULL;
@@ -299,8 +288,9 @@ static bool interp_respaceable(const Fmt *f, const Piece *sp)
     return true;
 }
 
-/* `{{ code | name(args) | name }}`: the code as written, the arguments without whitespace
- * at their ends. */
+/* `{{ code | name(args) | name }}`: the code and the arguments as written (the arguments
+ * are copied into the generated C: whitespace at their ends is kept, so that the C stays
+ * the same). */
 static void emit_interp(Fmt *f, const Piece *sp)
 {
     const Tok *t = f->toks->items;
@@ -315,10 +305,8 @@ static void emit_interp(Fmt *f, const Piece *sp)
             starch_out_puts(f->out, " | ");
         put(f, x->off, x->len);
         if (x->kind == TK_FILTER && x->has_args) {
-            uint32_t a = x->aux, n = x->aux2;
-            trim(f->src->text, &a, &n);
             starch_out_puts(f->out, "(");
-            put(f, a, n);
+            put(f, x->aux, x->aux2);
             starch_out_puts(f->out, ")");
         }
     }
@@ -418,15 +406,6 @@ static bool same_bytes(const Source *a, uint32_t ao, uint32_t al, const Source *
     return al == bl && memcmp(a->text + ao, b->text + bo, al) == 0;
 }
 
-/* The same, but for whitespace at the ends (a filter's arguments). */
-static bool same_trimmed(const Source *a, uint32_t ao, uint32_t al, const Source *b, uint32_t bo,
-                         uint32_t bl)
-{
-    trim(a->text, &ao, &al);
-    trim(b->text, &bo, &bl);
-    return same_bytes(a, ao, al, b, bo, bl);
-}
-
 /* Whether two tokens mean the same to the parser and the code generator. */
 static bool same_tok(const Source *a, const Tok *x, const Source *b, const Tok *y)
 {
@@ -437,7 +416,7 @@ static bool same_tok(const Source *a, const Tok *x, const Source *b, const Tok *
     switch (x->kind) {
     case TK_FILTER:
         return same_bytes(a, x->off, x->len, b, y->off, y->len) &&
-               (!x->has_args || same_trimmed(a, x->aux, x->aux2, b, y->aux, y->aux2));
+               (!x->has_args || same_bytes(a, x->aux, x->aux2, b, y->aux, y->aux2));
     case TK_BOOLATTR: return x->aux == y->aux && same_bytes(a, x->off, x->len, b, y->off, y->len);
     case TK_TEXT:
     case TK_BODY:
