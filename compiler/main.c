@@ -1,6 +1,7 @@
 /* main.c — the `starch` command: a thin CLI over libstarchc.
  *
  *   starch [-o DIR] [-I DIR]… [--depfile FILE] [--check] [--prefix NAME] FILE.starch…
+ *   starch fmt [--check] FILE.starch…     (fmt.c)
  *
  * Exit status: 0 success, 1 template errors, 2 usage or I/O errors. Outputs are written to
  * a temporary file and renamed into place, so they are never half-written. */
@@ -12,6 +13,7 @@
 #include <unistd.h>
 
 #include "starch.h"
+#include "fmt.h"
 #include "starchc.h"
 
 static const char usage[] =
@@ -30,7 +32,12 @@ static const char help[] =
     "  --help          show this help\n"
     "  --version       show the version\n"
     "\n"
-    "Exit status: 0 success, 1 template errors, 2 usage or I/O errors.\n";
+    "Exit status: 0 success, 1 template errors, 2 usage or I/O errors.\n"
+    "\n"
+    "starch fmt [--check] FILE.starch...\n"
+    "  rewrites templates in one canonical layout without changing what they render\n"
+    "  (--check: write nothing, list the files that would change, exit 1 if any;\n"
+    "  see 'starch fmt --help')\n";
 
 typedef struct Args {
     const char *outdir;
@@ -294,6 +301,8 @@ static int compile_one(const Args *a, const char *in, FILE *dep)
 
 int main(int argc, char **argv)
 {
+    if (argc > 1 && strcmp(argv[1], "fmt") == 0) /* `starch fmt ...` (fmt.c) */
+        return fmt_main(argc - 1, argv + 1);
     Args a;
     memset(&a, 0, sizeof a);
     a.includes = calloc((size_t)argc, sizeof *a.includes);
