@@ -69,13 +69,20 @@ void gen_macro_arg(Gen *g, Span s)
         starch_out_write(g->o, ")", 1);
 }
 
-/* Writes a file name as the inside of a C string literal. */
+/* Writes a file name as the inside of a C string literal: the string of a `#line`, whose
+ * escape sequences gcc and clang read (a control character, a line break too, in octal). */
 void gen_quoted_path(Gen *g, const char *path)
 {
-    for (const char *p = path; *p; p++) {
+    for (const unsigned char *p = (const unsigned char *)path; *p; p++) {
+        char esc[8];
+        if (*p < 0x20 || *p == 0x7f) {
+            snprintf(esc, sizeof esc, "\\%03o", *p);
+            starch_out_write(g->o, esc, 4);
+            continue;
+        }
         if (*p == '"' || *p == '\\')
             starch_out_write(g->o, "\\", 1);
-        starch_out_write(g->o, p, 1);
+        starch_out_write(g->o, (const char *)p, 1);
     }
 }
 

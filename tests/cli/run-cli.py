@@ -6,6 +6,7 @@ usage: run-cli.py STARCH RUNTIME_INCLUDE_DIR CC
 """
 import os
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -322,6 +323,56 @@ def c_error_points_at_template_line(d):
     p = cc(d, 'todo.starch.c')
     assert p.returncode != 0
     assert "todo.starch:6:" in p.stderr and "has no member named 'titel'" in p.stderr, p.stderr
+
+
+def compilers():
+    """The C compiler meson uses, and gcc and clang when installed: the generated code
+    must build under both."""
+    found = [CC] + [c for c in ('gcc', 'clang') if shutil.which(c)]
+    return list(dict.fromkeys(found))
+
+
+@case
+def import_names_as_include_takes_them(d):
+    # a backslash, a space, non-ASCII: C's #include "..." takes the name as written
+    os.makedirs(os.path.join(d, 'sub dir'))
+    os.mkdir(os.path.join(d, 'out'))
+    write(d, 'a\\b.starch', '{% component B() %}b{% end %}\n')
+    write(d, 'sub dir/é x.starch', '{% component E() %}e{% end %}\n')
+    write(d, 'm.starch', '{% import "a\\b.starch" %}{% import "sub dir/é x.starch" %}\n'
+          '{% component M() %}{% render B() %}{% render E() %}{% end %}\n')
+    write(d, 'main.c', '#include "m.starch.h"\nint main(void) { starch_out o; starch_out_init(&o);'
+          ' m_M(&o); return 0; }\n')
+    p = run(['-o', 'out', 'm.starch', 'a\\b.starch', 'sub dir/é x.starch'], d)
+    assert p.returncode == 0 and p.stderr == '', p.stderr
+    h = open(os.path.join(d, 'out', 'm.starch.h'), encoding='utf-8').read()
+    assert '#include "a\\b.starch.h"\n#include "é x.starch.h"\n' in h, h
+    for c in compilers():
+        for f in ('m.starch.c', 'a\\b.starch.c', 'é x.starch.c', '../main.c'):
+            q = subprocess.run([c, '-std=c11', '-Wall', '-Wextra', '-Werror', '-fsyntax-only', '-I', INCLUDE,
+                                '-I', '.', f], cwd=os.path.join(d, 'out'), capture_output=True, text=True)
+            assert q.returncode == 0, (c, f, q.stderr)
+
+
+@case
+def own_header_name_with_a_quote_is_refused(d):
+    write(d, 'x"y.starch', GOOD)
+    p = run(['x"y.starch'], d)
+    assert p.returncode == 2 and p.stderr == (
+        "starch: error: the generated header 'x\"y.starch.h' holds a '\"' or a line break in its "
+        "name: the generated '#include \"...\"' could not name it\n"), p.stderr
+    assert os.listdir(d) == ['x"y.starch'], os.listdir(d)
+
+
+@case
+def line_directive_names_a_path_with_a_line_break(d):
+    os.mkdir(os.path.join(d, 'two\nlines'))
+    write(d, 'two\nlines/t.starch', '{% component T(int n) %}\n<p>{{ n->x }}</p>\n{% end %}\n')
+    assert run(['two\nlines/t.starch'], d).returncode == 0
+    for c in compilers():
+        q = subprocess.run([c, '-std=c11', '-fsyntax-only', '-I', INCLUDE, 'two\nlines/t.starch.c'], cwd=d,
+                           capture_output=True, text=True)
+        assert q.returncode != 0 and 'two\nlines/t.starch:2:' in q.stderr, (c, q.stderr)
 
 
 @case
