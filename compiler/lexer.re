@@ -434,7 +434,7 @@ static const uchar *read_filter(Lexer *lx, const uchar *p, const uchar **name,
     const uchar *q = skip_ws(p);
     if (*q == '(') {
         Scan sc;
-        Diag quiet = {NULL, 0, 0};
+        Diag quiet = {.out = NULL};
         Diag *saved = lx->d;
         lx->d = &quiet; /* a failed look-ahead reports nothing: it is then C, not a filter */
         Term t = scan_code(lx, q + 1, STOP_RPAREN, &sc);
@@ -592,7 +592,7 @@ static const uchar *scan_ident(Lexer *lx, const uchar *p, const uchar **start)
 /* Finds the end of the tag from p (for recovery after an error). */
 static const uchar *skip_to_tag_end(Lexer *lx, const uchar *p)
 {
-    Diag quiet = {NULL, 0, 0};
+    Diag quiet = {.out = NULL};
     Diag *saved = lx->d;
     Scan sc;
     lx->d = &quiet;

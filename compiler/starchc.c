@@ -152,6 +152,7 @@ int starch_compile(const char *path, const char *src, size_t len, const starch_c
 done:
     if (rc == 2 && u.diag.n_errors == 0)
         diag_error(&u.diag, NULL, 0, "out of memory");
+    diag_finish(&u.diag);
     res->n_errors = u.diag.n_errors;
     size_t dl;
     res->diagnostics = take_text(&u.diag_out, &dl);
