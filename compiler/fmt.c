@@ -431,27 +431,24 @@ static bool same_tok(const Source *a, const Tok *x, const Source *b, const Tok *
 /* Lexes and parses the formatted text: it must have no error and the tokens of the input. */
 static int prove(const Source *src, const TokArray *toks, const Source *out, starch_out *diags)
 {
-    Diag quiet = {NULL, 0, 0};
+    Diag quiet = {.out = NULL};
     NodeList decls = {0};
-    if (!parse_template(out, &quiet, &decls))
-        return 2;
+    bool parsed = parse_template(out, &quiet, &decls);
     ast_free_list(decls);
     TokArray again = {0};
-    bool ok = lex_template(out, &quiet, &again);
-    if (!ok) {
-        free(again.items);
-        return 2;
-    }
-    ok = quiet.n_errors == 0 && again.n == toks->n;
+    bool ok = parsed && lex_template(out, &quiet, &again);
+    ok = ok && quiet.n_errors == 0 && again.n == toks->n;
+    diag_finish(&quiet);
     for (size_t i = 0; ok && i < toks->n; i++)
         ok = same_tok(src, &toks->items[i], out, &again.items[i]);
     free(again.items);
     if (!ok) {
-        Diag d = {diags, 0, 0};
+        Diag d = {.out = diags};
         diag_error(&d, NULL, 0,
                    "'%s': formatting would change what the template renders (a bug in 'starch "
                    "fmt'): left unchanged",
                    src->path);
+        diag_finish(&d);
     }
     return ok ? 0 : 2;
 }
@@ -488,12 +485,14 @@ static char *copy_n(const char *s, size_t n)
 /* Formats src (syntax already checked) into *out; 0, or 2 (out of memory, or the proof). */
 static int format_checked(const Source *src, starch_out *diags, char **out, size_t *out_len)
 {
-    Diag quiet = {NULL, 0, 0};
+    Diag quiet = {.out = NULL};
     TokArray toks = {0};
     starch_out o;
     starch_out_init(&o);
     int rc = 2;
-    if (lex_template(src, &quiet, &toks) && quiet.n_errors == 0 && layout(src, &toks, &o)) {
+    bool lexed = lex_template(src, &quiet, &toks) && quiet.n_errors == 0;
+    diag_finish(&quiet);
+    if (lexed && layout(src, &toks, &o)) {
         Source res = {src->path, copy_n(starch_out_data(&o), starch_out_len(&o)),
                       starch_out_len(&o)};
         rc = res.text ? prove(src, &toks, &res, diags) : 2;
@@ -517,10 +516,11 @@ int fmt_template(const char *path, const char *src, size_t len, char **out, size
     Source s = {(char *)path, copy_n(src, len), len};
     if (s.text == NULL)
         return 2;
-    Diag d = {diags, 0, 0};
+    Diag d = {.out = diags};
     NodeList decls = {0};
     int rc = parse_template(&s, &d, &decls) ? 0 : 2;
     ast_free_list(decls);
+    diag_finish(&d);
     if (rc == 0)
         rc = d.n_errors ? 1 : format_checked(&s, diags, out, out_len);
     free(s.text);

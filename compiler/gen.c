@@ -4,6 +4,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 /* ---- Output helpers -------------------------------------------------------------- */
 
@@ -69,14 +70,44 @@ void gen_macro_arg(Gen *g, Span s)
         starch_out_write(g->o, ")", 1);
 }
 
-/* Writes a file name as the inside of a C string literal. */
-void gen_quoted_path(Gen *g, const char *path)
+const char *gen_map_path(const Gen *g, const char **path, size_t *new_len)
 {
-    for (const char *p = path; *p; p++) {
+    const starch_compile_options *opt = g->u->opt;
+    for (size_t i = opt->n_path_prefix_maps; i-- > 0;) {
+        const char *m = opt->path_prefix_maps[i], *eq = strchr(m, '=');
+        if (eq && strncmp(*path, m, (size_t)(eq - m)) == 0) {
+            *path += eq - m;
+            *new_len = strlen(eq + 1);
+            return eq + 1;
+        }
+    }
+    *new_len = 0;
+    return "";
+}
+
+/* Writes s[0..n) as the inside of a C string literal: the string of a `#line`, whose
+ * escape sequences gcc and clang read (a control character, a line break too, in octal). */
+static void quote_bytes(Gen *g, const char *s, size_t n)
+{
+    for (const unsigned char *p = (const unsigned char *)s; p < (const unsigned char *)s + n; p++) {
+        char esc[8];
+        if (*p < 0x20 || *p == 0x7f) {
+            snprintf(esc, sizeof esc, "\\%03o", *p);
+            starch_out_write(g->o, esc, 4);
+            continue;
+        }
         if (*p == '"' || *p == '\\')
             starch_out_write(g->o, "\\", 1);
-        starch_out_write(g->o, p, 1);
+        starch_out_write(g->o, (const char *)p, 1);
     }
+}
+
+void gen_quoted_path(Gen *g, const char *path)
+{
+    size_t n;
+    const char *prefix = gen_map_path(g, &path, &n);
+    quote_bytes(g, prefix, n);
+    quote_bytes(g, path, strlen(path));
 }
 
 /* Points the C compiler at the template line holding offset off. Lines are counted

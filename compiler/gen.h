@@ -30,7 +30,12 @@ void gen_span(Gen *g, Span s);
  *  outside parentheses, which the preprocessor would take for an argument separator. */
 void gen_macro_arg(Gen *g, Span s);
 
-/* Writes a file name as the inside of a C string literal. */
+/* The --path-prefix-map that applies to *path (the last given whose OLD is a prefix of
+ * it, compared as characters, as gcc's -ffile-prefix-map does): returns its NEW, sets
+ * *new_len, and moves *path past OLD. Returns "" and leaves *path when none applies. */
+const char *gen_map_path(const Gen *g, const char **path, size_t *new_len);
+
+/* Writes a file name, mapped, as the inside of a C string literal. */
 void gen_quoted_path(Gen *g, const char *path);
 
 /* Points the C compiler at the template line holding offset off. */

@@ -434,7 +434,7 @@ static const uchar *read_filter(Lexer *lx, const uchar *p, const uchar **name,
     const uchar *q = skip_ws(p);
     if (*q == '(') {
         Scan sc;
-        Diag quiet = {NULL, 0, 0};
+        Diag quiet = {.out = NULL};
         Diag *saved = lx->d;
         lx->d = &quiet; /* a failed look-ahead reports nothing: it is then C, not a filter */
         Term t = scan_code(lx, q + 1, STOP_RPAREN, &sc);
@@ -592,7 +592,7 @@ static const uchar *scan_ident(Lexer *lx, const uchar *p, const uchar **start)
 /* Finds the end of the tag from p (for recovery after an error). */
 static const uchar *skip_to_tag_end(Lexer *lx, const uchar *p)
 {
-    Diag quiet = {NULL, 0, 0};
+    Diag quiet = {.out = NULL};
     Diag *saved = lx->d;
     Scan sc;
     lx->d = &quiet;
@@ -623,6 +623,32 @@ static bool push_code(Lexer *lx, const uchar *s, const uchar *e, const uchar *at
     }
     push(lx, TK_CODE, s, e);
     return true;
+}
+
+/* The end of an import tag from p: just after its first `%}` (its file name is no C
+ * string: a backslash in it is a backslash), or NULL. */
+static const uchar *import_tag_end(Lexer *lx, const uchar *p)
+{
+    const uchar *close = find_pair(p, lx->lim, '%', '}');
+    return close ? close + 2 : NULL;
+}
+
+/* The file name of `{% import "NAME" %}` at p: from its opening quote to the last quote
+ * before the tag's end, as written (C's #include "..." takes no escape sequences either),
+ * so that a quote or a line break inside it reaches the parser, which refuses it. Returns
+ * the position after the closing quote, or NULL after reporting an error. */
+static const uchar *lex_import_path(Lexer *lx, const uchar *p)
+{
+    const uchar *q = skip_ws(p), *end = find_pair(q, lx->lim, '%', '}'), *e = NULL;
+    for (const uchar *s = q + 1; *q == '"' && end && s < end; s++)
+        if (*s == '"')
+            e = s;
+    if (e == NULL) {
+        diag_error(lx->d, lx->src, off_of(lx, q), "expected a quoted file name after 'import'");
+        return NULL;
+    }
+    push(lx, TK_STRING, q + 1, e);
+    return e + 1;
 }
 
 /* Lexes `( arg, arg )` of render/call/component from p (just after the name). Returns
@@ -731,17 +757,8 @@ static const uchar *lex_tag_args(Lexer *lx, Keyword k, const uchar *kw, const uc
         }
         push(lx, TK_IDENT, name, after);
         return k.shape == SH_NAME ? after : lex_args(lx, after, kw);
-    case SH_STRING: {
-        const uchar *q = skip_ws(p), *e = q + 1;
-        while (*q == '"' && *e != '"' && *e != '\n' && e < lx->lim)
-            e++;
-        if (*q != '"' || *e != '"') {
-            diag_error(lx->d, lx->src, off_of(lx, q), "expected a quoted file name after 'import'");
-            return NULL;
-        }
-        push(lx, TK_STRING, q + 1, e);
-        return e + 1;
-    }
+    case SH_STRING:
+        return lex_import_path(lx, p);
     case SH_C: {
         const uchar *q = skip_ws(p);
         if (spells(q, lx->lim, "impl", 4) && !((q[4] >= 'a' && q[4] <= 'z') || q[4] == '_')) {
@@ -924,7 +941,8 @@ static const uchar *lex_tag(Lexer *lx, const uchar *open)
         p++;
     const uchar *kw = skip_ws(p), *kwend = kw;
     Keyword k = scan_keyword(lx, &kwend);
-    const uchar *resume = skip_to_tag_end(lx, kw);
+    const uchar *resume =
+        k.shape == SH_STRING ? import_tag_end(lx, kwend) : skip_to_tag_end(lx, kw);
     if (resume == NULL) {
         report_tag_end(lx, open, kw);
         return NULL;

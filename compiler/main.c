@@ -1,6 +1,7 @@
 /* main.c — the `starch` command: a thin CLI over libstarchc.
  *
- *   starch [-o DIR] [-I DIR]… [--depfile FILE] [--check] [--prefix NAME] FILE.starch…
+ *   starch [-o DIR] [-I DIR]… [--depfile FILE] [--check] [--prefix NAME]
+ *          [--path-prefix-map OLD=NEW]… FILE.starch…
  *   starch fmt [--check] FILE.starch…     (fmt.c)
  *
  * Exit status: 0 success, 1 template errors, 2 usage or I/O errors. Outputs are written to
@@ -17,8 +18,8 @@
 #include "starchc.h"
 
 static const char usage[] =
-    "usage: starch [-o DIR] [-I DIR]... [--depfile FILE] [--check] [--prefix NAME] "
-    "FILE.starch...\n";
+    "usage: starch [-o DIR] [-I DIR]... [--depfile FILE] [--check] [--prefix NAME]\n"
+    "              [--path-prefix-map OLD=NEW]... FILE.starch...\n";
 
 static const char help[] =
     "Compiles starch templates into C: FILE.starch becomes FILE.starch.c and FILE.starch.h.\n"
@@ -29,6 +30,10 @@ static const char help[] =
     "  --check         check the templates only; write nothing (no depfile either)\n"
     "  --prefix NAME   prefix of the generated function names (one template only;\n"
     "                  default: the file's base name)\n"
+    "  --path-prefix-map OLD=NEW\n"
+    "                  write paths starting with OLD into the generated files with NEW\n"
+    "                  instead (the last map that matches applies, as in gcc's\n"
+    "                  -ffile-prefix-map); diagnostics and the depfile keep real paths\n"
     "  --help          show this help\n"
     "  --version       show the version\n"
     "\n"
@@ -48,6 +53,8 @@ typedef struct Args {
     int check;
     const char **files;
     size_t n_files;
+    const char **maps; /* --path-prefix-map OLD=NEW, in order */
+    size_t n_maps;
 } Args;
 
 static char *read_file(const char *path, size_t *len)
@@ -149,6 +156,17 @@ static char *out_path(const Args *a, const char *in, const char *suffix)
     return p;
 }
 
+/* Adds the value of --path-prefix-map (NULL: none was given); false after a usage error. */
+static bool add_prefix_map(Args *a, const char *map)
+{
+    if (map == NULL || strchr(map, '=') == NULL) {
+        fprintf(stderr, "starch: error: '--path-prefix-map' needs a value OLD=NEW\n%s", usage);
+        return false;
+    }
+    a->maps[a->n_maps++] = map;
+    return true;
+}
+
 static int parse_args(int argc, char **argv, Args *a)
 {
     for (int i = 1; i < argc; i++) {
@@ -173,6 +191,11 @@ static int parse_args(int argc, char **argv, Args *a)
             val = &a->depfile;
         else if (strcmp(s, "--prefix") == 0)
             val = &a->prefix;
+        if (strncmp(s, "--path-prefix-map", 17) == 0 && (s[17] == '=' || s[17] == '\0')) {
+            if (!add_prefix_map(a, s[17] ? s + 18 : ++i < argc ? argv[i] : NULL))
+                return 2;
+            continue;
+        }
         if (val || strcmp(s, "-I") == 0) {
             if (++i == argc) {
                 fprintf(stderr, "starch: error: '%s' needs a value\n%s", s, usage);
@@ -274,8 +297,8 @@ static int compile_one(const Args *a, const char *in, FILE *dep)
         return 2;
     }
     char *c = out_path(a, in, ".c"), *h = out_path(a, in, ".h");
-    starch_compile_options opt = {a->prefix, a->includes, a->n_includes, c,
-                                  h,         load,        NULL,          a->check != 0};
+    starch_compile_options opt = {a->prefix, a->includes, a->n_includes, c,       h,
+                                  load,      NULL,        a->check != 0, a->maps, a->n_maps};
     starch_compile_result r;
     int rc = c && h ? starch_compile(in, src, len, &opt, &r) : 2;
     if (c && h) {
@@ -307,12 +330,14 @@ int main(int argc, char **argv)
     memset(&a, 0, sizeof a);
     a.includes = calloc((size_t)argc, sizeof *a.includes);
     a.files = calloc((size_t)argc, sizeof *a.files);
-    if (a.includes == NULL || a.files == NULL)
+    a.maps = calloc((size_t)argc, sizeof *a.maps);
+    if (a.includes == NULL || a.files == NULL || a.maps == NULL)
         return 2;
     int rc = parse_args(argc, argv, &a);
     if (rc) {
         free(a.includes);
         free(a.files);
+        free(a.maps);
         return rc;
     }
     /* --check writes nothing (the depfile neither), so only writing needs distinct outputs */
@@ -336,5 +361,6 @@ int main(int argc, char **argv)
     }
     free(a.includes);
     free(a.files);
+    free(a.maps);
     return rc;
 }

@@ -40,13 +40,22 @@ Node *parse_cblock(ParseCtx *pc, const Tok *kw, bool impl, const Tok *body)
     return n;
 }
 
+/* An import whose file name C's `#include "..."` cannot spell (it ends at the first quote,
+ * and at the end of the line) is refused here, and left without a name. */
 Node *parse_import(ParseCtx *pc, const Tok *kw, const Tok *path)
 {
+    Span name = span_of(path);
+    size_t bad = strcspn(text_of(pc, name), "\"\n\r");
     if (path->len == 0)
         diag_error(pc->d, pc->src, path->off, "empty file name in 'import'");
+    else if (bad < name.len)
+        diag_error(pc->d, pc->src, path->off + (uint32_t)bad,
+                   "the file name in 'import' holds %s: the generated '#include \"...\"' could "
+                   "not name the file",
+                   text_of(pc, name)[bad] == '"' ? "a '\"'" : "a line break");
     Node *n = ast_new(N_IMPORT, kw->off);
     if (n)
-        n->text = span_of(path);
+        n->text = bad < name.len ? (Span){name.off, 0} : name;
     return n;
 }
 

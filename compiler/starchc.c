@@ -75,6 +75,21 @@ static bool list_deps(Unit *u, starch_compile_result *res)
     return true;
 }
 
+/* Whether the generated .c can include its header named h_name: C's `#include "..."`
+ * ends at the first quote and at the end of the line, and takes no escape sequences.
+ * Reports the error when it cannot. */
+static bool header_includable(Diag *d, const char *h_name)
+{
+    const char *base = strrchr(h_name, '/') ? strrchr(h_name, '/') + 1 : h_name;
+    if (base[strcspn(base, "\"\n\r")] == '\0')
+        return true;
+    diag_error(d, NULL, 0,
+               "the generated header '%s' holds a '\"' or a line break in its name: the "
+               "generated '#include \"...\"' could not name it",
+               base);
+    return false;
+}
+
 static char *take_text(starch_out *o, size_t *len)
 {
     *len = starch_out_len(o);
@@ -118,8 +133,10 @@ int starch_compile(const char *path, const char *src, size_t len, const starch_c
             sprintf(cn, "%s.c", path);
         if (h_name == NULL && (hn = malloc(strlen(path) + 3)) != NULL)
             sprintf(hn, "%s.h", path);
-        if ((c_name || cn) && (h_name || hn) &&
-            codegen_unit(&u, c_name ? c_name : cn, h_name ? h_name : hn, &c, &h)) {
+        if (!header_includable(&u.diag, h_name ? h_name : hn ? hn : "")) {
+            rc = 2;
+        } else if ((c_name || cn) && (h_name || hn) &&
+                   codegen_unit(&u, c_name ? c_name : cn, h_name ? h_name : hn, &c, &h)) {
             res->c_text = take_text(&c, &res->c_len);
             res->h_text = take_text(&h, &res->h_len);
             if (res->c_text == NULL || res->h_text == NULL)
@@ -135,6 +152,7 @@ int starch_compile(const char *path, const char *src, size_t len, const starch_c
 done:
     if (rc == 2 && u.diag.n_errors == 0)
         diag_error(&u.diag, NULL, 0, "out of memory");
+    diag_finish(&u.diag);
     res->n_errors = u.diag.n_errors;
     size_t dl;
     res->diagnostics = take_text(&u.diag_out, &dl);

@@ -28,6 +28,12 @@ typedef struct starch_compile_options {
     starch_load_fn load; /* NULL: read from the file system */
     void *load_ctx;
     bool check_only; /* diagnostics only, no generated text */
+    /* "OLD=NEW" each (split at the first '='; one without '=' is ignored): a path written
+     * into the generated files (the banner, #line) that starts with OLD is written with
+     * NEW instead of OLD; the last map that matches applies, as in gcc's
+     * -ffile-prefix-map. Diagnostics and deps keep the real paths. */
+    const char *const *path_prefix_maps;
+    size_t n_path_prefix_maps;
 } starch_compile_options;
 
 typedef struct starch_compile_result {

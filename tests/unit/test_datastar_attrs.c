@@ -16,8 +16,9 @@ static char *check(const char *name, bool has_value, int *n_errors)
     starch_out o;
     starch_out_init(&o);
     Source src = {"t.starch", text, strlen(text)};
-    Diag d = {&o, 0, 0};
+    Diag d = {.out = &o};
     datastar_check_attr(&d, &src, 5, text + 5, strlen(name), has_value);
+    diag_finish(&d);
     *n_errors = d.n_errors;
     char *r = strdup(starch_out_cstr(&o));
     starch_out_free(&o);
@@ -389,21 +390,21 @@ Test(datastar_attrs, ordinary_attributes_pass)
          {"href", V}, {"onclick", V}, {"data", V}, {"data-x__y", NV}, {"data-on-", V});
 }
 
-/* Several problems in one attribute are all reported, in order. */
+/* Several problems in one attribute are all reported, by column. */
 Test(datastar_attrs, several_errors)
 {
     int errors;
     char *got = check("data-text:x__once", NV, &errors);
     cr_expect_eq(errors, 3);
     cr_expect_str_eq(
-        got, "t.starch:1:16: error: Datastar attribute 'data-text:x__once': data-text takes no "
-             "key\n"
-             "    1 | <div data-text:x__once>\n"
-             "      |                ^\n"
-             "t.starch:1:6: error: Datastar attribute 'data-text:x__once': data-text needs a "
+        got, "t.starch:1:6: error: Datastar attribute 'data-text:x__once': data-text needs a "
              "value (a JavaScript expression)\n"
              "    1 | <div data-text:x__once>\n"
              "      |      ^\n"
+             "t.starch:1:16: error: Datastar attribute 'data-text:x__once': data-text takes no "
+             "key\n"
+             "    1 | <div data-text:x__once>\n"
+             "      |                ^\n"
              "t.starch:1:17: error: Datastar attribute 'data-text:x__once': data-text takes no "
              "modifiers\n"
              "    1 | <div data-text:x__once>\n"
