@@ -272,8 +272,10 @@ char *starch_put_raw_bytes(starch_out *out, char *p, size_t rest, const char *s,
 char *starch_put_fmt(starch_out *out, char *p, size_t rest, starch_put_bytes_fn write,
                      const char *fmt, ...) STARCH_PRINTF(5, 6);
 
-/** `| fmt("%.Nf")` (N from 0 to 9) of a floating value: the same text as printf's, without
- *  printf in the common case, then written with the context's string writer. */
+/** `| fmt("%.Nf")` of a floating value: the same text as printf's "%.*f" (the binary value
+ *  rounded as printf rounds it in the default rounding mode), then written with the
+ *  context's string writer. Exact integer arithmetic without printf for N from 0 to 17
+ *  and |v| below 2^64; printf for the rest (inf, nan, huge values). */
 char *starch_put_fixed(starch_out *out, char *p, size_t rest, starch_put_bytes_fn write,
                        int decimals, double v);
 
