@@ -18,40 +18,30 @@ const char starch_digit_pairs[200] = "00010203040506070809"
                                      "80818283848586878889"
                                      "90919293949596979899";
 
-static int count_digits(uint64_t v)
+/* Writes exactly 8 digits of v (v < 10^8), with leading zeros. */
+static char *put8(char *p, uint32_t v)
 {
-    int n = 1;
-    for (;;) {
-        if (v < 10)
-            return n;
-        if (v < 100)
-            return n + 1;
-        if (v < 1000)
-            return n + 2;
-        if (v < 10000)
-            return n + 3;
-        v /= 10000;
-        n += 4;
-    }
+    assert(v < 100000000);
+    for (int i = 6; i >= 0; i -= 2, v /= 100)
+        memcpy(p + i, starch_digit_pairs + 2 * (v % 100), 2);
+    return p + 8;
 }
 
+/* 32-bit values inline; beyond, chunks of 8 digits in 32-bit words (two 64-bit divisions
+ * by a constant at most, which compilers turn into multiplications). */
 char *starch_fmt_u64(char *p, uint64_t v)
 {
-    int n = count_digits(v);
-    char *end = p + n, *q = end;
-    while (v >= 100) {
-        unsigned i = (unsigned)(v % 100) * 2;
-        v /= 100;
-        *--q = starch_digit_pairs[i + 1];
-        *--q = starch_digit_pairs[i];
+    if (v <= UINT32_MAX)
+        return starch_fmt_u32(p, (uint32_t)v);
+    uint64_t hi = v / 100000000;
+    uint32_t lo = (uint32_t)(v % 100000000);
+    if (hi <= UINT32_MAX) {
+        p = starch_fmt_u32(p, (uint32_t)hi);
+    } else { /* v >= 2^32 * 10^8: hi / 10^8 < 1845 */
+        p = starch_fmt_u32(p, (uint32_t)(hi / 100000000));
+        p = put8(p, (uint32_t)(hi % 100000000));
     }
-    if (v >= 10) {
-        *--q = starch_digit_pairs[v * 2 + 1];
-        *--q = starch_digit_pairs[v * 2];
-    } else {
-        *--q = (char)('0' + v);
-    }
-    return end;
+    return put8(p, lo);
 }
 
 char *starch_fmt_i64(char *p, int64_t v)

@@ -192,18 +192,23 @@ static inline char *starch_put_u32(starch_out *out, char *p, size_t rest, uint32
     return starch_fmt_u32(p, v);
 }
 
-static inline char *starch_put_i64(starch_out *out, char *p, size_t rest, int64_t v)
-{
-    (void)out;
-    (void)rest;
-    return starch_fmt_i64(p, v);
-}
-
+/** 64-bit integers: inline while they fit in 32 bits (most ids and counts), out of line
+ *  beyond. */
 static inline char *starch_put_u64(starch_out *out, char *p, size_t rest, uint64_t v)
 {
     (void)out;
     (void)rest;
-    return starch_fmt_u64(p, v);
+    return v <= UINT32_MAX ? starch_fmt_u32(p, (uint32_t)v) : starch_fmt_u64(p, v);
+}
+
+static inline char *starch_put_i64(starch_out *out, char *p, size_t rest, int64_t v)
+{
+    uint64_t u = (uint64_t)v;
+    if (v < 0) {
+        *p++ = '-';
+        u = 0 - u;
+    }
+    return starch_put_u64(out, p, rest, u);
 }
 
 static inline char *starch_put_double(starch_out *out, char *p, size_t rest, double v)

@@ -135,7 +135,18 @@ Test(format, random_integers_match_printf)
         int64_t s = (int64_t)u * (i % 2 ? -1 : 1);
         snprintf(exp, sizeof exp, "%" PRId64, s);
         cr_assert_str_eq(fmt_i64(s), exp);
+        char buf[48]; /* the inline writers of generated code */
+        FORMAT(buf, starch_put_i64(NULL, p, 0, s), 20);
+        cr_assert_str_eq(buf, exp);
+        snprintf(exp, sizeof exp, "%" PRIu64, u);
+        FORMAT(buf, starch_put_u64(NULL, p, 0, u), 20);
+        cr_assert_str_eq(buf, exp);
     }
+    char buf[48];
+    FORMAT(buf, starch_put_i64(NULL, p, 0, INT64_MIN), 20);
+    cr_assert_str_eq(buf, "-9223372036854775808");
+    FORMAT(buf, starch_put_u64(NULL, p, 0, UINT64_MAX), 20);
+    cr_assert_str_eq(buf, "18446744073709551615");
 }
 
 /* ---- Doubles: fixed cases (checked against node's String(x)) ---------------------- */
