@@ -153,14 +153,21 @@ static const struct {
                         "starch_put_ds_url_str_trusted"},
 };
 
-/* N when the arguments of `| fmt` are exactly "%.Nf" (N a digit), else -1. */
+/* N when the arguments of `| fmt` are exactly "%.Nf" (N one or two digits, 0 to 17: what
+ * starch_put_fixed writes without printf), else -1. */
 static int fixed_format(Gen *g, Span args)
 {
     const char *s = unit_text(g->f, args);
-    if (args.len == 6 && memcmp(s, "\"%.", 3) == 0 && s[3] >= '0' && s[3] <= '9' && s[4] == 'f' &&
-        s[5] == '"')
-        return s[3] - '0';
-    return -1;
+    if ((args.len != 6 && args.len != 7) || memcmp(s, "\"%.", 3) != 0 ||
+        memcmp(s + args.len - 2, "f\"", 2) != 0)
+        return -1;
+    int n = 0;
+    for (size_t i = 3; i < args.len - 2; i++) {
+        if (s[i] < '0' || s[i] > '9')
+            return -1;
+        n = n * 10 + (s[i] - '0');
+    }
+    return n <= 17 ? n : -1;
 }
 
 /* Writes the call that puts interpolation n (its filters applied) at the cursor, through

@@ -1,10 +1,13 @@
 /* escape.c — HTML escaping and the text/attribute writers of generated code.
  *
  * One table says which bytes HTML escaping replaces; the escaper copies runs of other
- * bytes in bulk (memchr-free scan over the table) and writes one replacement at a time,
- * like cmark's houdini. Bytes >= 0x80 pass through unchanged: invalid UTF-8 is the
+ * bytes in bulk (found 16 or 8 bytes at a time, below) and writes one replacement at a
+ * time, like cmark's houdini. Bytes >= 0x80 pass through unchanged: invalid UTF-8 is the
  * browser's to replace with U+FFFD, and it cannot form markup. */
 #include "starch_gen.h"
+#include "escape_scan.h"
+
+#include <assert.h>
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -16,11 +19,6 @@ static const unsigned char html_class[256] = {
     ['&'] = 1, ['<'] = 2, ['>'] = 3, ['"'] = 4, ['\''] = 5,
 };
 
-/* The same for NUL-terminated strings, read in one pass: NUL (class 6) ends the string. */
-static const unsigned char html_cstr_class[256] = {
-    [0] = 6, ['&'] = 1, ['<'] = 2, ['>'] = 3, ['"'] = 4, ['\''] = 5,
-};
-
 static const struct {
     const char *s;
     unsigned char n;
@@ -29,37 +27,191 @@ static const struct {
 /* Longest replacement: the worst-case growth factor of HTML escaping. */
 #define HTML_MAX_GROWTH 5
 
-/* Escapes s[0..len) at p, which has room for HTML_MAX_GROWTH * len bytes. */
+/* ---- Finding the next byte to escape ------------------------------------------------
+ *
+ * Two scanners return the length of the prefix of s[0..len) that needs no escaping: a
+ * portable one, 8 bytes at a time in a uint64_t (read with memcpy: no unaligned access),
+ * and on x86-64 (whose baseline has SSE2) one 16 bytes at a time. Neither reads a byte
+ * past s + len: the last bytes, fewer than a word, are read one at a time. The escaper
+ * uses the SSE2 one when the compiler targets SSE2 (and STARCH_NO_SSE2 is not defined);
+ * both are exported under internal names (escape_scan.h) so that tests/unit/test_escape.c
+ * checks each of them, and the escaper over each, in one binary. */
+
+#define ONES UINT64_C(0x0101010101010101)
+#define LOW7 UINT64_C(0x7f7f7f7f7f7f7f7f)
+
+/* 0x80 in each byte of w equal to c, 0 elsewhere. Exact in every byte (the classic
+ * (y - ONES) & ~y trick marks false positives above a match, through the borrow). */
+static inline uint64_t swar_equal(uint64_t w, unsigned char c)
+{
+    uint64_t y = w ^ (ONES * c);
+    return ~(((y & LOW7) + LOW7) | y | LOW7);
+}
+
+/* 0x80 in each byte of w that html_class escapes. */
+static inline uint64_t swar_html_special(uint64_t w)
+{
+    return swar_equal(w, '&') | swar_equal(w, '<') | swar_equal(w, '>') | swar_equal(w, '"') |
+           swar_equal(w, '\'');
+}
+
+/* The index of the first byte to escape in s[0..len) (or len), one byte at a time. */
+static inline size_t scan_bytes(const unsigned char *s, size_t len)
+{
+    size_t i = 0;
+    while (i < len && html_class[s[i]] == 0)
+        i++;
+    return i;
+}
+
+/* The index of the first byte to escape in the 8 bytes at s (8 when none). */
+static inline size_t scan_word(const unsigned char *s)
+{
+    uint64_t w;
+    memcpy(&w, s, 8);
+    uint64_t m = swar_html_special(w);
+    if (m == 0)
+        return 8;
+#if defined(__GNUC__) && defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    return (size_t)__builtin_ctzll(m) / 8; /* the first byte in memory is the lowest */
+#else
+    return scan_bytes(s, 8);
+#endif
+}
+
+/* Portable: words of 8 bytes; the last, partial word is the 8 bytes ending at s + len
+ * (overlapping bytes already found clean), so no byte past the end is read. Strings of
+ * 4 to 7 bytes are two overlapping 4-byte words; shorter ones, bytes. */
+static inline size_t scan_portable(const unsigned char *s, size_t len)
+{
+    if (len < 8) {
+        if (len >= 4) {
+            uint32_t a, b;
+            memcpy(&a, s, 4);
+            memcpy(&b, s + len - 4, 4);
+            if (swar_html_special(a | (uint64_t)b << 32) == 0)
+                return len;
+        }
+        return scan_bytes(s, len);
+    }
+    size_t i = 0;
+    for (; i + 8 <= len; i += 8) {
+        size_t k = scan_word(s + i);
+        if (k < 8)
+            return i + k;
+    }
+    return i == len ? len : len - 8 + scan_word(s + len - 8);
+}
+
+#if defined(__SSE2__) && !defined(STARCH_NO_SSE2)
+#include <emmintrin.h>
+#define HAVE_SCAN_SSE2 1
+
+/* A mask of the bytes to escape among the 16 at s. */
+static inline unsigned sse2_special(const unsigned char *s)
+{
+    const __m128i amp = _mm_set1_epi8('&'), lt = _mm_set1_epi8('<'), gt = _mm_set1_epi8('>'),
+                  quot = _mm_set1_epi8('"'), apos = _mm_set1_epi8('\'');
+    __m128i x = _mm_loadu_si128((const __m128i *)(const void *)s);
+    __m128i hit = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(x, amp), _mm_cmpeq_epi8(x, lt)),
+                               _mm_or_si128(_mm_cmpeq_epi8(x, gt), _mm_cmpeq_epi8(x, quot)));
+    return (unsigned)_mm_movemask_epi8(_mm_or_si128(hit, _mm_cmpeq_epi8(x, apos)));
+}
+
+/* SSE2: 16 bytes per load; the last, partial block is the 16 bytes ending at s + len (no
+ * byte past the end is read); strings under 16 bytes go to scan_portable. */
+static inline size_t scan_sse2(const unsigned char *s, size_t len)
+{
+    if (len < 16)
+        return scan_portable(s, len);
+    size_t i = 0;
+    for (; i + 16 <= len; i += 16) {
+        unsigned m = sse2_special(s + i);
+        if (m != 0)
+            return i + (size_t)__builtin_ctz(m); /* gcc and clang define __SSE2__ */
+    }
+    if (i == len)
+        return len;
+    unsigned m = sse2_special(s + len - 16);
+    return m != 0 ? len - 16 + (size_t)__builtin_ctz(m) : len;
+}
+
+size_t starch_html_scan_sse2(const char *s, size_t len)
+{
+    return scan_sse2((const unsigned char *)s, len);
+}
+#define scan_best scan_sse2
+#else
+#define HAVE_SCAN_SSE2 0
+#define scan_best      scan_portable
+#endif
+
+size_t starch_html_scan_portable(const char *s, size_t len)
+{
+    return scan_portable((const unsigned char *)s, len);
+}
+
+/* Copies n bytes, n small (a run between escapes), without a call to memcpy for n <= 16:
+ * two overlapping words cover any length from 4 to 16. */
+static inline void copy_run(char *p, const unsigned char *s, size_t n)
+{
+    if (n >= 8 && n <= 16) {
+        uint64_t a, b;
+        memcpy(&a, s, 8);
+        memcpy(&b, s + n - 8, 8);
+        memcpy(p, &a, 8);
+        memcpy(p + n - 8, &b, 8);
+    } else if (n >= 4 && n < 8) {
+        uint32_t a, b;
+        memcpy(&a, s, 4);
+        memcpy(&b, s + n - 4, 4);
+        memcpy(p, &a, 4);
+        memcpy(p + n - 4, &b, 4);
+    } else if (n < 4) {
+        for (size_t i = 0; i < n; i++)
+            p[i] = (char)s[i];
+    } else {
+        memcpy(p, s, n);
+    }
+}
+
+/* Escapes s[0..len) at p, which has room for HTML_MAX_GROWTH * len bytes: the run of
+ * bytes `scan` finds safe copied at once, then one replacement, until the end. */
+static inline char *html_escape_with(char *p, const char *str, size_t len,
+                                     size_t (*scan)(const unsigned char *, size_t))
+{
+    const unsigned char *s = (const unsigned char *)str;
+    for (;;) {
+        size_t n = scan(s, len);
+        copy_run(p, s, n);
+        p += n;
+        if (n == len)
+            return p;
+        unsigned char k = html_class[s[n]];
+        assert(k != 0);
+        memcpy(p, html_entities[k].s, html_entities[k].n);
+        p += html_entities[k].n;
+        s += n + 1;
+        len -= n + 1;
+    }
+}
+
 static inline char *html_escape_to(char *p, const char *s, size_t len)
 {
-    const unsigned char *u = (const unsigned char *)s;
-    size_t i = 0;
-    if (len < 32) { /* short strings: a byte loop beats a memcpy per run */
-        for (; i < len; i++) {
-            unsigned char k = html_class[u[i]];
-            if (k == 0) {
-                *p++ = (char)u[i];
-            } else {
-                memcpy(p, html_entities[k].s, html_entities[k].n);
-                p += html_entities[k].n;
-            }
-        }
-        return p;
-    }
-    while (i < len) {
-        size_t start = i;
-        while (i < len && html_class[u[i]] == 0)
-            i++;
-        memcpy(p, s + start, i - start);
-        p += i - start;
-        if (i < len) {
-            unsigned char k = html_class[u[i++]];
-            memcpy(p, html_entities[k].s, html_entities[k].n);
-            p += html_entities[k].n;
-        }
-    }
-    return p;
+    return html_escape_with(p, s, len, scan_best);
 }
+
+char *starch_html_escape_portable(char *p, const char *s, size_t len)
+{
+    return html_escape_with(p, s, len, scan_portable);
+}
+
+#if HAVE_SCAN_SSE2
+char *starch_html_escape_sse2(char *p, const char *s, size_t len)
+{
+    return html_escape_with(p, s, len, scan_sse2);
+}
+#endif
 
 /* Whether `need` bytes fit at cursor p without growing (p is in out's buffer). */
 static bool fits(const starch_out *out, const char *p, size_t need)
@@ -104,30 +256,11 @@ void starch_escape_html(starch_out *out, const char *s, size_t len)
     starch_out_commit(out, p);
 }
 
-/* A short C string in one pass, while the room already reserved surely holds it (room / 5
- * bytes) and for at most 16 bytes; the rest of a longer one through strlen and
- * starch_put_html_bytes, which copies runs of safe bytes in bulk. */
+/* A C string: its length (libc's strlen is word-at-a-time), then the bytes writer. */
 char *starch_put_html_cstr(starch_out *out, char *p, size_t rest, const char *s)
 {
     if (s == NULL)
         return starch_out_need(out, p, rest);
-    size_t room = out->err == 0 ? (size_t)(out->data + out->cap - p) : 0;
-    size_t max = room > rest ? (room - rest) / HTML_MAX_GROWTH : 0;
-    if (max > 16)
-        max = 16;
-    const unsigned char *u = (const unsigned char *)s;
-    for (size_t i = 0; i < max; i++) {
-        unsigned char k = html_cstr_class[u[i]];
-        if (k == 0) {
-            *p++ = (char)u[i];
-        } else if (k == 6) {
-            return p;
-        } else {
-            memcpy(p, html_entities[k].s, html_entities[k].n);
-            p += html_entities[k].n;
-        }
-    }
-    s += max;
     return starch_put_html_bytes(out, p, rest, s, strlen(s));
 }
 

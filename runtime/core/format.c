@@ -3,6 +3,7 @@
  * out as JavaScript's Number-to-String does. */
 #include "starch_gen.h"
 
+#include <assert.h>
 #include <math.h>
 #include <stdlib.h>
 
@@ -17,40 +18,30 @@ const char starch_digit_pairs[200] = "00010203040506070809"
                                      "80818283848586878889"
                                      "90919293949596979899";
 
-static int count_digits(uint64_t v)
+/* Writes exactly 8 digits of v (v < 10^8), with leading zeros. */
+static char *put8(char *p, uint32_t v)
 {
-    int n = 1;
-    for (;;) {
-        if (v < 10)
-            return n;
-        if (v < 100)
-            return n + 1;
-        if (v < 1000)
-            return n + 2;
-        if (v < 10000)
-            return n + 3;
-        v /= 10000;
-        n += 4;
-    }
+    assert(v < 100000000);
+    for (int i = 6; i >= 0; i -= 2, v /= 100)
+        memcpy(p + i, starch_digit_pairs + 2 * (v % 100), 2);
+    return p + 8;
 }
 
+/* 32-bit values inline; beyond, chunks of 8 digits in 32-bit words (two 64-bit divisions
+ * by a constant at most, which compilers turn into multiplications). */
 char *starch_fmt_u64(char *p, uint64_t v)
 {
-    int n = count_digits(v);
-    char *end = p + n, *q = end;
-    while (v >= 100) {
-        unsigned i = (unsigned)(v % 100) * 2;
-        v /= 100;
-        *--q = starch_digit_pairs[i + 1];
-        *--q = starch_digit_pairs[i];
+    if (v <= UINT32_MAX)
+        return starch_fmt_u32(p, (uint32_t)v);
+    uint64_t hi = v / 100000000;
+    uint32_t lo = (uint32_t)(v % 100000000);
+    if (hi <= UINT32_MAX) {
+        p = starch_fmt_u32(p, (uint32_t)hi);
+    } else { /* v >= 2^32 * 10^8: hi / 10^8 < 1845 */
+        p = starch_fmt_u32(p, (uint32_t)(hi / 100000000));
+        p = put8(p, (uint32_t)(hi % 100000000));
     }
-    if (v >= 10) {
-        *--q = starch_digit_pairs[v * 2 + 1];
-        *--q = starch_digit_pairs[v * 2];
-    } else {
-        *--q = (char)('0' + v);
-    }
-    return end;
+    return put8(p, lo);
 }
 
 char *starch_fmt_i64(char *p, int64_t v)
@@ -285,51 +276,148 @@ double starch_float_value(float v)
 
 /* ---- `| fmt("%.Nf")` without printf ------------------------------------------------ */
 
-/* Writes |v| with `decimals` decimals as printf's %.Nf would (the exact binary value
- * rounded, ties to even) into buf, with its sign; returns the length, or 0 when the value
- * is too large or too close to a tie to be sure without printf. */
-static size_t fixed_fast(char *buf, double v, int decimals)
+/* 10^n as integers (n <= 19). */
+static const uint64_t pow10_int[20] = {
+    UINT64_C(1),
+    UINT64_C(10),
+    UINT64_C(100),
+    UINT64_C(1000),
+    UINT64_C(10000),
+    UINT64_C(100000),
+    UINT64_C(1000000),
+    UINT64_C(10000000),
+    UINT64_C(100000000),
+    UINT64_C(1000000000),
+    UINT64_C(10000000000),
+    UINT64_C(100000000000),
+    UINT64_C(1000000000000),
+    UINT64_C(10000000000000),
+    UINT64_C(100000000000000),
+    UINT64_C(1000000000000000),
+    UINT64_C(10000000000000000),
+    UINT64_C(100000000000000000),
+    UINT64_C(1000000000000000000),
+    UINT64_C(10000000000000000000),
+};
+
+/* Most decimals the fast path writes (printf writes the others). */
+#define FIXED_MAX_DECIMALS 17
+
+/* The fraction r / 2^s (0 <= r < 2^s, 0 < s < 64) times 10^d, rounded to an integer in the
+ * default rounding mode (to nearest, ties to even, the tie's parity given by `odd`):
+ * exactly, as printf rounds the binary value. r * 10^d < 2^53 * 2^57 fits in 128 bits.
+ * May return 10^d (the carry into the integer part). */
+static uint64_t round_fraction(uint64_t r, int s, uint64_t scale, bool odd_whole)
 {
-    double a = fabs(v);
-    if (!(a < 1e15) || decimals < 0 || decimals > 9)
-        return 0;
-    double y = a * pow10_exact[decimals]; /* 10^N is exact: the product is off by <= y*2^-53 */
-    if (y >= 9007199254740992.0)
-        return 0;
-    double whole = floor(y), frac = y - whole; /* both exact */
-    if (fabs(frac - 0.5) <= y * 0x1p-50)
-        return 0; /* a tie, or near enough that the product's error could decide it */
-    uint64_t k = (uint64_t)whole + (frac > 0.5);
-    char *p = buf;
-    if (signbit(v))
+    uint64_t lo, hi = mul_hi(r, scale, &lo);
+    uint64_t q = (hi << (64 - s)) | (lo >> s); /* floor(r * 10^d / 2^s) */
+    uint64_t rem = lo & ((UINT64_C(1) << s) - 1), half = UINT64_C(1) << (s - 1);
+    bool odd = scale == 1 ? odd_whole : (q & 1) != 0; /* 10^d even for d >= 1 */
+    return q + (rem > half || (rem == half && odd));
+}
+
+/* |v| × 10^decimals rounded to an integer as printf rounds it, split into *whole (the
+ * integer part of the result) and *frac (< 10^decimals). Exact for every finite v below
+ * 2^64 and decimals <= FIXED_MAX_DECIMALS; false otherwise (printf's job). */
+static inline bool fixed_digits(double v, int decimals, uint64_t *whole, uint64_t *frac)
+{
+    assert(decimals >= 0 && decimals <= FIXED_MAX_DECIMALS);
+    uint64_t bits;
+    memcpy(&bits, &v, sizeof bits);
+    int biased = (int)((bits >> 52) & 0x7ff);
+    uint64_t m = bits & ((UINT64_C(1) << 52) - 1);
+    if (biased == 0x7ff)
+        return false;                           /* inf, nan */
+    int s = biased == 0 ? 1074 : 1075 - biased; /* |v| = m × 2^-s */
+    if (biased != 0)
+        m |= UINT64_C(1) << 52;
+    uint64_t scale = pow10_int[decimals];
+    if (s <= 0) { /* an integer >= 2^52 */
+        if (s < -11)
+            return false; /* >= 2^64 */
+        *whole = m << -s;
+        *frac = 0;
+        return true;
+    }
+    if (s < 64) { /* |v| >= 2^-11: the common case, 64-bit words and one 128-bit product */
+        uint64_t w = m >> s;
+        uint64_t f = round_fraction(m & ((UINT64_C(1) << s) - 1), s, scale, (w & 1) != 0);
+        bool carry = f == scale;
+        *whole = w + carry;
+        *frac = carry ? 0 : f;
+        return true;
+    }
+    *whole = 0;
+    if (s > 120) { /* |v| < 2^-67: |v| × 10^17 < 2^-10, rounds to 0 */
+        *frac = 0;
+        return true;
+    }
+#ifdef __SIZEOF_INT128__
+    /* tiny values: the remainder needs more than 64 bits (GNU extension, see mul_hi) */
+    __extension__ typedef unsigned __int128 u128;
+    u128 prod = (u128)m * scale; /* < 2^110 */
+    u128 q = prod >> s, rem = prod & (((u128)1 << s) - 1), half = (u128)1 << (s - 1);
+    bool odd = scale == 1 ? false : ((uint64_t)q & 1) != 0;
+    uint64_t f = (uint64_t)q + (rem > half || (rem == half && odd));
+    bool carry = f == scale; /* 10^0 = 1: 0.5 rounds to 0, 0.75 to 1 */
+    *whole = carry;
+    *frac = carry ? 0 : f;
+    return true;
+#else
+    return false;
+#endif
+}
+
+/* Writes the n low decimal digits of f (f < 10^n), with leading zeros; returns the end. */
+static char *put_decimals(char *p, uint64_t f, int n)
+{
+    char *end = p + n, *q = end;
+    for (; n > 8; n -= 8) { /* 8 at a time in 32-bit words */
+        uint32_t low = (uint32_t)(f % 100000000);
+        f /= 100000000;
+        for (int i = 0; i < 4; i++, low /= 100)
+            memcpy(q -= 2, starch_digit_pairs + 2 * (low % 100), 2);
+    }
+    uint32_t g = (uint32_t)f;
+    for (; n >= 2; n -= 2, g /= 100)
+        memcpy(q -= 2, starch_digit_pairs + 2 * (g % 100), 2);
+    if (n)
+        q[-1] = (char)('0' + g);
+    return end;
+}
+
+/* Longest text of the fast path: a sign, 20 digits, '.', FIXED_MAX_DECIMALS decimals. */
+#define FIXED_MAX_LEN (2 + 20 + FIXED_MAX_DECIMALS)
+
+/* Writes v as printf's "%.*f" would, at p (room for FIXED_MAX_LEN); NULL when the fast
+ * path does not apply (decimals out of range, |v| >= 2^64, inf, nan). */
+static inline char *fixed_fast(char *p, double v, int decimals)
+{
+    uint64_t whole, frac;
+    if (decimals < 0 || decimals > FIXED_MAX_DECIMALS || !fixed_digits(v, decimals, &whole, &frac))
+        return NULL;
+    if (signbit(v)) /* printf keeps the sign of -0.0 and of what rounds to 0: "-0.00" */
         *p++ = '-';
-    if (decimals == 2 && k / 100 <= UINT32_MAX) { /* prices: constant divisors, inline digits */
-        p = starch_fmt_u32(p, (uint32_t)(k / 100));
-        *p++ = '.';
-        memcpy(p, starch_digit_pairs + 2 * (k % 100), 2);
-        return (size_t)(p + 2 - buf);
-    }
-    uint64_t scale = (uint64_t)pow10_exact[decimals];
-    p = starch_fmt_u64(p, k / scale);
-    if (decimals) {
-        *p++ = '.';
-        uint64_t f = k % scale;
-        for (int i = decimals - 1; i >= 0; i--, f /= 10)
-            p[i] = (char)('0' + f % 10);
-        p += decimals;
-    }
-    return (size_t)(p - buf);
+    p = whole <= UINT32_MAX ? starch_fmt_u32(p, (uint32_t)whole) : starch_fmt_u64(p, whole);
+    if (decimals == 0)
+        return p;
+    *p++ = '.';
+    return put_decimals(p, frac, decimals);
 }
 
 char *starch_put_fixed(starch_out *out, char *p, size_t rest, starch_put_bytes_fn write,
                        int decimals, double v)
 {
-    char buf[64];
-    size_t n = fixed_fast(buf, v, decimals);
-    if (n == 0)
-        return starch_put_fmt(out, p, rest, write, "%.*f", decimals, v);
+    /* digits, '.' and '-' need no escaping in HTML: written in place when there is room */
     if ((write == starch_put_html_bytes || write == starch_put_raw_bytes) && out->err == 0 &&
-        (size_t)(out->data + out->cap - p) >= n + rest)
-        return starch_put(p, buf, n); /* digits, '.' and '-' need no escaping in HTML */
-    return write(out, p, rest, buf, n);
+        (size_t)(out->data + out->cap - p) >= FIXED_MAX_LEN + rest) {
+        char *end = fixed_fast(p, v, decimals);
+        if (end != NULL)
+            return end;
+    }
+    char buf[FIXED_MAX_LEN];
+    char *end = fixed_fast(buf, v, decimals);
+    if (end == NULL)
+        return starch_put_fmt(out, p, rest, write, "%.*f", decimals, v);
+    return write(out, p, rest, buf, (size_t)(end - buf));
 }

@@ -192,18 +192,23 @@ static inline char *starch_put_u32(starch_out *out, char *p, size_t rest, uint32
     return starch_fmt_u32(p, v);
 }
 
-static inline char *starch_put_i64(starch_out *out, char *p, size_t rest, int64_t v)
-{
-    (void)out;
-    (void)rest;
-    return starch_fmt_i64(p, v);
-}
-
+/** 64-bit integers: inline while they fit in 32 bits (most ids and counts), out of line
+ *  beyond. */
 static inline char *starch_put_u64(starch_out *out, char *p, size_t rest, uint64_t v)
 {
     (void)out;
     (void)rest;
-    return starch_fmt_u64(p, v);
+    return v <= UINT32_MAX ? starch_fmt_u32(p, (uint32_t)v) : starch_fmt_u64(p, v);
+}
+
+static inline char *starch_put_i64(starch_out *out, char *p, size_t rest, int64_t v)
+{
+    uint64_t u = (uint64_t)v;
+    if (v < 0) {
+        *p++ = '-';
+        u = 0 - u;
+    }
+    return starch_put_u64(out, p, rest, u);
 }
 
 static inline char *starch_put_double(starch_out *out, char *p, size_t rest, double v)
@@ -272,8 +277,10 @@ char *starch_put_raw_bytes(starch_out *out, char *p, size_t rest, const char *s,
 char *starch_put_fmt(starch_out *out, char *p, size_t rest, starch_put_bytes_fn write,
                      const char *fmt, ...) STARCH_PRINTF(5, 6);
 
-/** `| fmt("%.Nf")` (N from 0 to 9) of a floating value: the same text as printf's, without
- *  printf in the common case, then written with the context's string writer. */
+/** `| fmt("%.Nf")` of a floating value: the same text as printf's "%.*f" (the binary value
+ *  rounded as printf rounds it in the default rounding mode), then written with the
+ *  context's string writer. Exact integer arithmetic without printf for N from 0 to 17
+ *  and |v| below 2^64; printf for the rest (inf, nan, huge values). */
 char *starch_put_fixed(starch_out *out, char *p, size_t rest, starch_put_bytes_fn write,
                        int decimals, double v);
 

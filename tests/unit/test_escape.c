@@ -1,11 +1,16 @@
 /* test_escape.c — HTML escaping and the string writers of generated code: every special
  * byte, all 256 byte values, the internal block boundary, invalid UTF-8, NUL bytes, NULL
  * strings, trusted HTML, the fmt writers, and the `rest` room every writer leaves. */
+#define _DEFAULT_SOURCE /* MAP_ANONYMOUS */
 #include <criterion/criterion.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <starch_gen.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "escape_scan.h" /* runtime/core: both scanners of the escaper */
 
 /* Asserts that out holds exactly the n bytes at exp. */
 static void assert_bytes(const starch_out *out, const char *exp, size_t n)
@@ -688,4 +693,93 @@ Test(writers, streamed_output_equals_buffered_output)
     starch_out_free(&ref);
     free(text);
     free(s.data);
+}
+
+/* ---- Both scanners of the escaper: the portable one and SSE2 ------------------------
+ *
+ * The escaper finds runs of bytes to copy 16 bytes at a time with SSE2 on x86-64, 8 at a
+ * time (uint64_t words) elsewhere; escape_scan.h exports both, so this binary checks each
+ * whatever the build picks. Every string is laid out to end exactly at an inaccessible page:
+ * a read past its end is a crash, not a silent pass. */
+
+typedef size_t (*scan_fn)(const char *, size_t);
+typedef char *(*escape_fn)(char *, const char *, size_t);
+
+static const struct {
+    const char *name;
+    scan_fn scan;
+    escape_fn escape;
+} scanners[] = {
+    {"portable", starch_html_scan_portable, starch_html_escape_portable},
+#if defined(__SSE2__) && !defined(STARCH_NO_SSE2)
+    {"sse2", starch_html_scan_sse2, starch_html_escape_sse2},
+#endif
+};
+#define N_SCANNERS (sizeof scanners / sizeof scanners[0])
+
+/* Two pages, the second inaccessible; returns the end of the first. */
+static char *page_end(void)
+{
+    static char *end;
+    if (end == NULL) {
+        long page = sysconf(_SC_PAGESIZE);
+        char *m = mmap(NULL, 2 * (size_t)page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
+                       -1, 0);
+        cr_assert(m != MAP_FAILED);
+        cr_assert_eq(mprotect(m + page, (size_t)page, PROT_NONE), 0);
+        end = m + page;
+    }
+    return end;
+}
+
+/* Filler bytes that must not match: near misses of the specials (one bit off, the same
+ * low 7 bits with the high bit set), UTF-8, NUL, DEL, letters. */
+static const unsigned char near_misses[] = {
+    0x00, 0x7f, 0x80, 0xff, 0xa6, 0xbc, 0xbe, 0xa2, 0xa7, /* specials with the high bit */
+    '#',  '$',  '%',  ';',  '=',  '?',  '(',              /* one or two bits from a special */
+    'a',  'Z',  ' ',  0xc3, 0xa9, 0x01,
+};
+
+Test(scanners, first_special_at_every_position_and_length)
+{
+    static const char specials[] = "&<>\"'";
+    uint64_t r = 3;
+    char *end = page_end();
+    for (size_t len = 0; len <= 80; len++) {
+        char *s = end - len;
+        for (size_t at = 0; at <= len; at++) { /* at == len: none */
+            for (int rep = 0; rep < 5; rep++) {
+                for (size_t i = 0; i < len; i++)
+                    s[i] = (char)near_misses[next_random(&r) % sizeof near_misses];
+                if (at < len)
+                    s[at] = specials[rep];
+                if (at + 1 < len && rep % 2) /* a second special after the first */
+                    s[at + 1 + next_random(&r) % (len - at - 1)] = specials[(rep + 1) % 5];
+                for (size_t k = 0; k < N_SCANNERS; k++)
+                    cr_assert_eq(scanners[k].scan(s, len), at, "%s: length %zu, special at %zu",
+                                 scanners[k].name, len, at);
+            }
+        }
+    }
+}
+
+Test(scanners, escape_random_texts_at_the_end_of_a_page)
+{
+    uint64_t r = 5;
+    char *end = page_end();
+    char *exp = malloc(5 * 600), *got = malloc(5 * 600 + 1);
+    for (int i = 0; i < 20000; i++) {
+        size_t len = next_random(&r) % (i % 10 == 0 ? 600 : 70);
+        char *s = end - len;
+        random_text(s, len, &r, (unsigned)(1 + next_random(&r) % 40));
+        size_t k = ref_escape(exp, s, len);
+        for (size_t j = 0; j < N_SCANNERS; j++) {
+            got[5 * len] = '#';
+            char *e = scanners[j].escape(got, s, len);
+            cr_assert_eq((size_t)(e - got), k, "%s: length %zu", scanners[j].name, len);
+            cr_assert(memcmp(got, exp, k) == 0, "%s: length %zu", scanners[j].name, len);
+        }
+    }
+    free(exp);
+    free(got);
 }

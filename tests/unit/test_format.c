@@ -135,7 +135,18 @@ Test(format, random_integers_match_printf)
         int64_t s = (int64_t)u * (i % 2 ? -1 : 1);
         snprintf(exp, sizeof exp, "%" PRId64, s);
         cr_assert_str_eq(fmt_i64(s), exp);
+        char buf[48]; /* the inline writers of generated code */
+        FORMAT(buf, starch_put_i64(NULL, p, 0, s), 20);
+        cr_assert_str_eq(buf, exp);
+        snprintf(exp, sizeof exp, "%" PRIu64, u);
+        FORMAT(buf, starch_put_u64(NULL, p, 0, u), 20);
+        cr_assert_str_eq(buf, exp);
     }
+    char buf[48];
+    FORMAT(buf, starch_put_i64(NULL, p, 0, INT64_MIN), 20);
+    cr_assert_str_eq(buf, "-9223372036854775808");
+    FORMAT(buf, starch_put_u64(NULL, p, 0, UINT64_MAX), 20);
+    cr_assert_str_eq(buf, "18446744073709551615");
 }
 
 /* ---- Doubles: fixed cases (checked against node's String(x)) ---------------------- */
@@ -496,45 +507,179 @@ Test(format, double_property_boundaries)
 
 /* ---- starch_put_fixed: `| fmt("%.Nf")` without printf, the same text as printf ---- */
 
-static void check_fixed(double v, int decimals)
+/* One buffer for every check (cleared each time), so a million checks stay fast. */
+static starch_out fixed_out;
+static long fixed_checked;
+
+static void fixed_setup(void)
 {
-    starch_out out;
-    starch_out_init(&out);
-    char *p = starch_out_reserve(&out, 0);
-    p = starch_put_fixed(&out, p, 0, starch_put_raw_bytes, decimals, v);
-    starch_out_commit(&out, p);
-    char want[512];
-    snprintf(want, sizeof want, "%.*f", decimals, v);
-    cr_assert_eq(starch_out_len(&out), strlen(want), "%.17g %%.%df: length", v, decimals);
-    cr_assert(memcmp(starch_out_data(&out), want, strlen(want)) == 0,
-              "%.17g %%.%df: got %.*s, printf %s", v, decimals, (int)starch_out_len(&out),
-              starch_out_data(&out), want);
-    starch_out_free(&out);
+    starch_out_init(&fixed_out);
 }
 
-Test(format, fixed_matches_printf_on_ties_and_edges)
+static void fixed_teardown(void)
 {
-    const double values[] = {0.0,        -0.0,  0.5,     1.5,     2.5,     0.125,    0.375,
-                             2.675,      1.005, 1.015,   12.345,  -12.345, 0.001,    -0.001,
-                             99.995,     1e14,  -1e14,   9.5e14,  1e15,    1e300,    5e-324,
-                             123456.789, 0.045, 1.0 / 3, 2.0 / 3, NAN,     INFINITY, -INFINITY};
+    starch_out_free(&fixed_out);
+}
+
+/* Writes v with starch_put_fixed through `write` and compares with snprintf's "%.*f".
+ * room: bytes reserved before the call (small: the value goes through the writer). */
+static void check_fixed_with(double v, int decimals, starch_put_bytes_fn write, size_t room)
+{
+    starch_out_clear(&fixed_out);
+    char *p = starch_out_reserve(&fixed_out, room);
+    p = starch_put_fixed(&fixed_out, p, 0, write, decimals, v);
+    starch_out_commit(&fixed_out, p);
+    char want[400];
+    int n = snprintf(want, sizeof want, "%.*f", decimals, v);
+    cr_assert(n >= 0 && (size_t)n < sizeof want);
+    size_t len = starch_out_len(&fixed_out);
+    if (len != (size_t)n || memcmp(starch_out_data(&fixed_out), want, len) != 0)
+        cr_assert_fail("%a (%.17g) %%.%df: got %.*s, printf %s", v, v, decimals, (int)len,
+                       starch_out_data(&fixed_out), want);
+    fixed_checked++;
+}
+
+/* Both paths: written in place (raw, html) and through a buffer and the writer. */
+static void check_fixed(double v, int decimals)
+{
+    check_fixed_with(v, decimals, (decimals & 1) ? starch_put_html_bytes : starch_put_raw_bytes,
+                     64);
+    check_fixed_with(v, decimals, starch_put_js_str_bytes, 0);
+}
+
+TestSuite(fixed, .init = fixed_setup, .fini = fixed_teardown);
+
+Test(fixed, ties_and_edges)
+{
+    const double values[] = {0.0,
+                             -0.0,
+                             0.5,
+                             1.5,
+                             2.5,
+                             -0.5,
+                             -2.5,
+                             0.125,
+                             0.375,
+                             2.675,
+                             1.005,
+                             1.015,
+                             12.345,
+                             -12.345,
+                             0.001,
+                             -0.001,
+                             99.995,
+                             1e14,
+                             -1e14,
+                             9.5e14,
+                             1e15,
+                             1e300,
+                             -1e300,
+                             DBL_MAX,
+                             -DBL_MAX,
+                             5e-324,
+                             -5e-324,
+                             DBL_MIN,
+                             DBL_MIN / 3,
+                             123456.789,
+                             0.045,
+                             1.0 / 3,
+                             2.0 / 3,
+                             0x1p-11,
+                             0x1.fffffffffffffp-12,
+                             0x1p-67,
+                             0x1p-68,
+                             0x1p52,
+                             0x1p52 + 0.5,
+                             0x1p53 - 1,
+                             0x1p53,
+                             0x1p53 + 2,
+                             0x1p63,
+                             0x1p64 - 2048,
+                             0x1p64,
+                             0x1p64 + 4096,
+                             -0x1p64,
+                             18446744073709549568.5 /* rounds to 2^64 - 2048 */,
+                             0.05,
+                             0.15,
+                             0.25,
+                             0.35,
+                             9.9999999999999995e-1,
+                             0.99999999999999994,
+                             NAN,
+                             -NAN,
+                             INFINITY,
+                             -INFINITY};
     for (size_t i = 0; i < sizeof values / sizeof values[0]; i++)
-        for (int d = 0; d <= 9; d++)
+        for (int d = 0; d <= 20; d++) /* 18 to 20: printf's path */
             check_fixed(values[i], d);
 }
 
-Test(format, fixed_matches_printf_on_random_prices)
+/* Exact ties of %.Nf are odd multiples of 2^-(N+1) (times 10^N: an odd number of halves);
+ * each with its two neighbours, at every precision. */
+Test(fixed, every_precision_exact_ties)
+{
+    uint64_t r = 7;
+    for (int d = 0; d <= 17; d++) {
+        for (int i = 0; i < 3000; i++) {
+            uint64_t odd = (next_random(&r) >> (11 + next_random(&r) % 53)) | 1;
+            double v = ldexp((double)odd, -(d + 1));
+            if (i % 2)
+                v = -v;
+            check_fixed(v, d);
+            check_fixed(nextafter(v, INFINITY), d);
+            check_fixed(nextafter(v, -INFINITY), d);
+        }
+    }
+}
+
+/* The decimal halfway points k.5 × 10^-N as doubles (never exact ties for N >= 1: the
+ * double is just above or below), and their neighbours. */
+Test(fixed, every_precision_decimal_halfway)
+{
+    uint64_t r = 11;
+    for (int d = 0; d <= 17; d++) {
+        for (int i = 0; i < 3000; i++) {
+            uint64_t k = next_random(&r) >> (next_random(&r) % 64);
+            double v = ((double)k + 0.5) / pow(10, d);
+            check_fixed(v, d);
+            check_fixed(nextafter(v, INFINITY), d);
+            check_fixed(nextafter(-v, -INFINITY), d);
+        }
+    }
+}
+
+/* A million values at every precision in turn: random bit patterns (any magnitude,
+ * denormals, huge values, nan), random mantissas between 2^-70 and 2^70, and decimals like
+ * prices. */
+Test(fixed, million_random_values_match_printf)
+{
+    uint64_t r = 0x9e3779b97f4a7c15u;
+    for (int i = 0; i < 1000000; i++) {
+        uint64_t x = next_random(&r);
+        double v;
+        switch (i % 3) {
+        case 0: memcpy(&v, &x, sizeof v); break;
+        case 1: v = ldexp((double)(x >> 11), (int)(next_random(&r) % 141) - 70 - 53); break;
+        default: v = (double)(int64_t)(x % 100000000000) / pow(10, (double)(x >> 60)); break;
+        }
+        check_fixed_with(v, i % 18, (i & 1) ? starch_put_html_bytes : starch_put_js_str_bytes,
+                         (i & 2) ? 64 : 0);
+    }
+    cr_assert_geq(fixed_checked, 1000000);
+}
+
+Test(fixed, random_prices)
 {
     uint64_t x = 0x9e3779b97f4a7c15u;
-    for (int i = 0; i < 200000; i++) {
+    for (int i = 0; i < 100000; i++) {
         x ^= x << 13;
         x ^= x >> 7;
         x ^= x << 17;
         double cents = (double)(x % 100000000) / 100.0; /* prices like 123.45 */
         double any = (double)(int64_t)(x >> 11) / (double)((uint64_t)1 << (x % 40)); /* scales */
         check_fixed(cents, 2);
-        check_fixed(-cents, (int)(x % 10));
-        check_fixed(any, (int)((x >> 5) % 10));
+        check_fixed(-cents, (int)(x % 18));
+        check_fixed(any, (int)((x >> 5) % 18));
     }
 }
 
