@@ -18,6 +18,8 @@
 #define _XOPEN_SOURCE 700 /* realpath */
 #include "fmt.h"
 
+#include "files.h"
+
 #include <assert.h>
 #include <errno.h>
 #include <limits.h>
@@ -543,26 +545,6 @@ static const char help[] =
     "Exit status: 0 success, 1 template errors (or files that would change, with --check),\n"
     "2 usage or I/O errors.\n";
 
-static char *read_all(const char *path, size_t *len)
-{
-    FILE *fp = fopen(path, "rb");
-    if (fp == NULL)
-        return NULL;
-    starch_out o;
-    starch_out_init(&o);
-    char buf[65536];
-    size_t n;
-    while ((n = fread(buf, 1, sizeof buf, fp)) > 0)
-        starch_out_write(&o, buf, n);
-    int err = ferror(fp) ? (errno ? errno : EIO) : starch_out_error(&o) ? ENOMEM : 0;
-    fclose(fp);
-    char *text = err ? NULL : copy_n(starch_out_data(&o), starch_out_len(&o));
-    *len = starch_out_len(&o);
-    starch_out_free(&o);
-    errno = text ? 0 : err ? err : ENOMEM;
-    return text;
-}
-
 /* Writes data over path through a temporary file in its directory and a rename, keeping
  * the file's mode. A symbolic link is followed: its target is rewritten. */
 static int replace_file(const char *path, const char *data, size_t len)
@@ -599,7 +581,7 @@ static int replace_file(const char *path, const char *data, size_t len)
 static int fmt_file(const char *path, bool check)
 {
     size_t len, out_len;
-    char *src = read_all(path, &len), *out;
+    char *src = starchc_read_file(path, &len), *out;
     if (src == NULL) {
         fprintf(stderr, "starch: error: cannot read '%s': %s\n", path, strerror(errno));
         return 2;

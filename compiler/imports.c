@@ -7,30 +7,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "files.h"
 #include "parse.h"
 
 /* Reads a file from the file system (the default loader). */
 static char *read_fs(void *ctx, const char *path, size_t *len)
 {
     (void)ctx;
-    FILE *fp = fopen(path, "rb");
-    if (fp == NULL)
-        return NULL;
-    starch_out o;
-    starch_out_init(&o);
-    char buf[8192];
-    size_t n;
-    while ((n = fread(buf, 1, sizeof buf, fp)) > 0)
-        starch_out_write(&o, buf, n);
-    int bad = ferror(fp) || starch_out_error(&o);
-    fclose(fp);
-    char *text = bad ? NULL : malloc(starch_out_len(&o) + 1);
-    if (text) {
-        memcpy(text, starch_out_data(&o), starch_out_len(&o));
-        *len = starch_out_len(&o);
-    }
-    starch_out_free(&o);
-    return text;
+    return starchc_read_file(path, len);
 }
 
 /* Removes `./` segments and `dir/..` pairs from path, in place (lexically, as the

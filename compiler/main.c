@@ -15,6 +15,7 @@
 
 #include "starch.h"
 #include "fmt.h"
+#include "files.h"
 #include "starchc.h"
 
 static const char usage[] =
@@ -57,43 +58,10 @@ typedef struct Args {
     size_t n_maps;
 } Args;
 
-static char *read_file(const char *path, size_t *len)
-{
-    FILE *fp = fopen(path, "rb");
-    if (fp == NULL)
-        return NULL;
-    size_t cap = 8192, n = 0;
-    char *buf = malloc(cap);
-    errno = 0;
-    while (buf) {
-        n += fread(buf + n, 1, cap - n, fp);
-        if (n < cap)
-            break;
-        char *bigger = realloc(buf, cap * 2);
-        if (bigger == NULL) {
-            free(buf);
-            buf = NULL;
-            errno = ENOMEM;
-            break;
-        }
-        buf = bigger;
-        cap *= 2;
-    }
-    int err = ferror(fp) ? (errno ? errno : EIO) : 0; /* EISDIR for a directory */
-    fclose(fp);
-    if (buf && err) {
-        free(buf);
-        errno = err;
-        return NULL;
-    }
-    *len = n;
-    return buf;
-}
-
 static char *load(void *ctx, const char *path, size_t *len)
 {
     (void)ctx;
-    return read_file(path, len);
+    return starchc_read_file(path, len);
 }
 
 /* Writes data to path through a temporary file and a rename. */
@@ -291,7 +259,7 @@ static void add_dep_rule(FILE *dep, const char *c, const char *h, const char *in
 static int compile_one(const Args *a, const char *in, FILE *dep)
 {
     size_t len;
-    char *src = read_file(in, &len);
+    char *src = starchc_read_file(in, &len);
     if (src == NULL) {
         fprintf(stderr, "starch: error: cannot read '%s': %s\n", in, strerror(errno));
         return 2;

@@ -31,9 +31,9 @@ static uint64_t next(void)
 
 static void setup(void)
 {
-    static const char *words[] = {"Widget", "Deluxe", "Tom & Jerry", "blue", "<b>bold</b>",
-                                  "caf\xc3\xa9", "It's", "size", "\"quoted\"", "A",
-                                  "lorem ipsum", "dolor", "sit amet"};
+    static const char *words[] = {
+        "Widget", "Deluxe",     "Tom & Jerry", "blue",        "<b>bold</b>", "caf\xc3\xa9", "It's",
+        "size",   "\"quoted\"", "A",           "lorem ipsum", "dolor",       "sit amet"};
     static char text[MIX][48];
     for (int i = 0; i < MIX; i++) { /* 5 to 40 bytes, about one in three with & < > " ' */
         size_t len = 5 + next() % 36, n = 0;
