@@ -1,6 +1,6 @@
 """runner.py — bench/run: builds every engine, checks its output against starch's, times it,
 counts instructions and allocations, measures the compiler, prints the table and writes
-bench/out/results.json. See bench/README.md.
+bench/out/results.json and bench/out/chart.svg (lib/chart.py). See bench/README.md.
 
 Run it through bench/run (which picks Debian's /usr/bin/python3). Nothing here asserts a
 performance target: the figures are printed, the targets reported as met or missed.
@@ -17,6 +17,8 @@ import statistics
 import subprocess
 import sys
 import tempfile
+
+import chart  # bench/lib/chart.py, beside this file
 
 BENCH = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 ROOT = os.path.dirname(BENCH)
@@ -533,6 +535,11 @@ def main():
         json.dump(results, f, indent=1)
         f.write("\n")
     info = machine()
+    chart_name = "chart-partial.svg" if subset else "chart.svg"
+    with open(os.path.join(OUT, chart_name), "w", encoding="utf-8") as f:
+        f.write(chart.chart_svg(results, note=(
+            "median time per render over starch's on the same page (shorter is faster; 1× is"
+            f" starch) — {info['nproc']} cores, {info['date']}{', --quick' if args.quick else ''}")))
     extra = {"machine": info, "quick": args.quick, "compiler": compiler,
              "targets": [{"target": t, "measured": m, "met": ok} for t, m, ok in targets(results)],
              "repo": repo_why or "ran (bench/out/repo.txt)"}
@@ -558,7 +565,8 @@ def main():
     print(f"\nbench/repo: {repo_why}" if repo_why else "\nbench/repo:")
     if repo_text:
         print(repo_text.rstrip())
-    print(f"\nwrote {os.path.relpath(os.path.join(OUT, name), ROOT)}")
+    print(f"\nwrote {os.path.relpath(os.path.join(OUT, name), ROOT)} and"
+          f" {os.path.relpath(os.path.join(OUT, chart_name), ROOT)}")
 
 
 if __name__ == "__main__":
