@@ -12,7 +12,6 @@
  * events). After each round the watch set is brought up to date (imports can change). */
 #define _XOPEN_SOURCE 700 /* realpath */
 #include <errno.h>
-#include <limits.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdbool.h>
@@ -84,33 +83,36 @@ static bool file_of(const char *path, File *f)
     return false;
 }
 
+static bool has_file(const File *files, size_t n, const File *f)
+{
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(files[i].dir, f->dir) == 0 && strcmp(files[i].base, f->base) == 0)
+            return true;
+    return false;
+}
+
 /* Appends path to files[0..*n) unless it is there already. */
 static void add_file(File *files, size_t *n, const char *path)
 {
     File f;
     if (!file_of(path, &f))
         return;
-    for (size_t i = 0; i < *n; i++)
-        if (strcmp(files[i].dir, f.dir) == 0 && strcmp(files[i].base, f.base) == 0) {
-            free(f.dir);
-            free(f.base);
-            return;
-        }
-    files[(*n)++] = f;
+    if (!has_file(files, *n, &f)) {
+        files[(*n)++] = f;
+        return;
+    }
+    free(f.dir);
+    free(f.base);
 }
 
 /* Moves the old files[0..n_old) not among files[0..*n) to its end (a failed compile). */
 static void keep_old(File *files, size_t *n, File *old, size_t n_old)
 {
-    for (size_t i = 0; i < n_old; i++) {
-        bool have = false;
-        for (size_t j = 0; j < *n && !have; j++)
-            have = strcmp(files[j].dir, old[i].dir) == 0 && strcmp(files[j].base, old[i].base) == 0;
-        if (!have) {
+    for (size_t i = 0; i < n_old; i++)
+        if (!has_file(files, *n, &old[i])) {
             files[(*n)++] = old[i];
             old[i].dir = old[i].base = NULL;
         }
-    }
 }
 
 /* Compiles one input and records what it read. A failed compile may not have got as far
@@ -233,7 +235,7 @@ static void handle_event(Watch *w, const struct inotify_event *ev)
 /* Reads the pending inotify events; false on a read error. */
 static bool read_events(Watch *w)
 {
-    char buf[4096] __attribute__((aligned(__alignof__(struct inotify_event))));
+    _Alignas(struct inotify_event) char buf[4096];
     for (;;) {
         ssize_t len = read(w->ifd, buf, sizeof buf);
         if (len < 0)
