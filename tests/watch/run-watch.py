@@ -2,7 +2,7 @@
 """`starch --watch`: one TAP line per check.
 
 In a temporary directory, t.starch imports lib/item.starch; `starch --watch -o out
-t.starch` runs in the background. Each step saves a template (as editors do: a temporary
+t.starch u.starch` runs in the background. Each step saves a template (as editors do: a temporary
 file renamed over it, or written in place) and waits, at most TIMEOUT seconds, for the
 output or the standard error to show the recompile. Every wait is bounded; at the end the
 process gets SIGINT and must exit 0 (or is killed, and the check fails).
@@ -103,6 +103,9 @@ def steps(d, proc, err):
                 and lines.count('starch: t.starch: failed') == 2)
     check(wait_for(counted),
           'one line per compile: 6 compiled, 2 failed', read(err))
+    check(read(err).splitlines().count('starch: u.starch: compiled') == 1,
+          'the other input, which imports nothing that changed, is compiled once only',
+          read(err))
 
 
 def main():
@@ -112,9 +115,10 @@ def main():
         os.mkdir(os.path.join(d, 'out'))
         save_in_place(os.path.join(d, 'lib', 'item.starch'), ITEM)
         save_in_place(os.path.join(d, 't.starch'), PAGE.replace('WORD', 'one'))
+        save_in_place(os.path.join(d, 'u.starch'), '{% component Other() %}x{% end %}\n')
         err_path = os.path.join(d, 'stderr.txt')
         with open(err_path, 'w') as err:
-            proc = subprocess.Popen([starch, '--watch', '-o', 'out', 't.starch'], cwd=d,
+            proc = subprocess.Popen([starch, '--watch', '-o', 'out', 't.starch', 'u.starch'], cwd=d,
                                     stderr=err, stdin=subprocess.DEVNULL)
         try:
             steps(d, proc, err_path)
