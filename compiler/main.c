@@ -1,8 +1,10 @@
 /* main.c — the `starch` command: a thin CLI over libstarchc.
  *
  *   starch [-o DIR] [-I DIR]… [--depfile FILE] [--check] [--prefix NAME]
- *          [--path-prefix-map OLD=NEW]… FILE.starch…
+ *          [--path-prefix-map OLD=NEW]… [--watch] FILE.starch…
  *   starch fmt [--check] FILE.starch…     (fmt.c)
+ *
+ * --watch compiles, then recompiles on change until SIGINT or SIGTERM (watch.c).
  *
  * Exit status: 0 success, 1 template errors, 2 usage or I/O errors. Outputs are written to
  * a temporary file and renamed into place, so they are never half-written. */
@@ -17,10 +19,11 @@
 #include "fmt.h"
 #include "files.h"
 #include "starchc.h"
+#include "watch.h"
 
 static const char usage[] =
     "usage: starch [-o DIR] [-I DIR]... [--depfile FILE] [--check] [--prefix NAME]\n"
-    "              [--path-prefix-map OLD=NEW]... FILE.starch...\n";
+    "              [--path-prefix-map OLD=NEW]... [--watch] FILE.starch...\n";
 
 static const char help[] =
     "Compiles starch templates into C: FILE.starch becomes FILE.starch.c and FILE.starch.h.\n"
@@ -35,6 +38,9 @@ static const char help[] =
     "                  write paths starting with OLD into the generated files with NEW\n"
     "                  instead (the last map that matches applies, as in gcc's\n"
     "                  -ffile-prefix-map); diagnostics and the depfile keep real paths\n"
+    "  --watch         compile, then watch the templates and everything they import,\n"
+    "                  recompiling what changed and what imports it; keeps running\n"
+    "                  after errors, exits 0 on Ctrl-C (no depfile)\n"
     "  --help          show this help\n"
     "  --version       show the version\n"
     "\n"
@@ -52,6 +58,7 @@ typedef struct Args {
     const char *depfile;
     const char *prefix;
     int check;
+    int watch;
     const char **files;
     size_t n_files;
     const char **maps; /* --path-prefix-map OLD=NEW, in order */
@@ -153,6 +160,10 @@ static int parse_args(int argc, char **argv, Args *a)
             a->check = 1;
             continue;
         }
+        if (strcmp(s, "--watch") == 0) {
+            a->watch = 1;
+            continue;
+        }
         if (strcmp(s, "-o") == 0)
             val = &a->outdir;
         else if (strcmp(s, "--depfile") == 0)
@@ -200,6 +211,10 @@ static int parse_args(int argc, char **argv, Args *a)
     }
     if (a->prefix && a->n_files > 1) {
         fprintf(stderr, "starch: error: '--prefix' needs exactly one input file\n");
+        return 2;
+    }
+    if (a->watch && a->depfile) {
+        fprintf(stderr, "starch: error: '--watch' writes no depfile: drop '--depfile'\n");
         return 2;
     }
     if (a->prefix && !starch_is_c_identifier(a->prefix)) {
@@ -256,8 +271,15 @@ static void add_dep_rule(FILE *dep, const char *c, const char *h, const char *in
     fputc('\n', dep);
 }
 
-static int compile_one(const Args *a, const char *in, FILE *dep)
+/* Compiles one template, writes its outputs and prints its diagnostics; adds its rule to
+ * dep (when not NULL); hands the list of templates it imported to *deps (when not NULL;
+ * the caller frees it). Returns 0, 1 (template errors) or 2. */
+static int compile_one(const Args *a, const char *in, FILE *dep, char ***deps, size_t *n_deps)
 {
+    if (deps) {
+        *deps = NULL;
+        *n_deps = 0;
+    }
     size_t len;
     char *src = starchc_read_file(in, &len);
     if (src == NULL) {
@@ -282,12 +304,46 @@ static int compile_one(const Args *a, const char *in, FILE *dep)
         }
         if (dep)
             add_dep_rule(dep, c, h, in, &r);
+        if (deps) {
+            *deps = r.deps;
+            *n_deps = r.n_deps;
+            r.deps = NULL;
+            r.n_deps = 0;
+        }
         starch_compile_result_free(&r);
     }
     free(c);
     free(h);
     free(src);
     return rc;
+}
+
+/* Compiles every input and writes the depfile (when asked). Returns the worst status. */
+static int compile_all(const Args *a)
+{
+    int rc = 0;
+    char *deptext = NULL;
+    size_t deplen = 0;
+    FILE *dep = a->depfile && !a->check ? open_memstream(&deptext, &deplen) : NULL;
+    for (size_t i = 0; i < a->n_files; i++) {
+        int r = compile_one(a, a->files[i], dep, NULL, NULL);
+        if (r > rc)
+            rc = r;
+    }
+    if (dep) {
+        fclose(dep);
+        if (rc != 2 && write_atomic(a->depfile, deptext, deplen) != 0) {
+            fprintf(stderr, "starch: error: cannot write '%s': %s\n", a->depfile, strerror(errno));
+            rc = 2;
+        }
+        free(deptext);
+    }
+    return rc;
+}
+
+static int watch_compile(void *ctx, const char *in, char ***deps, size_t *n_deps)
+{
+    return compile_one(ctx, in, NULL, deps, n_deps);
 }
 
 int main(int argc, char **argv)
@@ -310,23 +366,8 @@ int main(int argc, char **argv)
     }
     /* --check writes nothing (the depfile neither), so only writing needs distinct outputs */
     rc = a.check ? 0 : check_distinct_outputs(&a);
-    bool clash = rc != 0;
-    char *deptext = NULL;
-    size_t deplen = 0;
-    FILE *dep = a.depfile && !a.check && rc == 0 ? open_memstream(&deptext, &deplen) : NULL;
-    for (size_t i = 0; i < a.n_files && !clash; i++) {
-        int r = compile_one(&a, a.files[i], dep);
-        if (r > rc)
-            rc = r;
-    }
-    if (dep) {
-        fclose(dep);
-        if (rc != 2 && write_atomic(a.depfile, deptext, deplen) != 0) {
-            fprintf(stderr, "starch: error: cannot write '%s': %s\n", a.depfile, strerror(errno));
-            rc = 2;
-        }
-        free(deptext);
-    }
+    if (rc == 0)
+        rc = a.watch ? watch_run(a.files, a.n_files, watch_compile, &a) : compile_all(&a);
     free(a.includes);
     free(a.files);
     free(a.maps);
