@@ -41,8 +41,10 @@ enum MHD_Result todo_handle(void *cls, struct MHD_Connection *c, const char *url
 bool todo_live_start(App *app);
 
 /* Answers GET /events: an SSE stream that starts with the current list and then carries
- * every event published on TODO_TOPIC, until the client leaves or the hub closes. */
-enum MHD_Result todo_live_events(App *app, struct MHD_Connection *c, const char *version);
+ * every event published on TODO_TOPIC, until the client leaves or the hub closes. For
+ * HEAD (head true): the stream's headers, no body, no subscription. */
+enum MHD_Result todo_live_events(App *app, struct MHD_Connection *c, const char *version,
+                                 bool head);
 
 /* Writes the SSE id of the event ev into id[0..size): on PostgreSQL the database's event
  * id, the same on every instance; else "BOOT-SEQ", the boot id of this start and the

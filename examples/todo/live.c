@@ -136,8 +136,38 @@ static bool add_sse_headers(struct MHD_Response *r, const char *version)
     return true;
 }
 
-enum MHD_Result todo_live_events(App *app, struct MHD_Connection *c, const char *version)
+/* The content reader of HEAD /events: libmicrohttpd never calls it (a HEAD response has
+ * no body); were it called, the stream would end at once. */
+static ssize_t head_read(void *cls, uint64_t pos, char *buf, size_t max)
 {
+    (void)cls, (void)pos, (void)buf, (void)max;
+    return MHD_CONTENT_READER_END_OF_STREAM;
+}
+
+/* HEAD /events: the headers of the stream, nothing subscribed, nothing rendered. */
+static enum MHD_Result head_events(struct MHD_Connection *c, const char *version)
+{
+    struct MHD_Response *r =
+        MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 1024, head_read, NULL, NULL);
+    /* Not chunked: libmicrohttpd 0.9.75 would send the last chunk of a chunked body even
+     * to HEAD (a body after all, which clients reject). As an HTTP/1.0-style response it
+     * says Connection: close instead of Transfer-Encoding, and sends nothing after the
+     * headers (RFC 9110 9.3.2 lets HEAD leave out what the body decides). */
+    if (r == NULL || MHD_set_response_options(r, MHD_RF_HTTP_1_0_SERVER, MHD_RO_END) != MHD_YES) {
+        if (r)
+            MHD_destroy_response(r);
+        return MHD_NO;
+    }
+    enum MHD_Result ok =
+        add_sse_headers(r, version) ? MHD_queue_response(c, MHD_HTTP_OK, r) : MHD_NO;
+    MHD_destroy_response(r);
+    return ok;
+}
+
+enum MHD_Result todo_live_events(App *app, struct MHD_Connection *c, const char *version, bool head)
+{
+    if (head)
+        return head_events(c, version);
     Watcher *w = calloc(1, sizeof *w);
     if (w == NULL)
         return MHD_NO;

@@ -9,6 +9,8 @@
  *   GET    /datastar.js         the Datastar client: the local copy, or a redirect to the CDN
  *   GET    /healthz             200 when the database answers, 503 when it does not
  *
+ * HEAD on any of them answers as GET, without the body.
+ *
  * Listening beyond loopback, the app refuses a request that changes data (POST, PUT,
  * PATCH, DELETE) from another site with 403 (same_site below).
  *
@@ -305,7 +307,10 @@ static bool is(const char *a, const char *b)
 
 static enum MHD_Result route(const Request *rq, const char *url)
 {
-    const char *m = rq->method;
+    /* HEAD is answered as GET: libmicrohttpd sends the same headers and leaves out the
+     * body (for GET /events, live.c answers the stream's headers and nothing more). */
+    bool head = is(rq->method, "HEAD");
+    const char *m = head ? "GET" : rq->method;
     int64_t id;
     const char *rest;
     if (rq->app->check_origin && !same_site(rq))
@@ -315,7 +320,7 @@ static enum MHD_Result route(const Request *rq, const char *url)
     if (is(m, "GET") && is(url, "/healthz"))
         return healthz(rq);
     if (is(m, "GET") && is(url, "/events"))
-        return todo_live_events(rq->app, rq->c, rq->version);
+        return todo_live_events(rq->app, rq->c, rq->version, head);
     if (is(m, "GET") && is(url, STARCH_DATASTAR_URL))
         return datastar_js(rq);
     if (is(m, "POST") && is(url, "/todos"))

@@ -156,6 +156,30 @@ async function resume(todos, watching) {
 
 /* ---- The checks --------------------------------------------------------------------- */
 
+// The headers of a response but Date (which changes from one to the next).
+const headersOf = (h) => show(Object.fromEntries(Object.entries(h).filter(([k]) => k !== 'date')));
+
+// HEAD answers as GET without a body; HEAD /events answers the stream's headers (those of
+// the open stream `events`) and ends.
+async function headChecks(events) {
+  for (const url of ['/', '/healthz', '/datastar.js', '/nothing']) {
+    const get = await request('GET', url), head = await request('HEAD', url);
+    check(head.status === get.status && headersOf(head.headers) === headersOf(get.headers) && head.body === '',
+      `HEAD ${url}: the status and headers of GET ${url}, no body`,
+      [`HEAD ${head.status} ${headersOf(head.headers)} ${show(head.body)}`, `GET  ${get.status} ${headersOf(get.headers)}`]);
+  }
+  const started = Date.now();
+  const head = await request('HEAD', '/events');
+  // (Connection: close in place of Transfer-Encoding: chunked, which libmicrohttpd 0.9.75
+  // would end with a last chunk even for HEAD.)
+  const pick = (h) => show([h['content-type'], h['cache-control']]);
+  check(head.status === 200 && pick(head.headers) === pick(events.headers) && head.headers.connection === 'close' &&
+        head.body === '' && Date.now() - started < 1000,
+  'HEAD /events: the stream\'s Content-Type and Cache-Control, Connection: close, no body, and it ends at once',
+  [`HEAD ${head.status} ${headersOf(head.headers)} ${show(head.body)} in ${Date.now() - started} ms`,
+    `GET  ${events.statusCode} ${headersOf(events.headers)}`]);
+}
+
 async function checkPage(todos, what) {
   const page = await request('GET', '/', { headers: { 'Datastar-Request': 'false' } });
   check(page.status === 200 && page.headers['content-type'] === 'text/html; charset=utf-8',
@@ -193,6 +217,7 @@ async function protocol(dir) {
   const a = new EventStream(origin), b = new EventStream(origin);
   const resA = await a.open({ title: '' });
   await b.open({ title: 'typing' });
+  await headChecks(resA);
   check(resA.statusCode === 200 && resA.headers['content-type'] === 'text/event-stream' &&
         resA.headers['cache-control'] === 'no-cache',
   'GET /events: 200, Content-Type text/event-stream, Cache-Control no-cache',
