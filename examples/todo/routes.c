@@ -31,6 +31,12 @@
 /* Request bodies larger than this are refused (413). */
 #define MAX_BODY (64 * 1024)
 
+/* The longest title, in code points (counted as the bytes of the UTF-8 title that are
+ * not continuation bytes). */
+#define MAX_TITLE 500
+#define STR(x)    #x
+#define XSTR(x)   STR(x)
+
 /* What a route gets. */
 typedef struct Request {
     App *app;
@@ -145,6 +151,15 @@ static void trim(char *s)
     s[end - start] = '\0';
 }
 
+/* The number of code points of the UTF-8 string s: its bytes but continuation bytes. */
+static size_t code_points(const char *s)
+{
+    size_t n = 0;
+    for (; *s; s++)
+        n += ((unsigned char)*s & 0xC0) != 0x80;
+    return n;
+}
+
 /* The answer to an add: the list with the new todo, and the input emptied. */
 static enum MHD_Result added(const Request *rq)
 {
@@ -171,6 +186,9 @@ static enum MHD_Result add_todo(const Request *rq)
     enum MHD_Result ok;
     if (t.title == NULL || t.title[0] == '\0')
         ok = respond_text(rq->c, MHD_HTTP_BAD_REQUEST, "title: empty");
+    else if (code_points(t.title) > MAX_TITLE)
+        ok = respond_text(rq->c, MHD_HTTP_BAD_REQUEST,
+                          "title: too long (at most " XSTR(MAX_TITLE) " characters)");
     else if (starch_repo_save(rq->app->todos, &t, &err) != STARCH_OK) /* emits Todo.created */
         ok = server_error(rq->c, err.message);
     else

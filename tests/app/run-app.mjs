@@ -521,6 +521,39 @@ async function crossSite(dir) {
   checkEq(await stopApp(app), 0, '--host 0.0.0.0: the app stops');
 }
 
+// Titles: at most 500 code points (not bytes, not UTF-16 units), and a 400 that says so;
+// a long title wraps in the page instead of widening it.
+async function limits() {
+  const app = await startApp(['--memory']);
+  origin = app.origin;
+  const long = '€'.repeat(499) + '😀'; // 500 code points, 1501 bytes, 501 UTF-16 units
+  let r = await action('POST', '/todos', { title: long });
+  check(r.status === 200 && r.body.includes(`<span class="title">${long}</span>`),
+    'a title of 500 code points (1501 bytes) is saved', [r.status, r.body.slice(0, 200)]);
+  for (const [title, what] of [['x'.repeat(501), '501 ASCII characters'], [long + 'é', '501 code points']]) {
+    r = await action('POST', '/todos', { title });
+    checkEq(`${r.status} ${r.body}`, '400 title: too long (at most 500 characters)\n', `a title of ${what}: 400 that says the limit`);
+  }
+  r = await action('POST', '/todos', { title: 'y'.repeat(500) });
+  checkEq(r.status, 200, 'a title of 500 ASCII characters is saved');
+  const browser = await launch();
+  try {
+    const { page } = browser;
+    await page.goto(origin + '/', { waitUntil: 'load', timeout: 15000 });
+    const fits = await page.evaluate(() => {
+      const list = document.querySelector('#todos').getBoundingClientRect();
+      return [...document.querySelectorAll('#todos .title')].every((t) => {
+        const b = t.getBoundingClientRect();
+        return b.right <= list.right + 0.5 && b.height > 40;
+      }) && document.documentElement.scrollWidth <= window.innerWidth;
+    });
+    check(fits, 'Chromium: a long title wraps within the list (no horizontal overflow)');
+  } finally {
+    await browser.close();
+  }
+  checkEq(await stopApp(app), 0, 'limits: the app stops');
+}
+
 async function main() {
   fs.mkdirSync(outDir, { recursive: true });
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'starch-app-'));
@@ -532,6 +565,7 @@ async function main() {
     app = null;
     await options(dir);
     await crossSite(dir);
+    await limits();
     await restarts(dir);
   } catch (e) {
     check(false, 'ran to the end', String(e.stack || e).split('\n'));
