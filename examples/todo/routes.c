@@ -75,6 +75,63 @@ static enum MHD_Result server_error(struct MHD_Connection *c, const char *what)
     return respond_text(c, MHD_HTTP_INTERNAL_SERVER_ERROR, what);
 }
 
+/* ---- Errors the page shows ------------------------------------------------------------ */
+
+/* Writes s as a JSON string. */
+static void json_string(starch_out *out, const char *s)
+{
+    starch_out_write(out, "\"", 1);
+    for (; *s; s++) {
+        unsigned char ch = (unsigned char)*s;
+        char esc[8];
+        if (ch == '"' || ch == '\\') {
+            esc[0] = '\\', esc[1] = (char)ch;
+            starch_out_write(out, esc, 2);
+        } else if (ch < 0x20) {
+            snprintf(esc, sizeof esc, "\\u%04x", ch);
+            starch_out_write(out, esc, 6);
+        } else {
+            starch_out_write(out, s, 1);
+        }
+    }
+    starch_out_write(out, "\"", 1);
+}
+
+/* Whether the request comes from the Datastar client (which sends Datastar-Request: true). */
+static bool from_datastar(struct MHD_Connection *c)
+{
+    const char *v = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Datastar-Request");
+    return v && strcmp(v, "true") == 0;
+}
+
+/* Answers a request that failed with message. The Datastar client applies the events of a
+ * 200 answer only, so to a Datastar request the answer is 200 with one patch-signals event
+ * that sets $_error (the page shows it in #error); to anything else, status and the
+ * message as text. A 5xx is logged. */
+static enum MHD_Result fail(struct MHD_Connection *c, const char *version, unsigned status,
+                            const char *message)
+{
+    if (status >= 500)
+        fprintf(stderr, "todo: %s\n", message);
+    starch_mhd_sse *sse = from_datastar(c) ? starch_mhd_sse_start(c, version) : NULL;
+    if (sse == NULL)
+        return respond_text(c, status, message);
+    starch_out *out = starch_mhd_sse_lock(sse);
+    starch_out json;
+    starch_out_init(&json);
+    starch_out_write(&json, "{\"_error\":", 10);
+    json_string(&json, message);
+    starch_out_write(&json, "}", 1);
+    starch_sse_patch_signals(out, starch_out_data(&json), starch_out_len(&json), NULL, NULL);
+    starch_out_free(&json);
+    starch_mhd_sse_unlock(sse);
+    starch_mhd_sse_close(sse);
+    return MHD_YES;
+}
+
+/* The event that clears $_error, in every successful answer of an action. */
+static const char no_error[] = "{\"_error\":\"\"}";
+
 /* ---- GET / ---------------------------------------------------------------------------- */
 
 static enum MHD_Result page(const Request *rq)
@@ -168,7 +225,7 @@ static enum MHD_Result added(const Request *rq)
     if (out == NULL)
         return MHD_NO;
     todo_render_list(rq->app, out);
-    starch_sse_patch_signals(out, "{\"title\":\"\"}", 12, NULL, NULL);
+    starch_sse_patch_signals(out, "{\"title\":\"\",\"_error\":\"\"}", 24, NULL, NULL);
     return events_end(sse);
 }
 
@@ -181,16 +238,16 @@ static enum MHD_Result add_todo(const Request *rq)
     if (starch_signals_read_entity(&Todo_type, &t, NULL, STARCH_READ_MERGE, rq->method, NULL, 0,
                                    starch_out_data(rq->body), starch_out_len(rq->body),
                                    &err) != STARCH_OK)
-        return respond_text(rq->c, MHD_HTTP_BAD_REQUEST, err.message);
+        return fail(rq->c, rq->version, MHD_HTTP_BAD_REQUEST, err.message);
     trim(t.title);
     enum MHD_Result ok;
     if (t.title == NULL || t.title[0] == '\0')
-        ok = respond_text(rq->c, MHD_HTTP_BAD_REQUEST, "title: empty");
+        ok = fail(rq->c, rq->version, MHD_HTTP_BAD_REQUEST, "title: empty");
     else if (code_points(t.title) > MAX_TITLE)
-        ok = respond_text(rq->c, MHD_HTTP_BAD_REQUEST,
-                          "title: too long (at most " XSTR(MAX_TITLE) " characters)");
+        ok = fail(rq->c, rq->version, MHD_HTTP_BAD_REQUEST,
+                  "title: too long (at most " XSTR(MAX_TITLE) " characters)");
     else if (starch_repo_save(rq->app->todos, &t, &err) != STARCH_OK) /* emits Todo.created */
-        ok = server_error(rq->c, err.message);
+        ok = fail(rq->c, rq->version, MHD_HTTP_INTERNAL_SERVER_ERROR, err.message);
     else
         ok = added(rq);
     Todo_clear(&t);
@@ -212,6 +269,7 @@ static enum MHD_Result toggled(const Request *rq, const Todo *t)
     starch_repo_count(rq->app->todos, &q, &open, NULL);
     todo_TodoCount(starch_sse_elements_begin(&st, out, NULL), open);
     starch_sse_elements_end(&st, NULL);
+    starch_sse_patch_signals(out, no_error, sizeof no_error - 1, NULL, NULL);
     return events_end(sse);
 }
 
@@ -231,10 +289,12 @@ static enum MHD_Result toggle_todo(const Request *rq, int64_t id)
     Todo t = {0};
     starch_error err;
     int rc = starch_repo_update(rq->app->todos, id, flip_done, NULL, &t, &err); /* Todo.updated */
-    enum MHD_Result ok = rc == STARCH_OK ? toggled(rq, &t)
-                         : rc == STARCH_ENOTFOUND
-                             ? respond_text(rq->c, MHD_HTTP_NOT_FOUND, err.message)
-                             : server_error(rq->c, err.message);
+    enum MHD_Result ok =
+        rc == STARCH_OK
+            ? toggled(rq, &t)
+            : fail(rq->c, rq->version,
+                   rc == STARCH_ENOTFOUND ? MHD_HTTP_NOT_FOUND : MHD_HTTP_INTERNAL_SERVER_ERROR,
+                   err.message);
     Todo_clear(&t);
     return ok;
 }
@@ -245,14 +305,15 @@ static enum MHD_Result delete_todo(const Request *rq, int64_t id)
     starch_error err;
     int rc = starch_repo_delete(rq->app->todos, id, &err); /* emits Todo.deleted */
     if (rc == STARCH_ENOTFOUND)
-        return respond_text(rq->c, MHD_HTTP_NOT_FOUND, err.message);
+        return fail(rq->c, rq->version, MHD_HTTP_NOT_FOUND, err.message);
     if (rc != STARCH_OK)
-        return server_error(rq->c, err.message);
+        return fail(rq->c, rq->version, MHD_HTTP_INTERNAL_SERVER_ERROR, err.message);
     starch_mhd_sse *sse; /* the answer: the list without it */
     starch_out *out = events_begin(rq, &sse);
     if (out == NULL)
         return MHD_NO;
     todo_render_list(rq->app, out);
+    starch_sse_patch_signals(out, no_error, sizeof no_error - 1, NULL, NULL);
     return events_end(sse);
 }
 
@@ -359,9 +420,9 @@ enum MHD_Result todo_handle(void *cls, struct MHD_Connection *c, const char *url
     if (r == STARCH_MHD_MORE)
         return MHD_YES; /* the body is still arriving */
     if (r == STARCH_ETOOBIG)
-        return respond_text(c, MHD_HTTP_CONTENT_TOO_LARGE, "request body too large");
+        return fail(c, version, MHD_HTTP_CONTENT_TOO_LARGE, "request body too large");
     if (r != STARCH_OK)
-        return server_error(c, starch_strerror(r));
+        return fail(c, version, MHD_HTTP_INTERNAL_SERVER_ERROR, starch_strerror(r));
     Request rq = {.app = cls, .c = c, .method = method, .version = version, .body = body};
     return route(&rq, url);
 }

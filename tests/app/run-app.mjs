@@ -72,7 +72,10 @@ function listLines(todos) {
 // A patch-elements event of a component's lines (its last newline gives an empty line).
 const patch = (lines) =>
   'event: datastar-patch-elements\n' + [...lines, ''].map((l) => `data: elements ${l}\n`).join('') + '\n';
-const clearTitle = 'event: datastar-patch-signals\ndata: signals {"title":""}\n\n';
+const clearTitle = 'event: datastar-patch-signals\ndata: signals {"title":"","_error":""}\n\n';
+// The error shown in the page ($_error, #error): set by a failed action, cleared by a success.
+const setError = (message) => `event: datastar-patch-signals\ndata: signals ${JSON.stringify({ _error: message })}\n\n`;
+const noError = setError('');
 
 /* ---- HTTP as the Datastar client speaks it -------------------------------------------- */
 
@@ -200,7 +203,8 @@ async function protocol(dir) {
   const html = await checkPage([], 'empty');
   for (const piece of [
     '<script type="module" src="/datastar.js"></script>',
-    '<main data-signals="{title: \'\'}" data-init="@get(\'/events\', {retry: \'always\', retryMaxCount: 1000})">',
+    '<main data-signals="{title: \'\', _error: \'\'}" data-init="@get(\'/events\', {retry: \'always\', retryMaxCount: 1000})"',
+    '<p id="error" role="alert" data-show="$_error !== \'\'" data-text="$_error" style="display: none"></p>',
     '<form id="new-todo" data-on:submit__prevent="@post(\'/todos\')">',
     '<input id="title" name="title" data-bind:title placeholder="What needs doing?" autocomplete="off" autofocus>',
     '<button type="submit" data-attr:disabled="$title.trim() === \'\'">Add</button>',
@@ -246,7 +250,7 @@ async function protocol(dir) {
   // Toggle: the item and the count for this browser, the list for everyone.
   r = await action('POST', '/todos/1/toggle', { title: '' });
   milk.done = true;
-  checkEq(r.body, patch(itemLines(milk)) + patch([countLine(todos)]),
+  checkEq(r.body, patch(itemLines(milk)) + patch([countLine(todos)]) + noError,
     'POST /todos/1/toggle: the item (checked, class done), then the count');
   checkEq(await a.next(), patch(listLines(todos)), 'POST /todos/1/toggle: subscriber 1 receives the list');
   checkEq(await b.next(), patch(listLines(todos)), 'POST /todos/1/toggle: subscriber 2 receives the list');
@@ -254,7 +258,7 @@ async function protocol(dir) {
   // Delete: signals in the query, as @delete sends them.
   r = await action('DELETE', '/todos/2', { title: '' });
   todos.splice(1, 1);
-  checkEq(r.body, patch(listLines(todos)), 'DELETE /todos/2: the list without it');
+  checkEq(r.body, patch(listLines(todos)) + noError, 'DELETE /todos/2: the list without it, and $_error cleared');
   checkEq(await a.next(), patch(listLines(todos)), 'DELETE /todos/2: subscriber 1 receives the list');
   checkEq(await b.next(), patch(listLines(todos)), 'DELETE /todos/2: subscriber 2 receives the list');
 
@@ -269,12 +273,22 @@ async function protocol(dir) {
     ['DELETE', '/todos/x', null, 404, 'not found'],
     ['GET', '/nothing', null, 404, 'not found'],
   ];
+  // Not from the Datastar client: the status and the message as text.
+  const plain = { 'Datastar-Request': 'false' };
   for (const [method, url, body, status, message] of bad) {
-    r = await request(method, url, body === null ? {} : { body });
+    r = await request(method, url, body === null ? { headers: plain } : { body, headers: plain });
     checkEq(`${r.status} ${r.body}`, `${status} ${message}\n`, `${method} ${url} ${body ?? ''}: ${status}`);
   }
-  const tooBig = await request('POST', '/todos', { body: JSON.stringify({ title: 'x'.repeat(70000) }) });
+  const tooBig = await request('POST', '/todos', { body: JSON.stringify({ title: 'x'.repeat(70000) }), headers: plain });
   checkEq(tooBig.status, 413, 'POST /todos with a 70 kB body: 413');
+  // From the Datastar client (which applies the events of a 200 answer only): 200 and the
+  // message in $_error, for every failed action.
+  for (const [method, url, body, , message] of bad.filter(([m, u]) => m !== 'GET' && u !== '/todos/x')) {
+    r = await request(method, url, body === null ? {} : { body });
+    checkEq(`${r.status} ${r.body}`, `200 ${setError(message)}`, `Datastar ${method} ${url} ${body ?? ''}: 200, the message in $_error`);
+  }
+  r = await request('POST', '/todos', { body: JSON.stringify({ title: 'x'.repeat(70000) }) });
+  checkEq(`${r.status} ${r.body}`, `200 ${setError('request body too large')}`, 'Datastar POST /todos with a 70 kB body: 200, the message in $_error');
   checkEq(await a.next(300), undefined, 'a bad request publishes nothing');
   await checkPage(todos, 'after the changes');
 
@@ -332,7 +346,7 @@ async function protocol(dir) {
   checkEq(r.body, patch(listLines(memory.slice(0, 1))) + clearTitle, '--memory: POST /todos');
   await action('POST', '/todos', { title: 'Write the app' });
   r = await action('POST', '/todos/2/toggle', {});
-  checkEq(r.body, patch(itemLines(memory[1])) + patch([countLine(memory)]), '--memory: POST /todos/2/toggle');
+  checkEq(r.body, patch(itemLines(memory[1])) + patch([countLine(memory)]) + noError, '--memory: POST /todos/2/toggle');
   return app;
 }
 
@@ -532,7 +546,10 @@ async function limits() {
     'a title of 500 code points (1501 bytes) is saved', [r.status, r.body.slice(0, 200)]);
   for (const [title, what] of [['x'.repeat(501), '501 ASCII characters'], [long + 'é', '501 code points']]) {
     r = await action('POST', '/todos', { title });
-    checkEq(`${r.status} ${r.body}`, '400 title: too long (at most 500 characters)\n', `a title of ${what}: 400 that says the limit`);
+    checkEq(`${r.status} ${r.body}`, `200 ${setError('title: too long (at most 500 characters)')}`,
+      `a title of ${what}: refused, with a message that says the limit`);
+    r = await request('POST', '/todos', { body: JSON.stringify({ title }), headers: { 'Datastar-Request': 'false' } });
+    checkEq(`${r.status} ${r.body}`, '400 title: too long (at most 500 characters)\n', `a title of ${what}, not from Datastar: 400 that says the limit`);
   }
   r = await action('POST', '/todos', { title: 'y'.repeat(500) });
   checkEq(r.status, 200, 'a title of 500 ASCII characters is saved');
@@ -554,6 +571,51 @@ async function limits() {
   checkEq(await stopApp(app), 0, 'limits: the app stops');
 }
 
+// With the official client in Chromium: a refused title shows the server's message in the
+// page and the next success clears it; a lost connection shows the page's own message,
+// gone once the retried action succeeds.
+async function errorsInPage(dir) {
+  const client = path.join(sourceRoot, '..', 'shared', 'datastar', 'client', 'datastar-v1.0.2.js');
+  if (!fs.existsSync(client)) return;
+  const db = path.join(dir, 'errors.db');
+  let app = await startApp(['--db', db, '--datastar', client]);
+  origin = app.origin;
+  const port = origin.split(':')[2];
+  const browser = await launch();
+  try {
+    const { page } = browser;
+    const pageErrors = [];
+    page.on('pageerror', (e) => pageErrors.push(String(e)));
+    await page.goto(origin + '/', { waitUntil: 'load', timeout: 15000 });
+    const error = page.locator('#error');
+    check(!(await error.isVisible()), 'official client: no error shown at first');
+    await page.locator('#title').fill('z'.repeat(501));
+    await page.locator('#new-todo button').click();
+    check(await until(async () => (await error.isVisible()) &&
+      (await error.textContent()) === 'title: too long (at most 500 characters)', 5000),
+    'official client: a refused title shows the server\'s message in #error', [await error.textContent()]);
+    checkEq(await page.locator('#title').inputValue(), 'z'.repeat(501), 'official client: the refused title stays in the input');
+    await page.locator('#title').fill('Short enough');
+    await page.locator('#new-todo button').click();
+    check(await until(async () => (await page.locator('#todos .title').allTextContents()).includes('Short enough') &&
+      !(await error.isVisible()), 5000), 'official client: the next success adds the todo and clears the message');
+
+    checkEq(await stopApp(app, 5000, 'SIGTERM'), 0, 'official client: the app stops with the page open');
+    await page.locator('#todos input[type=checkbox]').first().click();
+    check(await until(async () => (await error.isVisible()) && /Connection lost/.test(await error.textContent()), 5000),
+      'official client: a lost connection shows a message in the page', [await error.textContent()]);
+    app = await startApp(['--db', db, '--datastar', client, '--port', port]);
+    check(await until(async () => !(await error.isVisible()) &&
+      (await page.locator('#todos input[type=checkbox]').first().isChecked()), 15000),
+    'official client: once the server is back, the retried toggle succeeds and the message is gone',
+    [await error.textContent()]);
+    check(pageErrors.length === 0, 'official client: no script error (errors)', pageErrors);
+  } finally {
+    await browser.close();
+    checkEq(await stopApp(app), 0, 'errors: the app stops');
+  }
+}
+
 async function main() {
   fs.mkdirSync(outDir, { recursive: true });
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'starch-app-'));
@@ -566,6 +628,7 @@ async function main() {
     await options(dir);
     await crossSite(dir);
     await limits();
+    await errorsInPage(dir);
     await restarts(dir);
   } catch (e) {
     check(false, 'ran to the end', String(e.stack || e).split('\n'));
