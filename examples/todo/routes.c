@@ -229,7 +229,38 @@ static enum MHD_Result added(const Request *rq)
     return events_end(sse);
 }
 
-/* POST /todos — the signals {"title":"Milk", …} become a new Todo. */
+/* Whether a todo with the idempotency key of t (t->add_key, non-empty) is stored: then
+ * this add was made already (a retry of it) and is answered as a success. */
+static int already_added(const Request *rq, const Todo *t, bool *found, starch_error *err)
+{
+    starch_query q = {.field = "add_key", .value = STARCH_VALUE_STRING(t->add_key)};
+    size_t n = 0;
+    int rc = starch_repo_count(rq->app->todos, &q, &n, err);
+    *found = n > 0;
+    return rc;
+}
+
+/* After saving t: two instances may both have found no todo with its key and both saved
+ * it. Every saver looks again after its own save (committed, so each sees at least the
+ * todos saved before it): only the todo with the smallest id of the key stays, the others
+ * are deleted by those that saved them. */
+static int keep_first(const Request *rq, const Todo *t, starch_error *err)
+{
+    starch_query q = {.field = "add_key", .value = STARCH_VALUE_STRING(t->add_key), .limit = 1};
+    starch_list first;
+    int rc = starch_repo_where(rq->app->todos, &q, &first, err);
+    if (rc != STARCH_OK)
+        return rc;
+    const Todo *f = first.items;
+    if (first.count == 1 && f->id != t->id)
+        rc = starch_repo_delete(rq->app->todos, t->id, err); /* a duplicate of f */
+    starch_list_free(&first);
+    return rc;
+}
+
+/* POST /todos — the signals {"title":"Milk", "add_key": "…", …} become a new Todo. The
+ * page sends a fresh add_key with each add; a retried add has the key of a stored todo
+ * and saves nothing. */
 static enum MHD_Result add_todo(const Request *rq)
 {
     Todo t = {0};
@@ -241,12 +272,18 @@ static enum MHD_Result add_todo(const Request *rq)
         return fail(rq->c, rq->version, MHD_HTTP_BAD_REQUEST, err.message);
     trim(t.title);
     enum MHD_Result ok;
+    bool keyed = t.add_key && t.add_key[0], found = false;
     if (t.title == NULL || t.title[0] == '\0')
         ok = fail(rq->c, rq->version, MHD_HTTP_BAD_REQUEST, "title: empty");
     else if (code_points(t.title) > MAX_TITLE)
         ok = fail(rq->c, rq->version, MHD_HTTP_BAD_REQUEST,
                   "title: too long (at most " XSTR(MAX_TITLE) " characters)");
-    else if (starch_repo_save(rq->app->todos, &t, &err) != STARCH_OK) /* emits Todo.created */
+    else if (keyed && already_added(rq, &t, &found, &err) != STARCH_OK)
+        ok = fail(rq->c, rq->version, MHD_HTTP_INTERNAL_SERVER_ERROR, err.message);
+    else if (found)
+        ok = added(rq); /* a retry: answered as the first was, nothing saved */
+    else if (starch_repo_save(rq->app->todos, &t, &err) != STARCH_OK || /* Todo.created */
+             (keyed && keep_first(rq, &t, &err) != STARCH_OK))
         ok = fail(rq->c, rq->version, MHD_HTTP_INTERNAL_SERVER_ERROR, err.message);
     else
         ok = added(rq);

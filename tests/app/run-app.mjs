@@ -203,11 +203,11 @@ async function protocol(dir) {
   const html = await checkPage([], 'empty');
   for (const piece of [
     '<script type="module" src="/datastar.js"></script>',
-    '<main data-signals="{title: \'\', _error: \'\'}" data-init="@get(\'/events\', {retry: \'always\', retryMaxCount: 1000})"',
+    '<main data-signals="{title: \'\', add_key: \'\', _error: \'\'}" data-init="@get(\'/events\', {retry: \'always\', retryMaxCount: 1000})"',
     '<p id="error" role="alert" data-show="$_error !== \'\'" data-text="$_error" style="display: none"></p>',
-    '<form id="new-todo" data-on:submit__prevent="@post(\'/todos\')">',
+    '<form id="new-todo" data-indicator:_adding data-on:submit__prevent="$_adding || ($add_key = Date.now().toString(36) + Math.random().toString(36).slice(2), @post(\'/todos\'))">',
     '<input id="title" name="title" data-bind:title placeholder="What needs doing?" autocomplete="off" autofocus>',
-    '<button type="submit" data-attr:disabled="$title.trim() === \'\'">Add</button>',
+    '<button type="submit" data-attr:disabled="$title.trim() === \'\' || $_adding">Add</button>',
   ]) check(html.includes(piece), `GET / has ${piece}`, [html]);
 
   // The Datastar client: by default the CDN build that templates/page.starch names.
@@ -600,6 +600,17 @@ async function errorsInPage(dir) {
     check(await until(async () => (await page.locator('#todos .title').allTextContents()).includes('Short enough') &&
       !(await error.isVisible()), 5000), 'official client: the next success adds the todo and clears the message');
 
+    // One click, one todo: a double click and a double Enter each add once.
+    await page.locator('#title').fill('Clicked twice');
+    await page.locator('#new-todo button').dblclick();
+    await page.locator('#title').fill('Entered twice');
+    await page.locator('#title').press('Enter');
+    await page.locator('#title').press('Enter');
+    await page.waitForTimeout(1000);
+    const all = await page.locator('#todos .title').allTextContents();
+    checkEq(all.filter((t) => t === 'Clicked twice').length, 1, 'official client: a double click on Add adds one todo');
+    checkEq(all.filter((t) => t === 'Entered twice').length, 1, 'official client: Enter pressed twice adds one todo');
+
     checkEq(await stopApp(app, 5000, 'SIGTERM'), 0, 'official client: the app stops with the page open');
     await page.locator('#todos input[type=checkbox]').first().click();
     check(await until(async () => (await error.isVisible()) && /Connection lost/.test(await error.textContent()), 5000),
@@ -616,6 +627,28 @@ async function errorsInPage(dir) {
   }
 }
 
+// A retried add (the same add_key) saves nothing and is answered as the first was; the
+// keys are kept in the database (a restart does not forget them).
+async function idempotent(dir) {
+  const db = path.join(dir, 'keys.db');
+  let app = await startApp(['--db', db]);
+  origin = app.origin;
+  const once = [{ id: 1, title: 'Once', done: false }];
+  const first = await action('POST', '/todos', { title: 'Once', add_key: 'k-1' });
+  checkEq(first.body, patch(listLines(once)) + clearTitle, 'add_key: the first add saves the todo');
+  const again = await action('POST', '/todos', { title: 'Once', add_key: 'k-1' });
+  checkEq(`${again.status} ${again.body}`, `200 ${first.body}`, 'add_key: a retried add is answered as the first, nothing saved');
+  checkEq(await stopApp(app), 0, 'add_key: the app stops');
+  app = await startApp(['--db', db]);
+  origin = app.origin;
+  const later = await action('POST', '/todos', { title: 'Once', add_key: 'k-1' });
+  checkEq(later.body, first.body, 'add_key: after a restart, the retry still saves nothing (the key is in the database)');
+  const other = await action('POST', '/todos', { title: 'Once', add_key: 'k-2' });
+  checkEq(other.body, patch(listLines([...once, { id: 2, title: 'Once', done: false }])) + clearTitle,
+    'add_key: another key adds another todo of the same title');
+  checkEq(await stopApp(app), 0, 'add_key: the restarted app stops');
+}
+
 async function main() {
   fs.mkdirSync(outDir, { recursive: true });
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'starch-app-'));
@@ -629,6 +662,7 @@ async function main() {
     await crossSite(dir);
     await limits();
     await errorsInPage(dir);
+    await idempotent(dir);
     await restarts(dir);
   } catch (e) {
     check(false, 'ran to the end', String(e.stack || e).split('\n'));
