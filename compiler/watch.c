@@ -253,6 +253,9 @@ static bool read_events(Watch *w)
 static int loop(Watch *w)
 {
     compile_dirty(w);
+    /* From here on a save is seen (a save made before the watches were set is not). */
+    fprintf(stderr, "starch: watching %zu director%s (Ctrl-C stops)\n", w->n_dirs,
+            w->n_dirs == 1 ? "y" : "ies");
     for (;;) {
         struct pollfd p[2] = {{w->sfd, POLLIN, 0}, {w->ifd, POLLIN, 0}};
         int r = poll(p, 2, any_dirty(w) ? DEBOUNCE_MS : -1);

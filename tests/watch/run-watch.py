@@ -75,6 +75,8 @@ def steps(d, proc, err):
     page = os.path.join(d, 't.starch')
     item = os.path.join(d, 'lib', 'item.starch')
     check(wait_for(lambda: 'one' in read(out)), 'the first compile writes the output')
+    check(wait_for(lambda: 'starch: watching 2 directories (Ctrl-C stops)' in read(err)),
+          'it says when it watches (the directories of the input and of its import)', read(err))
     save_rename(page, PAGE.replace('WORD', 'two'))
     check(wait_for(lambda: 'two' in read(out)), 'a save by rename is recompiled within 1 s')
     save_in_place(page, PAGE.replace('WORD', 'three'))
