@@ -601,13 +601,23 @@ async function errorsInPage(dir) {
       !(await error.isVisible()), 5000), 'official client: the next success adds the todo and clears the message');
 
     // One click, one todo: a double click and a double Enter each add once.
+    // (each once its todo is shown and the add no longer in flight: while one is, the page
+    // ignores submits, as it must, and a loaded machine makes that last a while)
+    const titles = () => page.locator('#todos .title').allTextContents();
+    const settled = async (title) => {
+      await until(async () => (await titles()).includes(title), 10000);
+      await until(async () => await page.locator('#new-todo button').isEnabled() ||
+        (await page.locator('#title').inputValue()) === '', 5000);
+      await page.waitForTimeout(500); // a second add, had one been sent, would be in by now
+    };
     await page.locator('#title').fill('Clicked twice');
     await page.locator('#new-todo button').dblclick();
+    await settled('Clicked twice');
     await page.locator('#title').fill('Entered twice');
     await page.locator('#title').press('Enter');
     await page.locator('#title').press('Enter');
-    await page.waitForTimeout(1000);
-    const all = await page.locator('#todos .title').allTextContents();
+    await settled('Entered twice');
+    const all = await titles();
     checkEq(all.filter((t) => t === 'Clicked twice').length, 1, 'official client: a double click on Add adds one todo');
     checkEq(all.filter((t) => t === 'Entered twice').length, 1, 'official client: Enter pressed twice adds one todo');
 
