@@ -6,6 +6,8 @@
  * checked as UTF-8: valid sequences are copied, each maximal invalid subpart becomes
  * \ufffd (the WHATWG decoder's rule, so the text reads as the browser would show it). */
 #include "entity_impl.h"
+#include "byte_scan.h"
+#include "escape_scan.h"
 
 #include <math.h>
 
@@ -52,6 +54,57 @@ static const unsigned char json_class[256] = {
 #undef U
 #undef S
 #undef R
+
+/* What the scanners stop at under a mask without ESC_RE (whose dozen metacharacters are
+ * left to the table): ESC_ALWAYS and ESC_HIGH are the set's `below` and its bytes from
+ * 0x7f; the other classes add their bytes. Indexed by HTML | DS << 1 | SLASH << 2. */
+#define ALWAYS_EQ '"', '\\'
+#define HTML_EQ   '<', '>', '&', '\'', '`'
+static const byte_set json_sets[8] = {
+    {0x20, 2, {ALWAYS_EQ}},
+    {0x20, 7, {ALWAYS_EQ, HTML_EQ}},
+    {0x20, 4, {ALWAYS_EQ, '@', '$'}},
+    {0x20, 9, {ALWAYS_EQ, HTML_EQ, '@', '$'}},
+    {0x20, 3, {ALWAYS_EQ, '/'}},
+    {0x20, 8, {ALWAYS_EQ, HTML_EQ, '/'}},
+    {0x20, 5, {ALWAYS_EQ, '@', '$', '/'}},
+    {0x20, 10, {ALWAYS_EQ, HTML_EQ, '@', '$', '/'}},
+};
+#undef ALWAYS_EQ
+#undef HTML_EQ
+
+/* The index in json_sets of mask's set, or -1 under ESC_RE. */
+static int set_of(unsigned mask)
+{
+    if (mask & ESC_RE)
+        return -1;
+    return (mask & ESC_HTML ? 1 : 0) | (mask & ESC_DS ? 2 : 0) | (mask & ESC_SLASH ? 4 : 0);
+}
+
+/* The length of the prefix of s[0..n) that mask leaves as it is. Up to 8 bytes are
+ * looked up in the table, which is fastest for short runs (most strings on a page, and the
+ * run after an escape); from there set's scanner takes over, specialised for each set so
+ * that its bytes are constants. Under ESC_RE, the table all along. */
+static inline size_t scan_plain(const unsigned char *s, size_t n, unsigned mask, int set)
+{
+    size_t i = 0, head = set < 0 || n < 8 ? n : 8;
+    while (i < head && (json_class[s[i]] & mask) == 0)
+        i++;
+    if (i < head || i == n)
+        return i;
+    s += i;
+    n -= i;
+    switch (set) {
+    case 0: return i + scan_set_best(s, n, &json_sets[0]);
+    case 1: return i + scan_set_best(s, n, &json_sets[1]);
+    case 2: return i + scan_set_best(s, n, &json_sets[2]);
+    case 3: return i + scan_set_best(s, n, &json_sets[3]);
+    case 4: return i + scan_set_best(s, n, &json_sets[4]);
+    case 5: return i + scan_set_best(s, n, &json_sets[5]);
+    case 6: return i + scan_set_best(s, n, &json_sets[6]);
+    default: return i + scan_set_best(s, n, &json_sets[7]);
+    }
+}
 
 /* The longest escape (\u00XX, \ufffd, \u2028) and the longest quote (&#34;). */
 #define ESC_MAX   6
@@ -135,14 +188,13 @@ static char *escape_high(char *p, const unsigned char **sp, const unsigned char 
 /* Escapes the bytes from *sp up to stop (a sequence begun before stop may run up to 3
  * bytes past it, never past end) at p, which has room for ESC_MAX * (stop - *sp + 3). */
 static char *escape_block(char *p, const unsigned char **sp, const unsigned char *stop,
-                          const unsigned char *end, unsigned mask)
+                          const unsigned char *end, unsigned mask, int set)
 {
     const unsigned char *s = *sp;
     while (s < stop) {
-        const unsigned char *run = s;
-        while (s < stop && (json_class[*s] & mask) == 0)
-            s++;
-        p = starch_put(p, (const char *)run, (size_t)(s - run));
+        size_t n = scan_plain(s, (size_t)(stop - s), mask, set);
+        p = starch_put(p, (const char *)s, n);
+        s += n;
         if (s == stop)
             break;
         if (*s >= 0x80)
@@ -168,6 +220,25 @@ static unsigned flags_mask(unsigned flags)
     return mask;
 }
 
+/* The scanners one by one, for tests/unit/test_escape.c (escape_scan.h). */
+size_t starch__json_scan_portable(const char *s, size_t len, unsigned flags)
+{
+    unsigned mask = flags_mask(flags);
+    int set = set_of(mask);
+    const unsigned char *u = (const unsigned char *)s;
+    return set >= 0 ? scan_set_portable(u, len, &json_sets[set]) : scan_plain(u, len, mask, -1);
+}
+
+#if HAVE_SCAN_SET_SSE2
+size_t starch__json_scan_sse2(const char *s, size_t len, unsigned flags)
+{
+    unsigned mask = flags_mask(flags);
+    int set = set_of(mask);
+    const unsigned char *u = (const unsigned char *)s;
+    return set >= 0 ? scan_set_sse2(u, len, &json_sets[set]) : scan_plain(u, len, mask, -1);
+}
+#endif
+
 /* The quote that delimits strings and keys under flags. */
 static starch_str quote_of(unsigned flags)
 {
@@ -179,6 +250,7 @@ char *starch_put_json_str(starch_out *out, char *p, size_t rest, const char *s, 
 {
     starch_str q = flags & STARCH_JSON_NO_QUOTES ? STARCH_STR("") : quote_of(flags);
     unsigned mask = flags_mask(flags);
+    int set = set_of(mask);
     const unsigned char *u = (const unsigned char *)(s ? s : ""), *end = u + (s ? len : 0);
     size_t block = (size_t)(end - u) < BLOCK ? (size_t)(end - u) : BLOCK;
     p = starch_out_need(out, p, q.len + (block + 3) * ESC_MAX + q.len + rest);
@@ -186,7 +258,7 @@ char *starch_put_json_str(starch_out *out, char *p, size_t rest, const char *s, 
         return p;
     p = starch_put(p, q.ptr, q.len);
     for (;;) {
-        p = escape_block(p, &u, u + block, end, mask);
+        p = escape_block(p, &u, u + block, end, mask, set);
         if (u >= end)
             break;
         block = (size_t)(end - u) < BLOCK ? (size_t)(end - u) : BLOCK;

@@ -783,3 +783,108 @@ Test(scanners, escape_random_texts_at_the_end_of_a_page)
     free(exp);
     free(got);
 }
+
+/* ---- The scanners of the JSON/JavaScript and URL escapers ----------------------------
+ *
+ * Each scanner finds the first byte its escaper does not copy as it is. The sets below
+ * are written from the escapers' documentation (json.c, escape_url.c), not from their
+ * tables, and every scanner (portable, SSE2) is checked against them: each byte value at
+ * every position of strings of every length up to 70 that end at an inaccessible page,
+ * the other bytes drawn from those the scanner passes. */
+
+typedef size_t (*set_scan_fn)(const char *, size_t, unsigned);
+
+/* Whether the JSON escaper escapes byte c under flags. */
+static bool json_stops(unsigned char c, unsigned flags)
+{
+    if (c < 0x20 || c >= 0x7f || c == '"' || c == '\\')
+        return true;
+    if ((flags & (STARCH_JSON_HTML_SAFE | STARCH_JSON_ATTR)) && strchr("<>&'`", c))
+        return true;
+    if ((flags & STARCH_JSON_DATASTAR) && (c == '@' || c == '$'))
+        return true;
+    if ((flags & (STARCH_JSON_SLASH | STARCH_JSON_REGEXP)) && c == '/')
+        return true;
+    return (flags & STARCH_JSON_REGEXP) && strchr("^.*+?()[]{}|-", c);
+}
+
+/* Whether the URL writer changes byte c (flags 1: in a query or fragment). */
+static bool url_stops(unsigned char c, unsigned flags)
+{
+    bool alnum = (c >= '0' && c <= '9') || ((c | 32) >= 'a' && (c | 32) <= 'z');
+    if (flags)
+        return !alnum && (c == 0 || !strchr("-._~", c)); /* (strchr finds the NUL) */
+    return c <= 0x20 || c >= 0x7f || strchr("\"%&'<>\\^`{|}", c);
+}
+
+static size_t json_portable(const char *s, size_t n, unsigned f)
+{
+    return starch__json_scan_portable(s, n, f);
+}
+static size_t url_portable(const char *s, size_t n, unsigned f)
+{
+    return starch__url_scan_portable(s, n, f != 0);
+}
+#if defined(__SSE2__) && !defined(STARCH_NO_SSE2)
+static size_t json_sse2(const char *s, size_t n, unsigned f)
+{
+    return starch__json_scan_sse2(s, n, f);
+}
+static size_t url_sse2(const char *s, size_t n, unsigned f)
+{
+    return starch__url_scan_sse2(s, n, f != 0);
+}
+#endif
+
+static const struct {
+    const char *name;
+    set_scan_fn scan;
+    bool (*stops)(unsigned char, unsigned);
+    unsigned flags_end; /* flags 0 .. flags_end - 1 */
+} set_scanners[] = {
+    {"json portable", json_portable, json_stops, 64},
+    {"url portable", url_portable, url_stops, 2},
+#if defined(__SSE2__) && !defined(STARCH_NO_SSE2)
+    {"json sse2", json_sse2, json_stops, 64},
+    {"url sse2", url_sse2, url_stops, 2},
+#endif
+};
+
+/* Fills s[0..len) with random bytes the scanner passes under flags. */
+static void fill_passing(char *s, size_t len, uint64_t *r, bool (*stops)(unsigned char, unsigned),
+                         unsigned flags)
+{
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c;
+        do
+            c = (unsigned char)next_random(r);
+        while (stops(c, flags));
+        s[i] = (char)c;
+    }
+}
+
+Test(scanners, json_and_url_sets_every_byte_at_every_position)
+{
+    uint64_t r = 11;
+    char *end = page_end();
+    for (size_t k = 0; k < sizeof set_scanners / sizeof set_scanners[0]; k++) {
+        for (unsigned flags = 0; flags < set_scanners[k].flags_end; flags++) {
+            for (size_t len = 1; len <= 70; len++) {
+                char *s = end - len;
+                for (unsigned c = 0; c < 256; c++) {
+                    size_t at = (c * 7 + len) % len;
+                    fill_passing(s, len, &r, set_scanners[k].stops, flags);
+                    s[at] = (char)c;
+                    size_t want = set_scanners[k].stops((unsigned char)c, flags) ? at : len;
+                    cr_assert_eq(set_scanners[k].scan(s, len, flags), want,
+                                 "%s: flags %u, byte 0x%02x at %zu of %zu", set_scanners[k].name,
+                                 flags, c, at, len);
+                }
+                fill_passing(s, len, &r, set_scanners[k].stops, flags);
+                cr_assert_eq(set_scanners[k].scan(s, len, flags), len, "%s: flags %u, length %zu",
+                             set_scanners[k].name, flags, len);
+                cr_assert_eq(set_scanners[k].scan(s, 0, flags), 0);
+            }
+        }
+    }
+}
