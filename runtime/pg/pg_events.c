@@ -12,7 +12,10 @@
  * waits on the socket (poll, with a timeout, so that a lost notification only delays),
  * reads `id > last` for its type in id order, skips the rows of its own origin (the
  * repository emitted those itself after committing) and emits the others with remote set.
- * When its connection breaks it connects again and catches up from the last id it saw. */
+ * When its connection breaks it connects again and catches up from the last id it saw.
+ *
+ * The table does not grow without bound: every STARCH_PG_PRUNE_EVERY-th write deletes the
+ * events older than a day and 10,000 ids (pg_impl.h). */
 #include "pg_impl.h"
 
 #include <errno.h>
@@ -30,6 +33,18 @@
 #define CATCH_UP_ROWS    "500"
 
 /* ---- Writing ------------------------------------------------------------------------- */
+
+/* Deletes the events older than the retention and STARCH_PG_EVENT_KEEP ids behind id, in
+ * the write's transaction (pg_impl.h). */
+static int prune(pg_conn *c, int64_t id, starch_error *err)
+{
+    if (id <= STARCH_PG_EVENT_KEEP)
+        return STARCH_OK;
+    char upto[24];
+    snprintf(upto, sizeof upto, "%lld", (long long)(id - STARCH_PG_EVENT_KEEP));
+    const char *params[] = {upto};
+    return starch__pg_exec(c, STARCH_PG_EVENT_PRUNE_SQL, 1, params, true, NULL, err);
+}
 
 int starch__pg_event_write(pg_conn *c, const starch_repo *repo, const char *origin,
                            const char *what, const void *value, starch_out *json, int64_t *id,
@@ -57,6 +72,8 @@ int starch__pg_event_write(pg_conn *c, const starch_repo *repo, const char *orig
     if (rc == STARCH_OK)
         *id = strtoll(PQgetvalue(r, 0, 0), NULL, 10);
     PQclear(r);
+    if (rc == STARCH_OK && *id % STARCH_PG_PRUNE_EVERY == 0)
+        rc = prune(c, *id, err);
     return rc;
 }
 

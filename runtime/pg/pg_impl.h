@@ -39,6 +39,18 @@
     "RETURNING id"
 #define STARCH_PG_EVENT_NOTIFY_SQL "NOTIFY starch_events"
 
+/* Pruning: the write that takes an event id divisible by STARCH_PG_PRUNE_EVERY also
+ * deletes, in its transaction, the events that are both older than
+ * STARCH_PG_EVENT_RETENTION and more than STARCH_PG_EVENT_KEEP ids behind its own (by the
+ * primary key: an index range, not a scan). A listener may thus be away for a day and
+ * 10,000 events and still catch up on everything. */
+#define STARCH_PG_PRUNE_EVERY     1000
+#define STARCH_PG_EVENT_KEEP      10000
+#define STARCH_PG_EVENT_RETENTION "1 day"
+#define STARCH_PG_EVENT_PRUNE_SQL                                                                  \
+    "DELETE FROM starch_events WHERE id <= $1 AND created_at < now() - interval "                  \
+    "'" STARCH_PG_EVENT_RETENTION "'"
+
 /* ---- pg_conn.c ----------------------------------------------------------------------- */
 
 /* A statement prepared on the current connection, found by its SQL text. */

@@ -290,6 +290,36 @@ Test(repo_pg, a_new_listener_does_not_replay_history)
     starch_bus_free(lb.bus);
 }
 
+/* Old events are pruned by the write that takes an id divisible by STARCH_PG_PRUNE_EVERY:
+ * those older than the retention and more than STARCH_PG_EVENT_KEEP ids behind it, no
+ * other. */
+Test(repo_pg, old_events_are_pruned_recent_ones_kept)
+{
+    starch_repo *r = open_pg(pg_test_database(), NULL);
+    Todo t = titled("pruned");
+    for (int i = 0; i < 3; i++)
+        save_ok(r, &t); /* events 1, 2, 3 */
+    pg_value("WITH u AS (UPDATE starch_events SET created_at = now() - interval '2 days' "
+             "WHERE id <= 2 RETURNING 1) SELECT count(*) FROM u");
+    char set[128];
+    snprintf(set, sizeof set, "SELECT setval('starch_events_id_seq', %d)",
+             STARCH_PG_EVENT_KEEP + STARCH_PG_PRUNE_EVERY - 1);
+    pg_value(set);
+    save_ok(r, &t); /* 11000: deletes 1 and 2 (old, <= 1000), keeps 3 (recent) */
+    cr_assert_str_eq(pg_value("SELECT string_agg(id::text, ' ' ORDER BY id) FROM starch_events"),
+                     "3 11000");
+    pg_value("WITH u AS (UPDATE starch_events SET created_at = now() - interval '2 days' "
+             "WHERE id = 11000 RETURNING 1) SELECT count(*) FROM u");
+    snprintf(set, sizeof set, "SELECT setval('starch_events_id_seq', %d)",
+             STARCH_PG_EVENT_KEEP + 2 * STARCH_PG_PRUNE_EVERY - 1);
+    pg_value(set);
+    save_ok(r, &t); /* 12000: 11000 is old but within the last 10,000 ids: kept */
+    cr_assert_str_eq(pg_value("SELECT string_agg(id::text, ' ' ORDER BY id) FROM starch_events"),
+                     "3 11000 12000");
+    Todo_clear(&t);
+    starch_repo_free(r);
+}
+
 /* Runs sql (no parameters) on c; fails the test on error. Returns the result. */
 static PGresult *raw(PGconn *c, const char *sql)
 {
