@@ -254,6 +254,7 @@ async function loop(root) {
 
     // Template changes: the page reloads by itself and shows each; timed.
     const times = [];
+    const builds = []; // ninja's part of each, as scripts/dev says it
     let h1 = 'Todos';
     for (let i = 1; i <= RUNS; i++) {
       await markAndConnected(page, streams, 0);
@@ -264,11 +265,15 @@ async function loop(root) {
       if (!check(ms !== null, `template change ${i}: the page reloads by itself and shows <h1>${next}</h1>`,
         [show(await pageState(page)), dev.out.slice(from)])) return;
       times.push(ms);
+      const built = dev.out.slice(from).match(/^dev: built in ([0-9.]+) s;/m);
+      if (built) builds.push(Number(built[1]) * 1000);
       h1 = next;
       streams.length = 0;
     }
     notes.push(`save of a template -> reloaded page showing it: median ${Math.round(median(times))} ms ` +
-      `(runs: ${times.map((t) => Math.round(t)).join(', ')} ms; ${os.cpus().length} cores)`);
+      `(runs: ${times.map((t) => Math.round(t)).join(', ')} ms; of which ninja: median ` +
+      `${Math.round(median(builds))} ms; ${os.cpus().length} cores, load average ` +
+      `${os.loadavg().map((l) => l.toFixed(1)).join(' ')})`);
 
     // A C change: rebuilt, restarted, reloaded.
     await markAndConnected(page, streams, 0);
