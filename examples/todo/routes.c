@@ -8,6 +8,7 @@
  *   DELETE /todos/{id}          deletes; answers the list
  *   GET    /datastar.js         the Datastar client: the local copy, or a redirect to the CDN
  *   GET    /healthz             200 when the database answers, 503 when it does not
+ *   GET    /__dev/reload        `make dev` builds only: the build id (dev_reload.c)
  *
  * HEAD on any of them answers as GET, without the body.
  *
