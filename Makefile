@@ -4,7 +4,7 @@
 BUILD ?= build
 MESON_OPTS ?=
 
-.PHONY: all deps build run test clean
+.PHONY: all deps build run dev test clean
 
 all: build
 
@@ -23,6 +23,14 @@ build: deps $(BUILD)/build.ninja
 # Datastar client at examples/todo/datastar.js is served instead of the CDN's.
 run: build
 	@$(BUILD)/examples/todo/todo-app --db $(BUILD)/todo.db \
+	    $(if $(wildcard examples/todo/datastar.js),--datastar examples/todo/datastar.js) $(ARGS)
+
+# The development loop (scripts/dev): the todo app as `make run` starts it, but built in
+# $(BUILD)-dev with -Ddev=true, its todos in $(BUILD)-dev/todo.db. Every save of a template
+# or C file of examples/todo (or of templates/) rebuilds it, restarts it and reloads the
+# open page; a build error is printed and the running app is kept. Ctrl-C stops it.
+dev: deps
+	@scripts/dev --build-dir $(BUILD)-dev -- --db $(BUILD)-dev/todo.db \
 	    $(if $(wildcard examples/todo/datastar.js),--datastar examples/todo/datastar.js) $(ARGS)
 
 # (run-tests builds, so that a build failure is counted and the count line still ends it)

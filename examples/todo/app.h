@@ -3,6 +3,7 @@
  *   main.c    options, the repository (SQLite or memory: one line), the daemon, shutdown
  *   routes.c  the HTTP routes: the page, the actions, the Datastar client
  *   live.c    Todo.created/updated/deleted → the hub's "todos" topic → GET /events
+ *   dev_reload.c  `make dev` builds only: GET /__dev/reload and the page's reloader
  *   todo.starch  the entity and the HTML
  */
 #ifndef TODO_APP_H

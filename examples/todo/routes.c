@@ -8,6 +8,7 @@
  *   DELETE /todos/{id}          deletes; answers the list
  *   GET    /datastar.js         the Datastar client: the local copy, or a redirect to the CDN
  *   GET    /healthz             200 when the database answers, 503 when it does not
+ *   GET    /__dev/reload        `make dev` builds only: the build id (dev_reload.c)
  *
  * HEAD on any of them answers as GET, without the body.
  *
@@ -26,6 +27,7 @@
 #include <starch_mhd.h>
 
 #include "app.h"
+#include "dev_reload.h"
 #include "todo.starch.h"
 
 /* Request bodies larger than this are refused (413). */
@@ -144,6 +146,7 @@ static enum MHD_Result page(const Request *rq)
     starch_out_init(&html);
     todo_TodoPage(&html, list.items, list.count);
     starch_list_free(&list);
+    todo_dev_page(&html); /* `make dev` only: the reloader (dev_reload.h) */
     enum MHD_Result ok = starch_out_error(&html)
                              ? server_error(rq->c, starch_strerror(starch_out_error(&html)))
                              : respond(rq->c, MHD_HTTP_OK, "text/html; charset=utf-8",
@@ -445,6 +448,9 @@ static enum MHD_Result route(const Request *rq, const char *url)
         return toggle_todo(rq, id);
     if (is(m, "DELETE") && todo_path(url, &id, &rest) && is(rest, ""))
         return delete_todo(rq, id);
+    enum MHD_Result dev; /* `make dev` only: GET /__dev/reload (dev_reload.h) */
+    if (todo_dev_route(rq->app, rq->c, rq->method, url, rq->version, &dev))
+        return dev;
     return respond_text(rq->c, MHD_HTTP_NOT_FOUND, "not found");
 }
 
