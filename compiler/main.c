@@ -71,9 +71,23 @@ static char *load(void *ctx, const char *path, size_t *len)
     return starchc_read_file(path, len);
 }
 
-/* Writes data to path through a temporary file and a rename. */
+/* Whether path already holds exactly data[0..len). */
+static bool holds(const char *path, const char *data, size_t len)
+{
+    size_t n;
+    char *old = starchc_read_file(path, &n);
+    bool same = old != NULL && n == len && memcmp(old, data, len) == 0;
+    free(old);
+    return same;
+}
+
+/* Writes data to path through a temporary file and a rename; a file that already holds
+ * data is left as it is, its modification time too, so that a build tool that checks
+ * (ninja's restat, which meson's generators set) rebuilds nothing that includes it. */
 static int write_atomic(const char *path, const char *data, size_t len)
 {
+    if (holds(path, data, len))
+        return 0;
     size_t n = strlen(path);
     char *tmp = malloc(n + 16);
     if (tmp == NULL)
