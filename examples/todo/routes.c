@@ -129,6 +129,16 @@ static enum MHD_Result fail(struct MHD_Connection *c, const char *version, unsig
     return MHD_YES;
 }
 
+/* Answers a write the database refused (or could not make: full, read-only, away) with
+ * 500 and "WHAT: why" (in $_error for the page): the change is not stored, nothing stored
+ * before is touched, and the page keeps its list. */
+static enum MHD_Result refused(const Request *rq, const char *what, const starch_error *err)
+{
+    char message[sizeof err->message + 32];
+    snprintf(message, sizeof message, "%s: %s", what, err->message);
+    return fail(rq->c, rq->version, MHD_HTTP_INTERNAL_SERVER_ERROR, message);
+}
+
 /* The event that clears $_error, in every successful answer of an action. */
 static const char no_error[] = "{\"_error\":\"\"}";
 
@@ -279,12 +289,12 @@ static enum MHD_Result add_todo(const Request *rq)
         ok = fail(rq->c, rq->version, MHD_HTTP_BAD_REQUEST,
                   "title: too long (at most " XSTR(MAX_TITLE) " characters)");
     else if (keyed && already_added(rq, &t, &found, &err) != STARCH_OK)
-        ok = fail(rq->c, rq->version, MHD_HTTP_INTERNAL_SERVER_ERROR, err.message);
+        ok = refused(rq, "Not saved", &err);
     else if (found)
         ok = added(rq); /* a retry: answered as the first was, nothing saved */
     else if (starch_repo_save(rq->app->todos, &t, &err) != STARCH_OK || /* Todo.created */
              (keyed && keep_first(rq, &t, &err) != STARCH_OK))
-        ok = fail(rq->c, rq->version, MHD_HTTP_INTERNAL_SERVER_ERROR, err.message);
+        ok = refused(rq, "Not saved", &err);
     else
         ok = added(rq);
     Todo_clear(&t);
@@ -326,12 +336,13 @@ static enum MHD_Result toggle_todo(const Request *rq, int64_t id)
     Todo t = {0};
     starch_error err;
     int rc = starch_repo_update(rq->app->todos, id, flip_done, NULL, &t, &err); /* Todo.updated */
-    enum MHD_Result ok =
-        rc == STARCH_OK
-            ? toggled(rq, &t)
-            : fail(rq->c, rq->version,
-                   rc == STARCH_ENOTFOUND ? MHD_HTTP_NOT_FOUND : MHD_HTTP_INTERNAL_SERVER_ERROR,
-                   err.message);
+    enum MHD_Result ok;
+    if (rc == STARCH_OK)
+        ok = toggled(rq, &t);
+    else if (rc == STARCH_ENOTFOUND)
+        ok = fail(rq->c, rq->version, MHD_HTTP_NOT_FOUND, err.message);
+    else
+        ok = refused(rq, "Not saved", &err);
     Todo_clear(&t);
     return ok;
 }
@@ -344,7 +355,7 @@ static enum MHD_Result delete_todo(const Request *rq, int64_t id)
     if (rc == STARCH_ENOTFOUND)
         return fail(rq->c, rq->version, MHD_HTTP_NOT_FOUND, err.message);
     if (rc != STARCH_OK)
-        return fail(rq->c, rq->version, MHD_HTTP_INTERNAL_SERVER_ERROR, err.message);
+        return refused(rq, "Not deleted", &err);
     starch_mhd_sse *sse; /* the answer: the list without it */
     starch_out *out = events_begin(rq, &sse);
     if (out == NULL)
