@@ -112,6 +112,17 @@ function parseList(html) {
   for (let m; (m = re.exec(html));) items.push({ id: Number(m[1]), title: m[3], done: m[2] === 'todo done' });
   return items;
 }
+// The patch-elements event of one todo as the app renders it (TodoItem), in mode replace.
+const replaceItem = ({ id, title, done }) => 'event: datastar-patch-elements\ndata: mode replace\n' + [
+  `<li id="todo-${id}" class="todo${done ? ' done' : ''}">`,
+  '  <label>',
+  `    <input type="checkbox"${done ? ' checked' : ''} data-on:click="@post('/todos/${id}/toggle')">`,
+  `    <span class="title">${title}</span>`,
+  '  </label>',
+  `  <button class="delete" title="Delete" data-on:click="@delete('/todos/${id}')">&times;</button>`,
+  '</li>',
+  '',
+].map((l) => `data: elements ${l}\n`).join('') + '\n';
 const setError = (message) => `event: datastar-patch-signals\ndata: signals ${JSON.stringify({ _error: message })}\n\n`;
 
 /* ---- Databases ------------------------------------------------------------------------ */
@@ -295,7 +306,10 @@ async function refusedRound(name, dbArgs, refuse, accept, errors) {
     r = await request(app.origin, 'POST', '/todos', { body: '{"title":"Butter"}', headers: { 'Datastar-Request': 'false' } });
     checkEq(`${r.status} ${r.body}`, `500 ${errors.save}\n`, `${name}: an add from elsewhere answers 500 and the error`);
     r = await toggle(app, 1);
-    checkEq(`${r.status} ${r.body}`, `200 ${setError(errors.toggle ?? errors.save)}`, `${name}: a toggle answers the error in $_error`);
+    checkEq(`${r.status} ${r.body}`, `200 ${replaceItem(before[0])}${setError(errors.toggle ?? errors.save)}`,
+      `${name}: a toggle answers the todo as stored (its checkbox unticked again) and the error in $_error`);
+    r = await request(app.origin, 'POST', '/todos/1/toggle', { headers: { 'Datastar-Request': 'false' } });
+    checkEq(`${r.status} ${r.body}`, `500 ${errors.toggle ?? errors.save}\n`, `${name}: a toggle from elsewhere answers 500 and the error`);
     r = await remove(app, 3);
     checkEq(`${r.status} ${r.body}`, `200 ${setError(errors.remove)}`, `${name}: a delete answers the error in $_error`);
     checkEq(await stored(app), before, `${name}: GET / answers, the list unchanged`);
@@ -362,6 +376,66 @@ async function refusedPg() {
   dropDatabase('starch_faults_readonly');
 }
 
+/* ---- In Chromium, with the official Datastar client ------------------------------------ */
+
+async function refusedInChromium() {
+  let chromium;
+  try {
+    ({ chromium } = createRequire(path.join(sourceRoot, 'tests', 'app', 'package.json'))('playwright-core'));
+  } catch (e) {
+    check(false, 'Chromium: playwright-core of tests/app (scripts/install-deps)', [e.message]);
+    return;
+  }
+  const name = 'official client, file size limit 0';
+  const app = await startApp(['--db', path.join(tmp, 'chromium.db')]);
+  const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'starch-faults-chromium-'));
+  let context;
+  try {
+    await add(app, 'Milk');
+    context = await chromium.launchPersistentContext(profile, {
+      executablePath: '/usr/bin/chromium',
+      headless: true,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run',
+        '--disable-background-networking', '--disable-component-update', '--disable-sync',
+        '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1'],
+      timeout: 30000,
+    });
+    const page = context.pages()[0] ?? (await context.newPage());
+    await page.goto(app.origin + '/', { waitUntil: 'load', timeout: 15000 });
+    const titles = () => page.locator('#todos .title').allTextContents();
+    const error = page.locator('#error');
+    const box = page.locator('#todo-1 input[type=checkbox]');
+    await page.waitForFunction(() => window.getComputedStyle(document.querySelector('#error')).display === 'none', null, { timeout: 5000 });
+
+    prlimit(app, '0:unlimited');
+    await page.fill('#title', 'Butter');
+    await page.press('#title', 'Enter');
+    check(await until(async () => (await error.isVisible()) && (await error.textContent()) === 'Not saved: Todo: sqlite: disk I/O error', 5000),
+      `${name}: a refused add shows "Not saved: Todo: sqlite: disk I/O error" in the page`, [await error.textContent()]);
+    checkEq(await titles(), ['Milk'], `${name}: the list as it was`);
+    checkEq(await page.locator('#title').inputValue(), 'Butter', `${name}: the title stays in the input, to try again`);
+    await box.click();
+    await page.waitForTimeout(500); // the answer puts the stored todo back
+    check(!(await box.isChecked()) && (await error.isVisible()),
+      `${name}: a refused toggle leaves the checkbox unticked, the error shown`, [await box.isChecked(), await error.textContent()]);
+
+    prlimit(app, 'unlimited:unlimited');
+    await page.click('#new-todo button[type=submit]');
+    check(await until(async () => JSON.stringify(await titles()) === '["Milk","Butter"]' && !(await error.isVisible()), 5000),
+      `${name}: once the database takes writes, Add saves the todo and the error goes`, [await titles(), await error.textContent()]);
+    await box.click();
+    check(await until(async () => (await box.isChecked()) && (await page.locator('#todo-1.done').count()) === 1, 5000),
+      `${name}: the todo put back by the refused toggle toggles again`);
+    checkEq((await stored(app)).map((t) => `${t.title} ${t.done}`), ['Milk true', 'Butter false'], `${name}: stored: Milk (done), Butter`);
+  } catch (e) {
+    check(false, `${name}: ${e.message}`, [e.stack, app.stderr()]);
+  } finally {
+    if (context) await context.close().catch(() => {});
+    fs.rmSync(profile, { recursive: true, force: true });
+    await stopApp(app);
+  }
+}
+
 /* ---- Main ------------------------------------------------------------------------------- */
 
 try {
@@ -369,6 +443,7 @@ try {
   await crashesPg();
   await refusedSqlite();
   await refusedPg();
+  await refusedInChromium();
 } catch (e) {
   check(false, `unexpected: ${e.stack}`);
 } finally {
