@@ -326,14 +326,17 @@ async function refusedRound(name, dbArgs, refuse, accept, errors) {
       `${name}: and a toggle`, [r.status, r.body.slice(-300)]);
     check(await events.until('Butter', 5000), `${name}: the open stream gets the change`);
     const after = ['1 Milk true', '2 Eggs true', '3 Bread false', '4 Butter false'];
-    await stopApp(app);
+    const logged = app.stderr();
+    check(logged.includes(`todo: ${errors.save}\n`) && logged.includes(`todo: ${errors.remove}\n`),
+      `${name}: each refusal logged on stderr`, [logged]);
+    checkEq(await stopApp(app), 0, `${name}: SIGTERM, exit 0`);
     app = await startApp(dbArgs);
     checkEq((await stored(app)).map((t) => `${t.id} ${t.title} ${t.done}`), after, `${name}: after a restart, exactly what was acknowledged`);
   } catch (e) {
     check(false, `${name}: ${e.message}`, [e.stack, app.stderr()]);
   } finally {
     events?.close();
-    await stopApp(app);
+    checkEq(await stopApp(app), 0, `${name}: the restarted app stops (SIGTERM, exit 0)`);
   }
 }
 
