@@ -3,6 +3,8 @@
  * as NULL, as SQLite does), string TEXT (NULL stays NULL), nested entities and arrays as
  * JSON TEXT. The connection is the repository's own, used under its mutex; statements are
  * prepared once and kept (the queries by their SQL text, a set bounded by the fields).
+ * A file is in WAL mode, with `PRAGMA synchronous` as the options ask (NORMAL by default:
+ * a commit survives the process crashing; FULL: power loss too).
  *
  * Events stay in the process (the repository's bus), so a second repository of the same
  * type on the same database file — in this process or another — would never hear of the
