@@ -1,7 +1,8 @@
 /* main.c — the todo app: a Datastar page served by libmicrohttpd, todos kept by a starch
  * repository (SQLite, or memory), every change pushed to every open page.
  *
- *   todo-app [--host ADDR] [--port N] [--db VALUE | --memory] [--datastar FILE]
+ *   todo-app [--host ADDR] [--port N] [--db VALUE | --memory] [--sync MODE]
+ *            [--datastar FILE]
  *
  * --db takes a SQLite file, or a PostgreSQL URI (postgresql://…): then several instances
  * share the todos and every change reaches every instance's pages (docs/deploy.md).
@@ -32,10 +33,12 @@ typedef struct Options {
     const char *db;       /* the SQLite file, or a PostgreSQL URI */
     bool memory;          /* keep the todos in memory instead */
     const char *datastar; /* a local copy of the Datastar client to serve, or NULL */
+    const char *sync;     /* --sync as given (a SQLite file only), or NULL: normal */
 } Options;
 
 static const char usage[] =
-    "usage: todo-app [--host ADDR] [--port N] [--db VALUE | --memory] [--datastar FILE]\n"
+    "usage: todo-app [--host ADDR] [--port N] [--db VALUE | --memory] [--sync MODE]\n"
+    "                [--datastar FILE]\n"
     "  --host ADDR      listen on this IPv4 address (default 127.0.0.1); beyond loopback,\n"
     "                   requests that change data must come from the app's own pages\n"
     "  --port N         listen on port N (default 8080; 0: any free port)\n"
@@ -43,6 +46,9 @@ static const char usage[] =
     "                   set, else todo.db), or in PostgreSQL for a value beginning\n"
     "                   postgresql:// or postgres:// (a libpq connection URI)\n"
     "  --memory         keep them in memory instead (gone when the app stops)\n"
+    "  --sync MODE      for a SQLite file: off, normal (default) or full. Every mode keeps\n"
+    "                   each acknowledged change through a crash of the app; only full\n"
+    "                   also keeps it through power loss (an fsync per change)\n"
     "  --datastar FILE  serve this copy of the Datastar client (default: the CDN's)\n";
 
 /* Fills *o from the command line. Returns 0 to run, 1 for --help, 2 when it is wrong. */
@@ -74,6 +80,10 @@ static int parse_options(int argc, char **argv, Options *o)
             o->db = v;
         } else if (strcmp(a, "--datastar") == 0) {
             o->datastar = v;
+        } else if (strcmp(a, "--sync") == 0) {
+            if (strcmp(v, "off") != 0 && strcmp(v, "normal") != 0 && strcmp(v, "full") != 0)
+                return 2;
+            o->sync = v;
         } else {
             return 2;
         }
@@ -186,6 +196,16 @@ static void make_boot_id(char *id, size_t size)
     id[size - 1] = '\0';
 }
 
+/* The repository's sync setting for the --sync value (NULL: the default). */
+static starch_sqlite_sync sync_mode(const char *sync)
+{
+    if (sync && strcmp(sync, "off") == 0)
+        return STARCH_SQLITE_SYNC_OFF;
+    if (sync && strcmp(sync, "full") == 0)
+        return STARCH_SQLITE_SYNC_FULL;
+    return STARCH_SQLITE_SYNC_NORMAL;
+}
+
 int main(int argc, char **argv)
 {
     const char *url = getenv("DATABASE_URL");
@@ -195,6 +215,17 @@ int main(int argc, char **argv)
         fputs(usage, parsed == 1 ? stdout : stderr);
         return parsed == 1 ? 0 : 2;
     }
+
+    if (opt.sync && (opt.memory || is_postgres(opt.db))) {
+        fputs("todo: --sync is for a SQLite file (on PostgreSQL the server's synchronous_commit "
+              "decides)\n",
+              stderr);
+        return 2;
+    }
+    starch_sqlite_options sqlite_options = {.sync = sync_mode(opt.sync)};
+    /* A file that would grow past the process's size limit (RLIMIT_FSIZE) fails the write
+     * (the change is refused and reported) instead of killing the app with SIGXFSZ. */
+    signal(SIGXFSZ, SIG_IGN);
 
     App app = {0};
     pthread_mutex_init(&app.live_lock, NULL);
@@ -217,7 +248,7 @@ int main(int argc, char **argv)
     else if (is_postgres(opt.db))
         app.todos = starch_repo_pg(&Todo_type, opt.db, app.bus, &err);
     else
-        app.todos = starch_repo_sqlite(&Todo_type, opt.db, app.bus, &err);
+        app.todos = starch_repo_sqlite_open(&Todo_type, opt.db, app.bus, &sqlite_options, &err);
 
     bool ok = app.bus && app.hub && app.todos && todo_live_start(&app);
     if (!ok)

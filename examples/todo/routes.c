@@ -106,6 +106,18 @@ static bool from_datastar(struct MHD_Connection *c)
     return v && strcmp(v, "true") == 0;
 }
 
+/* Writes the patch-signals event that sets $_error to message. */
+static void put_error(starch_out *out, const char *message)
+{
+    starch_out json;
+    starch_out_init(&json);
+    starch_out_write(&json, "{\"_error\":", 10);
+    json_string(&json, message);
+    starch_out_write(&json, "}", 1);
+    starch_sse_patch_signals(out, starch_out_data(&json), starch_out_len(&json), NULL, NULL);
+    starch_out_free(&json);
+}
+
 /* Answers a request that failed with message. The Datastar client applies the events of a
  * 200 answer only, so to a Datastar request the answer is 200 with one patch-signals event
  * that sets $_error (the page shows it in #error); to anything else, status and the
@@ -118,14 +130,7 @@ static enum MHD_Result fail(struct MHD_Connection *c, const char *version, unsig
     starch_mhd_sse *sse = from_datastar(c) ? starch_mhd_sse_start(c, version) : NULL;
     if (sse == NULL)
         return respond_text(c, status, message);
-    starch_out *out = starch_mhd_sse_lock(sse);
-    starch_out json;
-    starch_out_init(&json);
-    starch_out_write(&json, "{\"_error\":", 10);
-    json_string(&json, message);
-    starch_out_write(&json, "}", 1);
-    starch_sse_patch_signals(out, starch_out_data(&json), starch_out_len(&json), NULL, NULL);
-    starch_out_free(&json);
+    put_error(starch_mhd_sse_lock(sse), message);
     starch_mhd_sse_unlock(sse);
     starch_mhd_sse_close(sse);
     return MHD_YES;
@@ -195,6 +200,35 @@ static enum MHD_Result events_end(starch_mhd_sse *sse)
     starch_mhd_sse_unlock(sse); /* hands the events to the connection */
     starch_mhd_sse_close(sse);  /* the response ends once they are sent */
     return MHD_YES;
+}
+
+/* Answers a write the database refused (or could not make: full, read-only, away) with
+ * 500 and "WHAT: why": the change is not stored and nothing stored before is touched. To
+ * the page, 200 with the message in $_error, after the todo id as stored when id is not 0
+ * (a toggle: the browser has ticked or unticked its checkbox already). */
+static enum MHD_Result refused(const Request *rq, const char *what, int64_t id,
+                               const starch_error *err)
+{
+    char message[sizeof err->message + 32];
+    snprintf(message, sizeof message, "%s: %s", what, err->message);
+    if (id == 0 || !from_datastar(rq->c))
+        return fail(rq->c, rq->version, MHD_HTTP_INTERNAL_SERVER_ERROR, message);
+    fprintf(stderr, "todo: %s\n", message);
+    starch_mhd_sse *sse;
+    starch_out *out = events_begin(rq, &sse);
+    if (out == NULL)
+        return MHD_NO;
+    Todo t = {0};
+    if (starch_repo_get(rq->app->todos, id, &t, NULL) == STARCH_OK) {
+        /* replaced, not morphed: a morph keeps the checkbox's checked state as clicked */
+        starch_sse_opts replace = {.mode = "replace"};
+        starch_sse_stream st;
+        todo_TodoItem(starch_sse_elements_begin(&st, out, &replace), &t);
+        starch_sse_elements_end(&st, NULL);
+    }
+    Todo_clear(&t);
+    put_error(out, message);
+    return events_end(sse);
 }
 
 /* Strips leading and trailing white space from the owned string s, in place. */
@@ -282,12 +316,12 @@ static enum MHD_Result add_todo(const Request *rq)
         ok = fail(rq->c, rq->version, MHD_HTTP_BAD_REQUEST,
                   "title: too long (at most " XSTR(MAX_TITLE) " characters)");
     else if (keyed && already_added(rq, &t, &found, &err) != STARCH_OK)
-        ok = fail(rq->c, rq->version, MHD_HTTP_INTERNAL_SERVER_ERROR, err.message);
+        ok = refused(rq, "Not saved", 0, &err);
     else if (found)
         ok = added(rq); /* a retry: answered as the first was, nothing saved */
     else if (starch_repo_save(rq->app->todos, &t, &err) != STARCH_OK || /* Todo.created */
              (keyed && keep_first(rq, &t, &err) != STARCH_OK))
-        ok = fail(rq->c, rq->version, MHD_HTTP_INTERNAL_SERVER_ERROR, err.message);
+        ok = refused(rq, "Not saved", 0, &err);
     else
         ok = added(rq);
     Todo_clear(&t);
@@ -329,12 +363,13 @@ static enum MHD_Result toggle_todo(const Request *rq, int64_t id)
     Todo t = {0};
     starch_error err;
     int rc = starch_repo_update(rq->app->todos, id, flip_done, NULL, &t, &err); /* Todo.updated */
-    enum MHD_Result ok =
-        rc == STARCH_OK
-            ? toggled(rq, &t)
-            : fail(rq->c, rq->version,
-                   rc == STARCH_ENOTFOUND ? MHD_HTTP_NOT_FOUND : MHD_HTTP_INTERNAL_SERVER_ERROR,
-                   err.message);
+    enum MHD_Result ok;
+    if (rc == STARCH_OK)
+        ok = toggled(rq, &t);
+    else if (rc == STARCH_ENOTFOUND)
+        ok = fail(rq->c, rq->version, MHD_HTTP_NOT_FOUND, err.message);
+    else
+        ok = refused(rq, "Not saved", id, &err);
     Todo_clear(&t);
     return ok;
 }
@@ -347,7 +382,7 @@ static enum MHD_Result delete_todo(const Request *rq, int64_t id)
     if (rc == STARCH_ENOTFOUND)
         return fail(rq->c, rq->version, MHD_HTTP_NOT_FOUND, err.message);
     if (rc != STARCH_OK)
-        return fail(rq->c, rq->version, MHD_HTTP_INTERNAL_SERVER_ERROR, err.message);
+        return refused(rq, "Not deleted", 0, &err);
     starch_mhd_sse *sse; /* the answer: the list without it */
     starch_out *out = events_begin(rq, &sse);
     if (out == NULL)

@@ -3,6 +3,8 @@
  * as NULL, as SQLite does), string TEXT (NULL stays NULL), nested entities and arrays as
  * JSON TEXT. The connection is the repository's own, used under its mutex; statements are
  * prepared once and kept (the queries by their SQL text, a set bounded by the fields).
+ * A file is in WAL mode, with `PRAGMA synchronous` as the options ask (NORMAL by default:
+ * a commit survives the process crashing; FULL: power loss too).
  *
  * Events stay in the process (the repository's bus), so a second repository of the same
  * type on the same database file — in this process or another — would never hear of the
@@ -675,8 +677,19 @@ static bool in_memory(const char *path)
     return path[0] == '\0' || strcmp(path, ":memory:") == 0 || strstr(path, "mode=memory");
 }
 
-/* Opens the database and makes the table. */
-static int open_db(sql_repo *s, const char *path, starch_error *err)
+/* The PRAGMA that sets sync, or NULL for a value outside the enum. */
+static const char *sync_pragma(starch_sqlite_sync sync)
+{
+    switch (sync) {
+    case STARCH_SQLITE_SYNC_NORMAL: return "PRAGMA synchronous=NORMAL";
+    case STARCH_SQLITE_SYNC_OFF: return "PRAGMA synchronous=OFF";
+    case STARCH_SQLITE_SYNC_FULL: return "PRAGMA synchronous=FULL";
+    }
+    return NULL;
+}
+
+/* Opens the database (WAL, synchronous as sync asks) and makes the table. */
+static int open_db(sql_repo *s, const char *path, starch_sqlite_sync sync, starch_error *err)
 {
     int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_URI;
     if (sqlite3_open_v2(path, &s->db, flags, NULL) != SQLITE_OK)
@@ -689,7 +702,7 @@ static int open_db(sql_repo *s, const char *path, starch_error *err)
         return STARCH_EDB;
     if (!in_memory(path) &&
         (sqlite3_exec(s->db, "PRAGMA journal_mode=WAL", NULL, NULL, NULL) != SQLITE_OK ||
-         sqlite3_exec(s->db, "PRAGMA synchronous=NORMAL", NULL, NULL, NULL) != SQLITE_OK))
+         sqlite3_exec(s->db, sync_pragma(sync), NULL, NULL, NULL) != SQLITE_OK))
         return db_error(s, err);
     int rc = create_table(s, err);
     return rc ? rc : add_missing_columns(s, err);
@@ -698,8 +711,21 @@ static int open_db(sql_repo *s, const char *path, starch_error *err)
 starch_repo *starch_repo_sqlite(const starch_entity_type *type, const char *path, starch_bus *bus,
                                 starch_error *err)
 {
+    return starch_repo_sqlite_open(type, path, bus, NULL, err);
+}
+
+starch_repo *starch_repo_sqlite_open(const starch_entity_type *type, const char *path,
+                                     starch_bus *bus, const starch_sqlite_options *options,
+                                     starch_error *err)
+{
+    starch_sqlite_sync sync = options ? options->sync : STARCH_SQLITE_SYNC_NORMAL;
     if (starch__repo_check_type(type, err) != STARCH_OK)
         return NULL;
+    if (sync_pragma(sync) == NULL) {
+        starch__error_set(err, STARCH_EINVAL, "%s: sqlite: unknown sync setting %d", type->name,
+                          (int)sync);
+        return NULL;
+    }
     sql_repo *s = calloc(1, sizeof *s);
     if (s == NULL || pthread_mutex_init(&s->lock, NULL) != 0) {
         free(s);
@@ -710,7 +736,7 @@ starch_repo *starch_repo_sqlite(const starch_entity_type *type, const char *path
     s->lock_fd = -1;
     starch_out_init(&s->sql);
     starch_out_init(&s->json);
-    if (open_db(s, path ? path : ":memory:", err) != STARCH_OK) {
+    if (open_db(s, path ? path : ":memory:", sync, err) != STARCH_OK) {
         sql_destroy(&s->base);
         return NULL;
     }

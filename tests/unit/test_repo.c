@@ -935,6 +935,178 @@ Test(repo, sqlite_failed_write_rolls_back_without_event)
     drop_db(path);
 }
 
+/* ---- SQLite sync settings: a VFS that counts fsyncs ------------------------------------ */
+
+/* The default VFS, wrapped: each file it opens is the real one behind a file of its own
+ * whose methods pass every call on, counting xSync. The state is the test's own
+ * (Criterion runs these tests one at a time, -j1). */
+static sqlite3_vfs *real_vfs;
+static int syncs;
+
+typedef struct counted_file {
+    sqlite3_file base;
+    sqlite3_file *real; /* right after this struct, real_vfs->szOsFile bytes */
+} counted_file;
+
+#define REAL(f) (((counted_file *)(f))->real)
+static int c_close(sqlite3_file *f)
+{
+    return REAL(f)->pMethods->xClose(REAL(f));
+}
+static int c_read(sqlite3_file *f, void *p, int n, sqlite3_int64 o)
+{
+    return REAL(f)->pMethods->xRead(REAL(f), p, n, o);
+}
+static int c_write(sqlite3_file *f, const void *p, int n, sqlite3_int64 o)
+{
+    return REAL(f)->pMethods->xWrite(REAL(f), p, n, o);
+}
+static int c_truncate(sqlite3_file *f, sqlite3_int64 size)
+{
+    return REAL(f)->pMethods->xTruncate(REAL(f), size);
+}
+static int c_sync(sqlite3_file *f, int flags)
+{
+    syncs++;
+    return REAL(f)->pMethods->xSync(REAL(f), flags);
+}
+static int c_file_size(sqlite3_file *f, sqlite3_int64 *size)
+{
+    return REAL(f)->pMethods->xFileSize(REAL(f), size);
+}
+static int c_lock(sqlite3_file *f, int lock)
+{
+    return REAL(f)->pMethods->xLock(REAL(f), lock);
+}
+static int c_unlock(sqlite3_file *f, int lock)
+{
+    return REAL(f)->pMethods->xUnlock(REAL(f), lock);
+}
+static int c_check_reserved(sqlite3_file *f, int *out)
+{
+    return REAL(f)->pMethods->xCheckReservedLock(REAL(f), out);
+}
+static int c_file_control(sqlite3_file *f, int op, void *arg)
+{
+    return REAL(f)->pMethods->xFileControl(REAL(f), op, arg);
+}
+static int c_sector_size(sqlite3_file *f)
+{
+    return REAL(f)->pMethods->xSectorSize(REAL(f));
+}
+static int c_device(sqlite3_file *f)
+{
+    return REAL(f)->pMethods->xDeviceCharacteristics(REAL(f));
+}
+static int c_shm_map(sqlite3_file *f, int page, int size, int extend, void volatile **out)
+{
+    return REAL(f)->pMethods->xShmMap(REAL(f), page, size, extend, out);
+}
+static int c_shm_lock(sqlite3_file *f, int offset, int n, int flags)
+{
+    return REAL(f)->pMethods->xShmLock(REAL(f), offset, n, flags);
+}
+static void c_shm_barrier(sqlite3_file *f)
+{
+    REAL(f)->pMethods->xShmBarrier(REAL(f));
+}
+static int c_shm_unmap(sqlite3_file *f, int delete_flag)
+{
+    return REAL(f)->pMethods->xShmUnmap(REAL(f), delete_flag);
+}
+static int c_fetch(sqlite3_file *f, sqlite3_int64 o, int n, void **out)
+{
+    return REAL(f)->pMethods->xFetch(REAL(f), o, n, out);
+}
+static int c_unfetch(sqlite3_file *f, sqlite3_int64 o, void *p)
+{
+    return REAL(f)->pMethods->xUnfetch(REAL(f), o, p);
+}
+#undef REAL
+
+static const sqlite3_io_methods counted_io = {
+    3,           c_close,   c_read,     c_write,          c_truncate,     c_sync,
+    c_file_size, c_lock,    c_unlock,   c_check_reserved, c_file_control, c_sector_size,
+    c_device,    c_shm_map, c_shm_lock, c_shm_barrier,    c_shm_unmap,    c_fetch,
+    c_unfetch};
+
+static int counted_open(sqlite3_vfs *vfs, const char *name, sqlite3_file *f, int flags, int *out)
+{
+    (void)vfs;
+    counted_file *c = (counted_file *)f;
+    c->real = (sqlite3_file *)(c + 1);
+    c->base.pMethods = NULL;
+    int rc = real_vfs->xOpen(real_vfs, name, c->real, flags, out);
+    if (c->real->pMethods) /* set even on failure when xClose must run */
+        c->base.pMethods = &counted_io;
+    return rc;
+}
+
+/* The fsyncs of 10 saves (after one, which may sync the new WAL's header) with opt. */
+static int syncs_of_saves(const starch_sqlite_options *opt)
+{
+    real_vfs = sqlite3_vfs_find(NULL);
+    sqlite3_vfs counting = *real_vfs;
+    counting.zName = "starch-counting";
+    counting.szOsFile = (int)sizeof(counted_file) + real_vfs->szOsFile;
+    counting.xOpen = counted_open;
+    cr_assert_eq(sqlite3_vfs_register(&counting, 1), SQLITE_OK);
+    char path[64];
+    temp_db(path, sizeof path);
+    starch_error err;
+    starch_repo *r = starch_repo_sqlite_open(&Todo_type, path, NULL, opt, &err);
+    cr_assert_not_null(r, "%s", err.message);
+    Todo t = simple("first", false, 0, 0);
+    save_ok(r, &t);
+    syncs = 0;
+    for (int i = 0; i < 10; i++) {
+        t.id = 0;
+        save_ok(r, &t);
+    }
+    int n = syncs;
+    Todo_clear(&t);
+    starch_repo_free(r);
+    sqlite3_vfs_register(real_vfs, 1);
+    sqlite3_vfs_unregister(&counting);
+    drop_db(path);
+    return n;
+}
+
+Test(repo, sqlite_sync_full_fsyncs_every_commit)
+{
+    cr_assert_geq(syncs_of_saves(&(starch_sqlite_options){.sync = STARCH_SQLITE_SYNC_FULL}), 10);
+}
+
+Test(repo, sqlite_sync_normal_and_off_fsync_no_commit)
+{
+    cr_assert_eq(syncs_of_saves(&(starch_sqlite_options){.sync = STARCH_SQLITE_SYNC_NORMAL}), 0);
+    cr_assert_eq(syncs_of_saves(&(starch_sqlite_options){.sync = STARCH_SQLITE_SYNC_OFF}), 0);
+}
+
+Test(repo, sqlite_sync_default_is_normal_in_wal_mode)
+{
+    /* No options, and zeroed ones, are NORMAL (as starch_repo_sqlite): no fsync at commit. */
+    cr_assert_eq(syncs_of_saves(NULL), 0);
+    cr_assert_eq(syncs_of_saves(&(starch_sqlite_options){0}), 0);
+    char path[64];
+    temp_db(path, sizeof path);
+    starch_error err;
+    starch_repo *r = starch_repo_sqlite_open(&Todo_type, path, NULL, NULL, &err);
+    cr_assert_not_null(r, "%s", err.message);
+    starch_repo_free(r);
+    cr_assert_str_eq(sql_value(path, "PRAGMA journal_mode"), "wal");
+    drop_db(path);
+}
+
+Test(repo, sqlite_unknown_sync_is_refused)
+{
+    starch_error err;
+    starch_sqlite_options opt = {.sync = (starch_sqlite_sync)42};
+    cr_assert_null(starch_repo_sqlite_open(&Todo_type, ":memory:", NULL, &opt, &err));
+    cr_assert_eq(err.code, STARCH_EINVAL);
+    cr_assert_str_eq(err.message, "Todo: sqlite: unknown sync setting 42");
+}
+
 Test(repo, sqlite_bad_path)
 {
     starch_error err;
