@@ -46,6 +46,10 @@ typedef struct Options {
  * each event loop's epoll and wake-up descriptors, standard streams, a margin. */
 #define RESERVED_FDS 64
 
+/* Each connection's memory pool in libmicrohttpd (the request's headers and the response
+ * buffer; libmicrohttpd's default is 32 KB): the most of what an idle stream costs. */
+#define CONNECTION_MEMORY (16 * 1024)
+
 static const char usage[] =
     "usage: todo-app [--host ADDR] [--port N] [--db VALUE | --memory] [--datastar FILE]\n"
     "                [--threads N] [--max-connections N] [--keepalive SECONDS]\n"
@@ -214,7 +218,8 @@ static struct MHD_Daemon *start_server(App *app, const Options *o)
         NULL, MHD_OPTION_SOCK_ADDR, &addr, MHD_OPTION_NOTIFY_COMPLETED, starch_mhd_completed, NULL,
         MHD_OPTION_NOTIFY_CONNECTION, on_connection, (void *)&o->keepalive,
         MHD_OPTION_THREAD_POOL_SIZE, o->threads, MHD_OPTION_CONNECTION_LIMIT, o->max_conns,
-        MHD_OPTION_LISTEN_BACKLOG_SIZE, 4096u, MHD_OPTION_END);
+        MHD_OPTION_LISTEN_BACKLOG_SIZE, 4096u, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
+        (size_t)CONNECTION_MEMORY, MHD_OPTION_END);
 }
 
 /* Stops: no new connections (the listening socket is closed at once, so a proxy sends
