@@ -11,6 +11,7 @@
  *   4. S saves (POST /todos/ID/toggle), one every MS ms: for each, the time from sending
  *      the request to each stream's receipt of the resulting event (p50, p99 over every
  *      stream and save; and the mean and worst time until the last stream had it);
+ *      and the app's CPU time (user + system) per save, the keep-alives included;
  *   5. for B seconds, saves back to back with K requests in flight while the streams
  *      read: saves per second (streams this one process cannot read fast enough are cut
  *      off by the app, as slow clients: counted as cut_off_in_burst).
@@ -100,6 +101,24 @@ static long proc_status(int pid, const char *key)
     if (f)
         fclose(f);
     return v;
+}
+
+/* The CPU time (user + system, seconds) the process PID has used; -1 when unknown. */
+static double proc_cpu(int pid)
+{
+    char path[64], buf[1024];
+    snprintf(path, sizeof path, "/proc/%d/stat", pid);
+    FILE *f = pid > 0 ? fopen(path, "r") : NULL;
+    size_t n = f ? fread(buf, 1, sizeof buf - 1, f) : 0;
+    if (f)
+        fclose(f);
+    buf[n] = '\0';
+    char *p = strrchr(buf, ')'); /* fields after the command name: state is field 3 */
+    unsigned long utime, stime;
+    if (p == NULL ||
+        sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %lu %lu", &utime, &stime) != 2)
+        return -1;
+    return (double)(utime + stime) / (double)sysconf(_SC_CLK_TCK);
 }
 
 /* Counts the events in data[0..n) for s. */
@@ -324,6 +343,7 @@ int main(int argc, char **argv)
     long rss1 = proc_status(opt.pid, "VmRSS"), threads1 = proc_status(opt.pid, "Threads");
 
     size_t nl = 0;
+    double cpu0 = proc_cpu(opt.pid);
     for (unsigned k = 0; k < opt.saves; k++) {
         double start = now();
         awaited = 2 + k;
@@ -343,6 +363,7 @@ int main(int argc, char **argv)
         last[k] = worst;
         loop(start + opt.interval_ms / 1000.0, NULL);
     }
+    double cpu_per_save = opt.saves ? (proc_cpu(opt.pid) - cpu0) / opt.saves : 0;
     unsigned missed = (unsigned)(ndeliveries - nl), failed_timed = failed;
 
     /* saves per second: back to back, in_flight at a time, streams reading */
@@ -374,12 +395,13 @@ int main(int argc, char **argv)
            " \"threads_before\": %ld, \"threads_after\": %ld,"
            " \"saves\": %u, \"latency_p50_ms\": %.2f, \"latency_p99_ms\": %.2f,"
            " \"last_stream_mean_ms\": %.2f, \"last_stream_max_ms\": %.2f,"
-           " \"missed\": %u, \"failed\": %u, \"saves_per_second\": %.1f,"
+           " \"app_cpu_ms_per_save\": %.1f, \"missed\": %u, \"failed\": %u,"
+           " \"saves_per_second\": %.1f,"
            " \"cut_off_in_burst\": %u}\n",
            opt.streams, opened, open_s, opt.todos, rss0, rss1,
            opt.streams ? (double)(rss1 - rss0) / opt.streams : 0, threads0, threads1, opt.saves,
            nl ? lat[nl / 2] * 1e3 : 0, nl ? lat[(size_t)(nl * 0.99)] * 1e3 : 0, mean_last * 1e3,
-           opt.saves ? last[opt.saves - 1] * 1e3 : 0, missed, failed_timed, burst_done / burst,
-           failed - failed_timed);
+           opt.saves ? last[opt.saves - 1] * 1e3 : 0, cpu0 < 0 ? -1 : cpu_per_save * 1e3, missed,
+           failed_timed, burst_done / burst, failed - failed_timed);
     return missed || failed_timed ? 1 : 0;
 }

@@ -3,6 +3,7 @@
  *
  *   todo-app [--host ADDR] [--port N] [--db VALUE | --memory] [--datastar FILE]
  *            [--threads N] [--max-connections N] [--keepalive SECONDS]
+ *            [--connection-memory KB]
  *
  * --db takes a SQLite file, or a PostgreSQL URI (postgresql://…): then several instances
  * share the todos and every change reaches every instance's pages (docs/deploy.md).
@@ -40,19 +41,18 @@ typedef struct Options {
     unsigned threads;     /* the server's event loops (libmicrohttpd's thread pool) */
     unsigned max_conns;   /* 0: as many as the file limit allows */
     unsigned keepalive;   /* seconds between keep-alive comments on idle streams */
+    unsigned memory_kb;   /* each connection's memory pool in libmicrohttpd (headers, the
+                           * response buffer): the most of what an idle stream costs */
 } Options;
 
 /* Descriptors kept for what is not a connection: the database, the listening socket,
  * each event loop's epoll and wake-up descriptors, standard streams, a margin. */
 #define RESERVED_FDS 64
 
-/* Each connection's memory pool in libmicrohttpd (the request's headers and the response
- * buffer; libmicrohttpd's default is 32 KB): the most of what an idle stream costs. */
-#define CONNECTION_MEMORY (16 * 1024)
-
 static const char usage[] =
     "usage: todo-app [--host ADDR] [--port N] [--db VALUE | --memory] [--datastar FILE]\n"
     "                [--threads N] [--max-connections N] [--keepalive SECONDS]\n"
+    "                [--connection-memory KB]\n"
     "  --host ADDR      listen on this IPv4 address (default 127.0.0.1); beyond loopback,\n"
     "                   requests that change data must come from the app's own pages\n"
     "  --port N         listen on port N (default 8080; 0: any free port)\n"
@@ -68,7 +68,10 @@ static const char usage[] =
     "  --keepalive SECONDS\n"
     "                   an idle event stream gets a comment this often (default 10); a\n"
     "                   client that vanished is cut off after twice that without an\n"
-    "                   acknowledgement, a stream that cannot send after three times\n";
+    "                   acknowledgement, a stream that cannot send after three times\n"
+    "  --connection-memory KB\n"
+    "                   each connection's buffer (default 16: request headers up to\n"
+    "                   about 8 KB; an idle event stream costs about this much)\n";
 
 /* Reads a decimal number in [min, max] into *out; false when v is not one. */
 static bool parse_number(const char *v, unsigned long min, unsigned long max, unsigned *out)
@@ -119,6 +122,9 @@ static int parse_options(int argc, char **argv, Options *o)
                 return 2;
         } else if (strcmp(a, "--keepalive") == 0) {
             if (!parse_number(v, 1, 3600, &o->keepalive))
+                return 2;
+        } else if (strcmp(a, "--connection-memory") == 0) {
+            if (!parse_number(v, 4, 1024, &o->memory_kb))
                 return 2;
         } else {
             return 2;
@@ -219,7 +225,7 @@ static struct MHD_Daemon *start_server(App *app, const Options *o)
         MHD_OPTION_NOTIFY_CONNECTION, on_connection, (void *)&o->keepalive,
         MHD_OPTION_THREAD_POOL_SIZE, o->threads, MHD_OPTION_CONNECTION_LIMIT, o->max_conns,
         MHD_OPTION_LISTEN_BACKLOG_SIZE, 4096u, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
-        (size_t)CONNECTION_MEMORY, MHD_OPTION_END);
+        (size_t)o->memory_kb * 1024, MHD_OPTION_END);
 }
 
 /* Stops: no new connections (the listening socket is closed at once, so a proxy sends
@@ -287,7 +293,8 @@ int main(int argc, char **argv)
                    .port = 8080,
                    .db = url && *url ? url : "todo.db",
                    .threads = 4,
-                   .keepalive = 10};
+                   .keepalive = 10,
+                   .memory_kb = 16};
     int parsed = parse_options(argc, argv, &opt);
     if (parsed != 0) {
         fputs(usage, parsed == 1 ? stdout : stderr);
