@@ -11,7 +11,8 @@
  *   4. S saves (POST /todos/ID/toggle), one every MS ms: for each, the time from sending
  *      the request to each stream's receipt of the resulting event (p50, p99 over every
  *      stream and save; and the mean and worst time until the last stream had it);
- *      and the app's CPU time (user + system) per save, the keep-alives included;
+ *      and the CPU time (user + system) per save of the app (keep-alives included) and
+ *      of this tool;
  *   5. for B seconds, saves back to back with K requests in flight while the streams
  *      read: saves per second (streams this one process cannot read fast enough are cut
  *      off by the app, as slow clients: counted as cut_off_in_burst).
@@ -30,6 +31,7 @@
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/resource.h>
+#include <sys/time.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -119,6 +121,15 @@ static double proc_cpu(int pid)
         sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %lu %lu", &utime, &stime) != 2)
         return -1;
     return (double)(utime + stime) / (double)sysconf(_SC_CLK_TCK);
+}
+
+/* This process's CPU time (user + system, seconds). */
+static double self_cpu(void)
+{
+    struct rusage ru;
+    getrusage(RUSAGE_SELF, &ru);
+    return (double)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) +
+           (ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
 }
 
 /* Counts the events in data[0..n) for s. */
@@ -343,7 +354,7 @@ int main(int argc, char **argv)
     long rss1 = proc_status(opt.pid, "VmRSS"), threads1 = proc_status(opt.pid, "Threads");
 
     size_t nl = 0;
-    double cpu0 = proc_cpu(opt.pid);
+    double cpu0 = proc_cpu(opt.pid), self0 = self_cpu();
     for (unsigned k = 0; k < opt.saves; k++) {
         double start = now();
         awaited = 2 + k;
@@ -364,6 +375,7 @@ int main(int argc, char **argv)
         loop(start + opt.interval_ms / 1000.0, NULL);
     }
     double cpu_per_save = opt.saves ? (proc_cpu(opt.pid) - cpu0) / opt.saves : 0;
+    double self_per_save = opt.saves ? (self_cpu() - self0) / opt.saves : 0;
     unsigned missed = (unsigned)(ndeliveries - nl), failed_timed = failed;
 
     /* saves per second: back to back, in_flight at a time, streams reading */
@@ -395,13 +407,14 @@ int main(int argc, char **argv)
            " \"threads_before\": %ld, \"threads_after\": %ld,"
            " \"saves\": %u, \"latency_p50_ms\": %.2f, \"latency_p99_ms\": %.2f,"
            " \"last_stream_mean_ms\": %.2f, \"last_stream_max_ms\": %.2f,"
-           " \"app_cpu_ms_per_save\": %.1f, \"missed\": %u, \"failed\": %u,"
+           " \"app_cpu_ms_per_save\": %.1f, \"load_cpu_ms_per_save\": %.1f, \"missed\": %u, "
+           "\"failed\": %u,"
            " \"saves_per_second\": %.1f,"
            " \"cut_off_in_burst\": %u}\n",
            opt.streams, opened, open_s, opt.todos, rss0, rss1,
            opt.streams ? (double)(rss1 - rss0) / opt.streams : 0, threads0, threads1, opt.saves,
            nl ? lat[nl / 2] * 1e3 : 0, nl ? lat[(size_t)(nl * 0.99)] * 1e3 : 0, mean_last * 1e3,
-           opt.saves ? last[opt.saves - 1] * 1e3 : 0, cpu0 < 0 ? -1 : cpu_per_save * 1e3, missed,
-           failed_timed, burst_done / burst, failed - failed_timed);
+           opt.saves ? last[opt.saves - 1] * 1e3 : 0, cpu0 < 0 ? -1 : cpu_per_save * 1e3,
+           self_per_save * 1e3, missed, failed_timed, burst_done / burst, failed - failed_timed);
     return missed || failed_timed ? 1 : 0;
 }
