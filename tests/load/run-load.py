@@ -8,6 +8,7 @@
      to where they were;
   4. a half-open stream (the peer gone without a packet: nftables drops its packets, in a
      network namespace of the test's own) is reclaimed within 60 seconds;
+  5. --max-connections: a connection past the limit waits until one closes;
   and GET /metrics, checked exactly after each.
 
 Run as root, the test re-runs itself in a new network namespace (unshare -n), where the
@@ -54,9 +55,9 @@ def maybe_namespace():
 
 
 class App:
-    def __init__(self, exe):
+    def __init__(self, exe, *extra):
         self.p = subprocess.Popen([exe, "--memory", "--port", "0", "--keepalive", "1",
-                                   "--threads", "2"], stdout=subprocess.PIPE, text=True)
+                                   "--threads", "2", *extra], stdout=subprocess.PIPE, text=True)
         line = self.p.stdout.readline()
         m = re.search(r":(\d+)/", line)
         assert m, line
@@ -261,6 +262,21 @@ def main():
         tap(True, "metrics: the half-open stream reclaimed", skip="needs root, unshare and nft")
 
     tap(app.stop() == 0, "the app stops cleanly")
+
+    # 5. --max-connections: the connection past the limit waits until one closes
+    app = App(exe, "--max-connections", "3")
+    st = Streams(app.port, 3)
+    ok = st.pump(10, st.all_have(1))
+    extra = Streams(app.port, 1)
+    waited = not extra.pump(1, extra.all_have(1))
+    tap(ok and waited, "--max-connections 3: three streams served, a fourth waits")
+    st.socks[0].close()
+    st.sel.unregister(st.socks[0])
+    st.closed[0] = True
+    tap(extra.pump(10, extra.all_have(1)), "... and is served once one of them closes")
+    st.close()
+    extra.close()
+    tap(app.stop() == 0, "that app stops cleanly")
     print(f"1..{len(results)}")
     return 0 if all(results) else 1
 
