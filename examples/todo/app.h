@@ -11,6 +11,7 @@
 
 #include <microhttpd.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <starch_events.h>
 #include <starch_pg.h>
 #include <starch_sqlite.h>
@@ -26,6 +27,11 @@ typedef struct App {
     uint64_t sequence;         /* events published since the start (under live_lock) */
     const char *datastar_js;   /* a local copy of the Datastar client (NULL: the CDN) */
     size_t datastar_len;
+    unsigned stream_timeout; /* seconds a stream may send nothing before it is cut (0: never) */
+    /* Counters of GET /metrics (routes.c), updated from any thread. */
+    atomic_size_t streams_open;      /* GET /events streams open now */
+    atomic_size_t streams_reclaimed; /* streams closed because their client vanished */
+    atomic_size_t saves;             /* successful writes of a todo (Todo.* events) */
 } App;
 
 /* The hub topic of the list: every change of a todo is published there. */
@@ -46,6 +52,9 @@ bool todo_live_start(App *app);
  * HEAD (head true): the stream's headers, no body, no subscription. */
 enum MHD_Result todo_live_events(App *app, struct MHD_Connection *c, const char *version,
                                  bool head);
+
+/* Answers GET /metrics: the app's counters in the Prometheus text format (live.c). */
+enum MHD_Result todo_live_metrics(App *app, struct MHD_Connection *c);
 
 /* Writes the SSE id of the event ev into id[0..size): on PostgreSQL the database's event
  * id, the same on every instance; else "BOOT-SEQ", the boot id of this start and the

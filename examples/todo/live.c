@@ -6,8 +6,12 @@
  * The repository emits its events by itself after each successful write. publish_list
  * renders the whole list (it is small) into one Datastar patch-elements event and hands it
  * to the hub, which queues it for every subscriber without waiting for any of them. Each
- * GET /events response is a hub client: libmicrohttpd's content reader callback, on the
- * connection's own thread, reads the client's queue and sends it.
+ * GET /events response is a hub client polled by libmicrohttpd's content reader callback
+ * on the server's event loop: with nothing queued the connection is suspended (no thread
+ * waits for it), and the hub's next message resumes it. A client whose queue fills (it
+ * stopped reading) is dropped by the hub and its stream cut off; main.c pings the hub
+ * every few seconds, which sends each idle stream an SSE comment, so that a client that
+ * vanished is noticed (see main.c for the socket timeouts).
  *
  * Streams resume: each published event carries an SSE id (todo_event_id: PostgreSQL's
  * event id, the same on every instance; else the app's boot id and a sequence number),
@@ -23,9 +27,6 @@
 
 #include "app.h"
 #include "todo.starch.h"
-
-/* An idle stream gets an SSE comment this often, so a client that left is noticed. */
-#define KEEPALIVE_MS 15000
 
 int todo_render_list(App *app, starch_out *out)
 {
@@ -52,6 +53,7 @@ static int publish_list(const starch_event *ev, void *ctx)
     pthread_mutex_lock(&app->live_lock);
     char id[64]; /* the list is rendered whole, whichever todo changed */
     todo_event_id(app, ev, id, sizeof id);
+    atomic_fetch_add(&app->saves, 1);
     if (todo_render_list(app, &event) == STARCH_OK)
         starch_hub_publish_id(app->hub, TODO_TOPIC, id, starch_out_data(&event),
                               starch_out_len(&event));
@@ -77,10 +79,25 @@ bool todo_live_start(App *app)
 
 /* One browser's stream: the list as it was when it connected, then the hub's events. */
 typedef struct Watcher {
+    App *app;
+    struct MHD_Connection *conn;
     starch_client *client;
     starch_out first; /* the current list, sent before anything from the hub */
     size_t sent;      /* bytes of first already sent */
+    bool ended;       /* the stream ended itself (dropped, or the hub closed) */
 } Watcher;
+
+/* The hub's waker: a stream with nothing to send is suspended (it costs no thread while
+ * it waits); the hub resumes it when it has something. */
+static void watcher_park(void *ctx)
+{
+    MHD_suspend_connection(ctx);
+}
+
+static void watcher_wake(void *ctx)
+{
+    MHD_resume_connection(ctx);
+}
 
 static size_t copy_out(char *buf, size_t max, const char *data, size_t len)
 {
@@ -89,7 +106,9 @@ static size_t copy_out(char *buf, size_t max, const char *data, size_t len)
     return n;
 }
 
-/* libmicrohttpd's content reader: called on the connection's thread whenever it can send. */
+/* libmicrohttpd's content reader: called on the server's event loop whenever the
+ * connection can send (and after the hub resumed it). Returns 0 with the connection
+ * suspended when there is nothing to send. */
 static ssize_t watcher_read(void *cls, uint64_t pos, char *buf, size_t max)
 {
     Watcher *w = cls;
@@ -98,11 +117,16 @@ static ssize_t watcher_read(void *cls, uint64_t pos, char *buf, size_t max)
     if (w->sent < first) {
         size_t n = copy_out(buf, max, starch_out_data(&w->first) + w->sent, first - w->sent);
         w->sent += n;
+        if (w->sent == first) { /* sent: an idle stream keeps no copy of the list */
+            starch_out_free(&w->first);
+            starch_out_init(&w->first);
+            w->sent = 0;
+        }
         return (ssize_t)n;
     }
     size_t n;
-    switch (starch_client_read(w->client, buf, max, &n, KEEPALIVE_MS)) {
-    case STARCH_OK: return (ssize_t)n;
+    switch (starch_client_poll(w->client, buf, max, &n)) {
+    case STARCH_OK: return (ssize_t)n; /* 0: suspended until the hub wakes it */
     case STARCH_ETIMEOUT: {
         static const char ping[] = ": keep-alive\n\n"; /* an SSE comment: the client ignores it */
         return (ssize_t)copy_out(buf, max, ping, sizeof ping - 1);
@@ -111,6 +135,7 @@ static ssize_t watcher_read(void *cls, uint64_t pos, char *buf, size_t max)
         /* Dropped for falling behind, or the hub closed because the server stops: end with
          * an error, never cleanly, so that the browser reconnects (Datastar does not after
          * a clean end) and resumes from its Last-Event-ID or starts again from the list. */
+        w->ended = true;
         return MHD_CONTENT_READER_END_WITH_ERROR;
     }
 }
@@ -119,6 +144,11 @@ static ssize_t watcher_read(void *cls, uint64_t pos, char *buf, size_t max)
 static void watcher_free(void *cls)
 {
     Watcher *w = cls;
+    if (w->conn) { /* a stream that was started (not one that failed to start) */
+        atomic_fetch_sub(&w->app->streams_open, 1);
+        if (!w->ended && !starch_client_dropped(w->client))
+            atomic_fetch_add(&w->app->streams_reclaimed, 1); /* its client vanished */
+    }
     starch_client_close(w->client);
     starch_out_free(&w->first);
     free(w);
@@ -184,15 +214,64 @@ enum MHD_Result todo_live_events(App *app, struct MHD_Connection *c, const char 
         pthread_mutex_unlock(&app->live_lock);
     }
     struct MHD_Response *r = rc == STARCH_OK
-                                 ? MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 16 * 1024,
+                                 ? MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 4096,
                                                                      watcher_read, w, watcher_free)
                                  : NULL;
     if (r == NULL) {
         watcher_free(w);
         return MHD_NO;
     }
+    starch_client_set_waker(w->client, &(starch_client_waker){watcher_park, watcher_wake, c});
+    w->app = app;
+    w->conn = c;
+    atomic_fetch_add(&app->streams_open, 1);
+    /* A stream that sent nothing for a while (a keep-alive comes every keepalive seconds)
+     * is stuck: its client stopped reading. */
+    if (app->stream_timeout > 0)
+        MHD_set_connection_option(c, MHD_CONNECTION_OPTION_TIMEOUT, app->stream_timeout);
     enum MHD_Result ok =
         add_sse_headers(r, version) ? MHD_queue_response(c, MHD_HTTP_OK, r) : MHD_NO;
     MHD_destroy_response(r); /* queued: libmicrohttpd holds it; else this frees w */
+    return ok;
+}
+
+/* ---- GET /metrics ------------------------------------------------------------------ */
+
+/* Writes one metric: its HELP and TYPE lines and its value. */
+static void metric(starch_out *out, const char *name, const char *type, const char *help,
+                   size_t value)
+{
+    starch_out_printf(out, "# HELP %s %s\n# TYPE %s %s\n%s %zu\n", name, help, name, type, name,
+                      value);
+}
+
+enum MHD_Result todo_live_metrics(App *app, struct MHD_Connection *c)
+{
+    starch_out out;
+    starch_out_init(&out);
+    metric(&out, "todo_streams_open", "gauge", "Event streams (GET /events) open now.",
+           atomic_load(&app->streams_open));
+    metric(&out, "todo_streams_dropped_total", "counter",
+           "Event streams cut off because their client fell behind (its queue was full).",
+           starch_hub_dropped(app->hub));
+    metric(&out, "todo_streams_reclaimed_total", "counter",
+           "Event streams closed because their client vanished (reset, timed out, failed).",
+           atomic_load(&app->streams_reclaimed));
+    metric(&out, "todo_saves_total", "counter",
+           "Successful writes of a todo (add, toggle, delete).", atomic_load(&app->saves));
+    metric(&out, "todo_events_total", "counter", "Events published to the event streams.",
+           starch_hub_published(app->hub));
+    struct MHD_Response *r =
+        starch_out_error(&out) == STARCH_OK
+            ? MHD_create_response_from_buffer(starch_out_len(&out), (void *)starch_out_data(&out),
+                                              MHD_RESPMEM_MUST_COPY)
+            : NULL;
+    starch_out_free(&out);
+    if (r == NULL)
+        return MHD_NO;
+    MHD_add_response_header(r, "Content-Type", "text/plain; version=0.0.4; charset=utf-8");
+    MHD_add_response_header(r, "Cache-Control", "no-store");
+    enum MHD_Result ok = MHD_queue_response(c, MHD_HTTP_OK, r);
+    MHD_destroy_response(r);
     return ok;
 }

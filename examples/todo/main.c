@@ -2,7 +2,8 @@
  * repository (SQLite, or memory), every change pushed to every open page.
  *
  *   todo-app [--host ADDR] [--port N] [--db VALUE | --memory] [--sync MODE]
- *            [--datastar FILE]
+ *            [--datastar FILE] [--threads N] [--max-connections N]
+ *            [--keepalive SECONDS] [--connection-memory KB]
  *
  * --db takes a SQLite file, or a PostgreSQL URI (postgresql://…): then several instances
  * share the todos and every change reaches every instance's pages (docs/deploy.md).
@@ -13,13 +14,17 @@
  * database and exits 0. See README.md beside this file for a walk through the code.
  */
 #include <arpa/inet.h>
+#include <errno.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include <starch_mhd.h>
@@ -34,11 +39,21 @@ typedef struct Options {
     bool memory;          /* keep the todos in memory instead */
     const char *datastar; /* a local copy of the Datastar client to serve, or NULL */
     const char *sync;     /* --sync as given (a SQLite file only), or NULL: normal */
+    unsigned threads;     /* the server's event loops (libmicrohttpd's thread pool) */
+    unsigned max_conns;   /* 0: as many as the file limit allows */
+    unsigned keepalive;   /* seconds between keep-alive comments on idle streams */
+    unsigned memory_kb;   /* each connection's memory pool in libmicrohttpd (headers, the
+                           * response buffer): the most of what an idle stream costs */
 } Options;
+
+/* Descriptors kept for what is not a connection: the database, the listening socket,
+ * each event loop's epoll and wake-up descriptors, standard streams, a margin. */
+#define RESERVED_FDS 64
 
 static const char usage[] =
     "usage: todo-app [--host ADDR] [--port N] [--db VALUE | --memory] [--sync MODE]\n"
-    "                [--datastar FILE]\n"
+    "                [--datastar FILE] [--threads N] [--max-connections N]\n"
+    "                [--keepalive SECONDS] [--connection-memory KB]\n"
     "  --host ADDR      listen on this IPv4 address (default 127.0.0.1); beyond loopback,\n"
     "                   requests that change data must come from the app's own pages\n"
     "  --port N         listen on port N (default 8080; 0: any free port)\n"
@@ -49,7 +64,30 @@ static const char usage[] =
     "  --sync MODE      for a SQLite file: off, normal (default) or full. Every mode keeps\n"
     "                   each acknowledged change through a crash of the app; only full\n"
     "                   also keeps it through power loss (an fsync per change)\n"
-    "  --datastar FILE  serve this copy of the Datastar client (default: the CDN's)\n";
+    "  --datastar FILE  serve this copy of the Datastar client (default: the CDN's)\n"
+    "  --threads N      event loops serving the connections (default 4)\n"
+    "  --max-connections N\n"
+    "                   connections open at once, event streams included (default: the\n"
+    "                   file limit, raised to its hard limit at start, less 64)\n"
+    "  --keepalive SECONDS\n"
+    "                   an idle event stream gets a comment this often (default 10); a\n"
+    "                   client that vanished is cut off after twice that without an\n"
+    "                   acknowledgement, a stream that cannot send after three times\n"
+    "  --connection-memory KB\n"
+    "                   each connection's buffer (default 16: request headers up to\n"
+    "                   about 8 KB; an idle event stream costs about this much)\n";
+
+/* Reads a decimal number in [min, max] into *out; false when v is not one. */
+static bool parse_number(const char *v, unsigned long min, unsigned long max, unsigned *out)
+{
+    char *end;
+    errno = 0;
+    unsigned long n = strtoul(v, &end, 10);
+    if (*v < '0' || *v > '9' || *end != '\0' || errno != 0 || n < min || n > max)
+        return false;
+    *out = (unsigned)n;
+    return true;
+}
 
 /* Fills *o from the command line. Returns 0 to run, 1 for --help, 2 when it is wrong. */
 static int parse_options(int argc, char **argv, Options *o)
@@ -84,6 +122,18 @@ static int parse_options(int argc, char **argv, Options *o)
             if (strcmp(v, "off") != 0 && strcmp(v, "normal") != 0 && strcmp(v, "full") != 0)
                 return 2;
             o->sync = v;
+        } else if (strcmp(a, "--threads") == 0) {
+            if (!parse_number(v, 1, 64, &o->threads))
+                return 2;
+        } else if (strcmp(a, "--max-connections") == 0) {
+            if (!parse_number(v, 1, 10000000, &o->max_conns))
+                return 2;
+        } else if (strcmp(a, "--keepalive") == 0) {
+            if (!parse_number(v, 1, 3600, &o->keepalive))
+                return 2;
+        } else if (strcmp(a, "--connection-memory") == 0) {
+            if (!parse_number(v, 4, 1024, &o->memory_kb))
+                return 2;
         } else {
             return 2;
         }
@@ -116,29 +166,74 @@ static char *read_file(const char *path, size_t *len)
 
 /* libmicrohttpd's error log, less what is normal for event streams: the line it writes for
  * each stream the app ends with an error on purpose (a client dropped for falling behind,
- * every stream at shutdown), and for each browser that leaves while its stream is open. */
+ * every stream at shutdown), and for each browser that leaves (or vanishes: a reset, a
+ * socket timeout) while its stream is open. The counters of GET /metrics count those. */
 static void log_error(void *cls, const char *fmt, va_list ap)
 {
     (void)cls;
     char line[512];
     vsnprintf(line, sizeof line, fmt, ap);
     if (strstr(line, "application error generating response") == NULL &&
-        strstr(line, "socket is no longer available") == NULL) /* a browser left */
+        strstr(line, "socket is no longer available") == NULL &&          /* a browser left */
+        strstr(line, "Failed to send the chunked response body") == NULL) /* ... or vanished */
         fprintf(stderr, "todo: %s", line);
 }
 
-/* Starts libmicrohttpd on host:port: a thread per connection, so a GET /events stream
- * waits for events on its own thread. MHD_USE_ITC lets serve() stop accepting first. */
-static struct MHD_Daemon *start_server(App *app, const char *host, unsigned port)
+/* Raises the soft limit on open files to the hard limit (each connection is one) and
+ * returns the soft limit now in force. */
+static rlim_t raise_file_limit(void)
 {
-    struct sockaddr_in addr = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
-    inet_pton(AF_INET, host, &addr.sin_addr); /* checked by parse_options */
-    return MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION |
-                                MHD_USE_ITC | MHD_USE_ERROR_LOG,
-                            (uint16_t)port, NULL, NULL, todo_handle, app,
-                            MHD_OPTION_EXTERNAL_LOGGER, log_error, NULL, MHD_OPTION_SOCK_ADDR,
-                            &addr, MHD_OPTION_NOTIFY_COMPLETED, starch_mhd_completed, NULL,
-                            MHD_OPTION_END);
+    struct rlimit rl;
+    if (getrlimit(RLIMIT_NOFILE, &rl) != 0)
+        return 1024;
+    if (rl.rlim_cur < rl.rlim_max) {
+        rlim_t soft = rl.rlim_cur;
+        rl.rlim_cur = rl.rlim_max;
+        if (setrlimit(RLIMIT_NOFILE, &rl) != 0)
+            rl.rlim_cur = soft;
+    }
+    return rl.rlim_cur;
+}
+
+/* MHD_OPTION_NOTIFY_CONNECTION: sets the timeouts of each accepted socket, so that a
+ * client that vanished without a packet (a half-open connection) is noticed: unacknowledged
+ * data (a stream's keep-alive comment) fails the socket after TCP_USER_TIMEOUT, and an
+ * idle connection is probed by TCP keep-alive. cls points to the keep-alive seconds. */
+static void on_connection(void *cls, struct MHD_Connection *c, void **socket_context,
+                          enum MHD_ConnectionNotificationCode code)
+{
+    (void)socket_context;
+    const union MHD_ConnectionInfo *ci =
+        code == MHD_CONNECTION_NOTIFY_STARTED
+            ? MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD)
+            : NULL;
+    if (ci == NULL)
+        return;
+    int keepalive = (int)*(const unsigned *)cls, on = 1, count = 2;
+    unsigned user_timeout_ms = 2000u * (unsigned)keepalive;
+    setsockopt(ci->connect_fd, SOL_SOCKET, SO_KEEPALIVE, &on, sizeof on);
+    setsockopt(ci->connect_fd, IPPROTO_TCP, TCP_KEEPIDLE, &keepalive, sizeof keepalive);
+    setsockopt(ci->connect_fd, IPPROTO_TCP, TCP_KEEPINTVL, &keepalive, sizeof keepalive);
+    setsockopt(ci->connect_fd, IPPROTO_TCP, TCP_KEEPCNT, &count, sizeof count);
+    setsockopt(ci->connect_fd, IPPROTO_TCP, TCP_USER_TIMEOUT, &user_timeout_ms,
+               sizeof user_timeout_ms);
+}
+
+/* Starts libmicrohttpd on host:port: `threads` epoll event loops, whose connections are
+ * suspended while they wait (an idle GET /events stream costs no thread, see live.c).
+ * MHD_USE_ITC lets serve() stop accepting first. */
+static struct MHD_Daemon *start_server(App *app, const Options *o)
+{
+    struct sockaddr_in addr = {.sin_family = AF_INET, .sin_port = htons((uint16_t)o->port)};
+    inet_pton(AF_INET, o->host, &addr.sin_addr); /* checked by parse_options */
+    return MHD_start_daemon(
+        MHD_USE_EPOLL_INTERNAL_THREAD | MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ITC | MHD_USE_ERROR_LOG,
+        (uint16_t)o->port, NULL, NULL, todo_handle, app, MHD_OPTION_EXTERNAL_LOGGER, log_error,
+        NULL, MHD_OPTION_SOCK_ADDR, &addr, MHD_OPTION_NOTIFY_COMPLETED, starch_mhd_completed, NULL,
+        MHD_OPTION_NOTIFY_CONNECTION, on_connection, (void *)&o->keepalive,
+        MHD_OPTION_THREAD_POOL_SIZE, o->threads, MHD_OPTION_CONNECTION_LIMIT, o->max_conns,
+        MHD_OPTION_LISTEN_BACKLOG_SIZE, 4096u, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
+        (size_t)o->memory_kb * 1024, MHD_OPTION_END);
 }
 
 /* Stops: no new connections (the listening socket is closed at once, so a proxy sends
@@ -153,8 +248,9 @@ static void stop_server(App *app, struct MHD_Daemon *server)
     MHD_stop_daemon(server);
 }
 
-/* Runs the server until SIGINT or SIGTERM; false when it could not start. */
-static bool serve(App *app, const char *host, unsigned port)
+/* Runs the server until SIGINT or SIGTERM, pinging the hub every keepalive seconds (each
+ * idle stream sends a comment); false when it could not start. */
+static bool serve(App *app, const Options *o)
 {
     /* Block the stop signals in every thread (the server's inherit this mask): only the
      * sigwait below receives them, and nothing is interrupted half-way. */
@@ -164,17 +260,19 @@ static bool serve(App *app, const char *host, unsigned port)
     sigaddset(&stop, SIGTERM);
     pthread_sigmask(SIG_BLOCK, &stop, NULL);
 
-    struct MHD_Daemon *server = start_server(app, host, port);
+    struct MHD_Daemon *server = start_server(app, o);
     if (server == NULL) {
-        fprintf(stderr, "todo: cannot listen on %s:%u\n", host, port);
+        fprintf(stderr, "todo: cannot listen on %s:%u\n", o->host, o->port);
         return false;
     }
     const union MHD_DaemonInfo *bound = MHD_get_daemon_info(server, MHD_DAEMON_INFO_BIND_PORT);
-    printf("listening on http://%s:%u/\n", host, bound ? (unsigned)bound->port : port);
+    printf("listening on http://%s:%u/\n", o->host, bound ? (unsigned)bound->port : o->port);
     fflush(stdout);
 
-    int sig;
-    sigwait(&stop, &sig);
+    struct timespec every = {.tv_sec = o->keepalive};
+    while (sigtimedwait(&stop, NULL, &every) < 0)
+        if (errno == EAGAIN)
+            starch_hub_ping(app->hub);
     stop_server(app, server);
     return true;
 }
@@ -209,7 +307,12 @@ static starch_sqlite_sync sync_mode(const char *sync)
 int main(int argc, char **argv)
 {
     const char *url = getenv("DATABASE_URL");
-    Options opt = {.host = "127.0.0.1", .port = 8080, .db = url && *url ? url : "todo.db"};
+    Options opt = {.host = "127.0.0.1",
+                   .port = 8080,
+                   .db = url && *url ? url : "todo.db",
+                   .threads = 4,
+                   .keepalive = 10,
+                   .memory_kb = 16};
     int parsed = parse_options(argc, argv, &opt);
     if (parsed != 0) {
         fputs(usage, parsed == 1 ? stdout : stderr);
@@ -227,7 +330,11 @@ int main(int argc, char **argv)
      * (the change is refused and reported) instead of killing the app with SIGXFSZ. */
     signal(SIGXFSZ, SIG_IGN);
 
-    App app = {0};
+    rlim_t files = raise_file_limit();
+    if (opt.max_conns == 0)
+        opt.max_conns = files > RESERVED_FDS * 2 ? (unsigned)(files - RESERVED_FDS) : RESERVED_FDS;
+
+    App app = {.stream_timeout = 3 * opt.keepalive};
     pthread_mutex_init(&app.live_lock, NULL);
     make_boot_id(app.boot_id, sizeof app.boot_id);
     struct in_addr in;
@@ -253,7 +360,7 @@ int main(int argc, char **argv)
     bool ok = app.bus && app.hub && app.todos && todo_live_start(&app);
     if (!ok)
         fprintf(stderr, "todo: %s\n", err.message[0] ? err.message : "out of memory");
-    ok = ok && serve(&app, opt.host, opt.port);
+    ok = ok && serve(&app, &opt);
 
     starch_repo_free(app.todos);
     starch_bus_free(app.bus);

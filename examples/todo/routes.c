@@ -9,6 +9,7 @@
  *   GET    /datastar.js         the Datastar client: the local copy, or a redirect to the CDN
  *   GET    /healthz             200 when the database answers, 503 when it does not
  *   GET    /__dev/reload        `make dev` builds only: the build id (dev_reload.c)
+ *   GET    /metrics             the counters, in the Prometheus text format (live.c)
  *
  * HEAD on any of them answers as GET, without the body.
  *
@@ -475,6 +476,8 @@ static enum MHD_Result route(const Request *rq, const char *url)
         return healthz(rq);
     if (is(m, "GET") && is(url, "/events"))
         return todo_live_events(rq->app, rq->c, rq->version, head);
+    if (is(m, "GET") && is(url, "/metrics"))
+        return todo_live_metrics(rq->app, rq->c);
     if (is(m, "GET") && is(url, STARCH_DATASTAR_URL))
         return datastar_js(rq);
     if (is(m, "POST") && is(url, "/todos"))

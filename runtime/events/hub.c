@@ -3,8 +3,12 @@
  * A publish copies the bytes once into a reference-counted message and appends a pointer
  * to it to each subscriber's bounded ring; a client whose ring is full is dropped on the
  * spot (its ring emptied, its reader woken), so a publisher never waits on a slow reader.
- * Each client is read by its own thread (an HTTP connection's), which blocks on the
- * client's condition variable with a timeout.
+ * A client is read either by a thread of its own, which blocks on the client's condition
+ * variable with a timeout (starch_client_read), or by an event loop that polls it
+ * (starch_client_poll): when the ring is empty the poll parks the reader (its waker's
+ * park, e.g. suspending an HTTP connection) and the next message, drop, ping or close
+ * calls the waker's wake once (e.g. resuming it). park and wake run under the client's
+ * lock, so a wake never comes before the park it answers.
  *
  * A publish with an event id (starch_hub_publish_id) also keeps the message in its topic's
  * history, a ring of the last queue_max messages, from which a client that reconnects
@@ -53,6 +57,9 @@ struct starch_client {
     size_t head, count;
     size_t pos; /* bytes of ring[head] already read */
     bool dropped, hub_closed;
+    bool pinged;               /* starch_hub_ping since the last read: a keep-alive is due */
+    starch_client_waker waker; /* park/wake; park == NULL: a blocking reader */
+    bool parked;               /* starch_client_poll parked the reader: the next change wakes it */
 };
 
 struct starch_hub {
@@ -61,7 +68,9 @@ struct starch_hub {
     starch_client *clients;
     size_t queue_max;
     size_t dropped;
-    size_t refs; /* 1 for the owner until starch_hub_free, plus 1 per client */
+    size_t clients_count; /* connected clients */
+    size_t published;     /* messages published */
+    size_t refs;          /* 1 for the owner until starch_hub_free, plus 1 per client */
     bool closed;
 };
 
@@ -69,6 +78,15 @@ static void msg_release(msg *m)
 {
     if (atomic_fetch_sub(&m->refs, 1) == 1)
         free(m);
+}
+
+/* Wakes c's parked reader, once. Client lock held. */
+static void wake(starch_client *c)
+{
+    if (c->parked) {
+        c->parked = false;
+        c->waker.wake(c->waker.ctx);
+    }
 }
 
 static topic *find_topic(starch_hub *hub, const char *name)
@@ -121,6 +139,7 @@ void starch_hub_close(starch_hub *hub)
         pthread_mutex_lock(&c->lock);
         c->hub_closed = true;
         pthread_cond_broadcast(&c->ready);
+        wake(c);
         pthread_mutex_unlock(&c->lock);
     }
     pthread_mutex_unlock(&hub->lock);
@@ -142,6 +161,35 @@ size_t starch_hub_dropped(starch_hub *hub)
 {
     pthread_mutex_lock(&hub->lock);
     size_t n = hub->dropped;
+    pthread_mutex_unlock(&hub->lock);
+    return n;
+}
+
+void starch_hub_ping(starch_hub *hub)
+{
+    pthread_mutex_lock(&hub->lock);
+    for (starch_client *c = hub->clients; c; c = c->next) {
+        pthread_mutex_lock(&c->lock);
+        c->pinged = true;
+        pthread_cond_broadcast(&c->ready);
+        wake(c);
+        pthread_mutex_unlock(&c->lock);
+    }
+    pthread_mutex_unlock(&hub->lock);
+}
+
+size_t starch_hub_clients(starch_hub *hub)
+{
+    pthread_mutex_lock(&hub->lock);
+    size_t n = hub->clients_count;
+    pthread_mutex_unlock(&hub->lock);
+    return n;
+}
+
+size_t starch_hub_published(starch_hub *hub)
+{
+    pthread_mutex_lock(&hub->lock);
+    size_t n = hub->published;
     pthread_mutex_unlock(&hub->lock);
     return n;
 }
@@ -265,6 +313,7 @@ starch_client *starch_hub_connect(starch_hub *hub)
     bool closed = hub->closed;
     if (!closed) {
         hub->refs++;
+        hub->clients_count++;
         c->next = hub->clients;
         if (hub->clients)
             hub->clients->prev = c;
@@ -349,6 +398,7 @@ void starch_client_close(starch_client *c)
     if (c->next)
         c->next->prev = c->prev;
     bool last = --hub->refs == 0;
+    hub->clients_count--;
     pthread_mutex_lock(&c->lock);
     empty_ring(c, hub->queue_max);
     pthread_mutex_unlock(&c->lock);
@@ -408,7 +458,7 @@ int starch_client_read(starch_client *c, char *buf, size_t max, size_t *n, int t
     if (max == 0)
         return STARCH_EINVAL;
     pthread_mutex_lock(&c->lock);
-    while (c->count == 0 && !c->dropped && !c->hub_closed && rc != ETIMEDOUT) {
+    while (c->count == 0 && !c->dropped && !c->hub_closed && !c->pinged && rc != ETIMEDOUT) {
         if (timeout_ms < 0)
             pthread_cond_wait(&c->ready, &c->lock);
         else
@@ -419,6 +469,38 @@ int starch_client_read(starch_client *c, char *buf, size_t max, size_t *n, int t
         *n = take(c, buf, max, queue_max);
     else
         status = c->dropped || c->hub_closed ? STARCH_ECLOSED : STARCH_ETIMEOUT;
+    c->pinged = false;
+    pthread_mutex_unlock(&c->lock);
+    return status;
+}
+
+void starch_client_set_waker(starch_client *c, const starch_client_waker *waker)
+{
+    assert(waker == NULL || (waker->park != NULL && waker->wake != NULL));
+    pthread_mutex_lock(&c->lock);
+    c->waker = waker ? *waker : (starch_client_waker){0};
+    c->parked = false;
+    pthread_mutex_unlock(&c->lock);
+}
+
+int starch_client_poll(starch_client *c, char *buf, size_t max, size_t *n)
+{
+    *n = 0;
+    if (max == 0 || c->waker.park == NULL) /* the waker is set by this reader's thread */
+        return STARCH_EINVAL;
+    int status = STARCH_OK;
+    pthread_mutex_lock(&c->lock);
+    if (c->count > 0) {
+        *n = take(c, buf, max, c->hub->queue_max);
+    } else if (c->dropped || c->hub_closed) {
+        status = STARCH_ECLOSED;
+    } else if (c->pinged) {
+        status = STARCH_ETIMEOUT;
+    } else {
+        c->parked = true;
+        c->waker.park(c->waker.ctx);
+    }
+    c->pinged = false;
     pthread_mutex_unlock(&c->lock);
     return status;
 }
@@ -442,6 +524,7 @@ static bool deliver(starch_hub *hub, starch_client *c, msg *m)
         queued = true;
     }
     pthread_cond_signal(&c->ready);
+    wake(c);
     pthread_mutex_unlock(&c->lock);
     return queued;
 }
@@ -520,6 +603,7 @@ size_t starch_hub_publish_id(starch_hub *hub, const char *topic_name, const char
         return 0;
     pthread_mutex_lock(&hub->lock);
     size_t sent = hub->closed ? 0 : publish(hub, topic_name, m);
+    hub->published += !hub->closed;
     pthread_mutex_unlock(&hub->lock);
     msg_release(m);
     return sent;

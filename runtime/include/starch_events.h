@@ -279,6 +279,20 @@ int starch_repo_ping(starch_repo *repo, starch_error *err);
  *   // anywhere (e.g. a bus handler for Todo.*):
  *   starch_hub_publish(hub, "todos", sse_bytes, sse_len);   // never blocks on a client
  *
+ * An event loop (libmicrohttpd with suspend/resume, epoll) does not block a thread per
+ * client: it gives the client a waker and polls it instead of reading it:
+ *
+ *   static void park(void *conn) { MHD_suspend_connection(conn); }   // the reader's thread
+ *   static void wake(void *conn) { MHD_resume_connection(conn); }    // any thread
+ *   starch_client_set_waker(c, &(starch_client_waker){park, wake, conn});
+ *   // in the content reader:
+ *   switch (starch_client_poll(c, buf, max, &n)) {
+ *   case STARCH_OK: return n;                      // n == 0: parked (suspended) until woken
+ *   case STARCH_ETIMEOUT: return keep_alive(buf);  // starch_hub_ping since the last poll
+ *   default: return MHD_CONTENT_READER_END_WITH_ERROR;
+ *   }
+ *   // a timer, every 15 s or so: starch_hub_ping(hub);
+ *
  * The hub carries bytes (already formatted SSE events); one publish is stored once and
  * shared by every client's queue. A client whose queue is full when a message arrives is
  * dropped: its queue is emptied, its reads return STARCH_ECLOSED, and the hub counts it.
@@ -317,6 +331,31 @@ int starch_client_unsubscribe(starch_client *client, const char *topic);
  *  or STARCH_ECLOSED when the client was dropped or the hub closed and nothing is left. */
 int starch_client_read(starch_client *client, char *buf, size_t max, size_t *n, int timeout_ms);
 
+/** How a polled client's reader waits: park(ctx) is called by starch_client_poll when
+ *  nothing is queued (in the polling thread; e.g. MHD_suspend_connection), wake(ctx) once
+ *  afterwards when something changes (a message, a drop, a ping, the hub closing; in the
+ *  thread that made the change, e.g. MHD_resume_connection). Both run under the client's
+ *  internal lock, a wake never before its park: they must not call the hub. */
+typedef struct starch_client_waker {
+    void (*park)(void *ctx);
+    void (*wake)(void *ctx);
+    void *ctx;
+} starch_client_waker;
+
+/** Gives the client a waker (copied; NULL removes it), for starch_client_poll. Call it
+ *  from the reader's thread before the first poll; ctx must stay valid until the client
+ *  is closed or the waker removed. */
+void starch_client_set_waker(starch_client *client, const starch_client_waker *waker);
+
+/** Reads without waiting (a client with a waker): copies up to max bytes of the queued
+ *  messages into buf as starch_client_read does and returns STARCH_OK with *n > 0; or,
+ *  with nothing queued, STARCH_OK with *n == 0 after calling the waker's park (the waker's
+ *  wake follows once something changes); STARCH_ETIMEOUT when nothing is queued and
+ *  starch_hub_ping was called since the last read (time for a keep-alive); STARCH_ECLOSED
+ *  when the client was dropped or the hub closed and nothing is left; STARCH_EINVAL
+ *  without a waker or for max == 0. */
+int starch_client_poll(starch_client *client, char *buf, size_t max, size_t *n);
+
 /** True once the hub dropped the client for falling behind. */
 bool starch_client_dropped(starch_client *client);
 
@@ -347,6 +386,18 @@ size_t starch_hub_publish_id(starch_hub *hub, const char *topic, const char *id,
  *  a client that missed more than its queue holds; STARCH_ENOMEM; STARCH_EINVAL for a
  *  NULL topic. */
 int starch_client_resume(starch_client *client, const char *topic, const char *last_id);
+
+/** Marks every client as due a keep-alive: its next read or poll with nothing queued
+ *  returns STARCH_ETIMEOUT (a blocking read at once), and parked clients are woken. Call
+ *  it from a timer; it does not block on any client. */
+void starch_hub_ping(starch_hub *hub);
+
+/** The number of clients connected now (starch_hub_connect, not yet closed). */
+size_t starch_hub_clients(starch_hub *hub);
+
+/** The number of starch_hub_publish(_id) calls accepted so far (while the hub was open),
+ *  whether or not any client was subscribed. */
+size_t starch_hub_published(starch_hub *hub);
 
 /** The number of clients dropped so far for falling behind. */
 size_t starch_hub_dropped(starch_hub *hub);

@@ -32,6 +32,13 @@
  * connection's thread; in every other mode the daemon needs MHD_ALLOW_SUSPEND_RESUME (the
  * connection is suspended while there is nothing to send). Close every stream before
  * MHD_stop_daemon: a stream waiting for events keeps its connection open.
+ *
+ * Many long-lived streams fed by the SSE hub (starch_events.h) need no starch_mhd_sse:
+ * in MHD_USE_EPOLL_INTERNAL_THREAD | MHD_ALLOW_SUSPEND_RESUME mode, a content reader
+ * polls a hub client (starch_client_poll) whose waker suspends the connection
+ * (MHD_suspend_connection, from the reader) and resumes it (MHD_resume_connection, from
+ * the publishing thread); the waker's ctx, the connection, is valid until the response's
+ * free callback, which closes the client (docs/runtime.md, examples/todo/live.c).
  */
 #ifndef STARCH_MHD_H
 #define STARCH_MHD_H

@@ -251,12 +251,117 @@ static void hub_concurrent(void)
     report("hub: 2 publishers, 20 readers, one idle client dropped, close", ok);
 }
 
+/* A polled reader (an event loop's client): parked, it sleeps on its own condition
+ * variable until the hub's wake; pings come from another thread meanwhile. */
+typedef struct polled_reader {
+    starch_client *client;
+    pthread_mutex_t lock;
+    pthread_cond_t woken_cv;
+    bool woken;
+    int got, pings;
+    bool in_order;
+} polled_reader;
+
+static void polled_park(void *ctx)
+{
+    (void)ctx; /* the reader sleeps after poll returns: wake may come first, woken says so */
+}
+
+static void polled_wake(void *ctx)
+{
+    polled_reader *r = ctx;
+    pthread_mutex_lock(&r->lock);
+    r->woken = true;
+    pthread_cond_signal(&r->woken_cv);
+    pthread_mutex_unlock(&r->lock);
+}
+
+static void *polled_read(void *arg)
+{
+    polled_reader *r = arg;
+    int last[PUBLISHERS] = {-1, -1};
+    char buf[64];
+    size_t n;
+    r->in_order = true;
+    for (;;) {
+        int rc = starch_client_poll(r->client, buf, sizeof buf - 1, &n);
+        if (rc == STARCH_ETIMEOUT) {
+            r->pings++;
+            continue;
+        }
+        if (rc != STARCH_OK)
+            break;
+        if (n == 0) { /* parked */
+            pthread_mutex_lock(&r->lock);
+            while (!r->woken)
+                pthread_cond_wait(&r->woken_cv, &r->lock);
+            r->woken = false;
+            pthread_mutex_unlock(&r->lock);
+            continue;
+        }
+        buf[n] = '\0';
+        int who, seq;
+        if (sscanf(buf, "data: %d %d", &who, &seq) != 2 || seq <= last[who])
+            r->in_order = false;
+        else
+            last[who] = seq;
+        r->got++;
+    }
+    return NULL;
+}
+
+static void *pinger(void *arg)
+{
+    starch_hub *hub = arg;
+    for (int i = 0; i < 200; i++)
+        starch_hub_ping(hub);
+    return NULL;
+}
+
+static void hub_polled(void)
+{
+    starch_hub *hub = starch_hub_new(PUBLISHERS * PER_PUBLISHER);
+    polled_reader readers[READERS];
+    pthread_t rt[READERS], pt[PUBLISHERS], ping;
+    publisher pubs[PUBLISHERS];
+    for (int i = 0; i < READERS; i++) {
+        polled_reader *r = &readers[i];
+        *r = (polled_reader){.client = starch_hub_connect(hub)};
+        pthread_mutex_init(&r->lock, NULL);
+        pthread_cond_init(&r->woken_cv, NULL);
+        starch_client_set_waker(r->client, &(starch_client_waker){polled_park, polled_wake, r});
+        starch_client_subscribe(r->client, "t");
+        pthread_create(&rt[i], NULL, polled_read, r);
+    }
+    pthread_create(&ping, NULL, pinger, hub);
+    for (int i = 0; i < PUBLISHERS; i++) {
+        pubs[i] = (publisher){hub, i};
+        pthread_create(&pt[i], NULL, hub_publish, &pubs[i]);
+    }
+    for (int i = 0; i < PUBLISHERS; i++)
+        pthread_join(pt[i], NULL);
+    pthread_join(ping, NULL);
+    starch_hub_close(hub);
+    bool ok = starch_hub_clients(hub) == READERS &&
+              starch_hub_published(hub) == PUBLISHERS * PER_PUBLISHER;
+    for (int i = 0; i < READERS; i++) {
+        pthread_join(rt[i], NULL);
+        ok &= readers[i].in_order && readers[i].got == PUBLISHERS * PER_PUBLISHER;
+        starch_client_close(readers[i].client);
+        pthread_cond_destroy(&readers[i].woken_cv);
+        pthread_mutex_destroy(&readers[i].lock);
+    }
+    starch_hub_free(hub);
+    report("hub: 2 publishers, 20 polled readers parked and woken, a pinger, close", ok);
+}
+
 int main(void)
 {
-    printf("1..4\n");
+    printf("1..5\n");
     bus_async_from_many_threads();
     repo_concurrent("repo: memory, 4 writers/readers with events", open_memory);
     repo_concurrent("repo: sqlite, 4 writers/readers with events", open_sqlite);
     hub_concurrent();
+    hub_polled();
     return failures ? 1 : 0;
 }

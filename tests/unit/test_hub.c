@@ -340,3 +340,114 @@ Test(hub, resume_that_would_overflow_the_queue_drops_the_client)
     starch_client_close(c);
     starch_hub_free(hub);
 }
+
+/* ---- Polled clients (an event loop's: a waker instead of a blocked thread) ----------- */
+
+typedef struct waker_log {
+    int parks, wakes;
+} waker_log;
+
+static void log_park(void *ctx)
+{
+    ((waker_log *)ctx)->parks++;
+}
+
+static void log_wake(void *ctx)
+{
+    ((waker_log *)ctx)->wakes++;
+}
+
+static starch_client *polled(starch_hub *hub, waker_log *log)
+{
+    starch_client *c = starch_hub_connect(hub);
+    starch_client_set_waker(c, &(starch_client_waker){log_park, log_wake, log});
+    cr_assert_eq(starch_client_subscribe(c, "t"), STARCH_OK);
+    return c;
+}
+
+Test(hub, poll_parks_when_empty_and_a_publish_wakes_once)
+{
+    starch_hub *hub = starch_hub_new(4);
+    waker_log log = {0};
+    starch_client *c = polled(hub, &log);
+    char buf[64];
+    size_t n = 99;
+    cr_assert_eq(starch_client_poll(c, buf, sizeof buf, &n), STARCH_OK);
+    cr_assert_eq(n, 0);
+    cr_assert_eq(log.parks, 1);
+    cr_assert_eq(log.wakes, 0);
+    publish(hub, "t", "data: a\n\n", 1);
+    publish(hub, "t", "data: b\n\n", 1);
+    cr_assert_eq(log.wakes, 1); /* once per park */
+    cr_assert_eq(starch_client_poll(c, buf, sizeof buf, &n), STARCH_OK);
+    cr_assert_eq(n, 9);
+    cr_assert_eq(memcmp(buf, "data: a\n\n", 9), 0);
+    cr_assert_eq(starch_client_poll(c, buf, 4, &n), STARCH_OK); /* partial */
+    cr_assert_eq(n, 4);
+    cr_assert_eq(starch_client_poll(c, buf, sizeof buf, &n), STARCH_OK);
+    cr_assert_eq(n, 5);
+    cr_assert_eq(log.parks, 1);
+    cr_assert_eq(starch_client_poll(c, buf, sizeof buf, &n), STARCH_OK);
+    cr_assert_eq(n, 0);
+    cr_assert_eq(log.parks, 2);
+    starch_client_close(c);
+    starch_hub_free(hub);
+}
+
+Test(hub, ping_wakes_a_parked_client_and_its_poll_says_timeout)
+{
+    starch_hub *hub = starch_hub_new(4);
+    waker_log log = {0};
+    starch_client *c = polled(hub, &log);
+    char buf[64];
+    size_t n;
+    cr_assert_eq(starch_client_poll(c, buf, sizeof buf, &n), STARCH_OK);
+    starch_hub_ping(hub);
+    cr_assert_eq(log.wakes, 1);
+    cr_assert_eq(starch_client_poll(c, buf, sizeof buf, &n), STARCH_ETIMEOUT);
+    cr_assert_eq(starch_client_poll(c, buf, sizeof buf, &n), STARCH_OK); /* ping consumed */
+    cr_assert_eq(n, 0);
+    cr_assert_eq(log.parks, 2);
+    starch_hub_ping(hub); /* a blocking read returns at once too */
+    cr_assert_eq(starch_client_read(c, buf, sizeof buf, &n, 10000), STARCH_ETIMEOUT);
+    starch_client_close(c);
+    starch_hub_free(hub);
+}
+
+Test(hub, a_parked_client_is_woken_when_dropped_and_when_the_hub_closes)
+{
+    starch_hub *hub = starch_hub_new(2);
+    waker_log slow = {0}, idle = {0};
+    starch_client *s = polled(hub, &slow);
+    char buf[64];
+    size_t n;
+    publish(hub, "t", "data: 1\n\n", 1);
+    publish(hub, "t", "data: 2\n\n", 1);
+    publish(hub, "t", "data: 3\n\n", 0); /* s's queue is full: dropped */
+    cr_assert_eq(starch_client_poll(s, buf, sizeof buf, &n), STARCH_ECLOSED);
+    cr_assert_eq(starch_hub_dropped(hub), 1);
+    starch_client *i = polled(hub, &idle);
+    cr_assert_eq(starch_client_poll(i, buf, sizeof buf, &n), STARCH_OK);
+    cr_assert_eq(starch_hub_clients(hub), 2);
+    cr_assert_eq(starch_hub_published(hub), 3);
+    starch_hub_close(hub);
+    cr_assert_eq(idle.wakes, 1);
+    cr_assert_eq(starch_client_poll(i, buf, sizeof buf, &n), STARCH_ECLOSED);
+    cr_assert_eq(starch_client_poll(i, buf, 0, &n), STARCH_EINVAL);
+    starch_client_close(s);
+    starch_client_close(i);
+    starch_hub_free(hub);
+}
+
+Test(hub, poll_without_a_waker_is_refused)
+{
+    starch_hub *hub = starch_hub_new(2);
+    starch_client *c = starch_hub_connect(hub);
+    char buf[8];
+    size_t n;
+    cr_assert_eq(starch_client_poll(c, buf, sizeof buf, &n), STARCH_EINVAL);
+    cr_assert_eq(starch_hub_clients(hub), 1);
+    starch_client_close(c);
+    cr_assert_eq(starch_hub_clients(hub), 0);
+    starch_hub_free(hub);
+}
