@@ -2,8 +2,6 @@
  * sse-fragment renders shop's ProductCard straight into a Datastar patch-elements event:
  * the SSE writer inserts the `data: elements ` prefixes as the bytes stream, with no copy
  * of the card. */
-#include <string.h>
-
 #include "big_table.starch.h"
 #include "big_table_for.starch.h"
 #include "form.starch.h"
@@ -15,19 +13,6 @@
 #include "report.starch.h"
 #include "shop.starch.h"
 #include "teams.starch.h"
-
-const char *const bench_page_names[BENCH_PAGE_COUNT] = {
-    "big-table", "teams",      "shop", "sse-fragment", "big-table-for", "grid",
-    "people",    "paragraphs", "form", "report",       "layout",
-};
-
-int bench_page_index(const char *name)
-{
-    for (int i = 0; i < BENCH_PAGE_COUNT; i++)
-        if (strcmp(name, bench_page_names[i]) == 0)
-            return i;
-    return -1;
-}
 
 void bench_starch_render(int page, starch_out *out, const bench_data *d)
 {
