@@ -479,36 +479,82 @@ static void shop(hand_buf *b, const bench_data *d)
 
 /* ---- sse-fragment -------------------------------------------------------------------- */
 
-/* The card is rendered into a scratch buffer, then copied into the event line by line
- * after a "data: elements " prefix. Lines end at \n, \r\n or \r (the client takes all
- * three); a fragment ending in a line break ends with an empty data line, as the Datastar
- * SDKs write it. */
+/* The card written straight into a Datastar patch-elements event: each line of the card
+ * after a `data: elements ` prefix. The card's own line breaks are in its literals (NL);
+ * of its values only the HTML-escaped strings can hold line breaks (URLs percent-encode
+ * them, numbers have none), so put_esc_lines turns each \n, \r\n or \r there (the client
+ * takes all three) into a new data line. The card ends in a line break, so the event
+ * ends with an empty data line, as the Datastar SDKs write it. */
+#define NL       "\ndata: elements "
+#define LINE_MAX 16 /* sizeof NL - 1: the most one input byte becomes */
+
+/* put_esc, with line breaks as new data lines (room for LINE_MAX * n bytes reserved). */
+static char *put_esc_lines(char *p, const char *s, size_t n)
+{
+    const char *run = s, *end = s + n;
+#ifdef __SSE2__
+    const __m128i amp = _mm_set1_epi8('&'), lt = _mm_set1_epi8('<'), gt = _mm_set1_epi8('>'),
+                  dq = _mm_set1_epi8('"'), sq = _mm_set1_epi8('\''), lf = _mm_set1_epi8('\n'),
+                  cr = _mm_set1_epi8('\r');
+    while (end - s >= 16) {
+        __m128i x = _mm_loadu_si128((const __m128i *)s);
+        __m128i hit =
+            _mm_or_si128(_mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(x, amp), _mm_cmpeq_epi8(x, lt)),
+                                      _mm_or_si128(_mm_cmpeq_epi8(x, lf), _mm_cmpeq_epi8(x, cr))),
+                         _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(x, gt), _mm_cmpeq_epi8(x, dq)),
+                                      _mm_cmpeq_epi8(x, sq)));
+        unsigned mask = (unsigned)_mm_movemask_epi8(hit);
+        if (mask == 0) {
+            s += 16;
+            continue;
+        }
+        s += __builtin_ctz(mask);
+        break; /* the rest byte by byte from the first hit: line breaks are rare */
+    }
+#endif
+    for (; s < end; s++) {
+        unsigned char c = (unsigned char)*s;
+        if (esc_len[c] == 0 && c != '\n' && c != '\r')
+            continue;
+        memcpy(p, run, (size_t)(s - run));
+        p += s - run;
+        if (esc_len[c]) {
+            memcpy(p, esc[c], 5);
+            p += esc_len[c];
+        } else {
+            if (c == '\r' && s + 1 < end && s[1] == '\n')
+                s++;
+            p = LIT(p, NL);
+        }
+        run = s + 1;
+    }
+    memcpy(p, run, (size_t)(end - run));
+    return p + (end - run);
+}
+
 static void sse_fragment(hand_buf *b, const bench_data *d)
 {
-    hand_buf card_buf = {b->scratch, 0, b->scratch_cap, NULL, 0};
-    done(&card_buf, card(&card_buf, start(&card_buf, 0), &d->fragment));
-    b->scratch = card_buf.data;
-    b->scratch_cap = card_buf.cap;
-
-    static const char prefix[] = "data: elements ";
-    const char *s = card_buf.data, *end = s + card_buf.len;
-    /* Worst case: every byte a line end, each line a prefix and a newline. */
-    char *p = start(b, 34 + card_buf.len * sizeof prefix + sizeof prefix);
-    p = LIT(p, "event: datastar-patch-elements\n");
-    for (;;) {
-        const char *eol = s;
-        while (eol < end && *eol != '\n' && *eol != '\r')
-            eol++;
-        p = LIT(p, prefix);
-        memcpy(p, s, (size_t)(eol - s));
-        p += eol - s;
-        *p++ = '\n';
-        if (eol == end)
-            break;
-        s = eol + (eol[0] == '\r' && eol + 1 < end && eol[1] == '\n' ? 2 : 1);
-    }
-    *p++ = '\n';
-    done(b, p);
+    const bench_product *c = &d->fragment;
+    size_t name = slen(c->name), desc = slen(c->description), img = slen(c->image);
+    char *p = start(b, 512 + LINE_MAX * (2 * name + desc) + URL_MAX(img) + 3 * 11 + 24);
+    p = LIT(p, "event: datastar-patch-elements\ndata: elements <article class=\"card\" "
+               "id=\"product-");
+    p = put_int(p, c->id);
+    p = LIT(p, "\">" NL "  <a href=\"/products/");
+    p = put_int(p, c->id);
+    p = LIT(p, "\"><img src=\"");
+    p = put_url(p, c->image, img);
+    p = LIT(p, "\" alt=\"");
+    p = put_esc_lines(p, c->name, name);
+    p = LIT(p, "\" width=\"240\" height=\"180\"></a>" NL "  <h2 class=\"card-title\">");
+    p = put_esc_lines(p, c->name, name);
+    p = LIT(p, "</h2>" NL "  <p class=\"card-desc\">");
+    p = put_esc_lines(p, c->description, desc);
+    p = LIT(p, "</p>" NL "  <p class=\"card-price\">$");
+    p = put_fixed(b, p, 160, c->price, 2);
+    p = LIT(p, "</p>" NL "  <button class=\"add\" data-on:click=\"@post('/cart/");
+    p = put_int(p, c->id);
+    done(b, LIT(p, "')\">Add to cart</button>" NL "</article>" NL "\n\n"));
 }
 
 /* ---- grid ---------------------------------------------------------------------------- */
@@ -768,6 +814,5 @@ void bench_hand_render(int page, hand_buf *b, const bench_data *d)
 void bench_hand_free(hand_buf *b)
 {
     free(b->data);
-    free(b->scratch);
     *b = (hand_buf){0};
 }

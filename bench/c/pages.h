@@ -21,8 +21,6 @@ void bench_starch_render(int page, starch_out *out, const bench_data *d);
 typedef struct hand_buf {
     char *data;
     size_t len, cap;
-    char *scratch; /* sse-fragment: the card before it is cut into lines */
-    size_t scratch_cap;
 } hand_buf;
 
 /* Renders page `page` of d by hand into b (from b->len; the caller empties it). A failed
