@@ -245,8 +245,9 @@ static char *put_esc(char *p, const char *s, size_t n)
  * dropped, tab and line breaks ignored, the scheme case-folded). */
 static bool url_safe(const char *s, size_t n)
 {
-    if (n > 0 && s[0] == '/')
-        return true;
+    if ((n > 0 && s[0] == '/') || (n >= 8 && memcmp(s, "https://", 8) == 0) ||
+        (n >= 7 && memcmp(s, "http://", 7) == 0))
+        return true; /* the common spellings, at once */
     size_t i = 0;
     while (i < n && (unsigned char)s[i] <= ' ')
         i++;
