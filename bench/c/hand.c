@@ -200,6 +200,8 @@ static const unsigned char esc_len[256] = {
  * a bit mask of the bytes to escape, safe runs copied at once. */
 static char *put_esc(char *p, const char *s, size_t n)
 {
+    if (n == 0) /* s may be NULL */
+        return p;
     const char *run = s, *end = s + n;
 #ifdef __SSE2__
     const __m128i amp = _mm_set1_epi8('&'), lt = _mm_set1_epi8('<'), gt = _mm_set1_epi8('>'),
@@ -324,6 +326,8 @@ static inline bool is_hex(unsigned char c)
 /* Writes s[0..n) normalised for a URL attribute (room for 5 * n bytes reserved). */
 static char *put_url_cls(char *p, const char *s, size_t n, const unsigned char *cls)
 {
+    if (n == 0) /* s may be NULL */
+        return p;
     static const char hex[] = "0123456789ABCDEF";
     const unsigned char *u = (const unsigned char *)s;
     size_t i = 0;
@@ -492,6 +496,8 @@ static void shop(hand_buf *b, const bench_data *d)
 /* put_esc, with line breaks as new data lines (room for LINE_MAX * n bytes reserved). */
 static char *put_esc_lines(char *p, const char *s, size_t n)
 {
+    if (n == 0) /* s may be NULL */
+        return p;
     const char *run = s, *end = s + n;
 #ifdef __SSE2__
     const __m128i amp = _mm_set1_epi8('&'), lt = _mm_set1_epi8('<'), gt = _mm_set1_epi8('>'),
