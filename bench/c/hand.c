@@ -515,8 +515,19 @@ static char *put_esc_lines(char *p, const char *s, size_t n)
             s += 16;
             continue;
         }
-        s += __builtin_ctz(mask);
-        break; /* the rest byte by byte from the first hit: line breaks are rare */
+        const char *at = s + __builtin_ctz(mask);
+        memcpy(p, run, (size_t)(at - run));
+        p += at - run;
+        unsigned char c = (unsigned char)*at;
+        if (esc_len[c]) {
+            memcpy(p, esc[c], 5);
+            p += esc_len[c];
+        } else {
+            if (c == '\r' && at + 1 < end && at[1] == '\n')
+                at++;
+            p = LIT(p, NL);
+        }
+        s = run = at + 1;
     }
 #endif
     for (; s < end; s++) {
