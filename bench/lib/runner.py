@@ -35,6 +35,7 @@ BENCHES = ["big-table", "teams", "shop", "sse-fragment", "big-table-for", "grid"
 # Pages only the C engines render: starch against its hand-written twin (bench/c/hand.c).
 C_ONLY = {"big-table-for", "grid", "people", "paragraphs", "form", "report", "layout"}
 C_ENGINES = ("starch", "hand-c")
+C_ONLY_WHY = "C-only page (starch against its hand-written twin)"
 ENGINES = ["starch", "hand-c", "jinja2", "mako", "python-fstring", "go-html-template",
            "handlebars", "ejs", "eta", "ctemplate"]
 TEMPLATES = ["big_table", "teams", "shop", "big_table_for", "grid", "people", "paragraphs", "form",
@@ -369,6 +370,8 @@ def print_table(results):
     print(f"{'bench':<13} {'engine':<17} {'ns/render':>12} {'renders/s':>12} "
           f"{'× starch':>9} {'bytes':>7} {'runs':>4}  note")
     for r in results:
+        if r.get("skipped") == C_ONLY_WHY:
+            continue  # the other engines do not render the C-only pages: not worth a line
         if "skipped" in r:
             print(f"{r['bench']:<13} {r['engine']:<17} {'—':>12} {'—':>12} {'—':>9} {'':>7} "
                   f"{'':>4}  skipped: {r['skipped']}")
@@ -454,7 +457,7 @@ def measure(args, data, unavailable):
                 entry["skipped"] = unavailable[engine]
                 continue
             if bench in C_ONLY and engine not in C_ENGINES:
-                entry["skipped"] = "C-only page (starch against its hand-written twin)"
+                entry["skipped"] = C_ONLY_WHY
                 continue
             out, why = render_once(cmds[engine], bench, data)
             if out is None:
