@@ -1,5 +1,6 @@
 /* bench_data.c — loads data.json (written by bench/lib/gendata.py) into the structs of
- * bench_data.h with jansson. Loading happens once, before any timing. */
+ * bench_data.h with jansson, and the C-only pages from bench_gen.c. Loading happens once,
+ * before any timing. */
 #include "bench_data.h"
 
 #include <jansson.h>
@@ -105,6 +106,7 @@ static int load_shop(bench_shop *s, json_t *obj, arena *a)
 
 int bench_data_load(bench_data *d, const char *path)
 {
+    *d = (bench_data){0};
     json_error_t jerr;
     json_t *doc = json_load_file(path, 0, &jerr);
     if (doc == NULL) {
@@ -123,6 +125,11 @@ int bench_data_load(bench_data *d, const char *path)
         return -1;
     }
     load_product(&d->fragment, json_object_get(json_object_get(doc, "sse-fragment"), "product"));
+    if (bench_gen(d, 0, false) != 0) {
+        fprintf(stderr, "%s: out of memory\n", path);
+        bench_data_free(d);
+        return -1;
+    }
     return 0;
 }
 
@@ -130,6 +137,7 @@ void bench_data_free(bench_data *d)
 {
     json_decref(d->doc);
     free(d->owned);
+    bench_gen_free(d);
     d->doc = NULL;
     d->owned = NULL;
 }
