@@ -18,6 +18,7 @@ typedef struct Gen {
     int uid;           /* numbers the st_ names of nested loops */
     const char *hoist; /* in a loop body whose room is reserved by the loop: the room the
                           remaining iterations need, added to every `rest` */
+    int nval;          /* numbers the st_v locals holding interpolated values */
 } Gen;
 
 /* Writes one indented line (fmt without the trailing newline). */
@@ -26,9 +27,9 @@ void gen_out(Gen *g, const char *fmt, ...) STARCH_PRINTF(2, 3);
 /* Writes the span s of the file verbatim (a C fragment of the template). */
 void gen_span(Gen *g, Span s);
 
-/** Writes the C expression s as one macro argument: in parentheses when it holds a comma
- *  outside parentheses, which the preprocessor would take for an argument separator. */
-void gen_macro_arg(Gen *g, Span s);
+/** Whether the C expression s holds a comma outside parentheses: written where one
+ *  expression is expected (an initializer), it needs parentheses. */
+bool gen_comma_outside_parens(Gen *g, Span s);
 
 /* The --path-prefix-map that applies to *path (the last given whose OLD is a prefix of
  * it, compared as characters, as gcc's -ffile-prefix-map does): returns its NEW, sets
@@ -40,6 +41,14 @@ void gen_quoted_path(Gen *g, const char *path);
 
 /* Points the C compiler at the template line holding offset off. */
 void gen_line_template(Gen *g, uint32_t off);
+
+/** Writes the C fragment s of the template (an expression, a condition, a declaration)
+ *  on lines of its own: ends the current line, points the C compiler at s's template line
+ *  and indents with spaces to its template column, then copies s with its line breaks,
+ *  each tab outside a literal as one space; so a C compiler's line and column of an error
+ *  in s are the template's (gcc's and clang's columns alike, a tab counting as one, as in
+ *  starch's diagnostics). The caller ends the line (`) {`, `;`) and then points back. */
+void gen_expr(Gen *g, Span s);
 
 /* Points the C compiler back at the generated file itself. */
 void gen_line_back(Gen *g);
