@@ -735,6 +735,7 @@ static void emit_call(Gen *g, Node *n)
     gen_out(g, "{");
     g->indent++;
     for (size_t i = 0; i < n->args.n; i++) {
+        gen_line_template(g, n->args.items[i].off); /* clang: a conversion at the name */
         gen_indent(g);
         emit_call_arg_decl(g, n, i, id);
         starch_out_write(g->o, " =", 2);

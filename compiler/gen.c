@@ -119,39 +119,15 @@ void gen_line_template(Gen *g, uint32_t off)
     starch_out_write(g->o, "\"\n", 2);
 }
 
-/* The column of offset off in its template line, 1-based, counting code points as
- * starch's diagnostics do (a tab is one column, as is each UTF-8 character). */
-static unsigned template_column(const Gen *g, uint32_t off)
-{
-    const char *t = g->f->src.text;
-    unsigned col = 1;
-    for (uint32_t i = off; i > 0 && t[i - 1] != '\n'; i--)
-        col += ((unsigned char)t[i - 1] & 0xC0) != 0x80;
-    return col;
-}
-
 void gen_expr(Gen *g, Span s)
 {
     size_t len = starch_out_len(g->o);
     if (len > 0 && starch_out_data(g->o)[len - 1] != '\n')
         starch_out_write(g->o, "\n", 1);
     gen_line_template(g, s.off);
-    for (unsigned col = template_column(g, s.off); col > 1; col--)
-        starch_out_write(g->o, " ", 1);
-    const char *t = unit_text(g->f, s);
-    char quote = 0; /* inside a string or character literal: its quote */
-    for (size_t i = 0; i < s.len; i++) {
-        char c = t[i];
-        if (quote && c == '\\' && i + 1 < s.len) {
-            starch_out_write(g->o, t + i++, 2); /* an escape, a line splice too */
-            continue;
-        }
-        if (quote && (c == quote || c == '\n'))
-            quote = 0;
-        else if (!quote && (c == '"' || c == '\''))
-            quote = c;
-        starch_out_write(g->o, c == '\t' && !quote ? " " : t + i, 1);
-    }
+    for (uint32_t i = s.off; i > 0 && g->f->src.text[i - 1] != '\n'; i--)
+        starch_out_write(g->o, " ", 1); /* one space per byte before it on its line */
+    gen_span(g, s);
 }
 
 /* Points the C compiler back at the generated file itself. */

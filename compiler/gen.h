@@ -44,10 +44,12 @@ void gen_line_template(Gen *g, uint32_t off);
 
 /** Writes the C fragment s of the template (an expression, a condition, a declaration)
  *  on lines of its own: ends the current line, points the C compiler at s's template line
- *  and indents with spaces to its template column, then copies s with its line breaks,
- *  each tab outside a literal as one space; so a C compiler's line and column of an error
- *  in s are the template's (gcc's and clang's columns alike, a tab counting as one, as in
- *  starch's diagnostics). The caller ends the line (`) {`, `;`) and then points back. */
+ *  and puts s at its byte offset in that line (a space for each byte before it), then
+ *  copies s as written, line breaks and tabs included. Every byte of s is then at its
+ *  template line and byte offset, so a C compiler reports an error in s where it would in
+ *  a C file laid out as the template: clang counts bytes, gcc display columns of the line
+ *  it reads from the template (a tab to the next multiple of -ftabstop). The caller ends
+ *  the line (`) {`, `;`) and then points back. */
 void gen_expr(Gen *g, Span s);
 
 /* Points the C compiler back at the generated file itself. */
