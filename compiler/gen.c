@@ -125,8 +125,11 @@ void gen_expr(Gen *g, Span s)
     if (len > 0 && starch_out_data(g->o)[len - 1] != '\n')
         starch_out_write(g->o, "\n", 1);
     gen_line_template(g, s.off);
-    for (uint32_t i = s.off; i > 0 && g->f->src.text[i - 1] != '\n'; i--)
-        starch_out_write(g->o, " ", 1); /* one space per byte before it on its line */
+    uint32_t col = 0; /* bytes before s on its line */
+    while (col < s.off && col <= GEN_COLUMN_MAX && g->f->src.text[s.off - col - 1] != '\n')
+        col++;
+    for (uint32_t i = 0; i < col && col <= GEN_COLUMN_MAX; i++)
+        starch_out_write(g->o, " ", 1);
     gen_span(g, s);
 }
 

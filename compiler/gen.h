@@ -48,9 +48,15 @@ void gen_line_template(Gen *g, uint32_t off);
  *  copies s as written, line breaks and tabs included. Every byte of s is then at its
  *  template line and byte offset, so a C compiler reports an error in s where it would in
  *  a C file laid out as the template: clang counts bytes, gcc display columns of the line
- *  it reads from the template (a tab to the next multiple of -ftabstop). The caller ends
- *  the line (`) {`, `;`) and then points back. */
+ *  it reads from the template (a tab to the next multiple of -ftabstop); beyond
+ *  GEN_COLUMN_MAX, s starts its line. The caller ends the line (`) {`, `;`) and then
+ *  points back. */
 void gen_expr(Gen *g, Span s);
+
+/** The furthest into its line (in bytes) an expression is put at its place: beyond, it
+ *  starts its generated line (else a long minified line, up to STARCH_MAX_LINE_LENGTH,
+ *  would make generated C growing with the square of its length). */
+#define GEN_COLUMN_MAX 4096
 
 /* Points the C compiler back at the generated file itself. */
 void gen_line_back(Gen *g);

@@ -19,7 +19,7 @@ import tempfile
 starch, include, folder = (os.path.abspath(a) for a in sys.argv[1:4])
 cases = sorted(f[:-7] for f in os.listdir(folder) if f.endswith('.starch'))
 compilers = ('gcc', 'clang')
-DIAG = re.compile(r'^[^:\n]+:\d+:\d+: (error|warning): ')
+DIAG = re.compile(r'^[^:\n]+:\d+(:\d+)?: (error|warning): ')
 
 
 def diagnostics(cc, name, d):
