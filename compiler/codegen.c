@@ -741,8 +741,9 @@ static void emit_call(Gen *g, Node *n)
         starch_out_write(g->o, " =", 2);
         gen_expr(g, n->args.items[i]);
         starch_out_write(g->o, ";\n", 2);
-        gen_line_back(g);
     }
+    if (n->args.n)
+        gen_line_back(g);
     size_t k = 0;
     emit_part_call(g, n, id, k++);
     for (Node *s = n->target->body.head; s; s = s->next) {
