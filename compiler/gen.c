@@ -125,11 +125,11 @@ void gen_expr(Gen *g, Span s)
     if (len > 0 && starch_out_data(g->o)[len - 1] != '\n')
         starch_out_write(g->o, "\n", 1);
     gen_line_template(g, s.off);
-    uint32_t col = 0; /* bytes before s on its line */
+    uint32_t col = 0; /* bytes before s on its line, counted up to GEN_COLUMN_MAX + 1 */
     while (col < s.off && col <= GEN_COLUMN_MAX && g->f->src.text[s.off - col - 1] != '\n')
         col++;
-    for (uint32_t i = 0; i < col && col <= GEN_COLUMN_MAX; i++)
-        starch_out_write(g->o, " ", 1);
+    if (col <= GEN_COLUMN_MAX)
+        starch_out_printf(g->o, "%*s", (int)col, "");
     gen_span(g, s);
 }
 
