@@ -170,8 +170,24 @@ static int fixed_format(Gen *g, Span args)
     return n <= 17 ? n : -1;
 }
 
-/* Writes the call that puts interpolation n (its filters applied) at the cursor, through
- * the `);` and the newline; rest = the room needed after it (a C expression). */
+/* Declares st_vN, the value of expression s, with s on lines of its own at its template
+ * line and column (gen_expr), in parentheses when it holds a comma; returns N. */
+static int emit_value_local(Gen *g, Span s)
+{
+    int id = ++g->nval;
+    bool wrap = gen_comma_outside_parens(g, s);
+    gen_indent(g);
+    starch_out_printf(g->o, "__auto_type st_v%d =%s", id, wrap ? " (" : "");
+    gen_expr(g, s);
+    starch_out_puts(g->o, wrap ? ");\n" : ";\n");
+    return id;
+}
+
+/* Writes the call that puts interpolation n (its filters applied), with rest = the room
+ * needed after it (a C expression): the value is first held in a local (the writers are
+ * picked by _Generic macros, whose arguments cannot hold a #line), then the call is
+ * written under the template's line, so that a value of a type the context cannot write
+ * is reported there; `| fmt(...)` calls a function, its arguments on their own lines. */
 static void emit_put_call(Gen *g, Node *n, const char *rest)
 {
     Filter *f = n->filters;
@@ -181,40 +197,40 @@ static void emit_put_call(Gen *g, Node *n, const char *rest)
     Filter *transform = f && f->kind != F_RAW ? f : NULL;
     Context ctx = raw ? CTX_NONE : n->ctx;
     int decimals = transform && transform->kind == F_FMT ? fixed_format(g, transform->args) : -1;
+    if (transform && transform->kind == F_FMT && decimals < 0) {
+        gen_line_template(g, n->code.off);
+        gen_indent(g);
+        starch_out_printf(g->o, "st_p = starch_put_fmt(st_out, st_p, %s, %s,", rest,
+                          writers[ctx].bytes);
+        gen_expr(g, transform->args);
+        starch_out_write(g->o, ",", 1);
+        gen_expr(g, n->code); /* printf's arguments, not a macro's */
+        starch_out_write(g->o, ");\n", 3);
+        return;
+    }
+    int v = emit_value_local(g, n->code);
+    gen_line_template(g, n->code.off);
+    gen_indent(g);
     if (decimals >= 0) {
         /* "%.Nf": formatted without printf */
-        starch_out_printf(g->o,
-                          "st_p = starch_put_fixed(st_out, st_p, %s, %s, %d, STARCH_FIXED_ARG(",
-                          rest, writers[ctx].bytes, decimals);
-        gen_macro_arg(g, n->code);
-        starch_out_write(g->o, "));\n", 4);
-    } else if (transform && transform->kind == F_MARKDOWN) {
         starch_out_printf(
-            g->o, "st_p = starch_put_markdown(st_out, st_p, %s, STARCH_MARKDOWN_SOURCE(", rest);
-        gen_macro_arg(g, n->code);
-        starch_out_printf(g->o, "), %s);\n", writers[ctx].trusted);
+            g->o, "st_p = starch_put_fixed(st_out, st_p, %s, %s, %d, STARCH_FIXED_ARG(st_v%d));\n",
+            rest, writers[ctx].bytes, decimals, v);
+    } else if (transform && transform->kind == F_MARKDOWN) {
+        starch_out_printf(g->o,
+                          "st_p = starch_put_markdown(st_out, st_p, %s, "
+                          "STARCH_MARKDOWN_SOURCE(st_v%d), %s);\n",
+                          rest, v, writers[ctx].trusted);
     } else {
-        if (transform && transform->kind == F_FMT) {
-            starch_out_printf(g->o, "st_p = starch_put_fmt(st_out, st_p, %s, %s, ", rest,
-                              writers[ctx].bytes);
-            gen_span(g, transform->args);
-            starch_out_write(g->o, ", ", 2);
-        } else {
-            bool json = transform && transform->kind == F_JSON;
-            starch_out_printf(g->o, "st_p = %s(st_out, st_p, %s, ", gen_put_macro(g, n, raw, json),
-                              rest);
-        }
-        if (transform && transform->kind == F_FMT)
-            gen_span(g, n->code); /* printf's arguments, not a macro's */
-        else
-            gen_macro_arg(g, n->code);
-        starch_out_write(g->o, ");\n", 3);
+        bool json = transform && transform->kind == F_JSON;
+        starch_out_printf(g->o, "st_p = %s(st_out, st_p, %s, st_v%d);\n",
+                          gen_put_macro(g, n, raw, json), rest, v);
     }
 }
 
-/* {{ code | filters }} inside a cursor run, under the template's #line (an unquoted
- * attribute value between the quotes the compiler adds); rest_static, rest_values = the
- * room needed after it. */
+/* {{ code | filters }} inside a cursor run, the value's expression on its own lines at
+ * its template place (an unquoted attribute value between the quotes the compiler adds);
+ * rest_static, rest_values = the room needed after it. */
 static void emit_interp(Gen *g, Node *n, size_t rest_static, size_t rest_values)
 {
     char rest[160];
@@ -222,8 +238,6 @@ static void emit_interp(Gen *g, Node *n, size_t rest_static, size_t rest_values)
              g->hoist ? g->hoist : "");
     if (n->quote)
         gen_out(g, "*st_p++ = '\"';");
-    gen_line_template(g, n->code.off);
-    gen_indent(g);
     emit_put_call(g, n, rest);
     gen_line_back(g);
     if (n->quote)
@@ -233,10 +247,9 @@ static void emit_interp(Gen *g, Node *n, size_t rest_static, size_t rest_values)
 /* name?={{ code }} inside a cursor run: ` name` when code is true. */
 static void emit_boolattr(Gen *g, Node *n)
 {
-    gen_line_template(g, n->code.off);
     gen_indent(g);
     starch_out_write(g->o, "if (", 4);
-    gen_span(g, n->code);
+    gen_expr(g, n->code);
     starch_out_write(g->o, ")\n", 2);
     gen_line_back(g);
     g->indent++;
@@ -254,10 +267,9 @@ static void emit_pure_list(Gen *g, Node *list, size_t after_s, size_t after_v);
  * around cursor writes; after_s/after_v is what the run writes after it. */
 static void emit_pure_if(Gen *g, Node *n, bool elif, size_t after_s, size_t after_v)
 {
-    gen_line_template(g, n->off);
     gen_indent(g);
     starch_out_puts(g->o, elif ? "} else if (" : "if (");
-    gen_span(g, n->code);
+    gen_expr(g, n->code);
     starch_out_write(g->o, ") {\n", 4);
     gen_line_back(g);
     g->indent++;
@@ -429,10 +441,9 @@ static int find_loop(Node *n, void *vctx)
 
 static void emit_if(Gen *g, Node *n, bool elif)
 {
-    gen_line_template(g, n->off);
     gen_indent(g);
     starch_out_write(g->o, elif ? "} else if (" : "if (", elif ? 11 : 4);
-    gen_span(g, n->code);
+    gen_expr(g, n->code);
     starch_out_write(g->o, ") {\n", 4);
     gen_line_back(g);
     g->indent++;
@@ -479,16 +490,14 @@ static void emit_for_in(Gen *g, Node *n)
     ast_walk(n->body.head, find_loop, &lu);
     gen_out(g, "{");
     g->indent++;
-    gen_line_template(g, n->off);
     gen_indent(g);
-    starch_out_write(g->o, "__typeof__(&(", 13);
-    gen_span(g, n->code);
-    starch_out_printf(g->o, ")[0]) const st_arr%d = (", id);
-    gen_span(g, n->code);
-    starch_out_write(g->o, ");\n", 3);
+    starch_out_printf(g->o, "__auto_type const st_arr%d = &(", id);
+    gen_expr(g, n->code);
+    starch_out_write(g->o, ")[0];\n", 6);
+    gen_line_back(g);
     gen_indent(g);
     starch_out_printf(g->o, "size_t const st_n%d = (size_t)(", id);
-    gen_span(g, n->code2);
+    gen_expr(g, n->code2);
     starch_out_write(g->o, ");\n", 3);
     gen_line_back(g);
     size_t room = loop_room(n), batch = room ? loop_batch(room) : 0;
@@ -548,10 +557,9 @@ static void emit_for_in(Gen *g, Node *n)
 
 static void emit_for_c(Gen *g, Node *n)
 {
-    gen_line_template(g, n->off);
     gen_indent(g);
-    starch_out_write(g->o, "for ", 4);
-    gen_span(g, n->code);
+    starch_out_write(g->o, "for", 3);
+    gen_expr(g, n->code);
     starch_out_write(g->o, " {\n", 3);
     gen_line_back(g);
     g->indent++;
@@ -562,9 +570,7 @@ static void emit_for_c(Gen *g, Node *n)
 
 static void emit_let(Gen *g, Node *n)
 {
-    gen_line_template(g, n->off);
-    gen_indent(g);
-    gen_span(g, n->code);
+    gen_expr(g, n->code);
     const char *s = unit_text(g->f, n->code);
     starch_out_write(g->o, s[n->code.len - 1] == ';' ? "\n" : ";\n",
                      s[n->code.len - 1] == ';' ? 1 : 2);
@@ -585,7 +591,11 @@ static void emit_render(Gen *g, Node *n)
     gen_indent(g);
     starch_out_printf(g->o, "%s_%.*s(st_out", n->target_file->prefix, (int)n->name.len,
                       unit_text(g->f, n->name));
-    emit_args(g, &n->args);
+    if (n->args.n) { /* the arguments as written, from the first to the last */
+        Span first = n->args.items[0], last = n->args.items[n->args.n - 1];
+        starch_out_write(g->o, ",", 1);
+        gen_expr(g, (Span){first.off, last.off + last.len - first.off});
+    }
     starch_out_write(g->o, ");\n", 3);
     gen_line_back(g);
 }
@@ -699,8 +709,8 @@ static size_t param_name(const char *s, size_t len, size_t *name_len)
 
 /* Declares the variable holding argument i of call n with the callee's parameter
  * declaration, its name replaced (`const char *st_c2_a1`), so the argument converts as
- * in a call, under the template's #line; an array parameter (`int xs[]`) takes the
- * argument's own type instead (`__typeof__((void)0, (arg))`, the array decayed). */
+ * in a call; an array parameter (`int xs[]`) takes the argument's own type instead
+ * (`__auto_type const st_c2_a1`, the array decayed). The caller writes ` = arg;`. */
 static void emit_call_arg_decl(Gen *g, Node *n, size_t i, int id)
 {
     File *tf = n->target_file;
@@ -708,9 +718,7 @@ static void emit_call_arg_decl(Gen *g, Node *n, size_t i, int id)
     const char *s = unit_text(tf, p);
     size_t len, at = param_name(s, p.len, &len);
     if (len == 0 || memchr(s, '[', p.len)) {
-        starch_out_write(g->o, "__typeof__((void)0, (", 21);
-        gen_span(g, n->args.items[i]);
-        starch_out_printf(g->o, ")) const st_c%d_a%zu", id, i + 1);
+        starch_out_printf(g->o, "__auto_type const st_c%d_a%zu", id, i + 1);
         return;
     }
     starch_out_printf(g->o, "%.*sst_c%d_a%zu%.*s", (int)at, s, id, i + 1, (int)(p.len - at - len),
@@ -726,17 +734,16 @@ static void emit_call(Gen *g, Node *n)
                       unit_text(g->f, n->name));
     gen_out(g, "{");
     g->indent++;
-    if (n->args.n) {
-        gen_line_template(g, n->off);
-        for (size_t i = 0; i < n->args.n; i++) {
-            gen_indent(g);
-            emit_call_arg_decl(g, n, i, id);
-            starch_out_printf(g->o, " = (");
-            gen_span(g, n->args.items[i]);
-            starch_out_write(g->o, ");\n", 3);
-        }
-        gen_line_back(g);
+    for (size_t i = 0; i < n->args.n; i++) {
+        gen_line_template(g, n->args.items[i].off); /* clang: a conversion at the name */
+        gen_indent(g);
+        emit_call_arg_decl(g, n, i, id);
+        starch_out_write(g->o, " =", 2);
+        gen_expr(g, n->args.items[i]);
+        starch_out_write(g->o, ";\n", 2);
     }
+    if (n->args.n)
+        gen_line_back(g);
     size_t k = 0;
     emit_part_call(g, n, id, k++);
     for (Node *s = n->target->body.head; s; s = s->next) {
@@ -1009,11 +1016,12 @@ static void gen_source(Gen *g, const char *header)
     emit_banner(g);
     gen_runtime_includes(g);
     starch_out_printf(g->o, "#include \"%s\"\n\n", header);
-    starch_out_write(g->o,
-                     "/* A component need not use every parameter. */\n"
-                     "#pragma GCC diagnostic ignored \"-Wunused-parameter\"\n",
-                     strlen("/* A component need not use every parameter. */\n"
-                            "#pragma GCC diagnostic ignored \"-Wunused-parameter\"\n"));
+    starch_out_puts(g->o, "/* A component need not use every parameter; values are held in\n"
+                          " * __auto_type locals (a GCC and Clang extension, as __typeof__). */\n"
+                          "#pragma GCC diagnostic ignored \"-Wunused-parameter\"\n"
+                          "#ifdef __clang__\n"
+                          "#pragma clang diagnostic ignored \"-Wgnu-auto-type\"\n"
+                          "#endif\n");
     for (Node *d = g->f->decls.head; d; d = d->next)
         if (d->kind == N_CBLOCK && d->flag)
             emit_cblock(g, d);
@@ -1036,9 +1044,9 @@ bool codegen_unit(Unit *u, const char *c_name, const char *h_name, starch_out *c
     File *f = u->files[0];
     char guard[256];
     snprintf(guard, sizeof guard, "st_%s_starch_h", f->prefix);
-    Gen g = {u, f, h_out, h_name, 0, 0, 0, 1, 0, 0, NULL};
+    Gen g = {u, f, h_out, h_name, 0, 0, 0, 1, 0, 0, NULL, 0};
     gen_header(&g, guard);
-    Gen c = {u, f, c_out, c_name, 0, 0, 0, 1, 0, 0, NULL};
+    Gen c = {u, f, c_out, c_name, 0, 0, 0, 1, 0, 0, NULL, 0};
     gen_source(&c, base_name(h_name));
     return starch_out_error(c_out) == 0 && starch_out_error(h_out) == 0;
 }

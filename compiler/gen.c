@@ -39,7 +39,7 @@ void gen_span(Gen *g, Span s)
 }
 
 /* Whether the C expression s[0..n) holds a comma outside parentheses (inside braces or
- * brackets: `(int[]){7, 8}[1]`), where a macro's argument list would split it. */
+ * brackets too: `(int[]){7, 8}[1]`, which needs no parentheses but is given them). */
 static bool comma_outside_parens(const char *s, size_t n)
 {
     int depth = 0;
@@ -59,15 +59,9 @@ static bool comma_outside_parens(const char *s, size_t n)
     return false;
 }
 
-void gen_macro_arg(Gen *g, Span s)
+bool gen_comma_outside_parens(Gen *g, Span s)
 {
-    const char *text = unit_text(g->f, s);
-    bool wrap = comma_outside_parens(text, s.len);
-    if (wrap)
-        starch_out_write(g->o, "(", 1);
-    starch_out_write(g->o, text, s.len);
-    if (wrap)
-        starch_out_write(g->o, ")", 1);
+    return comma_outside_parens(unit_text(g->f, s), s.len);
 }
 
 const char *gen_map_path(const Gen *g, const char **path, size_t *new_len)
@@ -123,6 +117,20 @@ void gen_line_template(Gen *g, uint32_t off)
     starch_out_printf(g->o, "#line %u \"", line);
     gen_quoted_path(g, g->f->src.path);
     starch_out_write(g->o, "\"\n", 2);
+}
+
+void gen_expr(Gen *g, Span s)
+{
+    size_t len = starch_out_len(g->o);
+    if (len > 0 && starch_out_data(g->o)[len - 1] != '\n')
+        starch_out_write(g->o, "\n", 1);
+    gen_line_template(g, s.off);
+    uint32_t col = 0; /* bytes before s on its line, counted up to GEN_COLUMN_MAX + 1 */
+    while (col < s.off && col <= GEN_COLUMN_MAX && g->f->src.text[s.off - col - 1] != '\n')
+        col++;
+    if (col <= GEN_COLUMN_MAX)
+        starch_out_printf(g->o, "%*s", (int)col, "");
+    gen_span(g, s);
 }
 
 /* Points the C compiler back at the generated file itself. */

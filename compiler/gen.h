@@ -18,6 +18,7 @@ typedef struct Gen {
     int uid;           /* numbers the st_ names of nested loops */
     const char *hoist; /* in a loop body whose room is reserved by the loop: the room the
                           remaining iterations need, added to every `rest` */
+    int nval;          /* numbers the st_v locals holding interpolated values */
 } Gen;
 
 /* Writes one indented line (fmt without the trailing newline). */
@@ -26,9 +27,9 @@ void gen_out(Gen *g, const char *fmt, ...) STARCH_PRINTF(2, 3);
 /* Writes the span s of the file verbatim (a C fragment of the template). */
 void gen_span(Gen *g, Span s);
 
-/** Writes the C expression s as one macro argument: in parentheses when it holds a comma
- *  outside parentheses, which the preprocessor would take for an argument separator. */
-void gen_macro_arg(Gen *g, Span s);
+/** Whether the C expression s holds a comma outside parentheses: written where one
+ *  expression is expected (an initializer), it needs parentheses. */
+bool gen_comma_outside_parens(Gen *g, Span s);
 
 /* The --path-prefix-map that applies to *path (the last given whose OLD is a prefix of
  * it, compared as characters, as gcc's -ffile-prefix-map does): returns its NEW, sets
@@ -40,6 +41,22 @@ void gen_quoted_path(Gen *g, const char *path);
 
 /* Points the C compiler at the template line holding offset off. */
 void gen_line_template(Gen *g, uint32_t off);
+
+/** Writes the C fragment s of the template (an expression, a condition, a declaration)
+ *  on lines of its own: ends the current line, points the C compiler at s's template line
+ *  and puts s at its byte offset in that line (a space for each byte before it), then
+ *  copies s as written, line breaks and tabs included. Every byte of s is then at its
+ *  template line and byte offset, so a C compiler reports an error in s where it would in
+ *  a C file laid out as the template: clang counts bytes, gcc display columns of the line
+ *  it reads from the template (a tab to the next multiple of -ftabstop); beyond
+ *  GEN_COLUMN_MAX, s starts its line. The caller ends the line (`) {`, `;`) and then
+ *  points back. */
+void gen_expr(Gen *g, Span s);
+
+/** The furthest into its line (in bytes) an expression is put at its place: beyond, it
+ *  starts its generated line (else a long minified line, up to STARCH_MAX_LINE_LENGTH,
+ *  would make generated C growing with the square of its length). */
+#define GEN_COLUMN_MAX 4096
 
 /* Points the C compiler back at the generated file itself. */
 void gen_line_back(Gen *g);

@@ -8,7 +8,8 @@ and one copy formatted. TAP lines, per template:
   fmt         `starch fmt` exits 0, or 1 with the file untouched (a template with errors)
   idempotent  `starch fmt --check` on the formatted copy lists nothing and exits 0
   same C      the generated .c and .h of the two copies are identical but for their #line
-              directives (or neither copy compiles)
+              directives and the indentation of the line after each (an expression at
+              its template column), or neither copy compiles
 
 per golden case (tests/golden/meson.build): its driver, built from the formatted
 templates, writes expected.html byte for byte; per case of tests/fmt/cases/ (NAME.starch):
@@ -69,7 +70,16 @@ def read(path):
 
 
 def without_line_directives(text):
-    return b'\n'.join(l for l in text.split(b'\n') if not l.startswith(b'#line '))
+    """text without its #line directives, and without the spaces that put the line after
+    each at its template column (an expression's first line: the formatter moves it)."""
+    out, after_line = [], False
+    for l in text.split(b'\n'):
+        if l.startswith(b'#line '):
+            after_line = True
+            continue
+        out.append(l.lstrip(b' ') if after_line else l)
+        after_line = False
+    return b'\n'.join(out)
 
 
 def compile_c(starch, tree, path, out):
