@@ -5,6 +5,7 @@
 
 #include <assert.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 
 const char starch_digit_pairs[200] = "00010203040506070809"
@@ -387,7 +388,10 @@ static char *put_decimals(char *p, uint64_t f, int n)
 }
 
 /* Longest text of the fast path: a sign, 20 digits, '.', FIXED_MAX_DECIMALS decimals. */
-#define FIXED_MAX_LEN (2 + 20 + FIXED_MAX_DECIMALS)
+#define FIXED_MAX_LEN  (2 + 20 + FIXED_MAX_DECIMALS)
+/* Longest text printf gives with at most FIXED_MAX_DECIMALS decimals: a sign, the 309
+ * digits of DBL_MAX, '.', the decimals and the NUL. */
+#define FIXED_LIBC_MAX (1 + 309 + 1 + FIXED_MAX_DECIMALS + 1)
 
 /* Writes v as printf's "%.*f" would, at p (room for FIXED_MAX_LEN); NULL when the fast
  * path does not apply (decimals out of range, |v| >= 2^64, inf, nan). */
@@ -415,9 +419,14 @@ char *starch_put_fixed(starch_out *out, char *p, size_t rest, starch_put_bytes_f
         if (end != NULL)
             return end;
     }
-    char buf[FIXED_MAX_LEN];
+    char buf[FIXED_LIBC_MAX];
     char *end = fixed_fast(buf, v, decimals);
-    if (end == NULL)
-        return starch_put_fmt(out, p, rest, write, "%.*f", decimals, v);
-    return write(out, p, rest, buf, (size_t)(end - buf));
+    if (end != NULL)
+        return write(out, p, rest, buf, (size_t)(end - buf));
+    if (decimals >= 0 && decimals <= FIXED_MAX_DECIMALS) { /* huge, inf, nan: on the stack */
+        int n = snprintf(buf, sizeof buf, "%.*f", decimals, v);
+        assert(n > 0 && (size_t)n < sizeof buf);
+        return write(out, p, rest, buf, (size_t)n);
+    }
+    return starch_put_fmt(out, p, rest, write, "%.*f", decimals, v);
 }
