@@ -620,6 +620,35 @@ static Node *find_fill(Gen *g, Node *n, const Node *s)
     return NULL;
 }
 
+/* Whether content (a fill's or a call's children, fills skipped) ends in text or a value
+ * that does not end its line: at a slot standing alone on its line, a line break follows
+ * it. Content that ends in a statement ends as that statement's lines do. */
+static bool ends_open(Gen *g, const Node *list)
+{
+    const Node *last = NULL;
+    for (const Node *x = list; x; x = x->next)
+        if (x->kind != N_FILL)
+            last = x;
+    if (last == NULL)
+        return false;
+    switch (last->kind) {
+    case N_TEXT:
+        return last->text.len > 0 && unit_text(g->f, last->text)[last->text.len - 1] != '\n';
+    case N_MARKDOWN: return last->html_len > 0 && last->html[last->html_len - 1] != '\n';
+    case N_INTERP:
+    case N_BOOLATTR: return true;
+    default: return false;
+    }
+}
+
+/* After the content for slot s: a line break, when s stands alone on its line and the
+ * content leaves its last line open. */
+static void emit_slot_line_end(Gen *g, const Node *s, const Node *content)
+{
+    if (s->flag && ends_open(g, content))
+        gen_out(g, "starch_out_write(st_out, \"\\n\", 1); /* the slot stands on its own line */");
+}
+
 /* {% fill NAME %} of call n, for slot s of the callee (nothing when the call has none). */
 static void emit_fill(Gen *g, Node *n, const Node *s)
 {
@@ -628,6 +657,7 @@ static void emit_fill(Gen *g, Node *n, const Node *s)
         return;
     gen_out(g, "/* {%% fill %.*s %%} */", (int)s->name.len, unit_text(n->target_file, s->name));
     emit_nodes(g, fill->body.head);
+    emit_slot_line_end(g, s, fill->body.head);
 }
 
 static void emit_nodes_until(Gen *g, Node *from, Node *end);
@@ -743,6 +773,7 @@ static void emit_call(Gen *g, Node *n)
         if (s->kind == N_CHILDREN) {
             gen_out(g, "/* children */");
             emit_children(g, n);
+            emit_slot_line_end(g, s, n->body.head);
         } else if (s->kind == N_SLOT) {
             emit_fill(g, n, s);
         } else {
