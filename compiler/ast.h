@@ -109,7 +109,8 @@ struct Node {
     NodeList alt;
     bool flag;   /* N_CBLOCK: impl; N_IF: this is an elif; N_INTERP: whitespace-trimmed;
                   * N_BOOLATTR: written as `name`, not ` name` (it follows a statement tag);
-                  * N_SLOT, N_CHILDREN: it stands alone on its line (its content is lines) */
+                  * N_SLOT, N_CHILDREN: its content is written as lines: it stands alone on
+                  * its line, or (forwarded) ends the content of a slot that does (check.c) */
     Context ctx; /* N_INTERP / N_BOOLATTR: decided by the checker */
     char *html;  /* N_MARKDOWN: converted HTML (owned) */
     size_t html_len;

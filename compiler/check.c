@@ -390,6 +390,8 @@ static void check_fill_places(Unit *u, File *f, Node *list, const Node *parent)
 typedef struct Order {
     Unit *u;
     uint32_t rank; /* components whose order is done so far */
+    bool too_deep; /* a chain over the limit was reported (once: the rest of a long
+                    * chain is over it too) */
 } Order;
 
 typedef struct Slots {
@@ -426,6 +428,47 @@ static Node *fill_for(const File *f, const Node *call, const Node *s)
     return NULL;
 }
 
+/* A forwarded slot writes its content as lines (see codegen's emit_slot_line_end) when it
+ * ends the content of a slot that does, the callee's slot cs: wherever it stands on its
+ * own line, the content comes out where cs puts it. */
+static void forwarded_lines(Node *content, const Node *cs)
+{
+    Node *last = NULL;
+    for (Node *x = content; x; x = x->next)
+        if (x->kind != N_FILL)
+            last = x;
+    for (Node *x = content; x; x = x->next)
+        if (x->kind == N_SLOT || x->kind == N_CHILDREN)
+            x->flag = x == last && cs->flag;
+}
+
+/* A call whose callee forwards slots, through calls, back to the caller (every part of a
+ * component runs, and a call holding a slot is in no branch: it would never end). */
+static void report_cycle(Order *o, File *f, const Node *caller, const Node *call)
+{
+    const Node *c = call->target;
+    if (c == caller) {
+        diag_error(&o->u->diag, &f->src, call->name.off,
+                   "'%.*s' forwards a slot into a call of itself: the render would never end",
+                   (int)c->name.len, unit_text(f, caller->name));
+        return;
+    }
+    diag_error(&o->u->diag, &f->src, call->name.off,
+               "'%.*s' forwards a slot into a call of '%.*s', which forwards its own slots "
+               "into '%.*s' (through calls): the render would never end",
+               (int)caller->name.len, unit_text(f, caller->name), (int)call->name.len,
+               unit_text(f, call->name), (int)caller->name.len, unit_text(f, caller->name));
+}
+
+static void report_too_deep(Order *o, File *f, const Node *call)
+{
+    if (!o->too_deep)
+        diag_error(&o->u->diag, &f->src, call->name.off,
+                   "slots forwarded through too many components (limit %d)",
+                   CHECK_MAX_FORWARD_DEPTH);
+    o->too_deep = true;
+}
+
 /* A call holding slots of the component being ordered: its slots run where the callee's
  * slots do. The callee's order comes first (it may forward too). */
 static bool order_call(Order *o, File *f, Node *caller, Node *call, int depth, Slots *s)
@@ -433,40 +476,30 @@ static bool order_call(Order *o, File *f, Node *caller, Node *call, int depth, S
     Node *c = call->target;
     if (c == NULL)
         return true; /* undefined (reported) */
-    bool too_deep = depth + 2 > CHECK_MAX_FORWARD_DEPTH;
-    if (c->walk == WALK_ON_PATH || too_deep) {
-        if (too_deep)
-            diag_error(&o->u->diag, &f->src, call->name.off,
-                       "slots forwarded through too many components (limit %d)",
-                       CHECK_MAX_FORWARD_DEPTH);
-        else
-            diag_error(&o->u->diag, &f->src, call->name.off,
-                       "this call of '%.*s' holds a slot it forwards, and '%.*s' leads back to "
-                       "it (through the calls its own slots stand in): the render would never "
-                       "end",
-                       (int)call->name.len, unit_text(f, call->name), (int)call->name.len,
-                       unit_text(f, call->name));
+    if (c->walk == WALK_ON_PATH) {
+        report_cycle(o, f, caller, call);
+        return false;
+    }
+    if (depth + 2 > CHECK_MAX_FORWARD_DEPTH) {
+        report_too_deep(o, f, call);
         return false;
     }
     if (!order_component(o, call->target_file, c, depth + 1))
         return false;
     if (c->chain + 1 > CHECK_MAX_FORWARD_DEPTH) {
-        diag_error(&o->u->diag, &f->src, call->name.off,
-                   "slots forwarded through too many components (limit %d)",
-                   CHECK_MAX_FORWARD_DEPTH);
+        report_too_deep(o, f, call);
         return false;
     }
     if (caller->chain < c->chain + 1)
         caller->chain = c->chain + 1;
     for (size_t i = 0; i < c->n_slots; i++) {
         const Node *cs = c->slots[i];
-        if (cs->kind == N_CHILDREN) {
-            if (!order_list(o, f, caller, call->body.head, depth, s))
-                return false;
+        Node *fill = cs->kind == N_SLOT ? fill_for(f, call, cs) : NULL;
+        if (cs->kind == N_SLOT && fill == NULL)
             continue;
-        }
-        Node *fill = fill_for(f, call, cs);
-        if (fill && !order_list(o, f, caller, fill->body.head, depth, s))
+        Node *content = fill ? fill->body.head : call->body.head;
+        forwarded_lines(content, cs);
+        if (!order_list(o, f, caller, content, depth, s))
             return false;
     }
     return true;
@@ -507,7 +540,7 @@ static bool order_component(Order *o, File *f, Node *c, int depth)
 
 static void order_slots(Unit *u)
 {
-    Order o = {u, 0};
+    Order o = {u, 0, false};
     for (size_t i = 0; i < u->n_files; i++)
         for (Node *c = u->files[i]->decls.head; c; c = c->next)
             if (c->kind == N_COMPONENT)

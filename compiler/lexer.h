@@ -23,7 +23,7 @@ typedef struct Tok {
                           FILTER: offset of the arguments; BOOLATTR: 1 when it follows a
                           statement tag and is written without a space of its own;
                           SLOT, CHILDREN: 1 when it stands alone on its line (whitespace.c) */
-    uint32_t aux2;     /* FILTER: length of the arguments; FILL, in the whitespace pass only:
+    uint32_t aux2;     /* FILTER: length of the arguments; FILL, CALL, in the whitespace pass:
                           the index of its end tag's TAG_CLOSE when it is written on one
                           line with content, else 0 */
     uint8_t tag;       /* this token opens a {% %} tag (a keyword) */

@@ -35,14 +35,15 @@ typedef struct Line {
 
 /* Ends the line at absolute offset end (just after its line break, or the end of the
  * input); when it is standalone, cuts it out of the text tokens first..last (but the text
- * inside a one-line fill, which is its content) and marks its slots as standing alone. */
+ * inside a one-line fill or call, which is its content) and marks its slots as standing
+ * alone. */
 static void end_line(Tok *toks, Line *ln, size_t last, uint32_t end)
 {
     if (!ln->block || ln->content)
         return;
-    size_t fill_end = 0; /* inside a one-line fill: the index of its last token */
+    size_t fill_end = 0; /* inside a one-line fill or call: the index of its last token */
     for (size_t i = ln->first_tok; i <= last; i++) {
-        if (toks[i].kind == TK_FILL && toks[i].aux2 && i > fill_end)
+        if ((toks[i].kind == TK_FILL || toks[i].kind == TK_CALL) && toks[i].aux2 && i > fill_end)
             fill_end = toks[i].aux2;
         if (toks[i].kind == TK_SLOT || toks[i].kind == TK_CHILDREN)
             toks[i].aux = 1;
@@ -75,8 +76,8 @@ static void standalone_lines(const Source *src, TokArray *a)
     bool in_tag = false;
     for (size_t i = 0; i < a->n; i++) {
         Tok *t = &a->items[i];
-        if (t->kind == TK_FILL && t->aux2) {
-            ln.block = true; /* a one-line fill counts as a block tag */
+        if ((t->kind == TK_FILL || t->kind == TK_CALL) && t->aux2) {
+            ln.block = true; /* a one-line fill or call counts as a block tag */
             i = t->aux2;
             continue;
         }
@@ -97,10 +98,10 @@ static void standalone_lines(const Source *src, TokArray *a)
         end_line(a->items, &ln, a->n - 1, (uint32_t)src->len);
 }
 
-/* An open block, while one_line_fills looks for the fills written on one line. */
+/* An open block, while one_line_fills looks for the fills and calls written on one line. */
 typedef struct OpenFill {
     size_t tok;   /* the keyword token that opened it */
-    bool fill;    /* the block is a fill */
+    bool fill;    /* the block is a fill or a call */
     bool nl;      /* a line break stands between its keyword and here */
     bool content; /* it holds non-whitespace text or an interpolation */
 } OpenFill;
@@ -124,7 +125,7 @@ static bool has_content(const Source *src, const Tok *t)
     return false;
 }
 
-/* Closes the innermost open block at the END token e: a fill with content and no line
+/* Closes the innermost open block at the END token e: a fill or call with content and no line
  * break, from its keyword to the `%}` of its end tag, gets in its keyword's aux2 the index
  * of that `%}` (so standalone_lines takes it for one block tag). */
 static void close_block(const Source *src, TokArray *a, OpenFill *open, size_t *depth, size_t e)
@@ -145,7 +146,8 @@ static void close_block(const Source *src, TokArray *a, OpenFill *open, size_t *
     }
 }
 
-/* Finds the fills written on one line, with content (`{% fill head %}<link>{% end %}`).
+/* Finds the fills and calls written on one line, with content (`{% fill head %}<link>{% end
+ * %}`, `{% call Card() %}<p>body</p>{% end %}`).
  * Blocks nested deeper than the lexer allows are not followed (it reported them). */
 static void one_line_fills(const Source *src, TokArray *a)
 {
@@ -154,7 +156,7 @@ static void one_line_fills(const Source *src, TokArray *a)
     uint32_t prev_end = 0;
     for (size_t i = 0; i < a->n; i++) {
         Tok *t = &a->items[i];
-        if (t->kind == TK_FILL)
+        if (t->kind == TK_FILL || t->kind == TK_CALL)
             t->aux2 = 0;
         if (depth > 0) {
             uint32_t from = prev_end < t->off ? prev_end : t->off;
@@ -168,7 +170,7 @@ static void one_line_fills(const Source *src, TokArray *a)
         if (t->tag && opens_block(t->kind) && (depth > LEX_MAX_DEPTH || unfollowed))
             unfollowed++;
         else if (t->tag && opens_block(t->kind))
-            open[depth++] = (OpenFill){i, t->kind == TK_FILL, false, false};
+            open[depth++] = (OpenFill){i, t->kind == TK_FILL || t->kind == TK_CALL, false, false};
         else if (t->kind == TK_END && unfollowed)
             unfollowed--;
         else if (t->kind == TK_END && depth > 0)
