@@ -429,8 +429,8 @@ static Node *fill_for(const File *f, const Node *call, const Node *s)
 }
 
 /* A forwarded slot writes its content as lines (see codegen's emit_slot_line_end) when it
- * ends the content of a slot that does, the callee's slot cs: wherever it stands on its
- * own line, the content comes out where cs puts it. */
+ * stands alone on its line, or when it ends the content of a slot that does, the callee's
+ * slot cs: the content then comes out where cs puts it. */
 static void forwarded_lines(Node *content, const Node *cs)
 {
     Node *last = NULL;
@@ -439,7 +439,7 @@ static void forwarded_lines(Node *content, const Node *cs)
             last = x;
     for (Node *x = content; x; x = x->next)
         if (x->kind == N_SLOT || x->kind == N_CHILDREN)
-            x->flag = x == last && cs->flag;
+            x->flag |= x == last && cs->flag;
 }
 
 /* A call whose callee forwards slots, through calls, back to the caller (every part of a

@@ -35,21 +35,25 @@ typedef struct Line {
 
 /* Ends the line at absolute offset end (just after its line break, or the end of the
  * input); when it is standalone, cuts it out of the text tokens first..last (but the text
- * inside a one-line fill or call, which is its content) and marks its slots as standing
- * alone. */
+ * inside a one-line fill or call, which is its content) and marks a slot that is the only
+ * tag on it as standing alone. */
 static void end_line(Tok *toks, Line *ln, size_t last, uint32_t end)
 {
     if (!ln->block || ln->content)
         return;
     size_t fill_end = 0; /* inside a one-line fill or call: the index of its last token */
+    size_t tags = 0, slot = 0;
     for (size_t i = ln->first_tok; i <= last; i++) {
         if ((toks[i].kind == TK_FILL || toks[i].kind == TK_CALL) && toks[i].aux2 && i > fill_end)
             fill_end = toks[i].aux2;
+        tags += toks[i].tag;
         if (toks[i].kind == TK_SLOT || toks[i].kind == TK_CHILDREN)
-            toks[i].aux = 1;
+            slot = i;
         else if (toks[i].kind == TK_TEXT && i > fill_end)
             cut(&toks[i], ln->start, end);
     }
+    if (tags == 1 && slot) /* the slot is the line's only tag */
+        toks[slot].aux = 1;
 }
 
 static void scan_text(const Source *src, Tok *toks, size_t i, Line *ln)
@@ -132,7 +136,8 @@ static void close_block(const Source *src, TokArray *a, OpenFill *open, size_t *
 {
     OpenFill *o = &open[--*depth];
     size_t close = e + 1;
-    if (close < a->n && a->items[close].kind == TK_TAG_CLOSE) {
+    if (close < a->n && a->items[close].kind == TK_TAG_CLOSE &&
+        a->items[close].off >= a->items[e].off) {
         uint32_t from = a->items[e].off, to = a->items[close].off;
         o->nl |= memchr(src->text + from, '\n', to - from) != NULL;
     } else {
