@@ -653,7 +653,7 @@ static bool ends_open(Gen *g, const Node *list)
 static void emit_slot_line_end(Gen *g, const Node *s, const Node *content)
 {
     if (s->flag && ends_open(g, content))
-        gen_out(g, "starch_out_write(st_out, \"\\n\", 1); /* the slot stands on its own line */");
+        gen_out(g, "starch_out_write(st_out, \"\\n\", 1); /* the slot writes lines */");
 }
 
 /* {% fill NAME %} of call n, for slot s of the callee (nothing when the call has none). */
@@ -1029,9 +1029,9 @@ static void fwd_walk(Fwd *w)
     fwd_list(w, w->comp->body.head);
 }
 
-/* Writes the parameter declaration p of file tf as a frame member named callN_aI: an
- * array parameter as the pointer it is (`int xs[]` -> `int (*call1_a1)`), without the
- * qualifiers of the parameter itself (`const char *const t` -> `const char *call1_a1`):
+/* Writes the parameter declaration p of file tf as a frame member named st_callN_aI: an
+ * array parameter as the pointer it is (`int xs[]` -> `int (*st_call1_a1)`), without the
+ * qualifiers of the parameter itself (`const char *const t` -> `const char *st_call1_a1`):
  * the frame is written after it is declared. */
 static void emit_frame_param(Gen *g, const File *tf, Span p, int num, size_t i)
 {
@@ -1061,7 +1061,7 @@ static void emit_frame_param(Gen *g, const File *tf, Span p, int num, size_t i)
         }
         j = e > j ? e : j + 1;
     }
-    starch_out_printf(g->o, array ? "(*call%d_a%zu)" : "call%d_a%zu", num, i + 1);
+    starch_out_printf(g->o, array ? "(*st_call%d_a%zu)" : "st_call%d_a%zu", num, i + 1);
     size_t rest = after;
     if (array) { /* drop the first bracket pair: the array is a pointer */
         int depth = 0;
@@ -1094,8 +1094,8 @@ static void fwd_frame_member(Fwd *w, FwdEvent ev, Node *a, const Node *b, int nu
     if (a->target->forwards) {
         gen_indent(g);
         emit_frame_type(g, a->target_file, a->target);
-        starch_out_printf(g->o, " call%d_f; /* %.*s forwards slots too */\n", num, (int)a->name.len,
-                          unit_text(g->f, a->name));
+        starch_out_printf(g->o, " st_call%d_f; /* %.*s forwards slots too */\n", num,
+                          (int)a->name.len, unit_text(g->f, a->name));
         w->fields++;
     }
 }
@@ -1115,7 +1115,7 @@ static void emit_frame(Gen *g, Node *c)
     Fwd w = {g, c, fwd_frame_member, 0, 0, NULL, 0};
     fwd_walk(&w);
     if (w.fields == 0)
-        gen_out(g, "char empty; /* (the calls take no arguments; C has no empty struct) */");
+        gen_out(g, "char st_empty; /* (the calls take no arguments; C has no empty struct) */");
     g->indent--;
     starch_out_write(g->o, "} ", 2);
     emit_frame_type(g, g->f, c);
@@ -1169,7 +1169,7 @@ static void fwd_emit(Fwd *w, FwdEvent ev, Node *a, const Node *b, int num, size_
         gen_line_template(g, a->off);
         for (size_t i = 0; i < a->args.n; i++) {
             gen_indent(g);
-            starch_out_printf(g->o, "st_f->call%d_a%zu = (", num, i + 1);
+            starch_out_printf(g->o, "st_f->st_call%d_a%zu = (", num, i + 1);
             gen_span(g, a->args.items[i]);
             starch_out_write(g->o, ");\n", 3);
         }
@@ -1180,9 +1180,9 @@ static void fwd_emit(Fwd *w, FwdEvent ev, Node *a, const Node *b, int num, size_
         starch_out_printf(g->o, "st_%s_%.*s_part%zu(st_out", a->target_file->prefix,
                           (int)a->name.len, unit_text(g->f, a->name), k);
         for (size_t i = 0; i < a->args.n; i++)
-            starch_out_printf(g->o, ", st_f->call%d_a%zu", num, i + 1);
+            starch_out_printf(g->o, ", st_f->st_call%d_a%zu", num, i + 1);
         if (a->target->forwards)
-            starch_out_printf(g->o, ", &st_f->call%d_f", num);
+            starch_out_printf(g->o, ", &st_f->st_call%d_f", num);
         starch_out_write(g->o, ");\n", 3);
         break;
     case FWD_CONTENT:
