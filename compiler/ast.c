@@ -65,6 +65,7 @@ void ast_free(Node *n)
     ast_free_fields(n->fields);
     free(n->args.items);
     free(n->html);
+    free(n->slots);
     free(n);
 }
 

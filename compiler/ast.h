@@ -108,13 +108,24 @@ struct Node {
     NodeList body;
     NodeList alt;
     bool flag;   /* N_CBLOCK: impl; N_IF: this is an elif; N_INTERP: whitespace-trimmed;
-                  * N_BOOLATTR: written as `name`, not ` name` (it follows a statement tag) */
+                  * N_BOOLATTR: written as `name`, not ` name` (it follows a statement tag);
+                  * N_SLOT, N_CHILDREN: its content is written as lines: it stands alone on
+                  * its line, or (forwarded) ends the content of a slot that does (check.c) */
     Context ctx; /* N_INTERP / N_BOOLATTR: decided by the checker */
     char *html;  /* N_MARKDOWN: converted HTML (owned) */
     size_t html_len;
-    bool quote;   /* N_INTERP: an unquoted attribute value; the compiler adds quotes */
-    Node *target; /* N_RENDER/N_CALL: the resolved component (a Node in some file) */
-    uint8_t walk; /* N_ENTITY: the checker's walk of fields held by value (check.c) */
+    bool quote;    /* N_INTERP: an unquoted attribute value; the compiler adds quotes */
+    Node *target;  /* N_RENDER/N_CALL: the resolved component (a Node in some file) */
+    uint8_t walk;  /* N_ENTITY: the checker's walk of fields held by value; N_COMPONENT: its
+                    * walk of the calls its slots stand in (check.c) */
+    bool forwards; /* N_COMPONENT: a slot of it stands in a call (it forwards the slot): its
+                    * parts share a frame (codegen.c) */
+    Node **slots;  /* N_COMPONENT: its slots in the order they run, set by the checker (owned;
+                    * the nodes belong to its body) */
+    size_t n_slots;
+    uint32_t rank;  /* N_COMPONENT: when the checker finished its slot order (callees first) */
+    uint32_t chain; /* N_COMPONENT: the components of the longest chain of calls it forwards
+                     * slots into (itself included: 1 when it forwards none) */
     struct File *target_file;
     Node *next;
 };

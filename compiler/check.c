@@ -175,34 +175,48 @@ static Span slot_name(const Node *n)
     return n->kind == N_SLOT ? n->name : none;
 }
 
-/* Reports slots below the top level of a component body. */
+/* Reports slots where they cannot stand: a slot stands at the top level of a component
+ * body, or in the content or a fill of a call standing where a slot may (it forwards the
+ * slot); `inside` is the first construct around list that is neither. */
 static void check_nested_slots(Unit *u, File *f, Node *list, const Node *inside)
 {
     for (Node *n = list; n; n = n->next) {
         if ((n->kind == N_SLOT || n->kind == N_CHILDREN) && inside)
             diag_error(&u->diag, &f->src, n->off,
-                       "'%s' inside '%s': slots stand at the top level of a component",
+                       "'%s' inside '%s': a slot stands at the top level of a component, or in "
+                       "the content or a fill of a call there",
                        ast_kind_name(n->kind), ast_kind_name(inside->kind));
-        check_nested_slots(u, f, n->body.head, n);
-        check_nested_slots(u, f, n->alt.head, n);
+        const Node *in = inside || n->kind == N_CALL || n->kind == N_FILL ? inside : n;
+        check_nested_slots(u, f, n->body.head, in);
+        check_nested_slots(u, f, n->alt.head, in);
     }
 }
 
-/* The slots (and children slots) at the top level of component c, in order: their nodes
- * into *nodes (malloc'd), their count returned; SIZE_MAX when out of memory. */
+/* Stores into out[] (when not NULL) the slots of list, in document order: those at its
+ * top level and, through calls and their fills, those it forwards. Returns their count. */
+static size_t collect_slots(Node *list, Node **out, size_t n)
+{
+    for (Node *x = list; x; x = x->next) {
+        if (x->kind == N_SLOT || x->kind == N_CHILDREN) {
+            if (out)
+                out[n] = x;
+            n++;
+        } else if (x->kind == N_CALL || x->kind == N_FILL) {
+            n = collect_slots(x->body.head, out, n);
+        }
+    }
+    return n;
+}
+
+/* The slots of component c (see collect_slots): their nodes into *nodes (malloc'd), their
+ * count returned; SIZE_MAX when out of memory. */
 static size_t top_slots(const Node *c, Node ***nodes)
 {
-    size_t n = 0;
-    for (const Node *x = c->body.head; x; x = x->next)
-        n += x->kind == N_SLOT || x->kind == N_CHILDREN;
+    size_t n = collect_slots(c->body.head, NULL, 0);
     *nodes = malloc((n ? n : 1) * sizeof **nodes);
     if (*nodes == NULL)
         return SIZE_MAX;
-    n = 0;
-    for (Node *x = c->body.head; x; x = x->next)
-        if (x->kind == N_SLOT || x->kind == N_CHILDREN)
-            (*nodes)[n++] = x;
-    return n;
+    return collect_slots(c->body.head, *nodes, 0);
 }
 
 static void check_slots(Unit *u, File *f, Node *c)
@@ -234,13 +248,17 @@ static void check_slots(Unit *u, File *f, Node *c)
     free(slot);
 }
 
-/* Whether component c has a children slot. */
-static bool has_children(const Node *c)
+/* Whether list (with what it forwards) has a children slot; *named: a named slot. */
+static bool has_children(const Node *list, bool *named)
 {
-    for (const Node *n = c->body.head; n; n = n->next)
-        if (n->kind == N_CHILDREN)
-            return true;
-    return false;
+    bool children = false;
+    for (const Node *n = list; n; n = n->next) {
+        children |= n->kind == N_CHILDREN;
+        *named |= n->kind == N_SLOT;
+        if (n->kind == N_CALL || n->kind == N_FILL)
+            children |= has_children(n->body.head, named);
+    }
+    return children;
 }
 
 static bool is_blank_text(const File *f, const Node *n)
@@ -272,11 +290,15 @@ static void call_index_free(CallIndex *ci)
 static bool call_index(Unit *u, File *f, Node *call, CallIndex *ci)
 {
     File *cf = call->target_file;
-    bool ok = true;
     memset(ci, 0, sizeof *ci);
-    for (Node *x = call->target->body.head; x && ok; x = x->next)
-        if (x->kind == N_SLOT)
-            ok = names_add(&ci->slots, unit_text(cf, x->name), x->name.len, 0);
+    Node **slot;
+    size_t n_slots = top_slots(call->target, &slot);
+    bool ok = n_slots != SIZE_MAX;
+    for (size_t i = 0; ok && i < n_slots; i++)
+        if (slot[i]->kind == N_SLOT)
+            ok = names_add(&ci->slots, unit_text(cf, slot[i]->name), slot[i]->name.len, 0);
+    if (n_slots != SIZE_MAX)
+        free(slot);
     names_sort(&ci->slots);
     size_t n = 0;
     for (Node *x = call->body.head; x; x = x->next)
@@ -302,11 +324,9 @@ static bool call_index(Unit *u, File *f, Node *call, CallIndex *ci)
 static void check_call(Unit *u, File *f, Node *call)
 {
     Node *c = call->target;
-    bool children = has_children(c);
+    bool named = false;
+    bool children = has_children(c->body.head, &named);
     if (!children) {
-        bool named = false;
-        for (Node *n = c->body.head; n; n = n->next)
-            named |= n->kind == N_SLOT;
         if (!named) {
             diag_error(&u->diag, &f->src, call->off,
                        "'%.*s' has no slots: use '{%% render %.*s(...) %%}'", (int)call->name.len,
@@ -320,6 +340,13 @@ static void check_call(Unit *u, File *f, Node *call)
     size_t i = 0;
     for (Node *n = call->body.head; n; n = n->next) {
         if (n->kind != N_FILL) {
+            if (!children && (n->kind == N_SLOT || n->kind == N_CHILDREN)) {
+                diag_error(&u->diag, &f->src, n->off,
+                           "'%.*s' has no '{%% children %%}' slot to forward '%s' into",
+                           (int)call->name.len, unit_text(f, call->name),
+                           n->kind == N_CHILDREN ? "children" : "slot");
+                break;
+            }
             if (!children && !is_blank_text(f, n)) {
                 diag_error(&u->diag, &f->src, n->off,
                            "'%.*s' has no '{%% children %%}' slot for this content",
@@ -352,6 +379,172 @@ static void check_fill_places(Unit *u, File *f, Node *list, const Node *parent)
         check_fill_places(u, f, n->body.head, n);
         check_fill_places(u, f, n->alt.head, n);
     }
+}
+
+/* ---- The order slots run in ----------------------------------------------------------- */
+
+/* A component's slots run in the order its parts run: those at its top level where they
+ * stand, those it forwards (in the content or a fill of a call) where the callee's own
+ * slots run, whatever the order the call's fills are written in. */
+
+typedef struct Order {
+    Unit *u;
+    uint32_t rank; /* components whose order is done so far */
+    bool too_deep; /* a chain over the limit was reported (once: the rest of a long
+                    * chain is over it too) */
+} Order;
+
+typedef struct Slots {
+    Node **items;
+    size_t n, cap;
+    bool oom;
+} Slots;
+
+static void slots_push(Slots *s, Node *x)
+{
+    if (s->n == s->cap) {
+        size_t cap = s->cap ? s->cap * 2 : 8;
+        Node **items = realloc(s->items, cap * sizeof *items);
+        if (items == NULL) {
+            s->oom = true;
+            return;
+        }
+        s->items = items;
+        s->cap = cap;
+    }
+    s->items[s->n++] = x;
+}
+
+static bool order_component(Order *o, File *f, Node *c, int depth);
+static bool order_list(Order *o, File *f, Node *caller, Node *list, int depth, Slots *s);
+
+/* The fill of call for the callee's slot s (in the callee's file), or NULL. */
+static Node *fill_for(const File *f, const Node *call, const Node *s)
+{
+    for (Node *x = call->body.head; x; x = x->next)
+        if (x->kind == N_FILL && x->name.len == s->name.len &&
+            memcmp(unit_text(f, x->name), unit_text(call->target_file, s->name), s->name.len) == 0)
+            return x;
+    return NULL;
+}
+
+/* A forwarded slot writes its content as lines (see codegen's emit_slot_line_end) when it
+ * stands alone on its line, or when it ends the content of a slot that does, the callee's
+ * slot cs: the content then comes out where cs puts it. */
+static void forwarded_lines(Node *content, const Node *cs)
+{
+    Node *last = NULL;
+    for (Node *x = content; x; x = x->next)
+        if (x->kind != N_FILL)
+            last = x;
+    for (Node *x = content; x; x = x->next)
+        if (x->kind == N_SLOT || x->kind == N_CHILDREN)
+            x->flag |= x == last && cs->flag;
+}
+
+/* A call whose callee forwards slots, through calls, back to the caller (every part of a
+ * component runs, and a call holding a slot is in no branch: it would never end). */
+static void report_cycle(Order *o, File *f, const Node *caller, const Node *call)
+{
+    const Node *c = call->target;
+    if (c == caller) {
+        diag_error(&o->u->diag, &f->src, call->name.off,
+                   "'%.*s' forwards a slot into a call of itself: the render would never end",
+                   (int)c->name.len, unit_text(f, caller->name));
+        return;
+    }
+    diag_error(&o->u->diag, &f->src, call->name.off,
+               "'%.*s' forwards a slot into a call of '%.*s', which forwards its own slots "
+               "into '%.*s' (through calls): the render would never end",
+               (int)caller->name.len, unit_text(f, caller->name), (int)call->name.len,
+               unit_text(f, call->name), (int)caller->name.len, unit_text(f, caller->name));
+}
+
+static void report_too_deep(Order *o, File *f, const Node *call)
+{
+    if (!o->too_deep)
+        diag_error(&o->u->diag, &f->src, call->name.off,
+                   "slots forwarded through too many components (limit %d)",
+                   CHECK_MAX_FORWARD_DEPTH);
+    o->too_deep = true;
+}
+
+/* A call holding slots of the component being ordered: its slots run where the callee's
+ * slots do. The callee's order comes first (it may forward too). */
+static bool order_call(Order *o, File *f, Node *caller, Node *call, int depth, Slots *s)
+{
+    Node *c = call->target;
+    if (c == NULL)
+        return true; /* undefined (reported) */
+    if (c->walk == WALK_ON_PATH) {
+        report_cycle(o, f, caller, call);
+        return false;
+    }
+    if (depth + 2 > CHECK_MAX_FORWARD_DEPTH) {
+        report_too_deep(o, f, call);
+        return false;
+    }
+    if (!order_component(o, call->target_file, c, depth + 1))
+        return false;
+    if (c->chain + 1 > CHECK_MAX_FORWARD_DEPTH) {
+        report_too_deep(o, f, call);
+        return false;
+    }
+    if (caller->chain < c->chain + 1)
+        caller->chain = c->chain + 1;
+    for (size_t i = 0; i < c->n_slots; i++) {
+        const Node *cs = c->slots[i];
+        Node *fill = cs->kind == N_SLOT ? fill_for(f, call, cs) : NULL;
+        if (cs->kind == N_SLOT && fill == NULL)
+            continue;
+        Node *content = fill ? fill->body.head : call->body.head;
+        forwarded_lines(content, cs);
+        if (!order_list(o, f, caller, content, depth, s))
+            return false;
+    }
+    return true;
+}
+
+/* The slots of list in the order they run, into s (a call's fills in its content are
+ * neither slots nor calls: they are skipped). */
+static bool order_list(Order *o, File *f, Node *caller, Node *list, int depth, Slots *s)
+{
+    for (Node *x = list; x; x = x->next) {
+        if (x->kind == N_SLOT || x->kind == N_CHILDREN)
+            slots_push(s, x);
+        else if (x->kind == N_CALL && collect_slots(x->body.head, NULL, 0) > 0 &&
+                 !order_call(o, f, caller, x, depth, s))
+            return false;
+    }
+    return true;
+}
+
+/* Sets c->slots, c->n_slots, c->forwards and c->rank (once). False after an error. */
+static bool order_component(Order *o, File *f, Node *c, int depth)
+{
+    if (c->walk == WALK_DONE)
+        return c->slots != NULL || c->n_slots == 0;
+    c->walk = WALK_ON_PATH;
+    c->chain = 1;
+    Slots s = {NULL, 0, 0, false};
+    bool ok = order_list(o, f, c, c->body.head, depth, &s);
+    o->u->oom |= s.oom;
+    c->slots = s.items;
+    c->n_slots = s.oom ? 0 : s.n;
+    for (const Node *x = c->body.head; x; x = x->next)
+        c->forwards |= x->kind == N_CALL && collect_slots(x->body.head, NULL, 0) > 0;
+    c->rank = o->rank++;
+    c->walk = WALK_DONE;
+    return ok && !s.oom;
+}
+
+static void order_slots(Unit *u)
+{
+    Order o = {u, 0, false};
+    for (size_t i = 0; i < u->n_files; i++)
+        for (Node *c = u->files[i]->decls.head; c; c = c->next)
+            if (c->kind == N_COMPONENT)
+                order_component(&o, u->files[i], c, 0);
 }
 
 /* ---- Imports ----------------------------------------------------------------------- */
@@ -481,6 +674,7 @@ void check_unit(Unit *u)
         unit_index(u->files[i]);
     for (size_t i = 0; i < u->n_files; i++)
         check_file(u, u->files[i]);
+    order_slots(u);
     markdown_convert(u, main);
     for (Node *n = main->decls.head; n; n = n->next)
         if (n->kind == N_COMPONENT)

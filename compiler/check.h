@@ -13,6 +13,11 @@
  * "Limits"): the code generator emits them innermost first, recursively. */
 #define CHECK_MAX_ENTITY_DEPTH 64
 
+/* A component forwarding its slots into a call of one forwarding into a call of ... goes at
+ * most this deep (docs/language.md, "Limits"): the checker and the code generator follow
+ * the chain recursively, and each frame holds the next one's. */
+#define CHECK_MAX_FORWARD_DEPTH 64
+
 void check_unit(Unit *u);
 
 #endif

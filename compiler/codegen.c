@@ -600,16 +600,21 @@ static void emit_render(Gen *g, Node *n)
     gen_line_back(g);
 }
 
-/* Number of slots of component c (its body is split into n + 1 parts). */
+/* Number of slots of component c (its body is split into n + 1 parts), those it forwards
+ * included (the checker put them in c->slots, in the order they run). */
 static size_t count_slots(const Node *c)
 {
-    size_t n = 0;
-    for (const Node *x = c->body.head; x; x = x->next)
-        n += x->kind == N_SLOT || x->kind == N_CHILDREN;
-    return n;
+    return c->n_slots;
 }
 
-/* Calls part k of the callee of call n, with the arguments saved in st_cID_aI. */
+/* The type of the frame of forwarding component c of file f (`st_page_Layout_frame`). */
+static void emit_frame_type(Gen *g, const File *f, const Node *c)
+{
+    starch_out_printf(g->o, "st_%s_%.*s_frame", f->prefix, (int)c->name.len, unit_text(f, c->name));
+}
+
+/* Calls part k of the callee of call n, with the arguments saved in st_cID_aI (and the
+ * callee's frame st_cID_f when it forwards slots). */
 static void emit_part_call(Gen *g, Node *n, int id, size_t k)
 {
     gen_indent(g);
@@ -617,6 +622,8 @@ static void emit_part_call(Gen *g, Node *n, int id, size_t k)
                       unit_text(g->f, n->name), k);
     for (size_t i = 0; i < n->args.n; i++)
         starch_out_printf(g->o, ", st_c%d_a%zu", id, i + 1);
+    if (n->target->forwards)
+        starch_out_printf(g->o, ", &st_c%d_f", id);
     starch_out_write(g->o, ");\n", 3);
 }
 
@@ -630,6 +637,35 @@ static Node *find_fill(Gen *g, Node *n, const Node *s)
     return NULL;
 }
 
+/* Whether content (a fill's or a call's children, fills skipped) ends in text or a value
+ * that does not end its line: at a slot standing alone on its line, a line break follows
+ * it. Content that ends in a statement ends as that statement's lines do. */
+static bool ends_open(Gen *g, const Node *list)
+{
+    const Node *last = NULL;
+    for (const Node *x = list; x; x = x->next)
+        if (x->kind != N_FILL)
+            last = x;
+    if (last == NULL)
+        return false;
+    switch (last->kind) {
+    case N_TEXT:
+        return last->text.len > 0 && unit_text(g->f, last->text)[last->text.len - 1] != '\n';
+    case N_MARKDOWN: return last->html_len > 0 && last->html[last->html_len - 1] != '\n';
+    case N_INTERP:
+    case N_BOOLATTR: return true;
+    default: return false;
+    }
+}
+
+/* After the content for slot s: a line break, when s stands alone on its line and the
+ * content leaves its last line open. */
+static void emit_slot_line_end(Gen *g, const Node *s, const Node *content)
+{
+    if (s->flag && ends_open(g, content))
+        gen_out(g, "starch_out_write(st_out, \"\\n\", 1); /* the slot writes lines */");
+}
+
 /* {% fill NAME %} of call n, for slot s of the callee (nothing when the call has none). */
 static void emit_fill(Gen *g, Node *n, const Node *s)
 {
@@ -638,6 +674,7 @@ static void emit_fill(Gen *g, Node *n, const Node *s)
         return;
     gen_out(g, "/* {%% fill %.*s %%} */", (int)s->name.len, unit_text(n->target_file, s->name));
     emit_nodes(g, fill->body.head);
+    emit_slot_line_end(g, s, fill->body.head);
 }
 
 static void emit_nodes_until(Gen *g, Node *from, Node *end);
@@ -744,16 +781,22 @@ static void emit_call(Gen *g, Node *n)
     }
     if (n->args.n)
         gen_line_back(g);
+    if (n->target->forwards) {
+        gen_indent(g);
+        emit_frame_type(g, n->target_file, n->target);
+        starch_out_printf(g->o, " st_c%d_f; /* what the parts of %.*s keep between them */\n", id,
+                          (int)n->name.len, unit_text(g->f, n->name));
+    }
     size_t k = 0;
     emit_part_call(g, n, id, k++);
-    for (Node *s = n->target->body.head; s; s = s->next) {
+    for (size_t i = 0; i < n->target->n_slots; i++) {
+        const Node *s = n->target->slots[i];
         if (s->kind == N_CHILDREN) {
             gen_out(g, "/* children */");
             emit_children(g, n);
-        } else if (s->kind == N_SLOT) {
-            emit_fill(g, n, s);
+            emit_slot_line_end(g, s, n->body.head);
         } else {
-            continue;
+            emit_fill(g, n, s);
         }
         emit_part_call(g, n, id, k++);
     }
@@ -822,6 +865,11 @@ static void emit_signature(Gen *g, Node *c, long part)
         starch_out_printf(g->o, "void %s_%.*s(starch_out *st_out", g->f->prefix, (int)c->name.len,
                           unit_text(g->f, c->name));
     emit_args(g, &c->args);
+    if (part >= 0 && c->forwards) {
+        starch_out_write(g->o, ", ", 2);
+        emit_frame_type(g, g->f, c);
+        starch_out_write(g->o, " *st_f", 6);
+    }
     starch_out_write(g->o, ")", 1);
 }
 
@@ -859,12 +907,17 @@ static void emit_function(Gen *g, Node *c, long part, Node *from, size_t nparts)
     gen_out(g, "{");
     g->indent++;
     if (part == -1) {
+        if (c->forwards) {
+            gen_indent(g);
+            emit_frame_type(g, g->f, c);
+            starch_out_write(g->o, " st_f;\n", 7);
+        }
         for (size_t k = 0; k < nparts; k++) {
             gen_indent(g);
             starch_out_printf(g->o, "st_%s_%.*s_part%zu(st_out", g->f->prefix, (int)c->name.len,
                               unit_text(g->f, c->name), k);
             emit_param_names(g, c);
-            starch_out_write(g->o, ");\n", 3);
+            starch_out_write(g->o, c->forwards ? ", &st_f);\n" : ");\n", c->forwards ? 10 : 3);
         }
     } else {
         Node *end = from;
@@ -885,6 +938,296 @@ static void emit_function(Gen *g, Node *c, long part, Node *from, size_t nparts)
     gen_out(g, "}");
 }
 
+/* ---- Forwarded slots: a component split inside the calls its slots stand in ---------- */
+
+/* A component whose slots stand in the content or the fills of its calls (it forwards
+ * them: a Layout wrapping a Page) is split where its slots run, which may be between two
+ * parts of a callee: the parts of the call are interleaved with its own. What a call needs
+ * across those parts, its arguments (evaluated once) and the frame of a callee that
+ * forwards too, is kept in the component's frame, a struct its caller holds on the stack
+ * and passes to every part (`st_f`). No closures, no allocation.
+ *
+ * One walk over the component, in the order it runs, reports events to a visitor: the
+ * header writes the frame's members, the source finds which parts use the cursor, then
+ * writes the parts. */
+
+typedef enum FwdEvent {
+    FWD_NODES,       /* a: first node, b: the node after the last: written as they are */
+    FWD_CALL,        /* a: a call holding slots of the component (number num) begins */
+    FWD_PART,        /* a: that call runs its callee's part k */
+    FWD_CONTENT,     /* a: the call, b: the callee's slot whose content comes */
+    FWD_CONTENT_END, /* a: the first node of that content, b: the callee's slot */
+    FWD_SLOT,        /* a: a slot of the component: the part ends here */
+} FwdEvent;
+
+typedef struct Fwd Fwd;
+struct Fwd {
+    Gen *g;
+    Node *comp;
+    void (*visit)(Fwd *w, FwdEvent ev, Node *a, const Node *b, int num, size_t k);
+    int calls;     /* calls holding slots, numbered in the order they run */
+    size_t part;   /* the part being walked */
+    bool *cursor;  /* per part: it uses the cursor (set by the first walk) */
+    size_t fields; /* frame members written */
+};
+
+/* Whether list holds a slot, directly or in the content or fills of its calls. */
+static bool holds_slot(const Node *list)
+{
+    for (const Node *x = list; x; x = x->next)
+        if (x->kind == N_SLOT || x->kind == N_CHILDREN ||
+            ((x->kind == N_CALL || x->kind == N_FILL) && holds_slot(x->body.head)))
+            return true;
+    return false;
+}
+
+static void fwd_call(Fwd *w, Node *call);
+
+/* Walks list (a component body, a call's content or a fill) in the order it runs. */
+static void fwd_list(Fwd *w, Node *list)
+{
+    Node *from = NULL;
+    for (Node *x = list; x; x = x->next) {
+        bool slot = x->kind == N_SLOT || x->kind == N_CHILDREN;
+        bool call = x->kind == N_CALL && holds_slot(x->body.head);
+        if (!slot && !call && x->kind != N_FILL) {
+            from = from ? from : x;
+            continue;
+        }
+        if (from)
+            w->visit(w, FWD_NODES, from, x, 0, 0);
+        from = NULL;
+        if (slot) {
+            w->visit(w, FWD_SLOT, x, NULL, 0, 0);
+            w->part++;
+        } else if (call) {
+            fwd_call(w, x);
+        }
+    }
+    if (from)
+        w->visit(w, FWD_NODES, from, NULL, 0, 0);
+}
+
+/* A call holding slots of the component: the callee's parts, with the call's fills and
+ * content between them, walked through. */
+static void fwd_call(Fwd *w, Node *call)
+{
+    int num = ++w->calls;
+    size_t k = 0;
+    w->visit(w, FWD_CALL, call, NULL, num, 0);
+    w->visit(w, FWD_PART, call, NULL, num, k++);
+    for (size_t i = 0; i < call->target->n_slots; i++) {
+        const Node *s = call->target->slots[i];
+        Node *fill = s->kind == N_SLOT ? find_fill(w->g, call, s) : NULL;
+        if (s->kind == N_CHILDREN || fill) {
+            Node *content = fill ? fill->body.head : call->body.head;
+            w->visit(w, FWD_CONTENT, call, s, num, 0);
+            fwd_list(w, content);
+            w->visit(w, FWD_CONTENT_END, content, s, num, 0);
+        }
+        w->visit(w, FWD_PART, call, NULL, num, k++);
+    }
+}
+
+static void fwd_walk(Fwd *w)
+{
+    w->calls = 0;
+    w->part = 0;
+    fwd_list(w, w->comp->body.head);
+}
+
+/* Writes the parameter declaration p of file tf as a frame member named st_callN_aI: an
+ * array parameter as the pointer it is (`int xs[]` -> `int (*st_call1_a1)`), without the
+ * qualifiers of the parameter itself (`const char *const t` -> `const char *st_call1_a1`):
+ * the frame is written after it is declared. */
+static void emit_frame_param(Gen *g, const File *tf, Span p, int num, size_t i)
+{
+    const char *s = unit_text(tf, p);
+    size_t len, at = param_name(s, p.len, &len), after = at + len;
+    size_t open = after;
+    while (open < p.len && s[open] == ' ')
+        open++;
+    bool array = len > 0 && open < p.len && s[open] == '[';
+    size_t star = at; /* qualifiers after the last `*` (or of a non-pointer) go */
+    while (star > 0 && s[star - 1] != '*')
+        star--;
+    for (size_t j = 0; j < at;) {
+        size_t e = j;
+        while (e < at && ast_is_ident_char(s[e]))
+            e++;
+        bool word = e > j && (j == 0 || !ast_is_ident_char(s[j - 1]));
+        bool qual = word && !array && j >= star &&
+                    ((e - j == 5 && memcmp(s + j, "const", 5) == 0) ||
+                     (e - j == 8 && memcmp(s + j, "volatile", 8) == 0) ||
+                     (e - j == 8 && memcmp(s + j, "restrict", 8) == 0));
+        if (qual) {
+            while (e < at && s[e] == ' ')
+                e++;
+        } else {
+            starch_out_write(g->o, s + j, e > j ? e - j : 1);
+        }
+        j = e > j ? e : j + 1;
+    }
+    starch_out_printf(g->o, array ? "(*st_call%d_a%zu)" : "st_call%d_a%zu", num, i + 1);
+    size_t rest = after;
+    if (array) { /* drop the first bracket pair: the array is a pointer */
+        int depth = 0;
+        for (rest = open; rest < p.len; rest++) {
+            depth += s[rest] == '[' ? 1 : s[rest] == ']' ? -1 : 0;
+            if (depth == 0) {
+                rest++;
+                break;
+            }
+        }
+    }
+    starch_out_write(g->o, s + rest, p.len - rest);
+}
+
+/* The header: the frame's members. */
+static void fwd_frame_member(Fwd *w, FwdEvent ev, Node *a, const Node *b, int num, size_t k)
+{
+    (void)b;
+    (void)k;
+    Gen *g = w->g;
+    if (ev != FWD_CALL)
+        return;
+    for (size_t i = 0; i < a->args.n && i < a->target->args.n; i++) {
+        gen_indent(g);
+        emit_frame_param(g, a->target_file, a->target->args.items[i], num, i);
+        starch_out_printf(g->o, ";%s\n",
+                          i ? "" : " /* the arguments of the calls the slots stand in */");
+        w->fields++;
+    }
+    if (a->target->forwards) {
+        gen_indent(g);
+        emit_frame_type(g, a->target_file, a->target);
+        starch_out_printf(g->o, " st_call%d_f; /* %.*s forwards slots too */\n", num,
+                          (int)a->name.len, unit_text(g->f, a->name));
+        w->fields++;
+    }
+}
+
+/* The frame type of forwarding component c, in the header. */
+static void emit_frame(Gen *g, Node *c)
+{
+    starch_out_printf(g->o,
+                      "\n/* What the parts of %.*s keep between them: %.*s forwards slots "
+                      "into calls. Its\n * caller holds it (see docs/language.md). */\n",
+                      (int)c->name.len, unit_text(g->f, c->name), (int)c->name.len,
+                      unit_text(g->f, c->name));
+    starch_out_write(g->o, "typedef struct ", 15);
+    emit_frame_type(g, g->f, c);
+    starch_out_write(g->o, " {\n", 3);
+    g->indent++;
+    Fwd w = {g, c, fwd_frame_member, 0, 0, NULL, 0};
+    fwd_walk(&w);
+    if (w.fields == 0)
+        gen_out(g, "char st_empty; /* (the calls take no arguments; C has no empty struct) */");
+    g->indent--;
+    starch_out_write(g->o, "} ", 2);
+    emit_frame_type(g, g->f, c);
+    starch_out_write(g->o, ";\n", 2);
+}
+
+/* The first walk of the source: which parts use the cursor. */
+static void fwd_cursor(Fwd *w, FwdEvent ev, Node *a, const Node *b, int num, size_t k)
+{
+    (void)num;
+    (void)k;
+    if (ev != FWD_NODES)
+        return;
+    for (Node *x = a; x != b; x = x->next) {
+        Node *next = x->next;
+        x->next = NULL; /* walk x alone */
+        ast_walk(x, uses_cursor, &w->cursor[w->part]);
+        x->next = next;
+    }
+}
+
+/* Opens the function of part k of the forwarding component. */
+static void fwd_open_part(Fwd *w, size_t k)
+{
+    Gen *g = w->g;
+    Node *c = w->comp;
+    starch_out_printf(g->o, "%s/* part %zu of %.*s: up to %s */\n", k ? "\n" : "", k,
+                      (int)c->name.len, unit_text(g->f, c->name),
+                      k == c->n_slots ? "the end" : "the next slot");
+    gen_line_template(g, c->off);
+    emit_signature(g, c, (long)k);
+    starch_out_write(g->o, "\n", 1);
+    gen_line_back(g);
+    gen_out(g, "{");
+    g->indent++;
+    if (w->cursor[k])
+        gen_out(g, "char *st_p;");
+}
+
+/* The second walk: the parts. */
+static void fwd_emit(Fwd *w, FwdEvent ev, Node *a, const Node *b, int num, size_t k)
+{
+    Gen *g = w->g;
+    switch (ev) {
+    case FWD_NODES: emit_nodes_until(g, a, (Node *)b); break;
+    case FWD_CALL:
+        gen_out(g, "/* {%% call %.*s %%}: its arguments stay in the frame (a slot stands in it) */",
+                (int)a->name.len, unit_text(g->f, a->name));
+        if (a->args.n == 0)
+            break;
+        for (size_t i = 0; i < a->args.n; i++) {
+            gen_line_template(g, a->args.items[i].off);
+            gen_indent(g);
+            starch_out_printf(g->o, "st_f->st_call%d_a%zu =", num, i + 1);
+            gen_expr(g, a->args.items[i]);
+            starch_out_write(g->o, ";\n", 2);
+        }
+        gen_line_back(g);
+        break;
+    case FWD_PART:
+        gen_indent(g);
+        starch_out_printf(g->o, "st_%s_%.*s_part%zu(st_out", a->target_file->prefix,
+                          (int)a->name.len, unit_text(g->f, a->name), k);
+        for (size_t i = 0; i < a->args.n; i++)
+            starch_out_printf(g->o, ", st_f->st_call%d_a%zu", num, i + 1);
+        if (a->target->forwards)
+            starch_out_printf(g->o, ", &st_f->st_call%d_f", num);
+        starch_out_write(g->o, ");\n", 3);
+        break;
+    case FWD_CONTENT:
+        if (b->kind == N_CHILDREN)
+            gen_out(g, "/* children */");
+        else
+            gen_out(g, "/* {%% fill %.*s %%} */", (int)b->name.len,
+                    unit_text(a->target_file, b->name));
+        break;
+    case FWD_CONTENT_END: emit_slot_line_end(g, b, a); break;
+    case FWD_SLOT:
+        gen_out(g, "/* {%% %s%s%.*s %%}: the caller's content runs here */",
+                a->kind == N_SLOT ? "slot" : "children", a->kind == N_SLOT ? " " : "",
+                (int)a->name.len, unit_text(g->f, a->name));
+        g->indent--;
+        gen_out(g, "}");
+        fwd_open_part(w, w->part + 1);
+        break;
+    }
+}
+
+/* The parts of forwarding component c (the whole-component function is emit_function's). */
+static void emit_forwarding_parts(Gen *g, Node *c)
+{
+    bool *cursor = calloc(c->n_slots + 1, sizeof *cursor);
+    if (cursor == NULL)
+        return;
+    Fwd w = {g, c, fwd_cursor, 0, 0, cursor, 0};
+    fwd_walk(&w);
+    w.visit = fwd_emit;
+    w.part = 0;
+    fwd_open_part(&w, 0);
+    fwd_walk(&w);
+    g->indent--;
+    gen_out(g, "}");
+    free(cursor);
+}
+
 static void emit_component(Gen *g, Node *c)
 {
     size_t nslots = count_slots(c);
@@ -895,7 +1238,9 @@ static void emit_component(Gen *g, Node *c)
         return;
     }
     Node *from = c->body.head;
-    for (size_t k = 0; k <= nslots; k++) {
+    if (c->forwards)
+        emit_forwarding_parts(g, c);
+    for (size_t k = 0; k <= nslots && !c->forwards; k++) {
         starch_out_printf(g->o, "%s/* part %zu of %.*s: up to %s */\n", k ? "\n" : "", k,
                           (int)c->name.len, unit_text(g->f, c->name),
                           k == nslots ? "the end" : "the next slot");
@@ -960,6 +1305,36 @@ static void emit_imports(Gen *g)
     }
 }
 
+static int by_rank(const void *a, const void *b)
+{
+    const Node *x = *(Node *const *)a, *y = *(Node *const *)b;
+    return x->rank < y->rank ? -1 : x->rank > y->rank;
+}
+
+/* The frames of the forwarding components of the file, each after those it holds (the
+ * checker ranked every component after its callees). */
+static void emit_frames(Gen *g)
+{
+    size_t n = 0;
+    for (Node *d = g->f->decls.head; d; d = d->next)
+        n += d->kind == N_COMPONENT && d->forwards;
+    if (n == 0)
+        return;
+    Node **c = malloc(n * sizeof *c);
+    if (c == NULL) {
+        starch_out_puts(g->o, "#error \"starch: out of memory\"\n");
+        return;
+    }
+    n = 0;
+    for (Node *d = g->f->decls.head; d; d = d->next)
+        if (d->kind == N_COMPONENT && d->forwards)
+            c[n++] = d;
+    qsort(c, n, sizeof *c, by_rank);
+    for (size_t i = 0; i < n; i++)
+        emit_frame(g, c[i]);
+    free(c);
+}
+
 static void gen_header(Gen *g, const char *guard)
 {
     emit_banner(g);
@@ -969,6 +1344,7 @@ static void gen_header(Gen *g, const char *guard)
     for (Node *d = g->f->decls.head; d; d = d->next)
         if (d->kind == N_CBLOCK && !d->flag)
             emit_cblock(g, d);
+    emit_frames(g);
     starch_out_write(g->o, "\n", 1);
     for (Node *d = g->f->decls.head; d; d = d->next) {
         if (d->kind != N_COMPONENT)

@@ -21,8 +21,12 @@ typedef struct Tok {
     uint32_t off, len; /* the lexeme (TEXT: the text after whitespace trimming) */
     uint32_t aux;      /* END: the block kind it names (BLOCK_*, or 0 for plain `end`);
                           FILTER: offset of the arguments; BOOLATTR: 1 when it follows a
-                          statement tag and is written without a space of its own */
-    uint32_t aux2;     /* FILTER: length of the arguments */
+                          statement tag and is written without a space of its own;
+                          SLOT, CHILDREN: 1 when it is the only tag of a line of block tags
+                          (whitespace.c) */
+    uint32_t aux2;     /* FILTER: length of the arguments; FILL, CALL, in the whitespace pass:
+                          the index of its end tag's TAG_CLOSE when it is written on one
+                          line with content, else 0 */
     uint8_t tag;       /* this token opens a {% %} tag (a keyword) */
     uint8_t trim;      /* opening token: `{%-`/`{{-`; closing token: `-%}`/`-}}` */
     uint8_t has_args;  /* FILTER: written with parentheses */

@@ -344,15 +344,20 @@ Node *parse_fill(ParseCtx *pc, const Tok *kw, const Tok *name, NodeList body, co
 Node *parse_children(ParseCtx *pc, const Tok *kw)
 {
     (void)pc;
-    return ast_new(N_CHILDREN, kw->off);
+    Node *n = ast_new(N_CHILDREN, kw->off);
+    if (n)
+        n->flag = kw->aux != 0;
+    return n;
 }
 
 Node *parse_slot(ParseCtx *pc, const Tok *kw, const Tok *name)
 {
     (void)pc;
     Node *n = ast_new(N_SLOT, kw->off);
-    if (n)
+    if (n) {
         n->name = span_of(name);
+        n->flag = kw->aux != 0;
+    }
     return n;
 }
 

@@ -181,6 +181,38 @@ def _():
                  % (3 * (ENTITIES - 1) + 2, ENTITIES))
 
 
+FORWARDS = 64  # CHECK_MAX_FORWARD_DEPTH
+
+
+def forward_chain(n):
+    """n components, each forwarding its children into a call of the next (the last has
+    its children slot at its top level): a chain of n components."""
+    text = ''
+    for k in range(n - 1):
+        text += ('{%% component F%d() %%}\n{%% call F%d() %%}\n{%% children %%}\n{%% end %%}\n'
+                 '{%% end %%}\n' % (k, k + 1))
+    return text + '{%% component F%d() %%}\n<div>{%% children %%}</div>\n{%% end %%}\n' % (n - 1)
+
+
+@case('slots forwarded through a chain of components at the limit compile')
+def _():
+    return check('forward_limit', forward_chain(FORWARDS))
+
+
+@case('one component over the forwarding limit is an error')
+def _():
+    return check('forward_over', forward_chain(FORWARDS + 1),
+                 '%d:9: error: slots forwarded through too many components (limit %d)'
+                 % (5 * (FORWARDS - 1) + 2, FORWARDS))
+
+
+@case('a chain of 5000 forwarding components: one error')
+def _():
+    return check('forward_far', forward_chain(5000),
+                 '%d:9: error: slots forwarded through too many components (limit %d)'
+                 % (5 * (FORWARDS - 1) + 2, FORWARDS))
+
+
 TEMPLATES = 8  # JSLEX_MAX_TMPL
 
 
