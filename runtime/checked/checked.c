@@ -65,15 +65,18 @@ static void room_end(Room *r)
     *r = rooms[--n_rooms];
 }
 
-/* Checks that [p, p + n) lies in room r (p at its end is fine when n is 0). */
+/* Checks that [p, p + n) lies in room r (p at its end is fine when n is 0); the bytes
+ * past it may have been written by a value already (bounded values are checked after). */
 static void check_inside(const Room *r, const char *p, size_t n, const char *file, int line)
 {
-    if (p < r->base || p > r->limit)
-        stop(file, line, "cursor outside the room of %zu bytes reserved at %s:%d",
-             (size_t)(r->limit - r->base), r->file, r->line);
-    if (n > (size_t)(r->limit - p))
-        stop(file, line, "writes %zu bytes past the room of %zu bytes reserved at %s:%d",
-             n - (size_t)(r->limit - p), (size_t)(r->limit - r->base), r->file, r->line);
+    size_t size = (size_t)(r->limit - r->base);
+    if ((uintptr_t)p < (uintptr_t)r->base)
+        stop(file, line, "cursor before the room of %zu bytes reserved at %s:%d", size, r->file,
+             r->line);
+    uintptr_t end = (uintptr_t)p + n;
+    if (end > (uintptr_t)r->limit)
+        stop(file, line, "write overruns the room of %zu bytes reserved at %s:%d by %zu", size,
+             r->file, r->line, (size_t)(end - (uintptr_t)r->limit));
 }
 
 /* Reserves n bytes and the slack (the discard area holds both after a failure). */
@@ -150,6 +153,10 @@ char *starch_checked_rest(starch_out *out, char *q, size_t rest)
     char *p = starch_out_need(out, q, rest + SLACK < STARCH_OUT_RESERVE_MAX ? rest + SLACK : rest);
     r->base = p;
     r->limit = p + rest;
+    if (tmpl_file) { /* the room the interpolation's writer made */
+        r->file = tmpl_file;
+        r->line = tmpl_line;
+    }
     return p;
 }
 
