@@ -159,7 +159,8 @@ static void expect_stop(const char *name, void (*f)(void), const char *message)
 {
     int status = 0;
     const char *err = run_child(f, &status);
-    bool ok = err && WIFSIGNALED(status) && WTERMSIG(status) == SIGABRT && strcmp(err, message) == 0;
+    bool ok =
+        err && WIFSIGNALED(status) && WTERMSIG(status) == SIGABRT && strcmp(err, message) == 0;
     report(ok, name);
     if (!ok)
         printf("# expected SIGABRT and: %s# got status %d and: %s", message, status,
@@ -232,8 +233,7 @@ static void check_correct(void)
     bool ok = starch_out_error(&a) == 0 && starch_out_error(&b) == 0 &&
               strncmp(starch_out_data(&a), head, strlen(head)) == 0 &&
               streamed_len == starch_out_len(&a) &&
-              memcmp(streamed, starch_out_data(&a), streamed_len) == 0 &&
-              starch_out_len(&a) > tl &&
+              memcmp(streamed, starch_out_data(&a), streamed_len) == 0 && starch_out_len(&a) > tl &&
               memcmp(starch_out_data(&a) + starch_out_len(&a) - tl, tail, tl) == 0;
     report(ok, "correct code runs to the end, plain and streaming");
     if (!ok)
