@@ -160,10 +160,10 @@ char *starch_checked_rest(starch_out *out, char *q, size_t rest)
     return p;
 }
 
-void starch_checked_closed(const starch_out *out, const char *file, int line)
+void starch_checked_closed(const starch_out *out, const char *what, const char *file, int line)
 {
     const Room *open = room_of(out);
     if (open)
-        stop(file, line, "write to the buffer while the room reserved at %s:%d is not committed",
+        stop(file, line, "%s of the buffer while the room reserved at %s:%d is not committed", what,
              open->file, open->line);
 }

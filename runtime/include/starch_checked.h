@@ -9,8 +9,9 @@
  * template's file and line under the generated file's #line directives, the generated
  * file's otherwise): every copy through starch_put and every cursor handed to a writer
  * lies inside the room reserved, each commit ends the room its reserve began, every
- * reserve is committed before the next one on the same buffer, and nothing is appended
- * to a buffer (starch_out_write, _puts, _printf) while it has room open. A violation
+ * reserve is committed before the next one on the same buffer, and nothing appends to a
+ * buffer or looks at it (starch_out_write, _len, _error, ...: starch.h) while it has a
+ * room open. A violation
  * prints one line to stderr,
  *
  *   FILE:LINE: starch checked: WHAT (last template line TFILE:TLINE)
@@ -50,20 +51,12 @@ char *starch_checked_at(starch_out *out, char *p, const char *file, int line);
  *  bytes the writer promised at q (the bytes before q are committed). Returns the cursor. */
 char *starch_checked_rest(starch_out *out, char *q, size_t rest);
 
-/** Before an append (starch_out_write and friends): out has no room open. */
-void starch_checked_closed(const starch_out *out, const char *file, int line);
-
 /* ---- The protocol's statements, checked ------------------------------------------- */
 #define starch_out_reserve(out, n) starch_checked_reserve(out, n, __FILE__, __LINE__)
 #define starch_out_commit(out, p)  starch_checked_commit(out, p, __FILE__, __LINE__)
 #define starch_out_need(out, p, n) starch_checked_need(out, p, n, __FILE__, __LINE__)
 #define starch_put(p, s, n)        starch_checked_put(p, s, n, __FILE__, __LINE__)
-#define starch_out_write(out, s, n)                                                                \
-    (starch_checked_closed(out, __FILE__, __LINE__), (starch_out_write)(out, s, n))
-#define starch_out_puts(out, s)                                                                    \
-    (starch_checked_closed(out, __FILE__, __LINE__), (starch_out_puts)(out, s))
-#define starch_out_printf(out, ...)                                                                \
-    (starch_checked_closed(out, __FILE__, __LINE__), (starch_out_printf)(out, __VA_ARGS__))
+/* (appends to a buffer and looks at it: checked by starch.h) */
 
 /* Writers of unbounded values called by name (their arguments are the generated code's:
  * out and rest have no side effects). */

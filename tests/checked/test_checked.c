@@ -86,6 +86,26 @@ static void write_while_open(starch_out *st_out)
     starch_out_commit(st_out, st_p);
 }
 
+/* A render that returns with its room open: its caller's next look at the buffer stops. */
+static void left_open(starch_out *st_out)
+{
+    char *st_p;
+#line 22 "tests/bad.starch"
+    st_p = starch_out_reserve(st_out, 3);
+    st_p = starch_put(st_p, "<p>", 3);
+    (void)st_p;
+}
+
+static void run_left_open(void)
+{
+    starch_out out;
+    starch_out_init(&out);
+    left_open(&out);
+#line 5 "tests/main.c"
+    if (starch_out_error(&out) == STARCH_OK)
+        fwrite(starch_out_data(&out), 1, starch_out_len(&out), stdout);
+}
+
 /* Right: every kind of write, batches of loop iterations, a streaming buffer. */
 static void correct(starch_out *st_out, const char *s, int n, double d)
 {
@@ -114,7 +134,7 @@ static void correct(starch_out *st_out, const char *s, int n, double d)
     starch_out_commit(st_out, st_p);
     starch_out_puts(st_out, "end");
 }
-#line 140 "tests/checked/test_checked.c"
+#line 138 "tests/checked/test_checked.c"
 
 /* ---- The runner ------------------------------------------------------------------- */
 
@@ -246,7 +266,7 @@ static void check_correct(void)
 
 int main(void)
 {
-    printf("1..7\n");
+    printf("1..8\n");
     expect_stop("a write past the room stops", run_overrun,
                 "tests/bad.starch:3: starch checked: write overruns the room of 4 bytes reserved "
                 "at tests/bad.starch:2 by 1\n");
@@ -262,8 +282,11 @@ int main(void)
                 "tests/bad.starch:17: starch checked: write overruns the room of 2 bytes reserved "
                 "at tests/bad.starch:16 by 2 (last template line tests/bad.starch:16)\n");
     expect_stop("an append while a room is open stops", run_write_while_open,
-                "tests/bad.starch:20: starch checked: write to the buffer while the room "
+                "tests/bad.starch:20: starch checked: append of the buffer while the room "
                 "reserved at tests/bad.starch:19 is not committed\n");
+    expect_stop("a render that returns with its room open stops at the next look", run_left_open,
+                "tests/main.c:5: starch checked: read of the buffer while the room reserved at "
+                "tests/bad.starch:22 is not committed\n");
     check_correct();
     return failures ? 1 : 0;
 }
