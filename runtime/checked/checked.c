@@ -31,8 +31,9 @@ static _Thread_local const char *tmpl_file;
 static _Thread_local int tmpl_line;
 
 /* Prints "FILE:LINE: starch checked: WHAT (last template line ...)" and aborts. */
-__attribute__((noreturn, format(printf, 3, 4))) static void stop(const char *file, int line,
-                                                                 const char *what, ...)
+_Noreturn static void stop(const char *file, int line, const char *what, ...) STARCH_PRINTF(3, 4);
+
+static void stop(const char *file, int line, const char *what, ...)
 {
     if (file == NULL) { /* a writer's check: the interpolation's line */
         file = tmpl_file ? tmpl_file : "?";

@@ -11,8 +11,7 @@
  * lies inside the room reserved, each commit ends the room its reserve began, every
  * reserve is committed before the next one on the same buffer, and nothing appends to a
  * buffer or looks at it (starch_out_write, _len, _error, ...: starch.h) while it has a
- * room open. A violation
- * prints one line to stderr,
+ * room open. A violation prints one line to stderr,
  *
  *   FILE:LINE: starch checked: WHAT (last template line TFILE:TLINE)
  *
