@@ -464,6 +464,27 @@ size_t starch_sse_headers(const char *http_version, starch_header h[3]);
  *  empty line), for a server that writes its own responses. */
 void starch_sse_write_headers(starch_out *out, const char *http_version);
 
+/* The checked build (docs/runtime.md, starch_checked.h): an append to a buffer, or a look
+ * at it, while generated code has a room of it open (a render that returned without its
+ * commit) stops at this line. In libstarch-checked. */
+#ifdef STARCH_CHECKED
+/** Stops (prints "FILE:LINE: starch checked: WHAT of the buffer while the room reserved
+ *  at ... is not committed" and aborts) when out has a room open on this thread. */
+void starch_checked_closed(const starch_out *out, const char *what, const char *file, int line);
+#define STARCH_CLOSED_(out, what, call) (starch_checked_closed(out, what, __FILE__, __LINE__), call)
+#define starch_out_write(out, s, n)     STARCH_CLOSED_(out, "append", (starch_out_write)(out, s, n))
+#define starch_out_puts(out, s)         STARCH_CLOSED_(out, "append", (starch_out_puts)(out, s))
+#define starch_out_printf(out, ...)                                                                \
+    STARCH_CLOSED_(out, "append", (starch_out_printf)(out, __VA_ARGS__))
+#define starch_out_data(out)  STARCH_CLOSED_(out, "read", (starch_out_data)(out))
+#define starch_out_len(out)   STARCH_CLOSED_(out, "read", (starch_out_len)(out))
+#define starch_out_cstr(out)  STARCH_CLOSED_(out, "read", (starch_out_cstr)(out))
+#define starch_out_error(out) STARCH_CLOSED_(out, "read", (starch_out_error)(out))
+#define starch_out_flush(out) STARCH_CLOSED_(out, "flush", (starch_out_flush)(out))
+#define starch_out_clear(out) STARCH_CLOSED_(out, "clear", (starch_out_clear)(out))
+#define starch_out_free(out)  STARCH_CLOSED_(out, "free", (starch_out_free)(out))
+#endif
+
 #ifdef __cplusplus
 }
 #endif

@@ -39,6 +39,17 @@ extern "C" {
 /** Room the generated code reserves for one bounded value (a number, bool or char). */
 #define STARCH_VALUE_MAX 32
 
+/* The writers the dispatch macros below pick (STARCH_W_(html_cstr) is starch_put_html_cstr)
+ * and the cursor they are handed: in a checked build (STARCH_CHECKED, end of this file),
+ * checked wrappers and a cursor whose room is checked first. */
+#ifdef STARCH_CHECKED
+#define STARCH_W_(f)        starch_checked_put_##f
+#define STARCH_AT_(out, p)  starch_checked_at(out, p, __FILE__, __LINE__)
+#else
+#define STARCH_W_(f)        starch_put_##f
+#define STARCH_AT_(out, p)  (p)
+#endif
+
 /* --------------------------------------------------------------------------------------
  * The cursor protocol (used by generated code; applications rarely need it)
  *
@@ -368,48 +379,48 @@ void starch_error_entity_only_where_json_is_expected(void);
 /* The cases of a context whose numbers and booleans are plain. */
 #define STARCH_FN_PLAIN_(x, name, trusted)                                                         \
     _Generic((x),                                                                          \
-        char *: starch_put_##name##_cstr,                                                  \
-        const char *: starch_put_##name##_cstr,                                            \
-        starch_str: starch_put_##name##_str,                                               \
+        char *: STARCH_W_(name##_cstr),                                                  \
+        const char *: STARCH_W_(name##_cstr),                                            \
+        starch_str: STARCH_W_(name##_str),                                               \
         starch_html: trusted,                                                              \
-        char: starch_put_##name##_chr,                                                     \
-        bool: starch_put_bool,                                                             \
-        STARCH_NUMBER_CASES_(starch_put_i32, starch_put_u32, starch_put_i64, starch_put_u64, starch_put_float, starch_put_double),           \
+        char: STARCH_W_(name##_chr),                                                     \
+        bool: STARCH_W_(bool),                                                             \
+        STARCH_NUMBER_CASES_(STARCH_W_(i32), STARCH_W_(u32), STARCH_W_(i64), STARCH_W_(u64), STARCH_W_(float), STARCH_W_(double)),           \
         default: starch_error_value_type_cannot_be_interpolated)
 
 /** Text: HTML-escaped; starch_html unescaped. */
-#define STARCH_FN_HTML(x)       STARCH_FN_PLAIN_(x, html, starch_put_html_trusted)
+#define STARCH_FN_HTML(x)       STARCH_FN_PLAIN_(x, html, STARCH_W_(html_trusted))
 /** Attribute values and RCDATA: HTML-escaped; starch_html escaped too. */
-#define STARCH_FN_ATTR(x)       STARCH_FN_PLAIN_(x, html, starch_put_attr_trusted)
+#define STARCH_FN_ATTR(x)       STARCH_FN_PLAIN_(x, html, STARCH_W_(attr_trusted))
 /** `| raw`: unescaped in any context. */
-#define STARCH_FN_RAW(x)        STARCH_FN_PLAIN_(x, raw, starch_put_raw_trusted)
-#define STARCH_FN_URL(x)        STARCH_FN_PLAIN_(x, url, starch_put_url_trusted)
-#define STARCH_FN_URL_PART(x)   STARCH_FN_PLAIN_(x, url_part, starch_put_url_part_trusted)
-#define STARCH_FN_SRCSET(x)     STARCH_FN_PLAIN_(x, srcset, starch_put_srcset_trusted)
-#define STARCH_FN_JS_STR(x)     STARCH_FN_PLAIN_(x, js_str, starch_put_js_str_trusted)
-#define STARCH_FN_DS_URL_STR(x) STARCH_FN_PLAIN_(x, ds_url_str, starch_put_ds_url_str_trusted)
+#define STARCH_FN_RAW(x)        STARCH_FN_PLAIN_(x, raw, STARCH_W_(raw_trusted))
+#define STARCH_FN_URL(x)        STARCH_FN_PLAIN_(x, url, STARCH_W_(url_trusted))
+#define STARCH_FN_URL_PART(x)   STARCH_FN_PLAIN_(x, url_part, STARCH_W_(url_part_trusted))
+#define STARCH_FN_SRCSET(x)     STARCH_FN_PLAIN_(x, srcset, STARCH_W_(srcset_trusted))
+#define STARCH_FN_JS_STR(x)     STARCH_FN_PLAIN_(x, js_str, STARCH_W_(js_str_trusted))
+#define STARCH_FN_DS_URL_STR(x) STARCH_FN_PLAIN_(x, ds_url_str, STARCH_W_(ds_url_str_trusted))
 
 #define STARCH_FN_URL_QUERY(x)                                                                     \
     _Generic((x),                                                                          \
-        char *: starch_put_url_query_cstr,                                                 \
-        const char *: starch_put_url_query_cstr,                                           \
-        starch_str: starch_put_url_query_str,                                              \
-        starch_html: starch_put_url_query_trusted,                                         \
-        char: starch_put_url_query_chr,                                                    \
-        bool: starch_put_bool,                                                             \
-        STARCH_NUMBER_CASES_(starch_put_i32, starch_put_u32, starch_put_i64, starch_put_u64, starch_put_url_query_float, starch_put_url_query_double), \
+        char *: STARCH_W_(url_query_cstr),                                                 \
+        const char *: STARCH_W_(url_query_cstr),                                           \
+        starch_str: STARCH_W_(url_query_str),                                              \
+        starch_html: STARCH_W_(url_query_trusted),                                         \
+        char: STARCH_W_(url_query_chr),                                                    \
+        bool: STARCH_W_(bool),                                                             \
+        STARCH_NUMBER_CASES_(STARCH_W_(i32), STARCH_W_(u32), STARCH_W_(i64), STARCH_W_(u64), STARCH_W_(url_query_float), STARCH_W_(url_query_double)), \
         default: starch_error_value_type_cannot_be_interpolated)
 
 /* JavaScript values: strings as string literals, numbers and booleans as literals. */
 #define STARCH_FN_JS_VALUE_(x, name)                                                               \
     _Generic((x),                                                                          \
-        char *: starch_put_##name##_cstr,                                                  \
-        const char *: starch_put_##name##_cstr,                                            \
-        starch_str: starch_put_##name##_str,                                               \
-        starch_html: starch_put_##name##_trusted,                                          \
-        char: starch_put_##name##_chr,                                                     \
-        bool: starch_put_bool,                                                             \
-        STARCH_NUMBER_CASES_(starch_put_js_i64, starch_put_u32, starch_put_js_i64, starch_put_u64, starch_put_js_float, starch_put_js_double),     \
+        char *: STARCH_W_(name##_cstr),                                                  \
+        const char *: STARCH_W_(name##_cstr),                                            \
+        starch_str: STARCH_W_(name##_str),                                               \
+        starch_html: STARCH_W_(name##_trusted),                                          \
+        char: STARCH_W_(name##_chr),                                                     \
+        bool: STARCH_W_(bool),                                                             \
+        STARCH_NUMBER_CASES_(STARCH_W_(js_i64), STARCH_W_(u32), STARCH_W_(js_i64), STARCH_W_(u64), STARCH_W_(js_float), STARCH_W_(js_double)),     \
         default: starch_error_value_type_cannot_be_interpolated)
 #define STARCH_FN_JS(x)        STARCH_FN_JS_VALUE_(x, js)
 #define STARCH_FN_JS_SCRIPT(x) STARCH_FN_JS_VALUE_(x, js_script)
@@ -417,39 +428,39 @@ void starch_error_entity_only_where_json_is_expected(void);
 
 #define STARCH_FN_JS_REGEXP(x)                                                                     \
     _Generic((x),                                                                          \
-        char *: starch_put_js_regexp_cstr,                                                 \
-        const char *: starch_put_js_regexp_cstr,                                           \
-        starch_str: starch_put_js_regexp_str,                                              \
-        starch_html: starch_put_js_regexp_trusted,                                         \
-        char: starch_put_js_regexp_chr,                                                    \
-        bool: starch_put_js_regexp_bool,                                                   \
-        STARCH_NUMBER_CASES_(starch_put_js_regexp_i64, starch_put_js_regexp_u64,           \
-                             starch_put_js_regexp_i64, starch_put_js_regexp_u64,           \
-                             starch_put_js_regexp_float, starch_put_js_regexp_double),                                 \
+        char *: STARCH_W_(js_regexp_cstr),                                                 \
+        const char *: STARCH_W_(js_regexp_cstr),                                           \
+        starch_str: STARCH_W_(js_regexp_str),                                              \
+        starch_html: STARCH_W_(js_regexp_trusted),                                         \
+        char: STARCH_W_(js_regexp_chr),                                                    \
+        bool: STARCH_W_(js_regexp_bool),                                                   \
+        STARCH_NUMBER_CASES_(STARCH_W_(js_regexp_i64), STARCH_W_(js_regexp_u64),           \
+                             STARCH_W_(js_regexp_i64), STARCH_W_(js_regexp_u64),           \
+                             STARCH_W_(js_regexp_float), STARCH_W_(js_regexp_double)),                                 \
         default: starch_error_value_type_cannot_be_interpolated)
 
 /** CSS (<style>, style attributes): numbers only. */
 #define STARCH_FN_CSS(x)                                                                           \
     _Generic((x),                                                                                  \
-             STARCH_NUMBER_CASES_(starch_put_i32, starch_put_u32, starch_put_i64, starch_put_u64,  \
-                                  starch_put_float, starch_put_double),                                              \
+             STARCH_NUMBER_CASES_(STARCH_W_(i32), STARCH_W_(u32), STARCH_W_(i64), STARCH_W_(u64),  \
+                                  STARCH_W_(float), STARCH_W_(double)),                                              \
              default                                                                               \
              : starch_error_css_accepts_only_numbers_or_raw)
 
-#define STARCH_PUT_HTML(out, p, rest, x)       STARCH_FN_HTML(x)(out, p, rest, x)
-#define STARCH_PUT_ATTR(out, p, rest, x)       STARCH_FN_ATTR(x)(out, p, rest, x)
-#define STARCH_PUT_RAW(out, p, rest, x)        STARCH_FN_RAW(x)(out, p, rest, x)
-#define STARCH_PUT_URL(out, p, rest, x)        STARCH_FN_URL(x)(out, p, rest, x)
-#define STARCH_PUT_URL_PART(out, p, rest, x)   STARCH_FN_URL_PART(x)(out, p, rest, x)
-#define STARCH_PUT_URL_QUERY(out, p, rest, x)  STARCH_FN_URL_QUERY(x)(out, p, rest, x)
-#define STARCH_PUT_SRCSET(out, p, rest, x)     STARCH_FN_SRCSET(x)(out, p, rest, x)
-#define STARCH_PUT_JS(out, p, rest, x)         STARCH_FN_JS(x)(out, p, rest, x)
-#define STARCH_PUT_JS_SCRIPT(out, p, rest, x)  STARCH_FN_JS_SCRIPT(x)(out, p, rest, x)
-#define STARCH_PUT_JS_STR(out, p, rest, x)     STARCH_FN_JS_STR(x)(out, p, rest, x)
-#define STARCH_PUT_JS_REGEXP(out, p, rest, x)  STARCH_FN_JS_REGEXP(x)(out, p, rest, x)
-#define STARCH_PUT_CSS(out, p, rest, x)        STARCH_FN_CSS(x)(out, p, rest, x)
-#define STARCH_PUT_DS_URL(out, p, rest, x)     STARCH_FN_DS_URL(x)(out, p, rest, x)
-#define STARCH_PUT_DS_URL_STR(out, p, rest, x) STARCH_FN_DS_URL_STR(x)(out, p, rest, x)
+#define STARCH_PUT_HTML(out, p, rest, x)       STARCH_FN_HTML(x)(out, STARCH_AT_(out, p), rest, x)
+#define STARCH_PUT_ATTR(out, p, rest, x)       STARCH_FN_ATTR(x)(out, STARCH_AT_(out, p), rest, x)
+#define STARCH_PUT_RAW(out, p, rest, x)        STARCH_FN_RAW(x)(out, STARCH_AT_(out, p), rest, x)
+#define STARCH_PUT_URL(out, p, rest, x)        STARCH_FN_URL(x)(out, STARCH_AT_(out, p), rest, x)
+#define STARCH_PUT_URL_PART(out, p, rest, x)   STARCH_FN_URL_PART(x)(out, STARCH_AT_(out, p), rest, x)
+#define STARCH_PUT_URL_QUERY(out, p, rest, x)  STARCH_FN_URL_QUERY(x)(out, STARCH_AT_(out, p), rest, x)
+#define STARCH_PUT_SRCSET(out, p, rest, x)     STARCH_FN_SRCSET(x)(out, STARCH_AT_(out, p), rest, x)
+#define STARCH_PUT_JS(out, p, rest, x)         STARCH_FN_JS(x)(out, STARCH_AT_(out, p), rest, x)
+#define STARCH_PUT_JS_SCRIPT(out, p, rest, x)  STARCH_FN_JS_SCRIPT(x)(out, STARCH_AT_(out, p), rest, x)
+#define STARCH_PUT_JS_STR(out, p, rest, x)     STARCH_FN_JS_STR(x)(out, STARCH_AT_(out, p), rest, x)
+#define STARCH_PUT_JS_REGEXP(out, p, rest, x)  STARCH_FN_JS_REGEXP(x)(out, STARCH_AT_(out, p), rest, x)
+#define STARCH_PUT_CSS(out, p, rest, x)        STARCH_FN_CSS(x)(out, STARCH_AT_(out, p), rest, x)
+#define STARCH_PUT_DS_URL(out, p, rest, x)     STARCH_FN_DS_URL(x)(out, STARCH_AT_(out, p), rest, x)
+#define STARCH_PUT_DS_URL_STR(out, p, rest, x) STARCH_FN_DS_URL_STR(x)(out, STARCH_AT_(out, p), rest, x)
 
 /* clang-format on */
 /** starch_html in an attribute: escaped like any string. */
@@ -555,24 +566,29 @@ char *starch_put_json_script_chr(starch_out *out, char *p, size_t rest, char c);
 /* clang-format off */
 #define STARCH_FN_JSON_(x, name)                                                                   \
     _Generic((x),                                                                          \
-        char *: starch_put_json_##name##_cstr,                                             \
-        const char *: starch_put_json_##name##_cstr,                                       \
-        starch_str: starch_put_json_##name##_str,                                          \
-        starch_html: starch_put_json_##name##_trusted,                                     \
-        char: starch_put_json_##name##_chr,                                                \
-        bool: starch_put_bool,                                                             \
-        STARCH_NUMBER_CASES_(starch_put_i32, starch_put_u32, starch_put_i64, starch_put_u64, \
-                             starch_put_json_float, starch_put_json_double),                                      \
+        char *: STARCH_W_(json_##name##_cstr),                                             \
+        const char *: STARCH_W_(json_##name##_cstr),                                       \
+        starch_str: STARCH_W_(json_##name##_str),                                          \
+        starch_html: STARCH_W_(json_##name##_trusted),                                     \
+        char: STARCH_W_(json_##name##_chr),                                                \
+        bool: STARCH_W_(bool),                                                             \
+        STARCH_NUMBER_CASES_(STARCH_W_(i32), STARCH_W_(u32), STARCH_W_(i64), STARCH_W_(u64), \
+                             STARCH_W_(json_float), STARCH_W_(json_double)),                                      \
         default: starch_error_value_type_cannot_be_interpolated)
 #define STARCH_FN_JSON_ATTR(x)                  STARCH_FN_JSON_(x, attr)
 #define STARCH_FN_JSON_SCRIPT(x)                STARCH_FN_JSON_(x, script)
-#define STARCH_PUT_JSON_ATTR(out, p, rest, x)   STARCH_FN_JSON_ATTR(x)(out, p, rest, x)
-#define STARCH_PUT_JSON_SCRIPT(out, p, rest, x) STARCH_FN_JSON_SCRIPT(x)(out, p, rest, x)
+#define STARCH_PUT_JSON_ATTR(out, p, rest, x)   STARCH_FN_JSON_ATTR(x)(out, STARCH_AT_(out, p), rest, x)
+#define STARCH_PUT_JSON_SCRIPT(out, p, rest, x) STARCH_FN_JSON_SCRIPT(x)(out, STARCH_AT_(out, p), rest, x)
 
 /* clang-format on */
 
 #ifdef __cplusplus
 }
+#endif
+
+/* A checked build: the cursor protocol and the writers above, checked (starch_checked.h). */
+#ifdef STARCH_CHECKED
+#include "starch_checked.h"
 #endif
 
 #endif /* STARCH_GEN_H */

@@ -38,6 +38,13 @@ char *starch_markdown_to_html(const char *md, size_t len, bool allow_html, size_
 char *starch_put_markdown(starch_out *out, char *p, size_t rest, starch_str md,
                           starch_put_html_fn write);
 
+#ifdef STARCH_CHECKED /* a writer of unbounded values: checked like those of starch_checked.h */
+#define starch_put_markdown(out, p, rest, ...)                                                     \
+    starch_checked_rest(                                                                           \
+        out, (starch_put_markdown)(out, starch_checked_at(out, p, __FILE__, __LINE__), rest, __VA_ARGS__), \
+        rest)
+#endif
+
 static inline starch_str starch_str_identity(starch_str s)
 {
     return s;

@@ -70,6 +70,7 @@ def install():
     wanted = ['starch', 'starch_gen.h', 'page.starch']
     for layer in LAYERS:
         wanted += ['lib' + layer + '.a', layer + '.h', layer + '.pc']
+    wanted += ['libstarch-checked.a', 'starch_checked.h', 'starch-checked.pc']
     for f in wanted:
         assert f in found, f'{f} not installed'
     env['PATH'] = os.path.dirname(found['starch']) + ':' + env['PATH']
@@ -182,9 +183,33 @@ def subproject():
     assert 'golden_' not in targets and 'todo-app' not in targets, 'the subproject built its tests'
 
 
+@case('the checked build: STARCH_CHECKED and starch-checked from pkg-config, a program runs checked')
+def checked_build():
+    d, b = scratch('README.md', ('hello.starch', 'main.c'))
+    run(['starch', 'hello.starch'], d, env)
+    # the command of docs/runtime.md, "The checked build"
+    run('cc -std=c11 main.c hello.starch.c $(pkg-config --cflags --libs starch-checked)', d, env)
+    assert '-DSTARCH_CHECKED' in run('pkg-config --cflags starch-checked', d, env)
+    out = run(['nm', 'a.out'], d, env)
+    assert 'starch_checked_reserve' in out, 'the program does not call the checks'
+    lines = b['output'].splitlines()
+    expected = '\n'.join(l for l in lines if l.startswith('<') or l.startswith(' ')) + '\n'
+    assert run(['./a.out'], d, env) == expected
+    # and the checks stop a violation, at its line
+    open(os.path.join(d, 'bad.c'), 'w').write(
+        '#include <starch_gen.h>\nint main(void)\n{\n    starch_out out;\n'
+        '    starch_out_init(&out);\n    char *p = starch_out_reserve(&out, 2);\n'
+        '    p = starch_put(p, "abc", 3);\n    starch_out_commit(&out, p);\n}\n')
+    run('cc -std=c11 -o bad bad.c $(pkg-config --cflags --libs starch-checked)', d, env)
+    p = subprocess.run(['./bad'], cwd=d, capture_output=True, text=True)
+    assert p.returncode == -6 and p.stderr == (
+        'bad.c:7: starch checked: write overruns the room of 2 bytes reserved at bad.c:6 by 1\n'), \
+        (p.returncode, p.stderr)
+
+
 @case('every symbol the installed libraries define carries the starch_ prefix')
 def symbols():
-    for layer in LAYERS:
+    for layer in LAYERS + ('starch-checked',):
         out = run(['nm', '-g', '--defined-only', find('lib' + layer + '.a')], root, env)
         names = [l.split()[-1] for l in out.splitlines() if len(l.split()) == 3]
         assert names, f'lib{layer}.a defines nothing'
