@@ -784,7 +784,7 @@ static void layout(hand_buf *b, const bench_data *d)
     p = LIT(p, "\">\n</head>\n<body>\n<nav class=\"top\"><a href=\"/\">Home</a> <span "
                "class=\"user\">");
     p = put_esc(p, l->user, user);
-    p = LIT(p, "</span></nav>\n<main>\n\n");
+    p = LIT(p, "</span></nav>\n<main>\n");
     for (size_t i = 0; i < l->n; i++) {
         const bench_section *s = &l->sections[i];
         size_t st = slen(s->title);
@@ -802,7 +802,7 @@ static void layout(hand_buf *b, const bench_data *d)
             p = put_esc(p, c->title, ct);
             p = LIT(p, "</a></h3>\n<div class=\"actions\"><a href=\"");
             p = put_url(p, c->href, href);
-            p = LIT(p, "/edit\">edit</a></div>\n\n<p class=\"stat\"><b>");
+            p = LIT(p, "/edit\">edit</a></div>\n<p class=\"stat\"><b>");
             p = put_i64(p, c->count);
             p = LIT(p, "</b> ");
             p = put_esc(p, c->body, body);
