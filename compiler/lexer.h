@@ -23,7 +23,8 @@ typedef struct Tok {
                           FILTER: offset of the arguments; BOOLATTR: 1 when it follows a
                           statement tag and is written without a space of its own;
                           SLOT, CHILDREN: 1 when it is the only tag of a line of block tags
-                          (whitespace.c) */
+                          (whitespace.c); STRING: 1 when it stands in for an import's file
+                          name after an error (already reported) */
     uint32_t aux2;     /* FILTER: length of the arguments; FILL, CALL, in the whitespace pass:
                           the index of its end tag's TAG_CLOSE when it is written on one
                           line with content, else 0 */

@@ -851,9 +851,12 @@ static void push_placeholder(Lexer *lx, Shape shape, const uchar *at)
     case SH_NAME:
         push(lx, TK_IDENT, at, at);
         break;
-    case SH_STRING:
-        push(lx, TK_STRING, at, at);
+    case SH_STRING: {
+        Tok *t = push(lx, TK_STRING, at, at);
+        if (t)
+            t->aux = 1; /* a stand-in: the parser reports nothing more about it */
         break;
+    }
     case SH_NONE:
     case SH_C:
         break;

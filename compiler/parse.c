@@ -46,7 +46,7 @@ Node *parse_import(ParseCtx *pc, const Tok *kw, const Tok *path)
 {
     Span name = span_of(path);
     size_t bad = strcspn(text_of(pc, name), "\"\n\r");
-    if (path->len == 0)
+    if (path->len == 0 && !path->aux) /* (aux: a stand-in, its error already reported) */
         diag_error(pc->d, pc->src, path->off, "empty file name in 'import'");
     else if (bad < name.len)
         diag_error(pc->d, pc->src, path->off + (uint32_t)bad,
