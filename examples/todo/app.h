@@ -21,7 +21,8 @@ typedef struct App {
     starch_repo *todos;        /* the Todo repository; it emits Todo.* on bus */
     starch_bus *bus;           /* repository events */
     starch_hub *hub;           /* SSE fan-out to the browsers watching the list */
-    pthread_mutex_t live_lock; /* one list rendered and published at a time (live.c) */
+    pthread_mutex_t live_lock; /* recursive: a write and its publish, or a stream's first
+                                * list, at a time (live.c, routes.c) */
     bool check_origin;         /* listening beyond loopback: refuse cross-site changes */
     char boot_id[17];          /* random, per start: the first half of SSE event ids */
     uint64_t sequence;         /* events published since the start (under live_lock) */
@@ -42,9 +43,10 @@ enum MHD_Result todo_handle(void *cls, struct MHD_Connection *c, const char *url
                             const char *method, const char *version, const char *upload,
                             size_t *upload_size, void **req);
 
-/* Subscribes the app to its repository's events: each change of a todo renders the list
- * as a Datastar patch-elements event and publishes it on TODO_TOPIC. Returns false when
- * out of memory. */
+/* Subscribes the app to its repository's events: each change of a todo renders what it
+ * changed (the todo appended, morphed or removed, and the count) as Datastar
+ * patch-elements events and publishes them on TODO_TOPIC. Returns false when out of
+ * memory. */
 bool todo_live_start(App *app);
 
 /* Answers GET /events: an SSE stream that starts with the current list and then carries

@@ -1,17 +1,17 @@
 /* live.c — every browser sees every change.
  *
- *   repository ──Todo.created/updated/deleted──▶ bus ──publish_list──▶ hub topic "todos"
- *        ──▶ each GET /events stream ──▶ the browser patches #list
+ *   repository ──Todo.created/updated/deleted──▶ bus ──publish_change──▶ hub topic "todos"
+ *        ──▶ each GET /events stream ──▶ the browser patches the item and #count
  *
- * The repository emits its events by itself after each successful write. publish_list
- * renders the whole list (it is small) into one Datastar patch-elements event and hands it
- * to the hub, which queues it for every subscriber without waiting for any of them. Each
- * GET /events response is a hub client polled by libmicrohttpd's content reader callback
- * on the server's event loop: with nothing queued the connection is suspended (no thread
- * waits for it), and the hub's next message resumes it. A client whose queue fills (it
- * stopped reading) is dropped by the hub and its stream cut off; main.c pings the hub
- * every few seconds, which sends each idle stream an SSE comment, so that a client that
- * vanished is noticed (see main.c for the socket timeouts).
+ * The repository emits its events by itself after each successful write. publish_change
+ * renders what changed (the item appended, morphed or removed, and the count) into Datastar
+ * patch-elements events and hands them to the hub, which queues it for every subscriber
+ * without waiting for any of them. Each GET /events response is a hub client polled by
+ * libmicrohttpd's content reader callback on the server's event loop: with nothing queued
+ * the connection is suspended (no thread waits for it), and the hub's next message resumes
+ * it. A client whose queue fills (it stopped reading) is dropped by the hub and its stream
+ * cut off; main.c pings the hub every few seconds, which sends each idle stream an SSE
+ * comment, so that a client that vanished is noticed (see main.c for the socket timeouts).
  *
  * Streams resume: each published event carries an SSE id (todo_event_id: PostgreSQL's
  * event id, the same on every instance; else the app's boot id and a sequence number),
@@ -43,18 +43,56 @@ int todo_render_list(App *app, starch_out *out)
     return rc;
 }
 
-/* Bus handler of Todo.*: publishes the list as it is now. Under live_lock, so events
- * leave in the order their lists were read: the last one a browser gets is the newest. */
-static int publish_list(const starch_event *ev, void *ctx)
+/* The patch of one change: the todo t created (appended to #todos), updated (morphed by
+ * its id) or deleted (removed), then the count. The whole list instead where the empty
+ * state comes or goes (the first todo, the last one deleted), and for a todo created on
+ * another instance: its commit may already be in a list a stream read before this event
+ * arrived, and an append is not idempotent. A local create is: the route holds live_lock
+ * from its write to this publish, and a stream reads its first list under it too. */
+static int render_change(App *app, const starch_event *ev, starch_out *out)
+{
+    const Todo *t = ev->data;
+    bool created = strcmp(ev->name, "Todo.created") == 0;
+    bool deleted = strcmp(ev->name, "Todo.deleted") == 0;
+    size_t all = 0, open = 0;
+    starch_query q = {.field = "done", .value = STARCH_VALUE_BOOL(false)};
+    starch_error err;
+    if (starch_repo_count(app->todos, NULL, &all, &err) != STARCH_OK ||
+        starch_repo_count(app->todos, &q, &open, &err) != STARCH_OK) {
+        fprintf(stderr, "todo: %s\n", err.message);
+        return err.code;
+    }
+    if ((created && (ev->remote || all == 1)) || (deleted && all == 0))
+        return todo_render_list(app, out);
+    starch_sse_stream st;
+    if (created) {
+        starch_sse_opts append = {.selector = "#todos", .mode = "append"};
+        todo_TodoItem(starch_sse_elements_begin(&st, out, &append), t);
+        starch_sse_elements_end(&st, NULL);
+    } else if (deleted) {
+        char selector[32];
+        snprintf(selector, sizeof selector, "#todo-%lld", (long long)t->id);
+        starch_sse_remove_elements(out, selector, NULL, NULL);
+    }
+    starch_out *html = starch_sse_elements_begin(&st, out, NULL); /* matched by id */
+    if (!created && !deleted)
+        todo_TodoItem(html, t);
+    todo_TodoCount(html, open);
+    return starch_sse_elements_end(&st, NULL);
+}
+
+/* Bus handler of Todo.*: publishes the change. Under live_lock, so events leave in the
+ * order their changes were read. */
+static int publish_change(const starch_event *ev, void *ctx)
 {
     App *app = ctx;
     starch_out event;
     starch_out_init(&event);
     pthread_mutex_lock(&app->live_lock);
-    char id[64]; /* the list is rendered whole, whichever todo changed */
+    char id[64];
     todo_event_id(app, ev, id, sizeof id);
     atomic_fetch_add(&app->saves, 1);
-    if (todo_render_list(app, &event) == STARCH_OK)
+    if (render_change(app, ev, &event) == STARCH_OK)
         starch_hub_publish_id(app->hub, TODO_TOPIC, id, starch_out_data(&event),
                               starch_out_len(&event));
     pthread_mutex_unlock(&app->live_lock);
@@ -72,7 +110,7 @@ void todo_event_id(App *app, const starch_event *ev, char *id, size_t size)
 
 bool todo_live_start(App *app)
 {
-    return starch_bus_on(app->bus, "Todo.*", 0, publish_list, app) != 0;
+    return starch_bus_on(app->bus, "Todo.*", 0, publish_change, app) != 0;
 }
 
 /* ---- GET /events ------------------------------------------------------------------- */
@@ -204,8 +242,10 @@ enum MHD_Result todo_live_events(App *app, struct MHD_Connection *c, const char 
     starch_out_init(&w->first);
     w->client = starch_hub_connect(app->hub);
     /* Subscribe (resuming after the browser's last event when the hub still has it)
-     * first, then read the list: a change made in between is in the list, in the queue,
-     * or both, never lost. */
+     * first, then read the list under live_lock: a change of this instance is in the list
+     * or in the queue, never both (its route holds the lock from its write to its publish)
+     * and never neither; one of another instance may be in both, and is published in a
+     * form a page can get twice (render_change). */
     const char *last = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Last-Event-ID");
     int rc = w->client ? starch_client_resume(w->client, TODO_TOPIC, last) : STARCH_ENOMEM;
     if (rc == STARCH_ENOTFOUND) { /* a new page, or one that missed too much */

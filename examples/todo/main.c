@@ -335,7 +335,11 @@ int main(int argc, char **argv)
         opt.max_conns = files > RESERVED_FDS * 2 ? (unsigned)(files - RESERVED_FDS) : RESERVED_FDS;
 
     App app = {.stream_timeout = 3 * opt.keepalive};
-    pthread_mutex_init(&app.live_lock, NULL);
+    pthread_mutexattr_t recursive; /* a route holds it while its write publishes (live.c) */
+    pthread_mutexattr_init(&recursive);
+    pthread_mutexattr_settype(&recursive, PTHREAD_MUTEX_RECURSIVE);
+    pthread_mutex_init(&app.live_lock, &recursive);
+    pthread_mutexattr_destroy(&recursive);
     make_boot_id(app.boot_id, sizeof app.boot_id);
     struct in_addr in;
     inet_pton(AF_INET, opt.host, &in);

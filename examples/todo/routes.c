@@ -2,10 +2,10 @@
  *
  *   GET    /                    the page
  *   GET    /events              the live list: an SSE stream (live.c)
- *   POST   /todos               add: signals {"title": …} → Todo → save; answers the list
+ *   POST   /todos               add: signals {"title": …} → Todo → save; answers the signals
  *                               and clears $title
  *   POST   /todos/{id}/toggle   flips done; answers the item and the count
- *   DELETE /todos/{id}          deletes; answers the list
+ *   DELETE /todos/{id}          deletes; answers the signals
  *   GET    /datastar.js         the Datastar client: the local copy, or a redirect to the CDN
  *   GET    /healthz             200 when the database answers, 503 when it does not
  *   GET    /__dev/reload        `make dev` builds only: the build id (dev_reload.c)
@@ -255,16 +255,35 @@ static size_t code_points(const char *s)
     return n;
 }
 
-/* The answer to an add: the list with the new todo, and the input emptied. */
-static enum MHD_Result added(const Request *rq)
+/* The answer to an add or a delete: signals only (the input emptied, the error cleared).
+ * The list changes through the page's /events stream, which every instance's page has
+ * open: an append is not idempotent, so it is sent once, there (live.c). */
+static enum MHD_Result answered(const Request *rq, const char *signals)
 {
     starch_mhd_sse *sse;
     starch_out *out = events_begin(rq, &sse);
     if (out == NULL)
         return MHD_NO;
-    todo_render_list(rq->app, out);
-    starch_sse_patch_signals(out, "{\"title\":\"\",\"_error\":\"\"}", 24, NULL, NULL);
+    starch_sse_patch_signals(out, signals, strlen(signals), NULL, NULL);
     return events_end(sse);
+}
+
+static enum MHD_Result added(const Request *rq)
+{
+    return answered(rq, "{\"title\":\"\",\"_error\":\"\"}");
+}
+
+/* A write and the publish of its change (the bus handler, live.c) under live_lock, which
+ * a new stream holds while it reads its first list: the list has the change, or the
+ * stream gets it, never both. */
+static void write_begin(const Request *rq)
+{
+    pthread_mutex_lock(&rq->app->live_lock);
+}
+
+static void write_end(const Request *rq)
+{
+    pthread_mutex_unlock(&rq->app->live_lock);
 }
 
 /* Whether a todo with the idempotency key of t (t->add_key, non-empty) is stored: then
@@ -320,11 +339,13 @@ static enum MHD_Result add_todo(const Request *rq)
         ok = refused(rq, "Not saved", 0, &err);
     else if (found)
         ok = added(rq); /* a retry: answered as the first was, nothing saved */
-    else if (starch_repo_save(rq->app->todos, &t, &err) != STARCH_OK || /* Todo.created */
-             (keyed && keep_first(rq, &t, &err) != STARCH_OK))
-        ok = refused(rq, "Not saved", 0, &err);
-    else
-        ok = added(rq);
+    else {
+        write_begin(rq);
+        bool saved = starch_repo_save(rq->app->todos, &t, &err) == STARCH_OK && /* created */
+                     (!keyed || keep_first(rq, &t, &err) == STARCH_OK);
+        write_end(rq);
+        ok = saved ? added(rq) : refused(rq, "Not saved", 0, &err);
+    }
     Todo_clear(&t);
     return ok;
 }
@@ -363,7 +384,9 @@ static enum MHD_Result toggle_todo(const Request *rq, int64_t id)
 {
     Todo t = {0};
     starch_error err;
+    write_begin(rq);
     int rc = starch_repo_update(rq->app->todos, id, flip_done, NULL, &t, &err); /* Todo.updated */
+    write_end(rq);
     enum MHD_Result ok;
     if (rc == STARCH_OK)
         ok = toggled(rq, &t);
@@ -379,18 +402,14 @@ static enum MHD_Result toggle_todo(const Request *rq, int64_t id)
 static enum MHD_Result delete_todo(const Request *rq, int64_t id)
 {
     starch_error err;
+    write_begin(rq);
     int rc = starch_repo_delete(rq->app->todos, id, &err); /* emits Todo.deleted */
+    write_end(rq);
     if (rc == STARCH_ENOTFOUND)
         return fail(rq->c, rq->version, MHD_HTTP_NOT_FOUND, err.message);
     if (rc != STARCH_OK)
         return refused(rq, "Not deleted", 0, &err);
-    starch_mhd_sse *sse; /* the answer: the list without it */
-    starch_out *out = events_begin(rq, &sse);
-    if (out == NULL)
-        return MHD_NO;
-    todo_render_list(rq->app, out);
-    starch_sse_patch_signals(out, no_error, sizeof no_error - 1, NULL, NULL);
-    return events_end(sse);
+    return answered(rq, no_error);
 }
 
 /* GET /healthz: whether the database answers (a load balancer takes the instance out of

@@ -72,6 +72,20 @@ function listLines(todos) {
 // A patch-elements event of a component's lines (its last newline gives an empty line).
 const patch = (lines) =>
   'event: datastar-patch-elements\n' + [...lines, ''].map((l) => `data: elements ${l}\n`).join('') + '\n';
+// One change as the app publishes it (live.c): a todo appended to #todos, morphed by its id,
+// or removed, each with the count; the whole list when the first todo comes or the last
+// one goes.
+const appended = (t, todos) => 'event: datastar-patch-elements\ndata: selector #todos\ndata: mode append\n' +
+  [...itemLines(t), ''].map((l) => `data: elements ${l}\n`).join('') + '\n' + patch([countLine(todos)]);
+const updated = (t, todos) => patch([...itemLines(t), countLine(todos)]);
+const removed = (id, todos) =>
+  `event: datastar-patch-elements\ndata: selector #todo-${id}\ndata: mode remove\n\n` + patch([countLine(todos)]);
+// The next change on stream s: an append or a remove is followed by the count.
+async function change(s, timeout) {
+  const e = await s.next(timeout);
+  if (typeof e === 'string' && /^data: mode (append|remove)$/m.test(e)) return e + await s.next(timeout);
+  return e;
+}
 const clearTitle = 'event: datastar-patch-signals\ndata: signals {"title":"","_error":""}\n\n';
 // The error shown in the page ($_error, #error): set by a failed action, cleared by a success.
 const setError = (message) => `event: datastar-patch-signals\ndata: signals ${JSON.stringify({ _error: message })}\n\n`;
@@ -130,19 +144,19 @@ async function resume(todos, watching) {
   await x.next(); // the list
   const publish = async (method, url, signals) => {
     const r = await action(method, url, signals);
-    for (const w of watching) await w.next();
+    for (const w of watching) await change(w);
     return r;
   };
   await publish('POST', '/todos', { title: 'Seen' });
   todos.push({ id: 3, title: 'Seen', done: false });
-  await x.next();
+  await change(x);
   const seen = x.lastId;
   x.close();
   await publish('POST', '/todos', { title: 'While away' });
   todos.push({ id: 4, title: 'While away', done: false });
   const back = new EventStream(origin);
   await back.open({}, { 'Last-Event-ID': seen });
-  checkEq(await back.next(), patch(listLines(todos)), 'Last-Event-ID: the stream resumes with the missed event');
+  checkEq(await change(back), appended(todos[todos.length - 1], todos), 'Last-Event-ID: the stream resumes with the missed event');
   const [boot, n] = seen.split('-');
   checkEq(back.lastId, `${boot}-${Number(n) + 1}`, 'Last-Event-ID: the missed event has the next id');
   checkEq(await back.next(300), undefined, 'Last-Event-ID: nothing but what was missed');
@@ -236,31 +250,31 @@ async function protocol(dir) {
   todos.push(milk);
   check(r.status === 200 && r.headers['content-type'] === 'text/event-stream',
     'POST /todos answers with an SSE response', [r.status, r.headers['content-type'], r.body]);
-  checkEq(r.body, patch(listLines(todos)) + clearTitle, 'POST /todos: the list with the new todo, then $title cleared');
-  checkEq(await a.next(), patch(listLines(todos)), 'POST /todos: subscriber 1 receives the new list');
-  checkEq(await b.next(), patch(listLines(todos)), 'POST /todos: subscriber 2 receives the new list');
+  checkEq(r.body, clearTitle, 'POST /todos: $title cleared (the list changes through the streams)');
+  checkEq(await change(a), patch(listLines(todos)), 'POST /todos: subscriber 1 receives the list (its first todo)');
+  checkEq(await change(b), patch(listLines(todos)), 'POST /todos: subscriber 2 receives the list (its first todo)');
 
   const hostile = { id: 2, title: '<script>alert("x")</script> & \'co\' @post(\'/x\') $title', done: false };
   r = await action('POST', '/todos', { title: hostile.title });
   todos.push(hostile);
-  checkEq(r.body, patch(listLines(todos)) + clearTitle, 'POST /todos: markup in a title is escaped');
-  checkEq(await b.next(), patch(listLines(todos)), 'POST /todos: subscriber 2 receives the escaped title');
-  await a.next();
+  checkEq(r.body, clearTitle, 'POST /todos: a second todo, $title cleared');
+  checkEq(await change(b), appended(hostile, todos), 'POST /todos: subscriber 2 receives the todo appended (its markup escaped) and the count');
+  await change(a);
 
-  // Toggle: the item and the count for this browser, the list for everyone.
+  // Toggle: the item and the count, for this browser and for everyone.
   r = await action('POST', '/todos/1/toggle', { title: '' });
   milk.done = true;
   checkEq(r.body, patch(itemLines(milk)) + patch([countLine(todos)]) + noError,
     'POST /todos/1/toggle: the item (checked, class done), then the count');
-  checkEq(await a.next(), patch(listLines(todos)), 'POST /todos/1/toggle: subscriber 1 receives the list');
-  checkEq(await b.next(), patch(listLines(todos)), 'POST /todos/1/toggle: subscriber 2 receives the list');
+  checkEq(await change(a), updated(milk, todos), 'POST /todos/1/toggle: subscriber 1 receives the item and the count');
+  checkEq(await change(b), updated(milk, todos), 'POST /todos/1/toggle: subscriber 2 receives the item and the count');
 
   // Delete: signals in the query, as @delete sends them.
   r = await action('DELETE', '/todos/2', { title: '' });
   todos.splice(1, 1);
-  checkEq(r.body, patch(listLines(todos)) + noError, 'DELETE /todos/2: the list without it, and $_error cleared');
-  checkEq(await a.next(), patch(listLines(todos)), 'DELETE /todos/2: subscriber 1 receives the list');
-  checkEq(await b.next(), patch(listLines(todos)), 'DELETE /todos/2: subscriber 2 receives the list');
+  checkEq(r.body, noError, 'DELETE /todos/2: $_error cleared (the list changes through the streams)');
+  checkEq(await change(a), removed(2, todos), 'DELETE /todos/2: subscriber 1 receives its removal and the count');
+  checkEq(await change(b), removed(2, todos), 'DELETE /todos/2: subscriber 2 receives its removal and the count');
 
   // Bad requests: an error naming the signal, nothing saved, nothing published.
   const bad = [
@@ -333,8 +347,8 @@ async function protocol(dir) {
   origin = app.origin;
   await checkPage(todos, 'after a restart on the same SQLite file');
   r = await action('POST', '/todos', { title: 'Eggs' });
-  checkEq(r.body, patch(listLines([...todos, { id: 5, title: 'Eggs', done: false }])) + clearTitle,
-    'ids continue after a restart (5: ids are never reused)');
+  checkEq(r.body, clearTitle, 'after a restart: POST /todos answered');
+  await checkPage([...todos, { id: 5, title: 'Eggs', done: false }], 'ids continue after a restart (5: ids are never reused)');
   checkEq(await stopApp(app), 0, 'SIGINT stops the restarted app');
 
   // The memory backend, chosen by the one line that --memory flips.
@@ -343,7 +357,8 @@ async function protocol(dir) {
   await checkPage([], '--memory: starts empty');
   const memory = [{ id: 1, title: 'In memory', done: false }, { id: 2, title: 'Write the app', done: true }];
   r = await action('POST', '/todos', { title: 'In memory' });
-  checkEq(r.body, patch(listLines(memory.slice(0, 1))) + clearTitle, '--memory: POST /todos');
+  checkEq(r.body, clearTitle, '--memory: POST /todos');
+  await checkPage(memory.slice(0, 1), '--memory: the todo saved');
   await action('POST', '/todos', { title: 'Write the app' });
   r = await action('POST', '/todos/2/toggle', {});
   checkEq(r.body, patch(itemLines(memory[1])) + patch([countLine(memory)]) + noError, '--memory: POST /todos/2/toggle');
@@ -510,6 +525,60 @@ async function restarts(dir) {
   }
 }
 
+// Two pages with the official client: each change reaches the other page as the patch of
+// what changed (the todo appended, morphed or removed, and the count), never twice; pages
+// opened while adds are in flight end with the list as stored, each todo once.
+async function twoPages() {
+  const client = path.join(sourceRoot, '..', 'shared', 'datastar', 'client', 'datastar-v1.0.2.js');
+  const app = await startApp(['--memory', '--datastar', client]);
+  origin = app.origin;
+  const browser = await launch();
+  try {
+    const one = browser.page, two = await one.context().newPage();
+    const pageErrors = [];
+    for (const p of [one, two]) {
+      p.on('pageerror', (e) => pageErrors.push(String(e)));
+      await p.goto(origin + '/', { waitUntil: 'load', timeout: 15000 });
+    }
+    const titles = (p) => p.locator('#todos .title').allTextContents();
+    const count = (p) => p.locator('#count').textContent();
+    const shows = (p, want, left) => until(async () =>
+      JSON.stringify(await titles(p)) === JSON.stringify(want) && (await count(p)) === left, 5000);
+    await new Promise((r) => setTimeout(r, 500)); // both streams open
+    await one.locator('#title').fill('Alpha');
+    await one.locator('#new-todo button').click();
+    check(await shows(two, ['Alpha'], '1 item left'), 'two pages: an add in one shows in the other');
+    await two.locator('#title').fill('Beta');
+    await two.locator('#new-todo button').click();
+    check(await shows(one, ['Alpha', 'Beta'], '2 items left') && await shows(two, ['Alpha', 'Beta'], '2 items left'),
+      'two pages: a second add is appended in both, once', [await titles(one), await titles(two)]);
+    await one.locator('#todo-1 input[type=checkbox]').click();
+    check(await until(async () => (await two.locator('#todo-1').getAttribute('class')) === 'todo done' &&
+                                  (await count(two)) === '1 item left', 5000),
+      'two pages: a toggle in one morphs the item and the count in the other');
+    await two.locator('#todo-2 .delete').click();
+    check(await shows(one, ['Alpha'], '0 items left'), 'two pages: a delete in one removes the item in the other');
+    // Adds in flight while the second page reloads again and again: it must end with each
+    // todo once (a new stream reads its list and subscribes without a gap or an overlap).
+    const adds = (async () => {
+      for (let i = 0; i < 30; i++) await action('POST', '/todos', { title: `Burst ${i}` });
+    })();
+    for (let i = 0; i < 6; i++) {
+      await two.reload({ waitUntil: 'load' });
+      await new Promise((r) => setTimeout(r, 50 * i));
+    }
+    await adds;
+    const want = ['Alpha', ...Array.from({ length: 30 }, (_, i) => `Burst ${i}`)];
+    check(await shows(two, want, '30 items left') && await shows(one, want, '30 items left'),
+      'two pages: after 30 adds during 6 reloads, both show each todo once, as stored',
+      [await titles(one), await titles(two)]);
+    check(pageErrors.length === 0, 'two pages: no script error', pageErrors);
+  } finally {
+    await browser.close();
+    checkEq(await stopApp(app), 0, 'two pages: the app stops');
+  }
+}
+
 // Listening beyond loopback, a request that changes data from another site is refused;
 // from the app's own page, or from no browser at all, it is not.
 async function crossSite(dir) {
@@ -542,7 +611,8 @@ async function limits() {
   origin = app.origin;
   const long = '€'.repeat(499) + '😀'; // 500 code points, 1501 bytes, 501 UTF-16 units
   let r = await action('POST', '/todos', { title: long });
-  check(r.status === 200 && r.body.includes(`<span class="title">${long}</span>`),
+  const saved = await request('GET', '/', { headers: { 'Datastar-Request': 'false' } });
+  check(r.status === 200 && saved.body.includes(`<span class="title">${long}</span>`),
     'a title of 500 code points (1501 bytes) is saved', [r.status, r.body.slice(0, 200)]);
   for (const [title, what] of [['x'.repeat(501), '501 ASCII characters'], [long + 'é', '501 code points']]) {
     r = await action('POST', '/todos', { title });
@@ -645,17 +715,20 @@ async function idempotent(dir) {
   origin = app.origin;
   const once = [{ id: 1, title: 'Once', done: false }];
   const first = await action('POST', '/todos', { title: 'Once', add_key: 'k-1' });
-  checkEq(first.body, patch(listLines(once)) + clearTitle, 'add_key: the first add saves the todo');
+  checkEq(first.body, clearTitle, 'add_key: the first add is answered');
+  await checkPage(once, 'add_key: the first add saves the todo');
   const again = await action('POST', '/todos', { title: 'Once', add_key: 'k-1' });
   checkEq(`${again.status} ${again.body}`, `200 ${first.body}`, 'add_key: a retried add is answered as the first, nothing saved');
+  await checkPage(once, 'add_key: after the retry, still one todo');
   checkEq(await stopApp(app), 0, 'add_key: the app stops');
   app = await startApp(['--db', db]);
   origin = app.origin;
   const later = await action('POST', '/todos', { title: 'Once', add_key: 'k-1' });
   checkEq(later.body, first.body, 'add_key: after a restart, the retry still saves nothing (the key is in the database)');
+  await checkPage(once, 'add_key: after a restart and a retry, still one todo');
   const other = await action('POST', '/todos', { title: 'Once', add_key: 'k-2' });
-  checkEq(other.body, patch(listLines([...once, { id: 2, title: 'Once', done: false }])) + clearTitle,
-    'add_key: another key adds another todo of the same title');
+  checkEq(other.body, clearTitle, 'add_key: another key is answered');
+  await checkPage([...once, { id: 2, title: 'Once', done: false }], 'add_key: another key adds another todo of the same title');
   checkEq(await stopApp(app), 0, 'add_key: the restarted app stops');
 }
 
@@ -673,6 +746,7 @@ async function main() {
     await limits();
     await errorsInPage(dir);
     await idempotent(dir);
+    await twoPages();
     await restarts(dir);
   } catch (e) {
     check(false, 'ran to the end', String(e.stack || e).split('\n'));
