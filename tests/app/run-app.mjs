@@ -665,6 +665,11 @@ async function errorsInPage(dir) {
       (await error.textContent()) === 'title: too long (at most 500 characters)', 5000),
     'official client: a refused title shows the server\'s message in #error', [await error.textContent()]);
     checkEq(await page.locator('#title').inputValue(), 'z'.repeat(501), 'official client: the refused title stays in the input');
+    await page.locator('#title').fill('w'.repeat(70000)); // a body past the app's limit (64 KiB)
+    await page.locator('#new-todo button').click();
+    check(await until(async () => (await error.isVisible()) &&
+      (await error.textContent()) === 'request body too large', 5000),
+    'official client: a request too large shows the server\'s message in #error', [await error.textContent()]);
     await page.locator('#title').fill('Short enough');
     await page.locator('#new-todo button').click();
     check(await until(async () => (await page.locator('#todos .title').allTextContents()).includes('Short enough') &&
