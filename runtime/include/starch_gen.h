@@ -43,11 +43,11 @@ extern "C" {
  * and the cursor they are handed: in a checked build (STARCH_CHECKED, end of this file),
  * checked wrappers and a cursor whose room is checked first. */
 #ifdef STARCH_CHECKED
-#define STARCH_W_(f)        starch_checked_put_##f
-#define STARCH_AT_(out, p)  starch_checked_at(out, p, __FILE__, __LINE__)
+#define STARCH_W_(f)       starch_checked_put_##f
+#define STARCH_AT_(out, p) starch_checked_at(out, p, __FILE__, __LINE__)
 #else
-#define STARCH_W_(f)        starch_put_##f
-#define STARCH_AT_(out, p)  (p)
+#define STARCH_W_(f)       starch_put_##f
+#define STARCH_AT_(out, p) (p)
 #endif
 
 /* --------------------------------------------------------------------------------------

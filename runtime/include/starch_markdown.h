@@ -40,9 +40,10 @@ char *starch_put_markdown(starch_out *out, char *p, size_t rest, starch_str md,
 
 #ifdef STARCH_CHECKED /* a writer of unbounded values: checked like those of starch_checked.h */
 #define starch_put_markdown(out, p, rest, ...)                                                     \
-    starch_checked_rest(                                                                           \
-        out, (starch_put_markdown)(out, starch_checked_at(out, p, __FILE__, __LINE__), rest, __VA_ARGS__), \
-        rest)
+    starch_checked_rest(out,                                                                       \
+                        (starch_put_markdown)(out, starch_checked_at(out, p, __FILE__, __LINE__),  \
+                                              rest, __VA_ARGS__),                                  \
+                        rest)
 #endif
 
 static inline starch_str starch_str_identity(starch_str s)
