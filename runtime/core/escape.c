@@ -4,6 +4,7 @@
  * bytes in bulk (found 16 or 8 bytes at a time, below) and writes one replacement at a
  * time, like cmark's houdini. Bytes >= 0x80 pass through unchanged: invalid UTF-8 is the
  * browser's to replace with U+FFFD, and it cannot form markup. */
+#define STARCH__NO_INLINE_WRITERS /* defines starch_put_html_cstr and _str (starch_gen.h) */
 #include "starch_gen.h"
 #include "escape_scan.h"
 
@@ -257,16 +258,27 @@ void starch_escape_html(starch_out *out, const char *s, size_t len)
 }
 
 /* A C string: its length (libc's strlen is word-at-a-time), then the bytes writer. */
-char *starch_put_html_cstr(starch_out *out, char *p, size_t rest, const char *s)
+char *starch__put_html_cstr(starch_out *out, char *p, size_t rest, const char *s)
 {
     if (s == NULL)
         return starch_out_need(out, p, rest);
     return starch_put_html_bytes(out, p, rest, s, strlen(s));
 }
 
-char *starch_put_html_str(starch_out *out, char *p, size_t rest, starch_str s)
+char *starch__put_html_str(starch_out *out, char *p, size_t rest, starch_str s)
 {
     return starch_put_html_bytes(out, p, rest, s.ptr, s.len);
+}
+
+/* The exported writers (starch_gen.h has inline ones of these names where it can). */
+char *starch_put_html_cstr(starch_out *out, char *p, size_t rest, const char *s)
+{
+    return starch__put_html_cstr(out, p, rest, s);
+}
+
+char *starch_put_html_str(starch_out *out, char *p, size_t rest, starch_str s)
+{
+    return starch__put_html_str(out, p, rest, s);
 }
 
 char *starch_put_html_trusted(starch_out *out, char *p, size_t rest, starch_html s)

@@ -164,9 +164,175 @@ double starch_float_value(float v);
  * caller reserved (STARCH_VALUE_MAX per value) and ignore out and rest.
  * -------------------------------------------------------------------------------------- */
 
-/* Text and attribute values: HTML-escaped. */
+/* Text and attribute values: HTML-escaped. The writers of strings are inline where the
+ * compiler targets SSE2 (x86-64's baseline): a string of up to 32 bytes with nothing to
+ * escape, where the buffer has the room, is checked and copied in a few instructions; any
+ * other goes to the out-of-line writer (starch__put_html_cstr, _str). The exported
+ * functions of the same names are those writers whole, for code built without this
+ * header's inline ones. */
+char *starch__put_html_cstr(starch_out *out, char *p, size_t rest, const char *s);
+char *starch__put_html_str(starch_out *out, char *p, size_t rest, starch_str s);
+
+/* STARCH__SSE2: the inline fast paths; STARCH__OVERREAD: whether a C string may be read
+ * in whole aligned 16-byte blocks, past its NUL (never past the block, so never into
+ * another page) — not under a sanitizer, which would report those bytes. The runtime's
+ * own escape.c defines STARCH__NO_INLINE_WRITERS to define the exported functions. */
+#if defined(__SSE2__) && !defined(STARCH_NO_SSE2) && !defined(STARCH__NO_INLINE_WRITERS) &&        \
+    defined(__GNUC__)
+#define STARCH__SSE2 1
+#include <emmintrin.h>
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+#define STARCH__OVERREAD 0
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer) ||                         \
+    __has_feature(memory_sanitizer) || __has_feature(hwaddress_sanitizer)
+#define STARCH__OVERREAD 0
+#endif
+#endif
+#ifndef STARCH__OVERREAD
+#define STARCH__OVERREAD 1
+#endif
+#else
+#define STARCH__SSE2 0
+#endif
+
+#if STARCH__SSE2
+/** A mask of the bytes HTML escaping replaces among the 16 in x: & and ' are the bytes
+ *  0x26 and 0x27 (x | 1 == 0x27), < and > are 0x3c and 0x3e (x | 2 == 0x3e), and ". */
+static inline unsigned starch__html_special16(__m128i x)
+{
+    __m128i amp_apos = _mm_cmpeq_epi8(_mm_or_si128(x, _mm_set1_epi8(1)), _mm_set1_epi8(0x27));
+    __m128i lt_gt = _mm_cmpeq_epi8(_mm_or_si128(x, _mm_set1_epi8(2)), _mm_set1_epi8(0x3e));
+    __m128i quot = _mm_cmpeq_epi8(x, _mm_set1_epi8('"'));
+    return (unsigned)_mm_movemask_epi8(_mm_or_si128(_mm_or_si128(amp_apos, lt_gt), quot));
+}
+
+/** Whether `need` bytes of room are left at p (a cursor into out's data, or, after a
+ *  failure, into the discard area: then never). */
+static inline bool starch__room(const starch_out *out, const char *p, size_t need)
+{
+    return out->err == 0 && (size_t)(out->data + out->cap - p) >= need;
+}
+
+/** s, with nothing the compiler knows about the object it points into: the fast paths
+ *  read a string in pieces sized by its run-time length, and gcc's -Warray-bounds would
+ *  otherwise flag the pieces of a branch that a short literal never takes. */
+static inline const char *starch__opaque(const char *s)
+{
+    __asm__("" : "+r"(s));
+    return s;
+}
+
+/** Copies s[0..n) to p, n <= 32, reading and writing no byte outside them. */
+static inline void starch__copy_short(char *p, const char *s, size_t n)
+{
+    if (n >= 16) {
+        __m128i a = _mm_loadu_si128((const __m128i *)(const void *)s);
+        __m128i b = _mm_loadu_si128((const __m128i *)(const void *)(s + n - 16));
+        _mm_storeu_si128((__m128i *)(void *)p, a);
+        _mm_storeu_si128((__m128i *)(void *)(p + n - 16), b);
+    } else if (n >= 8) {
+        uint64_t a, b;
+        memcpy(&a, s, 8);
+        memcpy(&b, s + n - 8, 8);
+        memcpy(p, &a, 8);
+        memcpy(p + n - 8, &b, 8);
+    } else if (n >= 4) {
+        uint32_t a, b;
+        memcpy(&a, s, 4);
+        memcpy(&b, s + n - 4, 4);
+        memcpy(p, &a, 4);
+        memcpy(p + n - 4, &b, 4);
+    } else if (n > 0) {
+        char a = s[0], b = s[n >> 1], c = s[n - 1];
+        p[0] = a;
+        p[n >> 1] = b;
+        p[n - 1] = c;
+    }
+}
+
+/** starch_put_html_str: a string of up to 32 bytes with nothing to escape is checked in
+ *  two registers loaded from its own bytes (its first and last 16, 8 or 4, which may
+ *  overlap; under 4, its first, middle and last) and written from them; any other goes
+ *  out of line. */
+static inline char *starch_put_html_str(starch_out *out, char *p, size_t rest, starch_str s)
+{
+    size_t n = s.len;
+    if (n > 32 || !starch__room(out, p, rest + 32))
+        return starch__put_html_str(out, p, rest, s);
+    s.ptr = starch__opaque(s.ptr);
+    if (n >= 16) {
+        __m128i a = _mm_loadu_si128((const __m128i *)(const void *)s.ptr);
+        __m128i b = _mm_loadu_si128((const __m128i *)(const void *)(s.ptr + n - 16));
+        if ((starch__html_special16(a) | starch__html_special16(b)) != 0)
+            return starch__put_html_str(out, p, rest, s);
+        _mm_storeu_si128((__m128i *)(void *)p, a);
+        _mm_storeu_si128((__m128i *)(void *)(p + n - 16), b);
+    } else if (n >= 8) {
+        __m128i a = _mm_loadl_epi64((const __m128i *)(const void *)s.ptr);
+        __m128i b = _mm_loadl_epi64((const __m128i *)(const void *)(s.ptr + n - 8));
+        if (starch__html_special16(_mm_unpacklo_epi64(a, b)) != 0)
+            return starch__put_html_str(out, p, rest, s);
+        _mm_storel_epi64((__m128i *)(void *)p, a);
+        _mm_storel_epi64((__m128i *)(void *)(p + n - 8), b);
+    } else if (n > 0) {
+        uint32_t a, b;
+        if (n >= 4) {
+            memcpy(&a, s.ptr, 4);
+            memcpy(&b, s.ptr + n - 4, 4);
+        } else {
+            a = (unsigned char)s.ptr[0] | (uint32_t)(unsigned char)s.ptr[n >> 1] << 8;
+            b = (unsigned char)s.ptr[n - 1];
+        }
+        __m128i x = _mm_unpacklo_epi32(_mm_cvtsi32_si128((int)a), _mm_cvtsi32_si128((int)b));
+        if (starch__html_special16(x) != 0)
+            return starch__put_html_str(out, p, rest, s);
+        if (n >= 4) {
+            memcpy(p, &a, 4);
+            memcpy(p + n - 4, &b, 4);
+        } else {
+            p[0] = (char)a;
+            p[n >> 1] = (char)(a >> 8);
+            p[n - 1] = (char)b;
+        }
+    }
+    return p + n;
+}
+
+/** starch_put_html_cstr: the string is looked at in the aligned 16-byte blocks that hold
+ *  its first bytes (an aligned block never crosses a page, so the bytes past its NUL read
+ *  with it are mapped); when its NUL is in the first two and nothing before it needs
+ *  escaping, it is copied from its own bytes; any other goes out of line. */
+static inline char *starch_put_html_cstr(starch_out *out, char *p, size_t rest, const char *s)
+{
+#if STARCH__OVERREAD
+    if (s != NULL && starch__room(out, p, rest + 32)) {
+        s = starch__opaque(s);
+        unsigned off = (unsigned)((uintptr_t)s & 15);
+        const __m128i *a = (const __m128i *)(uintptr_t)((uintptr_t)s - off);
+        __m128i x = _mm_load_si128(a), zero = _mm_setzero_si128();
+        unsigned end = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, zero));
+        unsigned spec = starch__html_special16(x);
+        if ((end >> off) == 0) { /* no NUL in the first block: the second holds a byte */
+            x = _mm_load_si128(a + 1);
+            end |= (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, zero)) << 16;
+            spec |= starch__html_special16(x) << 16;
+        }
+        end >>= off;
+        spec >>= off;
+        if (end != 0 && (spec & (end ^ (end - 1))) == 0) {
+            size_t n = (size_t)__builtin_ctz(end);
+            starch__copy_short(p, s, n);
+            return p + n;
+        }
+    }
+#endif
+    return starch__put_html_cstr(out, p, rest, s);
+}
+#else
 char *starch_put_html_cstr(starch_out *out, char *p, size_t rest, const char *s);
 char *starch_put_html_str(starch_out *out, char *p, size_t rest, starch_str s);
+#endif
 char *starch_put_html_trusted(starch_out *out, char *p, size_t rest, starch_html s);
 char *starch_put_html_chr(starch_out *out, char *p, size_t rest, char c);
 char *starch_put_html_fmt(starch_out *out, char *p, size_t rest, const char *fmt, ...)
