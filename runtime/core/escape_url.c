@@ -9,6 +9,7 @@
  * (bytes that cannot stand in a URL percent-encoded, `%` kept where it starts an escape)
  * and `&` written as `&amp;` for the attribute. In a query or fragment every byte but the
  * unreserved ones is percent-encoded. */
+#define STARCH__NO_INLINE_WRITERS /* defines starch_put_url_cstr, ... (starch_gen.h) */
 #include "starch_gen.h"
 
 #include "byte_scan.h"
@@ -256,6 +257,27 @@ char *starch_put_srcset_bytes(starch_out *out, char *p, size_t rest, const char 
 
 DEFINE_WRITERS(url, "")
 DEFINE_WRITERS(url_part, "")
+
+/* The out-of-line writers behind starch_gen.h's inline ones. */
+char *starch__put_url_cstr(starch_out *out, char *p, size_t rest, const char *s)
+{
+    return starch_put_url_cstr(out, p, rest, s);
+}
+
+char *starch__put_url_str(starch_out *out, char *p, size_t rest, starch_str s)
+{
+    return starch_put_url_str(out, p, rest, s);
+}
+
+char *starch__put_url_part_cstr(starch_out *out, char *p, size_t rest, const char *s)
+{
+    return starch_put_url_part_cstr(out, p, rest, s);
+}
+
+char *starch__put_url_part_str(starch_out *out, char *p, size_t rest, starch_str s)
+{
+    return starch_put_url_part_str(out, p, rest, s);
+}
 DEFINE_WRITERS(url_query, "")
 DEFINE_WRITERS(srcset, "")
 

@@ -207,6 +207,26 @@ static inline unsigned starch__html_special16(__m128i x)
     return (unsigned)_mm_movemask_epi8(_mm_or_si128(_mm_or_si128(amp_apos, lt_gt), quot));
 }
 
+/** A mask of the bytes among the 16 in x that a URL attribute value does not copy as they
+ *  are (escape_url.c): controls, space and bytes >= 0x80 (below 0x21 as signed bytes),
+ *  { | } DEL (above 'z', but ~), and " % & ' < > \ ^ ` (& ' and < > and \ ^ in pairs, as
+ *  in starch__html_special16). */
+static inline unsigned starch__url_stop16(__m128i x)
+{
+    __m128i ctl = _mm_cmplt_epi8(x, _mm_set1_epi8(0x21));
+    __m128i high = _mm_andnot_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('~')),
+                                    _mm_cmpgt_epi8(x, _mm_set1_epi8('z')));
+    __m128i amp_apos = _mm_cmpeq_epi8(_mm_or_si128(x, _mm_set1_epi8(1)), _mm_set1_epi8(0x27));
+    __m128i lt_gt = _mm_cmpeq_epi8(_mm_or_si128(x, _mm_set1_epi8(2)), _mm_set1_epi8(0x3e));
+    __m128i bsl_hat = _mm_cmpeq_epi8(_mm_or_si128(x, _mm_set1_epi8(2)), _mm_set1_epi8(0x5e));
+    __m128i quot_pct = _mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('"')),
+                                    _mm_cmpeq_epi8(x, _mm_set1_epi8('%')));
+    __m128i grave = _mm_cmpeq_epi8(x, _mm_set1_epi8('`'));
+    __m128i hit = _mm_or_si128(_mm_or_si128(_mm_or_si128(ctl, high), _mm_or_si128(amp_apos, lt_gt)),
+                               _mm_or_si128(_mm_or_si128(bsl_hat, quot_pct), grave));
+    return (unsigned)_mm_movemask_epi8(hit);
+}
+
 /** Whether `need` bytes of room are left at p (a cursor into out's data, or, after a
  *  failure, into the discard area: then never). */
 static inline bool starch__room(const starch_out *out, const char *p, size_t need)
@@ -223,14 +243,82 @@ static inline const char *starch__opaque(const char *s)
     return s;
 }
 
-/** Copies s[0..n) to p, n <= 32, reading and writing no byte outside them. */
+/** A mask of the colons among the 16 bytes in x. */
+static inline unsigned starch__colons16(__m128i x)
+{
+    return (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, _mm_set1_epi8(':')));
+}
+
+/** The fast path of a string writer: when s (at most 32 bytes) holds no byte `stop` marks,
+ *  writes it at p (room for 32 bytes) and returns the cursor after it; else returns NULL
+ *  and writes nothing. s is checked in two registers loaded from its own bytes (its first
+ *  and last 16, 8 or 4, which may overlap; under 4, its first, middle and last) and
+ *  written from them: no byte outside s is read. With `colons`, *colons is set nonzero
+ *  when s holds a colon. */
+static inline char *starch__short_str(char *p, starch_str s, unsigned (*stop)(__m128i),
+                                      unsigned *colons)
+{
+    const char *b = starch__opaque(s.ptr);
+    size_t n = s.len;
+    __m128i x, y;
+    if (n >= 16) {
+        x = _mm_loadu_si128((const __m128i *)(const void *)b);
+        y = _mm_loadu_si128((const __m128i *)(const void *)(b + n - 16));
+    } else if (n >= 8) {
+        x = _mm_loadl_epi64((const __m128i *)(const void *)b);
+        y = _mm_loadl_epi64((const __m128i *)(const void *)(b + n - 8));
+    } else if (n > 0) {
+        uint32_t u, v;
+        if (n >= 4) {
+            memcpy(&u, b, 4);
+            memcpy(&v, b + n - 4, 4);
+        } else { /* the first, middle and last; the other lanes 0, in no set */
+            u = (unsigned char)b[0] | (uint32_t)(unsigned char)b[n >> 1] << 8 |
+                (uint32_t)(unsigned char)b[n - 1] << 16;
+            v = 0;
+        }
+        x = _mm_cvtsi32_si128((int)u);
+        y = _mm_cvtsi32_si128((int)v);
+    } else {
+        if (colons)
+            *colons = 0;
+        return p;
+    }
+    if ((stop(x) | stop(y)) != 0)
+        return NULL;
+    if (colons)
+        *colons = starch__colons16(x) | starch__colons16(y);
+    if (n >= 16) {
+        _mm_storeu_si128((__m128i *)(void *)p, x);
+        _mm_storeu_si128((__m128i *)(void *)(p + n - 16), y);
+    } else if (n >= 8) {
+        _mm_storel_epi64((__m128i *)(void *)p, x);
+        _mm_storel_epi64((__m128i *)(void *)(p + n - 8), y);
+    } else if (n >= 4) {
+        uint32_t u = (uint32_t)_mm_cvtsi128_si32(x), v = (uint32_t)_mm_cvtsi128_si32(y);
+        memcpy(p, &u, 4);
+        memcpy(p + n - 4, &v, 4);
+    } else {
+        uint32_t u = (uint32_t)_mm_cvtsi128_si32(x);
+        p[0] = (char)u;
+        p[n >> 1] = (char)(u >> 8);
+        p[n - 1] = (char)(u >> 16);
+    }
+    return p + n;
+}
+
+#if STARCH__OVERREAD
+/** Copies s[0..n) to p, n <= 64, reading and writing no byte outside them. */
 static inline void starch__copy_short(char *p, const char *s, size_t n)
 {
     if (n >= 16) {
-        __m128i a = _mm_loadu_si128((const __m128i *)(const void *)s);
-        __m128i b = _mm_loadu_si128((const __m128i *)(const void *)(s + n - 16));
-        _mm_storeu_si128((__m128i *)(void *)p, a);
-        _mm_storeu_si128((__m128i *)(void *)(p + n - 16), b);
+        size_t h = n > 32 ? 32 : 16; /* the first h bytes and the last h, which may overlap */
+        for (size_t i = 0; i < h; i += 16) {
+            __m128i a = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+            __m128i b = _mm_loadu_si128((const __m128i *)(const void *)(s + n - h + i));
+            _mm_storeu_si128((__m128i *)(void *)(p + i), a);
+            _mm_storeu_si128((__m128i *)(void *)(p + n - h + i), b);
+        }
     } else if (n >= 8) {
         uint64_t a, b;
         memcpy(&a, s, 8);
@@ -251,81 +339,60 @@ static inline void starch__copy_short(char *p, const char *s, size_t n)
     }
 }
 
-/** starch_put_html_str: a string of up to 32 bytes with nothing to escape is checked in
- *  two registers loaded from its own bytes (its first and last 16, 8 or 4, which may
- *  overlap; under 4, its first, middle and last) and written from them; any other goes
- *  out of line. */
-static inline char *starch_put_html_str(starch_out *out, char *p, size_t rest, starch_str s)
+/** The fast path of a C string writer: when s ends within the four aligned 16-byte blocks
+ *  from the one holding s[0] (it is then at most 63 bytes) and holds no byte `stop` marks
+ *  before its NUL, writes it at p (room for 64 bytes) and returns the cursor after it;
+ *  else returns NULL (having maybe written at p). The blocks are read whole, past the
+ *  NUL: an aligned block never crosses a page, and each is read only when the ones before
+ *  hold no NUL. With `colons`, *colons is set nonzero when s holds a colon. */
+static inline char *starch__short_cstr(char *p, const char *s, unsigned (*stop)(__m128i),
+                                       unsigned *colons)
 {
-    size_t n = s.len;
-    if (n > 32 || !starch__room(out, p, rest + 32))
-        return starch__put_html_str(out, p, rest, s);
-    s.ptr = starch__opaque(s.ptr);
-    if (n >= 16) {
-        __m128i a = _mm_loadu_si128((const __m128i *)(const void *)s.ptr);
-        __m128i b = _mm_loadu_si128((const __m128i *)(const void *)(s.ptr + n - 16));
-        if ((starch__html_special16(a) | starch__html_special16(b)) != 0)
-            return starch__put_html_str(out, p, rest, s);
-        _mm_storeu_si128((__m128i *)(void *)p, a);
-        _mm_storeu_si128((__m128i *)(void *)(p + n - 16), b);
-    } else if (n >= 8) {
-        __m128i a = _mm_loadl_epi64((const __m128i *)(const void *)s.ptr);
-        __m128i b = _mm_loadl_epi64((const __m128i *)(const void *)(s.ptr + n - 8));
-        if (starch__html_special16(_mm_unpacklo_epi64(a, b)) != 0)
-            return starch__put_html_str(out, p, rest, s);
-        _mm_storel_epi64((__m128i *)(void *)p, a);
-        _mm_storel_epi64((__m128i *)(void *)(p + n - 8), b);
-    } else if (n > 0) {
-        uint32_t a, b;
-        if (n >= 4) {
-            memcpy(&a, s.ptr, 4);
-            memcpy(&b, s.ptr + n - 4, 4);
-        } else {
-            a = (unsigned char)s.ptr[0] | (uint32_t)(unsigned char)s.ptr[n >> 1] << 8;
-            b = (unsigned char)s.ptr[n - 1];
-        }
-        __m128i x = _mm_unpacklo_epi32(_mm_cvtsi32_si128((int)a), _mm_cvtsi32_si128((int)b));
-        if (starch__html_special16(x) != 0)
-            return starch__put_html_str(out, p, rest, s);
-        if (n >= 4) {
-            memcpy(p, &a, 4);
-            memcpy(p + n - 4, &b, 4);
-        } else {
-            p[0] = (char)a;
-            p[n >> 1] = (char)(a >> 8);
-            p[n - 1] = (char)b;
-        }
+    s = starch__opaque(s);
+    unsigned off = (unsigned)((uintptr_t)s & 15);
+    const __m128i *a = (const __m128i *)(uintptr_t)((uintptr_t)s - off);
+    uint64_t end = 0, hit = 0, col = 0;
+    for (unsigned i = 0; i < 4; i++) {
+        __m128i x = _mm_load_si128(a + i);
+        end |= (uint64_t)_mm_movemask_epi8(_mm_cmpeq_epi8(x, _mm_setzero_si128())) << 16 * i;
+        hit |= (uint64_t)stop(x) << 16 * i;
+        if (colons)
+            col |= (uint64_t)starch__colons16(x) << 16 * i;
+        if ((end >> off) != 0)
+            break;
     }
+    end >>= off;
+    if (end == 0)
+        return NULL;
+    size_t n = (size_t)__builtin_ctzll(end);
+    uint64_t before = ((uint64_t)1 << n) - 1; /* the bytes of s (a stop set may hold NUL) */
+    if (((hit >> off) & before) != 0)
+        return NULL;
+    if (colons)
+        *colons = ((col >> off) & before) != 0;
+    starch__copy_short(p, s, n);
     return p + n;
 }
+#endif
 
-/** starch_put_html_cstr: the string is looked at in the aligned 16-byte blocks that hold
- *  its first bytes (an aligned block never crosses a page, so the bytes past its NUL read
- *  with it are mapped); when its NUL is in the first two and nothing before it needs
- *  escaping, it is copied from its own bytes; any other goes out of line. */
+/** starch_put_html_str: starch__short_str when there is room, else out of line. */
+static inline char *starch_put_html_str(starch_out *out, char *p, size_t rest, starch_str s)
+{
+    char *q;
+    if (s.len <= 32 && starch__room(out, p, rest + 32) &&
+        (q = starch__short_str(p, s, starch__html_special16, NULL)) != NULL)
+        return q;
+    return starch__put_html_str(out, p, rest, s);
+}
+
+/** starch_put_html_cstr: starch__short_cstr when there is room, else out of line. */
 static inline char *starch_put_html_cstr(starch_out *out, char *p, size_t rest, const char *s)
 {
 #if STARCH__OVERREAD
-    if (s != NULL && starch__room(out, p, rest + 32)) {
-        s = starch__opaque(s);
-        unsigned off = (unsigned)((uintptr_t)s & 15);
-        const __m128i *a = (const __m128i *)(uintptr_t)((uintptr_t)s - off);
-        __m128i x = _mm_load_si128(a), zero = _mm_setzero_si128();
-        unsigned end = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, zero));
-        unsigned spec = starch__html_special16(x);
-        if ((end >> off) == 0) { /* no NUL in the first block: the second holds a byte */
-            x = _mm_load_si128(a + 1);
-            end |= (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, zero)) << 16;
-            spec |= starch__html_special16(x) << 16;
-        }
-        end >>= off;
-        spec >>= off;
-        if (end != 0 && (spec & (end ^ (end - 1))) == 0) {
-            size_t n = (size_t)__builtin_ctz(end);
-            starch__copy_short(p, s, n);
-            return p + n;
-        }
-    }
+    char *q;
+    if (s != NULL && starch__room(out, p, rest + 64) &&
+        (q = starch__short_cstr(p, s, starch__html_special16, NULL)) != NULL)
+        return q;
 #endif
     return starch__put_html_cstr(out, p, rest, s);
 }
@@ -477,12 +544,16 @@ void starch_error_fmt_f_needs_a_floating_value(void);
 /* Typed writers of each context: NAME_cstr (NULL writes nothing, or `null` as a JS value),
  * NAME_str, NAME_trusted (starch_html: escaped like a string), NAME_chr. */
 #define STARCH_DECLARE_WRITERS_(name)                                                              \
+    STARCH_DECLARE_STRING_WRITERS_(name)                                                           \
+    STARCH_DECLARE_OTHER_WRITERS_(name)
+#define STARCH_DECLARE_STRING_WRITERS_(name)                                                       \
     char *starch_put_##name##_cstr(starch_out *out, char *p, size_t rest, const char *s);          \
-    char *starch_put_##name##_str(starch_out *out, char *p, size_t rest, starch_str s);            \
+    char *starch_put_##name##_str(starch_out *out, char *p, size_t rest, starch_str s);
+#define STARCH_DECLARE_OTHER_WRITERS_(name)                                                        \
     char *starch_put_##name##_trusted(starch_out *out, char *p, size_t rest, starch_html s);       \
     char *starch_put_##name##_chr(starch_out *out, char *p, size_t rest, char c);
-STARCH_DECLARE_WRITERS_(url)
-STARCH_DECLARE_WRITERS_(url_part)
+STARCH_DECLARE_OTHER_WRITERS_(url)
+STARCH_DECLARE_OTHER_WRITERS_(url_part)
 STARCH_DECLARE_WRITERS_(url_query)
 STARCH_DECLARE_WRITERS_(srcset)
 STARCH_DECLARE_WRITERS_(js)
@@ -491,6 +562,72 @@ STARCH_DECLARE_WRITERS_(js_str)
 STARCH_DECLARE_WRITERS_(js_regexp)
 STARCH_DECLARE_WRITERS_(ds_url)
 STARCH_DECLARE_WRITERS_(ds_url_str)
+
+/* The string writers of URL attribute values: inline where SSE2, as the HTML ones. A string
+ * of up to 32 bytes that needs no percent-encoding nor `&amp;` is copied; for `url`, only
+ * when it also passes the scheme filter at a glance (no colon, or starting with `/`,
+ * `http://` or `https://`: starch_url_is_safe's first answers). Any other goes to the
+ * out-of-line writer (starch__put_url_cstr, ...), as do strings in a build without SSE2. */
+char *starch__put_url_cstr(starch_out *out, char *p, size_t rest, const char *s);
+char *starch__put_url_str(starch_out *out, char *p, size_t rest, starch_str s);
+char *starch__put_url_part_cstr(starch_out *out, char *p, size_t rest, const char *s);
+char *starch__put_url_part_str(starch_out *out, char *p, size_t rest, starch_str s);
+#if STARCH__SSE2
+/** Whether a URL of n bytes, s[0..n) free of controls and spaces, passes the scheme filter
+ *  at a glance: no colon, or a start of `/`, `http://` or `https://`. */
+static inline bool starch__url_plain(const char *s, size_t n, unsigned colons)
+{
+    return colons == 0 || s[0] == '/' || (n >= 7 && memcmp(s, "http://", 7) == 0) ||
+           (n >= 8 && memcmp(s, "https://", 8) == 0);
+}
+
+static inline char *starch_put_url_part_str(starch_out *out, char *p, size_t rest, starch_str s)
+{
+    char *q;
+    if (s.len <= 32 && starch__room(out, p, rest + 32) &&
+        (q = starch__short_str(p, s, starch__url_stop16, NULL)) != NULL)
+        return q;
+    return starch__put_url_part_str(out, p, rest, s);
+}
+
+static inline char *starch_put_url_str(starch_out *out, char *p, size_t rest, starch_str s)
+{
+    char *q;
+    unsigned colons;
+    if (s.len <= 32 && starch__room(out, p, rest + 32) &&
+        (q = starch__short_str(p, s, starch__url_stop16, &colons)) != NULL &&
+        starch__url_plain(s.ptr, s.len, colons))
+        return q;
+    return starch__put_url_str(out, p, rest, s);
+}
+
+static inline char *starch_put_url_part_cstr(starch_out *out, char *p, size_t rest, const char *s)
+{
+#if STARCH__OVERREAD
+    char *q;
+    if (s != NULL && starch__room(out, p, rest + 64) &&
+        (q = starch__short_cstr(p, s, starch__url_stop16, NULL)) != NULL)
+        return q;
+#endif
+    return starch__put_url_part_cstr(out, p, rest, s);
+}
+
+static inline char *starch_put_url_cstr(starch_out *out, char *p, size_t rest, const char *s)
+{
+#if STARCH__OVERREAD
+    char *q;
+    unsigned colons;
+    if (s != NULL && starch__room(out, p, rest + 64) &&
+        (q = starch__short_cstr(p, s, starch__url_stop16, &colons)) != NULL &&
+        starch__url_plain(s, (size_t)(q - p), colons))
+        return q;
+#endif
+    return starch__put_url_cstr(out, p, rest, s);
+}
+#else
+STARCH_DECLARE_STRING_WRITERS_(url)
+STARCH_DECLARE_STRING_WRITERS_(url_part)
+#endif
 
 /** Numbers where they need more than digits: a JS value gets a space before a minus sign
  *  (so `a-{{ n }}` cannot become `a--1`); a query encodes the `+` of an exponent; a
