@@ -137,6 +137,30 @@ SCAN_INLINE size_t scan_unreserved_portable(const unsigned char *s, size_t len)
     return m ? swar_first(m) : len;
 }
 
+/* Copies n bytes, n small (a run between escapes), without a call to memcpy for n <= 16:
+ * two overlapping words cover any length from 4 to 16. */
+static inline void copy_run(char *p, const unsigned char *s, size_t n)
+{
+    if (n >= 8 && n <= 16) {
+        uint64_t a, b;
+        memcpy(&a, s, 8);
+        memcpy(&b, s + n - 8, 8);
+        memcpy(p, &a, 8);
+        memcpy(p + n - 8, &b, 8);
+    } else if (n >= 4 && n < 8) {
+        uint32_t a, b;
+        memcpy(&a, s, 4);
+        memcpy(&b, s + n - 4, 4);
+        memcpy(p, &a, 4);
+        memcpy(p + n - 4, &b, 4);
+    } else if (n < 4) {
+        for (size_t i = 0; i < n; i++)
+            p[i] = (char)s[i];
+    } else {
+        memcpy(p, s, n);
+    }
+}
+
 #if defined(__SSE2__) && !defined(STARCH_NO_SSE2)
 #include <emmintrin.h>
 #define HAVE_SCAN_SET_SSE2 1

@@ -6,6 +6,7 @@
  * browser's to replace with U+FFFD, and it cannot form markup. */
 #define STARCH__NO_INLINE_WRITERS /* defines starch_put_html_cstr and _str (starch_gen.h) */
 #include "starch_gen.h"
+#include "byte_scan.h"
 #include "escape_scan.h"
 
 #include <assert.h>
@@ -20,10 +21,9 @@ static const unsigned char html_class[256] = {
     ['&'] = 1, ['<'] = 2, ['>'] = 3, ['"'] = 4, ['\''] = 5,
 };
 
-static const struct {
-    const char *s;
-    unsigned char n;
-} html_entities[] = {{"", 0}, {"&amp;", 5}, {"&lt;", 4}, {"&gt;", 4}, {"&#34;", 5}, {"&#39;", 5}};
+/* The entities, each padded to 5 bytes (written as 4 bytes and 1), and their lengths. */
+static const char html_entities[6][5] = {"", "&amp;", "&lt;;", "&gt;;", "&#34;", "&#39;"};
+static const unsigned char html_entity_len[6] = {0, 5, 4, 4, 5, 5};
 
 /* Longest replacement: the worst-case growth factor of HTML escaping. */
 #define HTML_MAX_GROWTH 5
@@ -108,23 +108,33 @@ static inline size_t scan_portable(const unsigned char *s, size_t len)
 #include <emmintrin.h>
 #define HAVE_SCAN_SSE2 1
 
+/* A mask of the bytes to escape among the 16 in x: & and ' are 0x26 and 0x27 (x | 1 is
+ * 0x27), < and > are 0x3c and 0x3e (x | 2 is 0x3e), and ". */
+static inline unsigned sse2_special_in(__m128i x)
+{
+    __m128i amp_apos = _mm_cmpeq_epi8(_mm_or_si128(x, _mm_set1_epi8(1)), _mm_set1_epi8(0x27));
+    __m128i lt_gt = _mm_cmpeq_epi8(_mm_or_si128(x, _mm_set1_epi8(2)), _mm_set1_epi8(0x3e));
+    __m128i quot = _mm_cmpeq_epi8(x, _mm_set1_epi8('"'));
+    return (unsigned)_mm_movemask_epi8(_mm_or_si128(_mm_or_si128(amp_apos, lt_gt), quot));
+}
+
 /* A mask of the bytes to escape among the 16 at s. */
 static inline unsigned sse2_special(const unsigned char *s)
 {
-    const __m128i amp = _mm_set1_epi8('&'), lt = _mm_set1_epi8('<'), gt = _mm_set1_epi8('>'),
-                  quot = _mm_set1_epi8('"'), apos = _mm_set1_epi8('\'');
-    __m128i x = _mm_loadu_si128((const __m128i *)(const void *)s);
-    __m128i hit = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(x, amp), _mm_cmpeq_epi8(x, lt)),
-                               _mm_or_si128(_mm_cmpeq_epi8(x, gt), _mm_cmpeq_epi8(x, quot)));
-    return (unsigned)_mm_movemask_epi8(_mm_or_si128(hit, _mm_cmpeq_epi8(x, apos)));
+    return sse2_special_in(_mm_loadu_si128((const __m128i *)(const void *)s));
 }
 
 /* SSE2: 16 bytes per load; the last, partial block is the 16 bytes ending at s + len (no
- * byte past the end is read); strings under 16 bytes go to scan_portable. */
+ * byte past the end is read); strings under 16 bytes in one register, loaded from their
+ * own bytes (byte_scan.h's sse2_load_short: its padding, 'a', is no special). */
 static inline size_t scan_sse2(const unsigned char *s, size_t len)
 {
-    if (len < 16)
-        return scan_portable(s, len);
+    if (len < 16) {
+        size_t hi;
+        unsigned lanes = len >= 8 ? 0xffffu : 0xffu;
+        unsigned m = sse2_special_in(sse2_load_short(s, len, &hi)) & lanes;
+        return m ? sse2_short_first(m, len, hi) : len;
+    }
     size_t i = 0;
     for (; i + 16 <= len; i += 16) {
         unsigned m = sse2_special(s + i);
@@ -152,30 +162,6 @@ size_t starch_html_scan_portable(const char *s, size_t len)
     return scan_portable((const unsigned char *)s, len);
 }
 
-/* Copies n bytes, n small (a run between escapes), without a call to memcpy for n <= 16:
- * two overlapping words cover any length from 4 to 16. */
-static inline void copy_run(char *p, const unsigned char *s, size_t n)
-{
-    if (n >= 8 && n <= 16) {
-        uint64_t a, b;
-        memcpy(&a, s, 8);
-        memcpy(&b, s + n - 8, 8);
-        memcpy(p, &a, 8);
-        memcpy(p + n - 8, &b, 8);
-    } else if (n >= 4 && n < 8) {
-        uint32_t a, b;
-        memcpy(&a, s, 4);
-        memcpy(&b, s + n - 4, 4);
-        memcpy(p, &a, 4);
-        memcpy(p + n - 4, &b, 4);
-    } else if (n < 4) {
-        for (size_t i = 0; i < n; i++)
-            p[i] = (char)s[i];
-    } else {
-        memcpy(p, s, n);
-    }
-}
-
 /* Escapes s[0..len) at p, which has room for HTML_MAX_GROWTH * len bytes: the run of
  * bytes `scan` finds safe copied at once, then one replacement, until the end. */
 static inline char *html_escape_with(char *p, const char *str, size_t len,
@@ -190,8 +176,9 @@ static inline char *html_escape_with(char *p, const char *str, size_t len,
             return p;
         unsigned char k = html_class[s[n]];
         assert(k != 0);
-        memcpy(p, html_entities[k].s, html_entities[k].n);
-        p += html_entities[k].n;
+        memcpy(p, html_entities[k], 4); /* fixed sizes: no call */
+        p[4] = html_entities[k][4];
+        p += html_entity_len[k];
         s += n + 1;
         len -= n + 1;
     }

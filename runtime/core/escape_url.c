@@ -113,18 +113,10 @@ static const unsigned char *classes(bool query)
     return query ? query_class : url_class;
 }
 
-/* The length of the prefix of s[0..n) that the class table copies as it is: up to 8 bytes
- * looked up in the table (fastest for short runs, and the run after an escape), the rest
- * with the scanner. */
+/* The length of the prefix of s[0..n) that the class table copies as it is. */
 static inline size_t scan_url(const unsigned char *s, size_t n, bool query)
 {
-    const unsigned char *cls = classes(query);
-    size_t i = 0, head = n < 8 ? n : 8;
-    while (i < head && cls[s[i]] == 0)
-        i++;
-    if (i < head || i == n)
-        return i;
-    return i + (query ? scan_unreserved_best(s + i, n - i) : scan_set_best(s + i, n - i, &url_set));
+    return query ? scan_unreserved_best(s, n) : scan_set_best(s, n, &url_set);
 }
 
 /* The scanners one by one, for tests/unit/test_escape.c (escape_scan.h). */
@@ -158,31 +150,43 @@ static bool is_hex(unsigned char c)
 
 #define URL_BLOCK 1024
 
-/* Writes s normalised (query: fully percent-encoded) for an attribute: runs of bytes kept
- * as they are copied at once. */
+/* Writes u[0..n) normalised (query: fully percent-encoded) at p, which has room for 5 * n
+ * bytes: runs of bytes kept as they are copied at once. `avail` (>= n) bytes may be read
+ * from u, for the two hex digits after a `%`. */
+static char *url_to(char *p, const unsigned char *u, size_t n, size_t avail, bool query)
+{
+    const unsigned char *cls = classes(query);
+    for (size_t i = 0;;) {
+        size_t run = scan_url(u + i, n - i, query);
+        copy_run(p, u + i, run);
+        p += run;
+        i += run;
+        if (i == n)
+            return p;
+        unsigned char c = u[i++], k = cls[c];
+        if (k == 2)
+            p = starch_put(p, "&amp;", 5);
+        else if (k == 3 && i + 1 < avail && is_hex(u[i]) && is_hex(u[i + 1]))
+            *p++ = '%';
+        else
+            p = put_pct(p, c);
+    }
+}
+
+/* Writes s normalised (query: fully percent-encoded) for an attribute, in blocks of
+ * URL_BLOCK bytes (one when they fit the room at p: no round trip to the buffer). */
 static char *put_url(starch_out *out, char *p, size_t rest, const char *s, size_t len, bool query)
 {
-    const unsigned char *u = (const unsigned char *)s, *cls = classes(query);
+    const unsigned char *u = (const unsigned char *)s;
+    if (len <= URL_BLOCK && out->err == 0 && (size_t)(out->data + out->cap - p) >= 5 * len + rest)
+        return len ? url_to(p, u, len, len, query) : p;
     for (size_t i = 0; i < len;) {
         size_t n = len - i < URL_BLOCK ? len - i : URL_BLOCK;
         p = starch_out_need(out, p, 5 * n + rest);
         if (out->err)
             return p;
-        for (size_t end = i + n; i < end;) {
-            size_t run = scan_url(u + i, end - i, query);
-            memcpy(p, s + i, run);
-            p += run;
-            i += run;
-            if (i == end)
-                break;
-            unsigned char c = u[i++], k = cls[c];
-            if (k == 2)
-                p = starch_put(p, "&amp;", 5);
-            else if (k == 3 && i + 1 < len && is_hex(u[i]) && is_hex(u[i + 1]))
-                *p++ = '%';
-            else
-                p = put_pct(p, c);
-        }
+        p = url_to(p, u + i, n, len - i, query);
+        i += n;
     }
     return starch_out_need(out, p, rest);
 }

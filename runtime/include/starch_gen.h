@@ -219,8 +219,8 @@ static inline unsigned starch__url_stop16(__m128i x)
     __m128i amp_apos = _mm_cmpeq_epi8(_mm_or_si128(x, _mm_set1_epi8(1)), _mm_set1_epi8(0x27));
     __m128i lt_gt = _mm_cmpeq_epi8(_mm_or_si128(x, _mm_set1_epi8(2)), _mm_set1_epi8(0x3e));
     __m128i bsl_hat = _mm_cmpeq_epi8(_mm_or_si128(x, _mm_set1_epi8(2)), _mm_set1_epi8(0x5e));
-    __m128i quot_pct = _mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('"')),
-                                    _mm_cmpeq_epi8(x, _mm_set1_epi8('%')));
+    __m128i quot_pct =
+        _mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('"')), _mm_cmpeq_epi8(x, _mm_set1_epi8('%')));
     __m128i grave = _mm_cmpeq_epi8(x, _mm_set1_epi8('`'));
     __m128i hit = _mm_or_si128(_mm_or_si128(_mm_or_si128(ctl, high), _mm_or_si128(amp_apos, lt_gt)),
                                _mm_or_si128(_mm_or_si128(bsl_hat, quot_pct), grave));
@@ -339,14 +339,15 @@ static inline void starch__copy_short(char *p, const char *s, size_t n)
     }
 }
 
-/** The fast path of a C string writer: when s ends within the four aligned 16-byte blocks
- *  from the one holding s[0] (it is then at most 63 bytes) and holds no byte `stop` marks
- *  before its NUL, writes it at p (room for 64 bytes) and returns the cursor after it;
- *  else returns NULL (having maybe written at p). The blocks are read whole, past the
- *  NUL: an aligned block never crosses a page, and each is read only when the ones before
- *  hold no NUL. With `colons`, *colons is set nonzero when s holds a colon. */
-static inline char *starch__short_cstr(char *p, const char *s, unsigned (*stop)(__m128i),
-                                       unsigned *colons)
+/** The fast path of a C string writer. Looks at s in the aligned 16-byte blocks from the
+ *  one holding s[0], at most four, until one holds its NUL or a byte `stop` marks; copies
+ *  the k bytes of s before the first of those (when none, all the blocks' bytes of s: k
+ *  is 64 less the offset of s in its block) to p (room for 64 bytes) and returns k, with
+ *  *done set when s[k] is the NUL. The blocks are read whole, past the NUL: an aligned
+ *  block never crosses a page, and each is read only when the ones before hold no NUL.
+ *  With `colons`, and *done, *colons is set nonzero when s holds a colon. */
+static inline size_t starch__short_cstr(char *p, const char *s, unsigned (*stop)(__m128i),
+                                        bool *done, unsigned *colons)
 {
     s = starch__opaque(s);
     unsigned off = (unsigned)((uintptr_t)s & 15);
@@ -358,20 +359,17 @@ static inline char *starch__short_cstr(char *p, const char *s, unsigned (*stop)(
         hit |= (uint64_t)stop(x) << 16 * i;
         if (colons)
             col |= (uint64_t)starch__colons16(x) << 16 * i;
-        if ((end >> off) != 0)
+        if (((end | hit) >> off) != 0)
             break;
     }
     end >>= off;
-    if (end == 0)
-        return NULL;
-    size_t n = (size_t)__builtin_ctzll(end);
-    uint64_t before = ((uint64_t)1 << n) - 1; /* the bytes of s (a stop set may hold NUL) */
-    if (((hit >> off) & before) != 0)
-        return NULL;
-    if (colons)
-        *colons = ((col >> off) & before) != 0;
-    starch__copy_short(p, s, n);
-    return p + n;
+    hit = (hit >> off) | end;
+    size_t k = hit ? (size_t)__builtin_ctzll(hit) : 64 - off;
+    *done = hit && ((end >> k) & 1);
+    if (colons && *done)
+        *colons = ((col >> off) & (((uint64_t)1 << k) - 1)) != 0;
+    starch__copy_short(p, s, k);
+    return k;
 }
 #endif
 
@@ -385,14 +383,19 @@ static inline char *starch_put_html_str(starch_out *out, char *p, size_t rest, s
     return starch__put_html_str(out, p, rest, s);
 }
 
-/** starch_put_html_cstr: starch__short_cstr when there is room, else out of line. */
+/** starch_put_html_cstr: starch__short_cstr when there is room; what it leaves (from the
+ *  first byte to escape, or past 64 bytes) out of line. */
 static inline char *starch_put_html_cstr(starch_out *out, char *p, size_t rest, const char *s)
 {
 #if STARCH__OVERREAD
-    char *q;
-    if (s != NULL && starch__room(out, p, rest + 64) &&
-        (q = starch__short_cstr(p, s, starch__html_special16, NULL)) != NULL)
-        return q;
+    if (s != NULL && starch__room(out, p, rest + 64)) {
+        bool done;
+        size_t k = starch__short_cstr(p, s, starch__html_special16, &done, NULL);
+        if (done)
+            return p + k;
+        p += k;
+        s += k;
+    }
 #endif
     return starch__put_html_cstr(out, p, rest, s);
 }
@@ -601,26 +604,35 @@ static inline char *starch_put_url_str(starch_out *out, char *p, size_t rest, st
     return starch__put_url_str(out, p, rest, s);
 }
 
+/** starch_put_url_part_cstr: as starch_put_html_cstr. */
 static inline char *starch_put_url_part_cstr(starch_out *out, char *p, size_t rest, const char *s)
 {
 #if STARCH__OVERREAD
-    char *q;
-    if (s != NULL && starch__room(out, p, rest + 64) &&
-        (q = starch__short_cstr(p, s, starch__url_stop16, NULL)) != NULL)
-        return q;
+    if (s != NULL && starch__room(out, p, rest + 64)) {
+        bool done;
+        size_t k = starch__short_cstr(p, s, starch__url_stop16, &done, NULL);
+        if (done)
+            return p + k;
+        p += k;
+        s += k;
+    }
 #endif
     return starch__put_url_part_cstr(out, p, rest, s);
 }
 
+/** starch_put_url_cstr: as starch_put_html_cstr when the part looked at passes the scheme
+ *  filter at a glance (what follows a start of `/`, `http://` or `https://` is only
+ *  normalised); else all out of line. */
 static inline char *starch_put_url_cstr(starch_out *out, char *p, size_t rest, const char *s)
 {
 #if STARCH__OVERREAD
-    char *q;
-    unsigned colons;
-    if (s != NULL && starch__room(out, p, rest + 64) &&
-        (q = starch__short_cstr(p, s, starch__url_stop16, &colons)) != NULL &&
-        starch__url_plain(s, (size_t)(q - p), colons))
-        return q;
+    if (s != NULL && starch__room(out, p, rest + 64)) {
+        bool done;
+        unsigned colons = 1;
+        size_t k = starch__short_cstr(p, s, starch__url_stop16, &done, &colons);
+        if (starch__url_plain(s, k, colons))
+            return done ? p + k : starch__put_url_part_cstr(out, p + k, rest, s + k);
+    }
 #endif
     return starch__put_url_cstr(out, p, rest, s);
 }
