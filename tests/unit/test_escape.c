@@ -888,3 +888,210 @@ Test(scanners, json_and_url_sets_every_byte_at_every_position)
         }
     }
 }
+
+/* ---- The inline fast paths of starch_gen.h -------------------------------------------
+ *
+ * Where the compiler targets SSE2, starch_put_html_cstr and _str and the url and url_part
+ * string writers are inline: a short string that needs nothing is checked in registers and
+ * copied, any other (or what is left of it) goes out of line (starch__put_*, which the
+ * tests above and test_escape_contexts.c check against the specification). Each inline
+ * writer is checked against its out-of-line one: each byte value at positions of strings
+ * of every length to 80 (past the 63 bytes a C string's fast path looks at), at every
+ * alignment, each string ending at an inaccessible page (a C string's NUL the last byte of
+ * the page: its aligned blocks are read whole, and must never cross) or followed by bytes
+ * to escape (past the NUL, which the fast path reads and must ignore), with the room at
+ * the cursor just below, at and above what the fast path needs. Without SSE2 the names
+ * are the out-of-line writers, and the checks pass trivially. */
+
+typedef char *(*cstr_writer_fn)(starch_out *, char *, size_t, const char *);
+typedef char *(*str_writer_fn)(starch_out *, char *, size_t, starch_str);
+
+static const struct {
+    const char *name;
+    cstr_writer_fn fast_c, slow_c;
+    str_writer_fn fast_s, slow_s;
+} fast_writers[] = {
+    {"html", starch_put_html_cstr, starch__put_html_cstr, starch_put_html_str,
+     starch__put_html_str},
+    {"url", starch_put_url_cstr, starch__put_url_cstr, starch_put_url_str, starch__put_url_str},
+    {"url_part", starch_put_url_part_cstr, starch__put_url_part_cstr, starch_put_url_part_str,
+     starch__put_url_part_str},
+};
+#define N_FAST (sizeof fast_writers / sizeof fast_writers[0])
+
+/* Runs writer w (C string when cstr) on s[0..len) between "[[" and rest bytes of 'z', in a
+ * buffer whose room at the writer's cursor is `room` (>= rest, as generated code reserves)
+ * when fast, in a fresh growing one when not; returns the bytes (malloc'd), *n their count. */
+static char *run_string_writer(size_t w, bool fast, bool cstr, const char *s, size_t len,
+                               size_t room, size_t rest, size_t *n)
+{
+    starch_out out;
+    char *buf = malloc(2 + room); /* (a buffer of 1 byte would not grow: out.c's resize) */
+    if (fast)
+        starch_out_init_buffer(&out, buf, 2 + room);
+    else
+        starch_out_init(&out);
+    char *p = starch_out_reserve(&out, 2 + rest);
+    *p++ = '[';
+    *p++ = '[';
+    if (cstr)
+        p = (fast ? fast_writers[w].fast_c : fast_writers[w].slow_c)(&out, p, rest, s);
+    else
+        p = (fast ? fast_writers[w].fast_s : fast_writers[w].slow_s)(&out, p, rest,
+                                                                     (starch_str){s, len});
+    cr_assert_eq(starch_out_error(&out), 0);
+    cr_assert_geq(out.cap - (size_t)(p - out.data), rest, "%s: room after the writer",
+                  fast_writers[w].name);
+    memset(p, 'z', rest);
+    starch_out_commit(&out, p + rest);
+    *n = starch_out_len(&out);
+    char *bytes = malloc(*n + 1);
+    memcpy(bytes, starch_out_data(&out), *n);
+    starch_out_free(&out);
+    free(buf);
+    return bytes;
+}
+
+/* Checks writer w's inline form against its out-of-line one on s[0..len) (a C string when
+ * cstr: s[len] is its NUL), with the room at the cursor rest plus one of 0, 63, 64, 65, 200. */
+static void check_fast_writer(size_t w, bool cstr, const char *s, size_t len, unsigned variant)
+{
+    static const size_t extra[] = {0, 63, 64, 65, 200};
+    size_t rest = variant % 2 ? 0 : 5, room = rest + extra[variant % 5];
+    size_t n_want, n_got;
+    char *want = run_string_writer(w, false, cstr, s, len, room, rest, &n_want);
+    char *got = run_string_writer(w, true, cstr, s, len, room, rest, &n_got);
+    cr_assert(n_got == n_want && memcmp(got, want, n_want) == 0,
+              "%s %s: length %zu (s %% 16 = %zu, room %zu): %zu bytes, expected %zu",
+              fast_writers[w].name, cstr ? "cstr" : "str", len, (size_t)((uintptr_t)s % 16), room,
+              n_got, n_want);
+    free(want);
+    free(got);
+}
+
+/* Bytes every writer copies as they are. */
+static const char plain_bytes[] = "abcXYZ019/.-_~@=+!$()*,;[]";
+
+/* Checks each writer on s[0..len), once as the C string ending at the inaccessible page
+ * and once, at another alignment, followed by bytes to escape; and as a starch_str ending
+ * at the page. s[0..len) holds no NUL when cstr. */
+static void check_fast_all(const char *s, size_t len, unsigned variant, bool cstr)
+{
+    static char spare[256] __attribute__((aligned(16)));
+    char *end = page_end();
+    for (size_t w = 0; w < N_FAST; w++) {
+        if (cstr) {
+            char *z = end - len - 1;
+            memmove(z, s, len);
+            z[len] = '\0';
+            check_fast_writer(w, true, z, len, variant);
+            if (len <= 190) {
+                char *y = spare + (variant + len) % 16;
+                memmove(y, z, len + 1);
+                memset(y + len + 1, (variant & 1) ? '&' : ':', 48);
+                memcpy(y + len + 1, "<\"%\t", 4);
+                check_fast_writer(w, true, y, len, variant + 1);
+            }
+        }
+        char *t = end - len;
+        memmove(t, s, len);
+        check_fast_writer(w, false, t, len, variant);
+    }
+}
+
+Test(fast_paths, every_byte_at_positions_of_every_length)
+{
+    static const unsigned char marked[] = {'&', '<',  '>',  '"',  '\'', '%', ':', '\t',
+                                           ' ', 0x01, 0x7f, 0x80, 0xff, '{', '~', 0};
+    uint64_t r = 17;
+    char s[96];
+    for (size_t len = 0; len <= 80; len++) {
+        for (unsigned c = 0; c < 256 + (unsigned)(len * sizeof marked); c++) {
+            size_t at;
+            unsigned char b;
+            if (c < 256) { /* each byte value, at one position */
+                b = (unsigned char)c;
+                at = len ? (c * 7 + len) % len : 0;
+            } else { /* these at every position */
+                b = marked[(c - 256) % sizeof marked];
+                at = (c - 256) / sizeof marked;
+            }
+            for (size_t i = 0; i < len; i++)
+                s[i] = plain_bytes[next_random(&r) % (sizeof plain_bytes - 1)];
+            if (len)
+                s[at] = (char)b;
+            check_fast_all(s, len, c, b != 0);
+        }
+    }
+}
+
+Test(fast_paths, schemes)
+{
+    static const char *const urls[] = {
+        "",
+        "/",
+        "/a:b",
+        "//x.test/a",
+        "http://a",
+        "http://",
+        "https://",
+        "https://a/b?c",
+        "http:x",
+        "https:x",
+        "HTTP://a",
+        "mailto:a@b",
+        "tel:1",
+        "javascript:x",
+        "JavaScript:x",
+        "java\tscript:x",
+        " javascript:x",
+        "a:b",
+        "a/b:c",
+        "?q=a:b",
+        "#x:y",
+        "data:x",
+        "x",
+        "https://a.test/&amp;",
+        "http://a%41",
+        "/0123456789012345678901234567890123456789012345678901234567890123456789:x",
+        "https://0123456789012345678901234567890123456789012345678901234567890123456789",
+        "javascript0123456789012345678901234567890123456789012345678901234567890123456789:x",
+    };
+    for (size_t i = 0; i < sizeof urls / sizeof urls[0]; i++)
+        for (unsigned v = 0; v < 32; v++)
+            check_fast_all(urls[i], strlen(urls[i]), v, true);
+}
+
+Test(fast_paths, long_and_random_strings)
+{
+    uint64_t r = 19;
+    char *s = malloc(3000);
+    for (int i = 0; i < 3000; i++) {
+        size_t len = next_random(&r) % (i % 10 == 0 ? 3000 : 130);
+        for (size_t k = 0; k < len; k++)
+            s[k] = next_random(&r) % 40 ? plain_bytes[next_random(&r) % (sizeof plain_bytes - 1)]
+                                        : (char)(1 + next_random(&r) % 255);
+        check_fast_all(s, len, (unsigned)i, true);
+    }
+    free(s);
+}
+
+#if STARCH__SSE2
+/* The masks of the inline fast paths against the specification, each byte in each lane. */
+Test(fast_paths, masks_every_byte_in_every_lane)
+{
+    for (unsigned c = 0; c < 256; c++) {
+        bool html = strchr("&<>\"'", (int)c) != NULL && c != 0,
+             url = url_stops((unsigned char)c, 0);
+        for (int lane = 0; lane < 16; lane++) {
+            unsigned char b[16];
+            memset(b, 'a', 16);
+            b[lane] = (unsigned char)c;
+            __m128i x = _mm_loadu_si128((const __m128i *)(const void *)b);
+            cr_assert_eq(starch__html_special16(x), html ? 1u << lane : 0u, "html 0x%02x", c);
+            cr_assert_eq(starch__url_stop16(x), url ? 1u << lane : 0u, "url 0x%02x", c);
+            cr_assert_eq(starch__colons16(x), c == ':' ? 1u << lane : 0u, "colon 0x%02x", c);
+        }
+    }
+}
+#endif
