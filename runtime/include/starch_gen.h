@@ -97,6 +97,51 @@ static inline char *starch_put(char *p, const char *s, size_t n)
     memcpy(p, s, n);
     return p + n;
 }
+
+/* --------------------------------------------------------------------------------------
+ * The room protocol: how generated code keeps one cursor open through a whole render
+ *
+ *   char *st_p = starch_out_reserve(out, 0), *st_end = starch_out_end(out, st_p);
+ *   STARCH_ROOM(out, st_p, st_end, 9);      // at least 9 bytes of room at st_p
+ *   st_p = starch_put(st_p, "<td>", 4);     // ...
+ *   st_end = STARCH_END_AFTER(out, st_p, st_end, s);   // after a writer of value s
+ *   starch_out_commit(out, st_p);           // at the end of the render
+ *
+ * The cursor p and the end of its room travel together through loops, conditionals and
+ * component calls (a component's `_at` function takes and returns them as a starch_room),
+ * so a straight-line piece of output costs one compare with the end, and the buffer's
+ * length is written once, at the end (or when the room runs out: starch_out_more).
+ * -------------------------------------------------------------------------------------- */
+
+/** A cursor and the end of the room it may write up to (passed and returned in registers). */
+typedef struct starch_room {
+    char *p;
+    char *end;
+} starch_room;
+
+/** Slow path of STARCH_ROOM: commits the bytes up to p, makes room for n bytes (n <=
+ *  STARCH_OUT_RESERVE_MAX). Returns the cursor and the end of its room; after a failure,
+ *  a cursor into the discard area with n bytes of room. */
+starch_room starch_out_more(starch_out *out, char *p, size_t n);
+
+/** The end of the room at cursor p, where p was just returned by starch_out_reserve or by
+ *  a writer of unbounded values (which may have moved the buffer): the buffer's capacity,
+ *  or p itself after a failure (the next STARCH_ROOM then takes the slow path). */
+static inline char *starch_out_end(const starch_out *out, char *p)
+{
+    return out->err ? p : out->data + out->cap;
+}
+
+/** Makes sure the cursor has n bytes of room before limit; else moves the cursor and limit to
+ *  a new room (starch_out_more). cursor and limit are lvalues. */
+#define STARCH_ROOM(out, cursor, limit, n)                                                         \
+    do {                                                                                           \
+        if ((size_t)((limit) - (cursor)) < (size_t)(n)) {                                          \
+            starch_room st_room_ = starch_out_more(out, cursor, n);                                \
+            (cursor) = st_room_.p;                                                                 \
+            (limit) = st_room_.end;                                                                \
+        }                                                                                          \
+    } while (0)
 /* ======================================================================================
  * Formatting (no locale, no printf)
  * ====================================================================================== */
@@ -461,6 +506,16 @@ void starch_error_entity_only_where_json_is_expected(void);
 #define STARCH_PUT_CSS(out, p, rest, x)        STARCH_FN_CSS(x)(out, STARCH_AT_(out, p), rest, x)
 #define STARCH_PUT_DS_URL(out, p, rest, x)     STARCH_FN_DS_URL(x)(out, STARCH_AT_(out, p), rest, x)
 #define STARCH_PUT_DS_URL_STR(out, p, rest, x) STARCH_FN_DS_URL_STR(x)(out, STARCH_AT_(out, p), rest, x)
+
+/* The end of the room after value x was written at p (STARCH_ROOM's `end`): numbers and
+ * booleans are written into the room the caller made, which stays; any other value's
+ * writer makes its own room, and the end is read again (starch_out_end). (In url_query and
+ * regexp contexts numbers make their own room too: there the end is always read again.) */
+#define STARCH_END_AFTER(out, p, end, x)                                                           \
+    _Generic((x),                                                                          \
+        STARCH_NUMBER_CASES_(end, end, end, end, end, end),                                        \
+        bool: (end),                                                                               \
+        default: starch_out_end(out, p))
 
 /* clang-format on */
 /** starch_html in an attribute: escaped like any string. */
