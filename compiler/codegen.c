@@ -1487,9 +1487,17 @@ bool codegen_unit(Unit *u, const char *c_name, const char *h_name, starch_out *c
     File *f = u->files[0];
     char guard[256];
     snprintf(guard, sizeof guard, "st_%s_starch_h", f->prefix);
-    Gen g = {u, f, h_out, h_name, 0, 0, 0, 1, 0, 0, NULL, 0};
+    Gen g = {u, f, h_out, h_name, 0, 0, 0, 1, 0, 0, NULL, 0, {{0}}};
+    Gen c = {u, f, c_out, c_name, 0, 0, 0, 1, 0, 0, NULL, 0, {{0}}};
+    for (int k = 0; k < 2; k++) {
+        starch_out_init(&g.quoted[k].text);
+        starch_out_init(&c.quoted[k].text);
+    }
     gen_header(&g, guard);
-    Gen c = {u, f, c_out, c_name, 0, 0, 0, 1, 0, 0, NULL, 0};
     gen_source(&c, base_name(h_name));
+    for (int k = 0; k < 2; k++) {
+        starch_out_free(&g.quoted[k].text);
+        starch_out_free(&c.quoted[k].text);
+    }
     return starch_out_error(c_out) == 0 && starch_out_error(h_out) == 0;
 }

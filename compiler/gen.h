@@ -19,6 +19,10 @@ typedef struct Gen {
     const char *hoist; /* in a loop body whose room is reserved by the loop: the room the
                           remaining iterations need, added to every `rest` */
     int nval;          /* numbers the st_v locals holding interpolated values */
+    struct {
+        const char *path; /* (compared by address) */
+        starch_out text;  /* quoted for a #line (gen_quoted_path) */
+    } quoted[2];
 } Gen;
 
 /* Writes one indented line (fmt without the trailing newline). */
