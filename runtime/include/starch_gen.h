@@ -136,7 +136,7 @@ static inline char *starch_out_end(const starch_out *out, char *p)
  *  a new room (starch_out_more). cursor and limit are lvalues. */
 #define STARCH_ROOM(out, cursor, limit, n)                                                         \
     do {                                                                                           \
-        if ((size_t)((limit) - (cursor)) < (size_t)(n)) {                                          \
+        if ((uintptr_t)(cursor) + (size_t)(n) > (uintptr_t)(limit)) {                              \
             starch_room st_room_ = starch_out_more(out, cursor, n);                                \
             (cursor) = st_room_.p;                                                                 \
             (limit) = st_room_.end;                                                                \
