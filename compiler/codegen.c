@@ -70,6 +70,7 @@ static bool pure_size(const Node *list, size_t *stat, size_t *vals)
         case N_TEXT: s += n->text.len; break;
         case N_MARKDOWN: s += n->html_len; break;
         case N_BOOLATTR: s += n->name.len + !n->flag; break;
+        case N_LET: break;
         case N_INTERP:
             s += n->quote ? 2 : 0;
             v++;
@@ -109,13 +110,15 @@ static size_t piece_static(const Piece *p)
         return p->node->name.len + !p->node->flag;
     if (p->node->kind == N_IF)
         return pure_if_size(p->node, &s, &v) ? s : 0;
+    if (p->node->kind == N_LET)
+        return 0;
     return p->node->quote ? 2 : 0;
 }
 
 static size_t piece_values(const Piece *p)
 {
     size_t s, v;
-    if (p->node == NULL || p->node->kind == N_BOOLATTR)
+    if (p->node == NULL || p->node->kind == N_BOOLATTR || p->node->kind == N_LET)
         return 0;
     if (p->node->kind == N_IF)
         return pure_if_size(p->node, &s, &v) ? v : 0;
@@ -194,7 +197,13 @@ static bool numbers_make_room(Context ctx)
  * have made its own (always, or for values of types other than numbers and booleans). */
 static void emit_end_after(Gen *g, bool always, int v)
 {
-    if (always)
+    if (g->limit && always)
+        gen_out(g, "st_lim%d = STARCH_LIMIT_OF(starch_out_end(st_out, st_p), %zu);", g->limit,
+                g->limit_room);
+    else if (g->limit)
+        gen_out(g, "st_lim%d = STARCH_LIMIT_AFTER(st_out, st_p, st_lim%d, %zu, st_v%d);", g->limit,
+                g->limit, g->limit_room, v);
+    else if (always)
         gen_out(g, "st_end = starch_out_end(st_out, st_p);");
     else
         gen_out(g, "st_end = STARCH_END_AFTER(st_out, st_p, st_end, st_v%d);", v);
@@ -223,7 +232,7 @@ static void emit_put_call(Gen *g, Node *n, const char *rest)
         starch_out_write(g->o, ",", 1);
         gen_expr(g, n->code); /* printf's arguments, not a macro's */
         starch_out_write(g->o, ");\n", 3);
-        gen_out(g, "st_end = starch_out_end(st_out, st_p);");
+        emit_end_after(g, true, 0);
         return;
     }
     int v = emit_value_local(g, n->code);
@@ -234,13 +243,13 @@ static void emit_put_call(Gen *g, Node *n, const char *rest)
         starch_out_printf(
             g->o, "st_p = starch_put_fixed(st_out, st_p, %s, %s, %d, STARCH_FIXED_ARG(st_v%d));\n",
             rest, writers[ctx].bytes, decimals, v);
-        gen_out(g, "st_end = starch_out_end(st_out, st_p);");
+        emit_end_after(g, true, v);
     } else if (transform && transform->kind == F_MARKDOWN) {
         starch_out_printf(g->o,
                           "st_p = starch_put_markdown(st_out, st_p, %s, "
                           "STARCH_MARKDOWN_SOURCE(st_v%d), %s);\n",
                           rest, v, writers[ctx].trusted);
-        gen_out(g, "st_end = starch_out_end(st_out, st_p);");
+        emit_end_after(g, true, v);
     } else {
         bool json = transform && transform->kind == F_JSON;
         starch_out_printf(g->o, "st_p = %s(st_out, st_p, %s, st_v%d);\n",
@@ -320,6 +329,8 @@ static void emit_text(Gen *g, const char *text, size_t len)
     starch_out_printf(g->o, ", %zu);\n", len);
 }
 
+static void emit_let(Gen *g, Node *n);
+
 /* Writes pieces [a, b) of run r through the cursor (room reserved); after_s/after_v: the
  * static bytes and values written after them, so that `rest` counts them too. */
 static void emit_pieces(Gen *g, const Run *r, size_t a, size_t b, size_t after_s, size_t after_v)
@@ -338,6 +349,8 @@ static void emit_pieces(Gen *g, const Run *r, size_t a, size_t b, size_t after_s
             emit_text(g, text + p[i].off, p[i].len);
         else if (p[i].node->kind == N_BOOLATTR) {
             emit_boolattr(g, p[i].node);
+        } else if (p[i].node->kind == N_LET) {
+            emit_let(g, p[i].node);
         } else if (p[i].node->kind == N_IF) {
             emit_pure_if(g, p[i].node, false, total, values);
         } else {
@@ -584,17 +597,47 @@ static void emit_for_in(Gen *g, Node *n)
     gen_out(g, "}");
 }
 
+/* A C for loop. When its body writes only text and values (room R at most), each
+ * iteration checks its room with one compare against st_limN = st_end - R, kept in a
+ * register (st_end itself is not kept inside: it is st_limN + R); else the body's runs
+ * check their own room. */
 static void emit_for_c(Gen *g, Node *n)
 {
+    size_t st, va, room = 0;
+    if (n->body.head && pure_size(n->body.head, &st, &va) &&
+        st + va * STARCH_VALUE_MAX <= CHUNK_MAX)
+        room = st + va * STARCH_VALUE_MAX;
+    int saved_limit = g->limit, id = room ? ++g->uid : 0;
+    size_t saved_room = g->limit_room;
+    const char *saved_hoist = g->hoist;
+    if (room) {
+        gen_out(g, "{");
+        g->indent++;
+        gen_out(g, "uintptr_t st_lim%d = STARCH_LIMIT_OF(st_end, %zu);", id, room);
+    }
     gen_indent(g);
     starch_out_write(g->o, "for", 3);
     gen_expr(g, n->code);
     starch_out_write(g->o, " {\n", 3);
     gen_line_back(g);
     g->indent++;
+    if (room) {
+        gen_out(g, "STARCH_ROOM_LIMIT(st_out, st_p, st_lim%d, %zu);", id, room);
+        g->limit = id;
+        g->limit_room = room;
+        g->hoist = ""; /* the room is made: no run makes its own */
+    }
     emit_nodes(g, n->body.head);
     g->indent--;
     gen_out(g, "}");
+    if (room) {
+        gen_out(g, "st_end = (char *)(st_lim%d + %zu);", id, room);
+        g->indent--;
+        gen_out(g, "}");
+    }
+    g->limit = saved_limit;
+    g->limit_room = saved_room;
+    g->hoist = saved_hoist;
 }
 
 static void emit_let(Gen *g, Node *n)
@@ -862,6 +905,7 @@ static void emit_nodes(Gen *g, Node *list)
         switch (n->kind) {
         case N_TEXT: run_push(&run, NULL, unit_text(g->f, n->text), n->text.len); continue;
         case N_INTERP:
+        case N_LET:
         case N_BOOLATTR: run_push(&run, n, NULL, 0); continue;
         case N_MARKDOWN: run_push(&run, NULL, n->html, n->html_len); continue;
         case N_IF:
@@ -877,7 +921,6 @@ static void emit_nodes(Gen *g, Node *list)
         case N_IF: emit_if(g, n, false); break;
         case N_FOR_IN: emit_for_in(g, n); break;
         case N_FOR_C: emit_for_c(g, n); break;
-        case N_LET: emit_let(g, n); break;
         case N_RENDER: emit_render(g, n); break;
         case N_CALL: emit_call(g, n); break;
         default:
@@ -1487,8 +1530,8 @@ bool codegen_unit(Unit *u, const char *c_name, const char *h_name, starch_out *c
     File *f = u->files[0];
     char guard[256];
     snprintf(guard, sizeof guard, "st_%s_starch_h", f->prefix);
-    Gen g = {u, f, h_out, h_name, 0, 0, 0, 1, 0, 0, NULL, 0, {{0}}};
-    Gen c = {u, f, c_out, c_name, 0, 0, 0, 1, 0, 0, NULL, 0, {{0}}};
+    Gen g = {u, f, h_out, h_name, 0, 0, 0, 1, 0, 0, NULL, 0, 0, 0, {{0}}};
+    Gen c = {u, f, c_out, c_name, 0, 0, 0, 1, 0, 0, NULL, 0, 0, 0, {{0}}};
     for (int k = 0; k < 2; k++) {
         starch_out_init(&g.quoted[k].text);
         starch_out_init(&c.quoted[k].text);

@@ -142,6 +142,21 @@ static inline char *starch_out_end(const starch_out *out, char *p)
             (limit) = st_room_.end;                                                                \
         }                                                                                          \
     } while (0)
+
+/** The limit of a loop whose iterations need n bytes each: a cursor past it has less than
+ *  n bytes of room before end (a C `for` loop keeps it in a register, STARCH_ROOM_LIMIT). */
+#define STARCH_LIMIT_OF(end, n) ((uintptr_t)(end) - (size_t)(n))
+
+/** STARCH_ROOM for a loop's iteration of n bytes, against limit = STARCH_LIMIT_OF(end, n)
+ *  (an lvalue, moved with the room): one compare. */
+#define STARCH_ROOM_LIMIT(out, cursor, limit, n)                                                   \
+    do {                                                                                           \
+        if ((uintptr_t)(cursor) > (limit)) {                                                       \
+            starch_room st_room_ = starch_out_more(out, cursor, n);                                \
+            (cursor) = st_room_.p;                                                                 \
+            (limit) = STARCH_LIMIT_OF(st_room_.end, n);                                            \
+        }                                                                                          \
+    } while (0)
 /* ======================================================================================
  * Formatting (no locale, no printf)
  * ====================================================================================== */
@@ -516,6 +531,13 @@ void starch_error_entity_only_where_json_is_expected(void);
         STARCH_NUMBER_CASES_(end, end, end, end, end, end),                                        \
         bool: (end),                                                                               \
         default: starch_out_end(out, p))
+
+/* STARCH_END_AFTER for a loop's limit (STARCH_LIMIT_OF(end, room)). */
+#define STARCH_LIMIT_AFTER(out, p, limit, room, x)                                                 \
+    _Generic((x),                                                                          \
+        STARCH_NUMBER_CASES_(limit, limit, limit, limit, limit, limit),                            \
+        bool: (limit),                                                                             \
+        default: STARCH_LIMIT_OF(starch_out_end(out, p), room))
 
 /* clang-format on */
 /** starch_html in an attribute: escaped like any string. */
