@@ -18,12 +18,12 @@
 static const char line_break[SSE_LINES_BREAK_LEN] = SSE_LINES_BREAK;
 
 /* The index of the lowest set bit of m (nonzero). */
-static inline unsigned lowest(uint64_t m)
+static inline size_t lowest(uint64_t m)
 {
 #if defined(__GNUC__)
-    return (unsigned)__builtin_ctzll(m);
+    return (size_t)__builtin_ctzll(m);
 #else
-    unsigned i = 0;
+    size_t i = 0;
     while (!(m & 1)) {
         m >>= 1;
         i++;
@@ -46,23 +46,20 @@ LINES_INLINE char *put_block(char *d, const char *blk, size_t size, size_t n, ui
     memcpy(d, blk, size);
     size_t shift = 0;
     while (m) {
-        unsigned j = lowest(m);
+        size_t j = lowest(m), move = SSE_LINES_BREAK_LEN - 1;
         m &= m - 1;
-        char c = blk[j];
-        if (c != '\n' && c != '\r')
+        if (blk[j] == '\n') {
+        } else if (blk[j] != '\r') {
             continue;
-        size_t move = SSE_LINES_BREAK_LEN - 1;
-        if (c == '\r') {
-            if (j + 1 < n) {
-                if (blk[j + 1] == '\n') { /* \r\n: both bytes become one break */
-                    move--;
-                    m &= m - 1; /* the '\n' is the next bit */
-                }
-            } else if (next < end) {
-                *skip = *next == '\n';
-            } else {
-                *cr = true;
+        } else if (j + 1 < n) {
+            if (blk[j + 1] == '\n') { /* \r\n: both bytes become one break */
+                move--;
+                m &= m - 1; /* the '\n' is the next bit */
             }
+        } else if (next < end) {
+            *skip = *next == '\n';
+        } else {
+            *cr = true;
         }
         memcpy(d + shift + move, blk, size);
         memcpy(d + shift + j, line_break, SSE_LINES_BREAK_LEN);
