@@ -139,23 +139,48 @@ const char *starch__sse_lines_portable(char **dp, const char *d_end, const char 
     return s;
 }
 
-/* ---- SSE2: 16 bytes at a time ------------------------------------------------------- */
+/* ---- SSE2: 32 bytes at a time ------------------------------------------------------- */
 
 #if defined(__SSE2__) && !defined(STARCH_NO_SSE2)
 
-/* Bit j set for byte j of x in 0x08..0x0f, which holds \n and \r (put_block looks). */
+/* Bit j set for byte j of x in 0x08..0x0f, which holds \n and \r (put_window looks). */
 static inline unsigned candidates(__m128i x)
 {
     const __m128i seven = _mm_set1_epi8(7), fifteen = _mm_set1_epi8(15);
     return (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_or_si128(x, seven), fifteen));
 }
 
-/* The 16 bytes at s, already stored at d, with the mask m of their candidates: only a
- * block with a line break is written again. */
-LINES_INLINE char *put_block16(char *d, const char *s, unsigned m, const char *end, size_t *skip,
-                               bool *cr)
+/* put_block for a window of 32 bytes at blk, x and y, already stored at d: after each
+ * break only the halves holding bytes after it are stored again (a half stored whole
+ * with its bytes up to the break misplaced would put one of them outside the break). */
+LINES_INLINE char *put_window(char *d, const char *blk, __m128i x, __m128i y, size_t n, unsigned m,
+                              const char *next, const char *end, size_t *skip, bool *cr)
 {
-    return m == 0 ? d + 16 : put_block(d, s, 16, 16, m, s + 16, end, skip, cr);
+    const __m128i brk = _mm_loadu_si128((const __m128i *)(const void *)line_break);
+    size_t shift = 0;
+    do {
+        size_t j = (size_t)__builtin_ctz(m), move = SSE_LINES_BREAK_LEN - 1;
+        m &= m - 1;
+        if (blk[j] == '\n') {
+        } else if (blk[j] != '\r') {
+            continue;
+        } else if (j + 1 < n) {
+            if (blk[j + 1] == '\n') { /* \r\n: both bytes become one break */
+                move--;
+                m &= m - 1; /* the '\n' is the next bit */
+            }
+        } else if (next < end) {
+            *skip = *next == '\n';
+        } else {
+            *cr = true;
+        }
+        if (j + (SSE_LINES_BREAK_LEN - move) < 16) /* bytes of x follow the break */
+            _mm_storeu_si128((__m128i *)(void *)(d + shift + move), x);
+        _mm_storeu_si128((__m128i *)(void *)(d + shift + move + 16), y);
+        _mm_storeu_si128((__m128i *)(void *)(d + shift + j), brk);
+        shift += move;
+    } while (m);
+    return d + n + shift;
 }
 
 const char *starch__sse_lines_sse2(char **dp, const char *d_end, const char *s, const char *end,
@@ -164,15 +189,15 @@ const char *starch__sse_lines_sse2(char **dp, const char *d_end, const char *s, 
     char *d = *dp;
     const char *start = s;
     s = skip_lf(s, end, cr);
-    /* 32 bytes at a time, stored before they are looked at (the room holds them): a block
+    /* 32 bytes at a time, stored before they are looked at (the room holds them): a window
      * with no line break costs nothing more. */
     while (end - s >= 32) {
-        __m128i x = _mm_loadu_si128((const __m128i *)s);
-        __m128i y = _mm_loadu_si128((const __m128i *)(s + 16));
-        _mm_storeu_si128((__m128i *)d, x);
-        _mm_storeu_si128((__m128i *)(d + 16), y);
-        unsigned mx = candidates(x), my = candidates(y);
-        if ((mx | my) == 0) {
+        __m128i x = _mm_loadu_si128((const __m128i *)(const void *)s);
+        __m128i y = _mm_loadu_si128((const __m128i *)(const void *)(s + 16));
+        _mm_storeu_si128((__m128i *)(void *)d, x);
+        _mm_storeu_si128((__m128i *)(void *)(d + 16), y);
+        unsigned m = candidates(x) | candidates(y) << 16;
+        if (m == 0) {
             s += 32;
             d += 32;
             continue;
@@ -180,35 +205,25 @@ const char *starch__sse_lines_sse2(char **dp, const char *d_end, const char *s, 
         if (d_end - d < (end - s) + SSE_LINES_BLOCK)
             break;
         size_t skip = 0;
-        d = put_block16(d, s, mx, end, &skip, cr);
-        s += 16 + skip;
-        if (skip)
-            continue; /* y starts one byte on: load it again */
-        if (my)       /* (stored at d when mx was 0) */
-            d = put_block(d, s, 16, 16, my, s + 16, end, &skip, cr);
-        else
-            _mm_storeu_si128((__m128i *)d, y), d += 16;
-        s += 16 + skip;
+        d = put_window(d, s, x, y, 32, m, s + 32, end, &skip, cr);
+        s += 32 + skip;
     }
-    if (end - s >= 16 && d_end - d >= (end - s) + SSE_LINES_BLOCK) {
-        __m128i x = _mm_loadu_si128((const __m128i *)s);
-        _mm_storeu_si128((__m128i *)d, x);
-        size_t skip = 0;
-        d = put_block16(d, s, candidates(x), end, &skip, cr);
-        s += 16 + skip;
-    }
-    if (s < end && end - s < 16 && d_end - d >= (end - s) + SSE_LINES_BLOCK) {
-        /* The last bytes, in a block of zeros: from the 16 bytes ending at end when the
+    if (s < end && end - s < 32 && d_end - d >= (end - s) + SSE_LINES_BLOCK) {
+        /* The last bytes, in a window of zeros: from the 32 bytes ending at end when the
          * value has them (no read past end), else copied. */
-        char tail[32] = {0};
+        char tail[64] = {0};
         size_t n = (size_t)(end - s), skip = 0;
-        if (end - start >= 16)
-            _mm_storeu_si128((__m128i *)tail, _mm_loadu_si128((const __m128i *)(end - 16)));
+        if (end - start >= 32)
+            memcpy(tail, end - 32, 32);
         else
-            memcpy(tail + 16 - n, s, n);
-        const char *blk = tail + 16 - n;
-        unsigned m = candidates(_mm_loadu_si128((const __m128i *)blk));
-        d = put_block(d, blk, 16, n, m, end, end, &skip, cr);
+            memcpy(tail + 32 - n, s, n);
+        const char *blk = tail + 32 - n;
+        __m128i x = _mm_loadu_si128((const __m128i *)(const void *)blk);
+        __m128i y = _mm_loadu_si128((const __m128i *)(const void *)(blk + 16));
+        _mm_storeu_si128((__m128i *)(void *)d, x);
+        _mm_storeu_si128((__m128i *)(void *)(d + 16), y);
+        unsigned m = candidates(x) | candidates(y) << 16;
+        d = m ? put_window(d, blk, x, y, n, m, end, end, &skip, cr) : d + n;
         s = end;
     }
     *dp = d;

@@ -3,7 +3,7 @@
  * \r\n or \r) becomes SSE_LINES_BREAK, "\ndata: elements ": the end of one data line and
  * the prefix of the next, exactly 16 bytes, so that one 16-byte store writes it.
  *
- * The copy is one pass: each block of the value (16 bytes with SSE2, 8 in a uint64_t
+ * The copy is one pass: each block of the value (32 bytes with SSE2, 8 in a uint64_t
  * elsewhere) is stored to the output whole, and only a block that holds a line break is
  * looked at byte by byte, the block stored again after each break where its remaining
  * bytes belong. Both scanners are exported so that one test binary checks each whatever
@@ -18,8 +18,8 @@
 #define SSE_LINES_BREAK     "\ndata: elements "
 #define SSE_LINES_BREAK_LEN 16
 
-/* Room a copy needs beyond its output, for whole-block stores, and the room two blocks
- * of 16 line breaks need: see starch__sse_lines. */
+/* Room a copy needs beyond its output, for whole-block stores, and the room a block of
+ * 32 line breaks needs: see starch__sse_lines. */
 #define SSE_LINES_SLACK 32
 #define SSE_LINES_BLOCK (32 * SSE_LINES_BREAK_LEN + 16)
 
