@@ -104,7 +104,7 @@ static int out_status(const starch_out *out, starch_error *err);
 
 /* Source bytes copied per reservation: the room asked for stays well under a streaming
  * out's chunk, so the out still flushes in chunks of about STARCH_OUT_CHUNK. */
-#define ELEMENTS_PIECE 2048
+#define ELEMENTS_PIECE 1024
 
 /* The state of an elements value written in pieces. */
 typedef struct Elements {

@@ -850,6 +850,40 @@ Test(sse, stream_into_an_out_in_error)
     cr_assert_eq(starch_sse_patch_elements(&out, "<p></p>", 7, NULL, NULL), STARCH_ECLOSED);
 }
 
+/* A streaming out still sends in chunks of about STARCH_OUT_CHUNK: the copy reserves
+ * little more than it writes. */
+typedef struct {
+    size_t smallest, last, total; /* smallest: of all flushes but the last */
+} chunk_log;
+
+static int log_chunk(void *ctx, const char *data, size_t len)
+{
+    (void)data;
+    chunk_log *l = ctx;
+    if (l->total && l->last < l->smallest)
+        l->smallest = l->last;
+    l->last = len;
+    l->total += len;
+    return 0;
+}
+
+Test(sse, stream_flushes_in_large_chunks)
+{
+    chunk_log log = {SIZE_MAX, 0, 0};
+    starch_out o;
+    starch_out_init(&o);
+    starch_out_set_flush(&o, log_chunk, &log);
+    starch_sse_stream st;
+    starch_out *w = starch_sse_elements_begin(&st, &o, NULL);
+    const char *li = "<li class=\"item\">an item of the list</li>\n";
+    for (int i = 0; i < 20000; i++)
+        starch_out_write(w, li, strlen(li));
+    cr_assert_eq(starch_sse_elements_end(&st, NULL), 0);
+    cr_assert_eq(log.total, 31 + 20000 * (15 + strlen(li)) + 16 + 1);
+    cr_assert_geq(log.smallest * 2, STARCH_OUT_CHUNK, "a flush of %zu bytes", log.smallest);
+    starch_out_free(&o);
+}
+
 /* ---- Headers ---------------------------------------------------------------------- */
 
 Test(sse, headers)
