@@ -998,10 +998,9 @@ static void emit_cursor_out(Gen *g)
     gen_out(g, "return (starch_room){st_p, st_end};");
 }
 
-/* Emits one function: part `part` of c (the nodes from `from` up to its next slot), or
- * with SIG_AT the whole component (the nodes from `from`, or with nparts > 0 its parts
- * called in order), each taking and returning the cursor. */
-static void emit_function(Gen *g, Node *c, long part, Node *from, size_t nparts)
+/* The signature of function `part` of c (as emit_signature), under the component's
+ * template line, and its opening brace. */
+static void emit_function_open(Gen *g, Node *c, long part)
 {
     gen_line_template(g, c->off);
     emit_signature(g, c, part);
@@ -1009,6 +1008,14 @@ static void emit_function(Gen *g, Node *c, long part, Node *from, size_t nparts)
     gen_line_back(g);
     gen_out(g, "{");
     g->indent++;
+}
+
+/* Emits one function: part `part` of c (the nodes from `from` up to its next slot), or
+ * with SIG_AT the whole component (the nodes from `from`, or with nparts > 0 its parts
+ * called in order), each taking and returning the cursor. */
+static void emit_function(Gen *g, Node *c, long part, Node *from, size_t nparts)
+{
+    emit_function_open(g, c, part);
     if (nparts) {
         if (c->forwards) {
             gen_indent(g);
@@ -1038,12 +1045,7 @@ static void emit_function(Gen *g, Node *c, long part, Node *from, size_t nparts)
 /* The component's own function: a render into out from its end, through st_NAME_at. */
 static void emit_public(Gen *g, Node *c)
 {
-    gen_line_template(g, c->off);
-    emit_signature(g, c, SIG_PUBLIC);
-    starch_out_write(g->o, "\n", 1);
-    gen_line_back(g);
-    gen_out(g, "{");
-    g->indent++;
+    emit_function_open(g, c, SIG_PUBLIC);
     gen_out(g, "char *st_p = starch_out_reserve(st_out, 0);");
     gen_indent(g);
     starch_out_printf(g->o, "starch_room st_r = st_%s_%.*s_at(st_out", g->f->prefix,
@@ -1253,12 +1255,7 @@ static void fwd_open_part(Fwd *w, size_t k)
     starch_out_printf(g->o, "%s/* part %zu of %.*s: up to %s */\n", k ? "\n" : "", k,
                       (int)c->name.len, unit_text(g->f, c->name),
                       k == c->n_slots ? "the end" : "the next slot");
-    gen_line_template(g, c->off);
-    emit_signature(g, c, (long)k);
-    starch_out_write(g->o, "\n", 1);
-    gen_line_back(g);
-    gen_out(g, "{");
-    g->indent++;
+    emit_function_open(g, c, (long)k);
     emit_cursor_in(g);
 }
 

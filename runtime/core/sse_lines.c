@@ -32,6 +32,31 @@ static inline size_t lowest(uint64_t m)
 #endif
 }
 
+/* How far the bytes after blk[j], a line break candidate (bit j of *m, already cleared),
+ * move: SSE_LINES_BREAK_LEN - 1, one less for \r\n (both bytes become one break: the '\n'
+ * is the next bit of *m, cleared too), or 0 when blk[j] is no line break. A '\r' that
+ * ends the first n bytes is looked at against next, the value's byte after them (*skip
+ * when it is a '\n', *cr at end). */
+LINES_INLINE size_t break_move(const char *blk, size_t j, size_t n, uint64_t *m, const char *next,
+                               const char *end, size_t *skip, bool *cr)
+{
+    if (blk[j] == '\n')
+        return SSE_LINES_BREAK_LEN - 1;
+    if (blk[j] != '\r')
+        return 0;
+    if (j + 1 < n) {
+        if (blk[j + 1] == '\n') {
+            *m &= *m - 1;
+            return SSE_LINES_BREAK_LEN - 2;
+        }
+    } else if (next < end) {
+        *skip = *next == '\n';
+    } else {
+        *cr = true;
+    }
+    return SSE_LINES_BREAK_LEN - 1;
+}
+
 /* Writes the block of `size` bytes at blk, of which the first n are the value's (the rest
  * readable, never a line break), at d, each line break as SSE_LINES_BREAK; returns the
  * output's end. Bit j of m is set for blk[j] a line break, and may be for other bytes too.
@@ -46,21 +71,11 @@ LINES_INLINE char *put_block(char *d, const char *blk, size_t size, size_t n, ui
     memcpy(d, blk, size);
     size_t shift = 0;
     while (m) {
-        size_t j = lowest(m), move = SSE_LINES_BREAK_LEN - 1;
+        size_t j = lowest(m);
         m &= m - 1;
-        if (blk[j] == '\n') {
-        } else if (blk[j] != '\r') {
+        size_t move = break_move(blk, j, n, &m, next, end, skip, cr);
+        if (move == 0)
             continue;
-        } else if (j + 1 < n) {
-            if (blk[j + 1] == '\n') { /* \r\n: both bytes become one break */
-                move--;
-                m &= m - 1; /* the '\n' is the next bit */
-            }
-        } else if (next < end) {
-            *skip = *next == '\n';
-        } else {
-            *cr = true;
-        }
         memcpy(d + shift + move, blk, size);
         memcpy(d + shift + j, line_break, SSE_LINES_BREAK_LEN);
         shift += move;
@@ -158,28 +173,19 @@ LINES_INLINE char *put_window(char *d, const char *blk, __m128i x, __m128i y, si
 {
     const __m128i brk = _mm_loadu_si128((const __m128i *)(const void *)line_break);
     size_t shift = 0;
+    uint64_t bits = m;
     do {
-        size_t j = (size_t)__builtin_ctz(m), move = SSE_LINES_BREAK_LEN - 1;
-        m &= m - 1;
-        if (blk[j] == '\n') {
-        } else if (blk[j] != '\r') {
+        size_t j = (size_t)__builtin_ctzll(bits);
+        bits &= bits - 1;
+        size_t move = break_move(blk, j, n, &bits, next, end, skip, cr);
+        if (move == 0)
             continue;
-        } else if (j + 1 < n) {
-            if (blk[j + 1] == '\n') { /* \r\n: both bytes become one break */
-                move--;
-                m &= m - 1; /* the '\n' is the next bit */
-            }
-        } else if (next < end) {
-            *skip = *next == '\n';
-        } else {
-            *cr = true;
-        }
         if (j + (SSE_LINES_BREAK_LEN - move) < 16) /* bytes of x follow the break */
             _mm_storeu_si128((__m128i *)(void *)(d + shift + move), x);
         _mm_storeu_si128((__m128i *)(void *)(d + shift + move + 16), y);
         _mm_storeu_si128((__m128i *)(void *)(d + shift + j), brk);
         shift += move;
-    } while (m);
+    } while (bits);
     return d + n + shift;
 }
 
