@@ -132,11 +132,20 @@ static inline char *starch_out_end(const starch_out *out, char *p)
     return out->err ? p : out->data + out->cap;
 }
 
+/* Whether a run must make its room: when the room left is short; in a checked build
+ * always, so that every run's room is exactly the n bytes it counted (an undercount is
+ * then a write past it, never hidden by room left over from before). */
+#ifdef STARCH_CHECKED
+#define STARCH_ROOM_SHORT_(cond) ((void)(cond), 1)
+#else
+#define STARCH_ROOM_SHORT_(cond) (cond)
+#endif
+
 /** Makes sure the cursor has n bytes of room before limit; else moves the cursor and limit to
  *  a new room (starch_out_more). cursor and limit are lvalues. */
 #define STARCH_ROOM(out, cursor, limit, n)                                                         \
     do {                                                                                           \
-        if ((uintptr_t)(cursor) + (size_t)(n) > (uintptr_t)(limit)) {                              \
+        if (STARCH_ROOM_SHORT_((uintptr_t)(cursor) + (size_t)(n) > (uintptr_t)(limit))) {          \
             starch_room st_room_ = starch_out_more(out, cursor, n);                                \
             (cursor) = st_room_.p;                                                                 \
             (limit) = st_room_.end;                                                                \
@@ -151,7 +160,7 @@ static inline char *starch_out_end(const starch_out *out, char *p)
  *  (an lvalue, moved with the room): one compare. */
 #define STARCH_ROOM_LIMIT(out, cursor, limit, n)                                                   \
     do {                                                                                           \
-        if ((uintptr_t)(cursor) > (limit)) {                                                       \
+        if (STARCH_ROOM_SHORT_((uintptr_t)(cursor) > (limit))) {                                   \
             starch_room st_room_ = starch_out_more(out, cursor, n);                                \
             (cursor) = st_room_.p;                                                                 \
             (limit) = STARCH_LIMIT_OF(st_room_.end, n);                                            \
