@@ -70,6 +70,7 @@ static bool pure_size(const Node *list, size_t *stat, size_t *vals)
         case N_TEXT: s += n->text.len; break;
         case N_MARKDOWN: s += n->html_len; break;
         case N_BOOLATTR: s += n->name.len + !n->flag; break;
+        case N_LET: break;
         case N_INTERP:
             s += n->quote ? 2 : 0;
             v++;
@@ -109,13 +110,15 @@ static size_t piece_static(const Piece *p)
         return p->node->name.len + !p->node->flag;
     if (p->node->kind == N_IF)
         return pure_if_size(p->node, &s, &v) ? s : 0;
+    if (p->node->kind == N_LET)
+        return 0;
     return p->node->quote ? 2 : 0;
 }
 
 static size_t piece_values(const Piece *p)
 {
     size_t s, v;
-    if (p->node == NULL || p->node->kind == N_BOOLATTR)
+    if (p->node == NULL || p->node->kind == N_BOOLATTR || p->node->kind == N_LET)
         return 0;
     if (p->node->kind == N_IF)
         return pure_if_size(p->node, &s, &v) ? v : 0;
@@ -183,6 +186,29 @@ static int emit_value_local(Gen *g, Span s)
     return id;
 }
 
+/* Whether the writers of context ctx make their own room for numbers too (url_query
+ * floats, every number in a regular expression). */
+static bool numbers_make_room(Context ctx)
+{
+    return ctx == CTX_URL_QUERY || ctx == CTX_JS_REGEXP || ctx == CTX_JS_SCRIPT_REGEXP;
+}
+
+/* After the writer of value st_vN: the end of the room, read again when the writer may
+ * have made its own (always, or for values of types other than numbers and booleans). */
+static void emit_end_after(Gen *g, bool always, int v)
+{
+    if (g->limit && always)
+        gen_out(g, "st_lim%d = STARCH_LIMIT_OF(starch_out_end(st_out, st_p), %zu);", g->limit,
+                g->limit_room);
+    else if (g->limit)
+        gen_out(g, "st_lim%d = STARCH_LIMIT_AFTER(st_out, st_p, st_lim%d, %zu, st_v%d);", g->limit,
+                g->limit, g->limit_room, v);
+    else if (always)
+        gen_out(g, "st_end = starch_out_end(st_out, st_p);");
+    else
+        gen_out(g, "st_end = STARCH_END_AFTER(st_out, st_p, st_end, st_v%d);", v);
+}
+
 /* Writes the call that puts interpolation n (its filters applied), with rest = the room
  * needed after it (a C expression): the value is first held in a local (the writers are
  * picked by _Generic macros, whose arguments cannot hold a #line), then the call is
@@ -206,6 +232,7 @@ static void emit_put_call(Gen *g, Node *n, const char *rest)
         starch_out_write(g->o, ",", 1);
         gen_expr(g, n->code); /* printf's arguments, not a macro's */
         starch_out_write(g->o, ");\n", 3);
+        emit_end_after(g, true, 0);
         return;
     }
     int v = emit_value_local(g, n->code);
@@ -216,15 +243,18 @@ static void emit_put_call(Gen *g, Node *n, const char *rest)
         starch_out_printf(
             g->o, "st_p = starch_put_fixed(st_out, st_p, %s, %s, %d, STARCH_FIXED_ARG(st_v%d));\n",
             rest, writers[ctx].bytes, decimals, v);
+        emit_end_after(g, true, v);
     } else if (transform && transform->kind == F_MARKDOWN) {
         starch_out_printf(g->o,
                           "st_p = starch_put_markdown(st_out, st_p, %s, "
                           "STARCH_MARKDOWN_SOURCE(st_v%d), %s);\n",
                           rest, v, writers[ctx].trusted);
+        emit_end_after(g, true, v);
     } else {
         bool json = transform && transform->kind == F_JSON;
         starch_out_printf(g->o, "st_p = %s(st_out, st_p, %s, st_v%d);\n",
                           gen_put_macro(g, n, raw, json), rest, v);
+        emit_end_after(g, !raw && !json && numbers_make_room(ctx), v);
     }
 }
 
@@ -299,6 +329,8 @@ static void emit_text(Gen *g, const char *text, size_t len)
     starch_out_printf(g->o, ", %zu);\n", len);
 }
 
+static void emit_let(Gen *g, Node *n);
+
 /* Writes pieces [a, b) of run r through the cursor (room reserved); after_s/after_v: the
  * static bytes and values written after them, so that `rest` counts them too. */
 static void emit_pieces(Gen *g, const Run *r, size_t a, size_t b, size_t after_s, size_t after_v)
@@ -317,6 +349,8 @@ static void emit_pieces(Gen *g, const Run *r, size_t a, size_t b, size_t after_s
             emit_text(g, text + p[i].off, p[i].len);
         else if (p[i].node->kind == N_BOOLATTR) {
             emit_boolattr(g, p[i].node);
+        } else if (p[i].node->kind == N_LET) {
+            emit_let(g, p[i].node);
         } else if (p[i].node->kind == N_IF) {
             emit_pure_if(g, p[i].node, false, total, values);
         } else {
@@ -345,7 +379,17 @@ static void emit_pure_list(Gen *g, Node *list, size_t after_s, size_t after_v)
     starch_out_free(&run.text);
 }
 
-/* Emits pieces [a, b) of run r as one reserve/commit block (or one write when static). */
+/* Room a chunk may reserve at most; longer static text is written on its own. */
+#define CHUNK_MAX 2048
+
+/* Opens the cursor on the buffer (after it was committed, or at the start of a render). */
+static void emit_open(Gen *g)
+{
+    gen_out(g, "st_p = starch_out_reserve(st_out, 0);");
+    gen_out(g, "st_end = starch_out_end(st_out, st_p);");
+}
+
+/* Emits pieces [a, b) of run r: the room for them, then their writes. */
 static void emit_chunk(Gen *g, const Run *r, size_t a, size_t b)
 {
     const Piece *p = r->p;
@@ -354,23 +398,23 @@ static void emit_chunk(Gen *g, const Run *r, size_t a, size_t b)
         total += piece_static(&p[i]);
         values += piece_values(&p[i]);
     }
-    if (b == a + 1 && p[a].node == NULL && g->hoist == NULL) {
+    if (b == a + 1 && p[a].node == NULL && p[a].len > CHUNK_MAX) {
+        /* longer than a room may be: appended on its own */
+        gen_out(g, "starch_out_commit(st_out, st_p);");
         gen_indent(g);
         starch_out_write(g->o, "starch_out_write(st_out, ", 25);
         gen_c_string(g, starch_out_data(&r->text) + p[a].off, p[a].len);
         starch_out_printf(g->o, ", %zu);\n", p[a].len);
+        emit_open(g);
         return;
     }
-    if (g->hoist == NULL)
-        gen_out(g, "st_p = starch_out_reserve(st_out, %zu + %zu * STARCH_VALUE_MAX);", total,
+    if (g->hoist == NULL && values)
+        gen_out(g, "STARCH_ROOM(st_out, st_p, st_end, %zu + %zu * STARCH_VALUE_MAX);", total,
                 values);
+    else if (g->hoist == NULL)
+        gen_out(g, "STARCH_ROOM(st_out, st_p, st_end, %zu);", total);
     emit_pieces(g, r, a, b, 0, 0);
-    if (g->hoist == NULL)
-        gen_out(g, "starch_out_commit(st_out, st_p);");
 }
-
-/* Room a chunk may reserve at most; longer static text is written on its own. */
-#define CHUNK_MAX 2048
 
 /* Room the iterations of a loop reserve at once at most (STARCH_OUT_RESERVE_MAX holds it,
  * with the rest of a chunk: after a failure, the rest of a batch goes to the discard
@@ -504,13 +548,12 @@ static void emit_for_in(Gen *g, Node *n)
     const char *saved_hoist = g->hoist;
     char hoist[96];
     if (room) {
-        /* one reservation per batch of iterations, one commit after the loop */
-        gen_out(g, "st_p = starch_out_reserve(st_out, 0);");
+        /* room for a batch of iterations at once */
         gen_out(g, "for (size_t st_i%d = 0; st_i%d < st_n%d;) {", id, id, id);
         g->indent++;
         gen_out(g, "size_t const st_e%d = st_n%d - st_i%d < %zu ? st_n%d : st_i%d + %zu;", id, id,
                 id, batch, id, id, batch);
-        gen_out(g, "st_p = starch_out_need(st_out, st_p, (st_e%d - st_i%d) * %zu);", id, id, room);
+        gen_out(g, "STARCH_ROOM(st_out, st_p, st_end, (st_e%d - st_i%d) * %zu);", id, id, room);
         gen_out(g, "if (st_out->err)");
         gen_out(g, "    break;");
         gen_out(g, "for (; st_i%d < st_e%d; st_i%d++) {", id, id, id);
@@ -541,7 +584,6 @@ static void emit_for_in(Gen *g, Node *n)
     if (room) {
         g->indent--;
         gen_out(g, "}");
-        gen_out(g, "starch_out_commit(st_out, st_p);");
     }
     g->hoist = saved_hoist;
     if (n->alt.head) {
@@ -555,17 +597,47 @@ static void emit_for_in(Gen *g, Node *n)
     gen_out(g, "}");
 }
 
+/* A C for loop. When its body writes only text and values (room R at most), each
+ * iteration checks its room with one compare against st_limN = st_end - R, kept in a
+ * register (st_end itself is not kept inside: it is st_limN + R); else the body's runs
+ * check their own room. */
 static void emit_for_c(Gen *g, Node *n)
 {
+    size_t st, va, room = 0;
+    if (n->body.head && pure_size(n->body.head, &st, &va) &&
+        st + va * STARCH_VALUE_MAX <= CHUNK_MAX)
+        room = st + va * STARCH_VALUE_MAX;
+    int saved_limit = g->limit, id = room ? ++g->uid : 0;
+    size_t saved_room = g->limit_room;
+    const char *saved_hoist = g->hoist;
+    if (room) {
+        gen_out(g, "{");
+        g->indent++;
+        gen_out(g, "uintptr_t st_lim%d = STARCH_LIMIT_OF(st_end, %zu);", id, room);
+    }
     gen_indent(g);
     starch_out_write(g->o, "for", 3);
     gen_expr(g, n->code);
     starch_out_write(g->o, " {\n", 3);
     gen_line_back(g);
     g->indent++;
+    if (room) {
+        gen_out(g, "STARCH_ROOM_LIMIT(st_out, st_p, st_lim%d, %zu);", id, room);
+        g->limit = id;
+        g->limit_room = room;
+        g->hoist = ""; /* the room is made: no run makes its own */
+    }
     emit_nodes(g, n->body.head);
     g->indent--;
     gen_out(g, "}");
+    if (room) {
+        gen_out(g, "st_end = (char *)(st_lim%d + %zu);", id, room);
+        g->indent--;
+        gen_out(g, "}");
+    }
+    g->limit = saved_limit;
+    g->limit_room = saved_room;
+    g->hoist = saved_hoist;
 }
 
 static void emit_let(Gen *g, Node *n)
@@ -585,19 +657,37 @@ static void emit_args(Gen *g, const SpanList *args)
     }
 }
 
+/* The start of a call of a function that takes the cursor last and returns it (a
+ * component's `_at` function, or a part), up to its arguments (the caller's st_r, its
+ * parameter, holds what it returns). */
+static void emit_cursor_call(Gen *g, const File *tf, Span name, const char *what)
+{
+    gen_indent(g);
+    starch_out_printf(g->o, "st_r = st_%s_%.*s_%s(st_out", tf->prefix, (int)name.len,
+                      unit_text(g->f, name), what);
+}
+
+/* The end of such a call: the cursor passed, and the one returned taken back (after a
+ * #line back to the generated file when the call stood under the template's). */
+static void emit_cursor_back(Gen *g, bool line_back)
+{
+    starch_out_puts(g->o, ", (starch_room){st_p, st_end});\n");
+    if (line_back)
+        gen_line_back(g);
+    gen_out(g, "st_p = st_r.p, st_end = st_r.end;");
+}
+
+/* {% render Name(args) %}: the component's `_at` function, which writes at the cursor. */
 static void emit_render(Gen *g, Node *n)
 {
     gen_line_template(g, n->off);
-    gen_indent(g);
-    starch_out_printf(g->o, "%s_%.*s(st_out", n->target_file->prefix, (int)n->name.len,
-                      unit_text(g->f, n->name));
+    emit_cursor_call(g, n->target_file, n->name, "at");
     if (n->args.n) { /* the arguments as written, from the first to the last */
         Span first = n->args.items[0], last = n->args.items[n->args.n - 1];
         starch_out_write(g->o, ",", 1);
         gen_expr(g, (Span){first.off, last.off + last.len - first.off});
     }
-    starch_out_write(g->o, ");\n", 3);
-    gen_line_back(g);
+    emit_cursor_back(g, true);
 }
 
 /* Number of slots of component c (its body is split into n + 1 parts), those it forwards
@@ -617,14 +707,14 @@ static void emit_frame_type(Gen *g, const File *f, const Node *c)
  * callee's frame st_cID_f when it forwards slots). */
 static void emit_part_call(Gen *g, Node *n, int id, size_t k)
 {
-    gen_indent(g);
-    starch_out_printf(g->o, "st_%s_%.*s_part%zu(st_out", n->target_file->prefix, (int)n->name.len,
-                      unit_text(g->f, n->name), k);
+    char part[32];
+    snprintf(part, sizeof part, "part%zu", k);
+    emit_cursor_call(g, n->target_file, n->name, part);
     for (size_t i = 0; i < n->args.n; i++)
         starch_out_printf(g->o, ", st_c%d_a%zu", id, i + 1);
     if (n->target->forwards)
         starch_out_printf(g->o, ", &st_c%d_f", id);
-    starch_out_write(g->o, ");\n", 3);
+    emit_cursor_back(g, false);
 }
 
 /* The fill of call n for slot s of the callee, or NULL. */
@@ -662,8 +752,10 @@ static bool ends_open(Gen *g, const Node *list)
  * content leaves its last line open. */
 static void emit_slot_line_end(Gen *g, const Node *s, const Node *content)
 {
-    if (s->flag && ends_open(g, content))
-        gen_out(g, "starch_out_write(st_out, \"\\n\", 1); /* the slot writes lines */");
+    if (s->flag && ends_open(g, content)) {
+        gen_out(g, "STARCH_ROOM(st_out, st_p, st_end, 1);");
+        gen_out(g, "*st_p++ = '\\n'; /* the slot writes lines */");
+    }
 }
 
 /* {% fill NAME %} of call n, for slot s of the callee (nothing when the call has none). */
@@ -813,6 +905,7 @@ static void emit_nodes(Gen *g, Node *list)
         switch (n->kind) {
         case N_TEXT: run_push(&run, NULL, unit_text(g->f, n->text), n->text.len); continue;
         case N_INTERP:
+        case N_LET:
         case N_BOOLATTR: run_push(&run, n, NULL, 0); continue;
         case N_MARKDOWN: run_push(&run, NULL, n->html, n->html_len); continue;
         case N_IF:
@@ -828,7 +921,6 @@ static void emit_nodes(Gen *g, Node *list)
         case N_IF: emit_if(g, n, false); break;
         case N_FOR_IN: emit_for_in(g, n); break;
         case N_FOR_C: emit_for_c(g, n); break;
-        case N_LET: emit_let(g, n); break;
         case N_RENDER: emit_render(g, n); break;
         case N_CALL: emit_call(g, n); break;
         default:
@@ -845,32 +937,31 @@ static void emit_nodes(Gen *g, Node *list)
 
 /* ---- Declarations ---------------------------------------------------------------- */
 
-static int uses_cursor(Node *n, void *vctx)
-{
-    bool *used = vctx;
-    if (n->kind == N_INTERP || n->kind == N_BOOLATTR || loop_room(n) || if_joins_run(n)) {
-        *used = true;
-        return WALK_STOP;
-    }
-    return WALK_CONTINUE;
-}
+/* What emit_signature declares besides the parts (part numbers, from 0). */
+#define SIG_PUBLIC (-1) /* the component's function: void NAME(starch_out *, ...) */
+#define SIG_AT     (-2) /* the one generated code calls: st_NAME_at(out, cursor, ...) */
 
-/* The prototype of component c, or of its part `part` (>= 0), without `;` or body. */
+/* The prototype of component c (SIG_PUBLIC), of its function that takes and returns the
+ * cursor (SIG_AT) or of its part `part` (>= 0, which does too), without `;` or body. */
 static void emit_signature(Gen *g, Node *c, long part)
 {
+    int nl = (int)c->name.len;
+    const char *name = unit_text(g->f, c->name);
     if (part >= 0)
-        starch_out_printf(g->o, "void st_%s_%.*s_part%ld(starch_out *st_out", g->f->prefix,
-                          (int)c->name.len, unit_text(g->f, c->name), part);
+        starch_out_printf(g->o, "starch_room st_%s_%.*s_part%ld(starch_out *st_out", g->f->prefix,
+                          nl, name, part);
+    else if (part == SIG_AT)
+        starch_out_printf(g->o, "starch_room st_%s_%.*s_at(starch_out *st_out", g->f->prefix, nl,
+                          name);
     else
-        starch_out_printf(g->o, "void %s_%.*s(starch_out *st_out", g->f->prefix, (int)c->name.len,
-                          unit_text(g->f, c->name));
+        starch_out_printf(g->o, "void %s_%.*s(starch_out *st_out", g->f->prefix, nl, name);
     emit_args(g, &c->args);
     if (part >= 0 && c->forwards) {
         starch_out_write(g->o, ", ", 2);
         emit_frame_type(g, g->f, c);
         starch_out_write(g->o, " *st_f", 6);
     }
-    starch_out_write(g->o, ")", 1);
+    starch_out_puts(g->o, part == SIG_PUBLIC ? ")" : ", starch_room st_r)");
 }
 
 /* The parameter names of c, for passing them on. */
@@ -896,9 +987,20 @@ static void emit_nodes_until(Gen *g, Node *from, Node *end)
     last->next = end;
 }
 
-/* Emits one function: part `part` of c (the nodes from `from` up to its next slot), or
- * with part -1 the whole component, calling its parts in order. */
-static void emit_function(Gen *g, Node *c, long part, Node *from, size_t nparts)
+/* The cursor of a function that takes it (st_r) and returns it. */
+static void emit_cursor_in(Gen *g)
+{
+    gen_out(g, "char *st_p = st_r.p, *st_end = st_r.end;");
+}
+
+static void emit_cursor_out(Gen *g)
+{
+    gen_out(g, "return (starch_room){st_p, st_end};");
+}
+
+/* The signature of function `part` of c (as emit_signature), under the component's
+ * template line, and its opening brace. */
+static void emit_function_open(Gen *g, Node *c, long part)
 {
     gen_line_template(g, c->off);
     emit_signature(g, c, part);
@@ -906,7 +1008,15 @@ static void emit_function(Gen *g, Node *c, long part, Node *from, size_t nparts)
     gen_line_back(g);
     gen_out(g, "{");
     g->indent++;
-    if (part == -1) {
+}
+
+/* Emits one function: part `part` of c (the nodes from `from` up to its next slot), or
+ * with SIG_AT the whole component (the nodes from `from`, or with nparts > 0 its parts
+ * called in order), each taking and returning the cursor. */
+static void emit_function(Gen *g, Node *c, long part, Node *from, size_t nparts)
+{
+    emit_function_open(g, c, part);
+    if (nparts) {
         if (c->forwards) {
             gen_indent(g);
             emit_frame_type(g, g->f, c);
@@ -914,26 +1024,35 @@ static void emit_function(Gen *g, Node *c, long part, Node *from, size_t nparts)
         }
         for (size_t k = 0; k < nparts; k++) {
             gen_indent(g);
-            starch_out_printf(g->o, "st_%s_%.*s_part%zu(st_out", g->f->prefix, (int)c->name.len,
-                              unit_text(g->f, c->name), k);
+            starch_out_printf(g->o, "st_r = st_%s_%.*s_part%zu(st_out", g->f->prefix,
+                              (int)c->name.len, unit_text(g->f, c->name), k);
             emit_param_names(g, c);
-            starch_out_write(g->o, c->forwards ? ", &st_f);\n" : ");\n", c->forwards ? 10 : 3);
+            starch_out_puts(g->o, c->forwards ? ", &st_f, st_r);\n" : ", st_r);\n");
         }
+        gen_out(g, "return st_r;");
     } else {
         Node *end = from;
         while (end && end->kind != N_SLOT && end->kind != N_CHILDREN)
             end = end->next;
-        bool cursor = false;
-        for (Node *x = from; x != end; x = x->next) {
-            Node *next = x->next;
-            x->next = NULL; /* walk x alone */
-            ast_walk(x, uses_cursor, &cursor);
-            x->next = next;
-        }
-        if (cursor)
-            gen_out(g, "char *st_p;");
+        emit_cursor_in(g);
         emit_nodes_until(g, from, end);
+        emit_cursor_out(g);
     }
+    g->indent--;
+    gen_out(g, "}");
+}
+
+/* The component's own function: a render into out from its end, through st_NAME_at. */
+static void emit_public(Gen *g, Node *c)
+{
+    emit_function_open(g, c, SIG_PUBLIC);
+    gen_out(g, "char *st_p = starch_out_reserve(st_out, 0);");
+    gen_indent(g);
+    starch_out_printf(g->o, "starch_room st_r = st_%s_%.*s_at(st_out", g->f->prefix,
+                      (int)c->name.len, unit_text(g->f, c->name));
+    emit_param_names(g, c);
+    starch_out_puts(g->o, ", (starch_room){st_p, starch_out_end(st_out, st_p)});\n");
+    gen_out(g, "starch_out_commit(st_out, st_r.p);");
     g->indent--;
     gen_out(g, "}");
 }
@@ -967,7 +1086,6 @@ struct Fwd {
     void (*visit)(Fwd *w, FwdEvent ev, Node *a, const Node *b, int num, size_t k);
     int calls;     /* calls holding slots, numbered in the order they run */
     size_t part;   /* the part being walked */
-    bool *cursor;  /* per part: it uses the cursor (set by the first walk) */
     size_t fields; /* frame members written */
 };
 
@@ -1119,7 +1237,7 @@ static void emit_frame(Gen *g, Node *c)
     emit_frame_type(g, g->f, c);
     starch_out_write(g->o, " {\n", 3);
     g->indent++;
-    Fwd w = {g, c, fwd_frame_member, 0, 0, NULL, 0};
+    Fwd w = {g, c, fwd_frame_member, 0, 0, 0};
     fwd_walk(&w);
     if (w.fields == 0)
         gen_out(g, "char st_empty; /* (the calls take no arguments; C has no empty struct) */");
@@ -1127,21 +1245,6 @@ static void emit_frame(Gen *g, Node *c)
     starch_out_write(g->o, "} ", 2);
     emit_frame_type(g, g->f, c);
     starch_out_write(g->o, ";\n", 2);
-}
-
-/* The first walk of the source: which parts use the cursor. */
-static void fwd_cursor(Fwd *w, FwdEvent ev, Node *a, const Node *b, int num, size_t k)
-{
-    (void)num;
-    (void)k;
-    if (ev != FWD_NODES)
-        return;
-    for (Node *x = a; x != b; x = x->next) {
-        Node *next = x->next;
-        x->next = NULL; /* walk x alone */
-        ast_walk(x, uses_cursor, &w->cursor[w->part]);
-        x->next = next;
-    }
 }
 
 /* Opens the function of part k of the forwarding component. */
@@ -1152,14 +1255,8 @@ static void fwd_open_part(Fwd *w, size_t k)
     starch_out_printf(g->o, "%s/* part %zu of %.*s: up to %s */\n", k ? "\n" : "", k,
                       (int)c->name.len, unit_text(g->f, c->name),
                       k == c->n_slots ? "the end" : "the next slot");
-    gen_line_template(g, c->off);
-    emit_signature(g, c, (long)k);
-    starch_out_write(g->o, "\n", 1);
-    gen_line_back(g);
-    gen_out(g, "{");
-    g->indent++;
-    if (w->cursor[k])
-        gen_out(g, "char *st_p;");
+    emit_function_open(g, c, (long)k);
+    emit_cursor_in(g);
 }
 
 /* The second walk: the parts. */
@@ -1182,16 +1279,17 @@ static void fwd_emit(Fwd *w, FwdEvent ev, Node *a, const Node *b, int num, size_
         }
         gen_line_back(g);
         break;
-    case FWD_PART:
-        gen_indent(g);
-        starch_out_printf(g->o, "st_%s_%.*s_part%zu(st_out", a->target_file->prefix,
-                          (int)a->name.len, unit_text(g->f, a->name), k);
+    case FWD_PART: {
+        char part[32];
+        snprintf(part, sizeof part, "part%zu", k);
+        emit_cursor_call(g, a->target_file, a->name, part);
         for (size_t i = 0; i < a->args.n; i++)
             starch_out_printf(g->o, ", st_f->st_call%d_a%zu", num, i + 1);
         if (a->target->forwards)
             starch_out_printf(g->o, ", &st_f->st_call%d_f", num);
-        starch_out_write(g->o, ");\n", 3);
+        emit_cursor_back(g, false);
         break;
+    }
     case FWD_CONTENT:
         if (b->kind == N_CHILDREN)
             gen_out(g, "/* children */");
@@ -1204,6 +1302,7 @@ static void fwd_emit(Fwd *w, FwdEvent ev, Node *a, const Node *b, int num, size_
         gen_out(g, "/* {%% %s%s%.*s %%}: the caller's content runs here */",
                 a->kind == N_SLOT ? "slot" : "children", a->kind == N_SLOT ? " " : "",
                 (int)a->name.len, unit_text(g->f, a->name));
+        emit_cursor_out(g);
         g->indent--;
         gen_out(g, "}");
         fwd_open_part(w, w->part + 1);
@@ -1214,18 +1313,12 @@ static void fwd_emit(Fwd *w, FwdEvent ev, Node *a, const Node *b, int num, size_
 /* The parts of forwarding component c (the whole-component function is emit_function's). */
 static void emit_forwarding_parts(Gen *g, Node *c)
 {
-    bool *cursor = calloc(c->n_slots + 1, sizeof *cursor);
-    if (cursor == NULL)
-        return;
-    Fwd w = {g, c, fwd_cursor, 0, 0, cursor, 0};
-    fwd_walk(&w);
-    w.visit = fwd_emit;
-    w.part = 0;
+    Fwd w = {g, c, fwd_emit, 0, 0, 0};
     fwd_open_part(&w, 0);
     fwd_walk(&w);
+    emit_cursor_out(g);
     g->indent--;
     gen_out(g, "}");
-    free(cursor);
 }
 
 static void emit_component(Gen *g, Node *c)
@@ -1234,7 +1327,8 @@ static void emit_component(Gen *g, Node *c)
     starch_out_printf(g->o, "\n/* {%% component %.*s %%} */\n", (int)c->name.len,
                       unit_text(g->f, c->name));
     if (nslots == 0) {
-        emit_function(g, c, -2, c->body.head, 0);
+        emit_function(g, c, SIG_AT, c->body.head, 0);
+        emit_public(g, c);
         return;
     }
     Node *from = c->body.head;
@@ -1252,7 +1346,8 @@ static void emit_component(Gen *g, Node *c)
     }
     starch_out_printf(g->o, "\n/* %.*s with every slot empty ({%% render %%}) */\n",
                       (int)c->name.len, unit_text(g->f, c->name));
-    emit_function(g, c, -1, NULL, nslots + 1);
+    emit_function(g, c, SIG_AT, NULL, nslots + 1);
+    emit_public(g, c);
 }
 
 static void emit_cblock(Gen *g, Node *n)
@@ -1350,7 +1445,18 @@ static void gen_header(Gen *g, const char *guard)
         if (d->kind != N_COMPONENT)
             continue;
         gen_line_template(g, d->off); /* an error in a parameter's type: the template line */
-        emit_signature(g, d, -1);
+        emit_signature(g, d, SIG_PUBLIC);
+        starch_out_write(g->o, ";\n", 2);
+        gen_line_back(g);
+    }
+    /* for generated code (which includes starch_gen.h first): the functions that write
+     * at a cursor, for the calls of other files */
+    starch_out_puts(g->o, "\n#ifdef STARCH_GEN_H\n");
+    for (Node *d = g->f->decls.head; d; d = d->next) {
+        if (d->kind != N_COMPONENT)
+            continue;
+        gen_line_template(g, d->off);
+        emit_signature(g, d, SIG_AT);
         starch_out_write(g->o, ";\n", 2);
         size_t nslots = count_slots(d);
         for (size_t k = 0; k <= nslots && nslots; k++) {
@@ -1359,6 +1465,7 @@ static void gen_header(Gen *g, const char *guard)
         }
         gen_line_back(g);
     }
+    starch_out_puts(g->o, "#endif /* STARCH_GEN_H */\n");
     starch_out_printf(g->o, "\n#endif /* %s */\n", guard);
 }
 
@@ -1420,9 +1527,17 @@ bool codegen_unit(Unit *u, const char *c_name, const char *h_name, starch_out *c
     File *f = u->files[0];
     char guard[256];
     snprintf(guard, sizeof guard, "st_%s_starch_h", f->prefix);
-    Gen g = {u, f, h_out, h_name, 0, 0, 0, 1, 0, 0, NULL, 0};
+    Gen g = {u, f, h_out, h_name, 0, 0, 0, 1, 0, 0, NULL, 0, 0, 0, {{0}}};
+    Gen c = {u, f, c_out, c_name, 0, 0, 0, 1, 0, 0, NULL, 0, 0, 0, {{0}}};
+    for (int k = 0; k < 2; k++) {
+        starch_out_init(&g.quoted[k].text);
+        starch_out_init(&c.quoted[k].text);
+    }
     gen_header(&g, guard);
-    Gen c = {u, f, c_out, c_name, 0, 0, 0, 1, 0, 0, NULL, 0};
     gen_source(&c, base_name(h_name));
+    for (int k = 0; k < 2; k++) {
+        starch_out_free(&g.quoted[k].text);
+        starch_out_free(&c.quoted[k].text);
+    }
     return starch_out_error(c_out) == 0 && starch_out_error(h_out) == 0;
 }

@@ -1,6 +1,8 @@
 /* gen.c — the code generator's output helpers (see gen.h). */
 #include "gen.h"
 
+#include "starch_gen.h"
+
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -83,25 +85,62 @@ const char *gen_map_path(const Gen *g, const char **path, size_t *new_len)
  * escape sequences gcc and clang read (a control character, a line break too, in octal). */
 static void quote_bytes(Gen *g, const char *s, size_t n)
 {
-    for (const unsigned char *p = (const unsigned char *)s; p < (const unsigned char *)s + n; p++) {
-        char esc[8];
-        if (*p < 0x20 || *p == 0x7f) {
-            snprintf(esc, sizeof esc, "\\%03o", *p);
-            starch_out_write(g->o, esc, 4);
+    size_t run = 0; /* s[run..i) needs no escape: written at once */
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c >= 0x20 && c != 0x7f && c != '"' && c != '\\')
             continue;
+        starch_out_write(g->o, s + run, i - run);
+        run = i + 1;
+        char esc[8];
+        if (c < 0x20 || c == 0x7f) {
+            snprintf(esc, sizeof esc, "\\%03o", c);
+            starch_out_write(g->o, esc, 4);
+        } else {
+            esc[0] = '\\';
+            esc[1] = (char)c;
+            starch_out_write(g->o, esc, 2);
         }
-        if (*p == '"' || *p == '\\')
-            starch_out_write(g->o, "\\", 1);
-        starch_out_write(g->o, (const char *)p, 1);
     }
+    starch_out_write(g->o, s + run, n - run);
+}
+
+/* Line breaks in s[0..n). */
+static unsigned count_lines(const char *s, size_t n)
+{
+    unsigned lines = 0;
+    for (const char *e = s + n; (s = memchr(s, '\n', (size_t)(e - s))) != NULL; s++)
+        lines++;
+    return lines;
+}
+
+/* Writes `#line N "` (the path and closing quote are the caller's). */
+static void line_directive(Gen *g, unsigned line)
+{
+    char buf[32] = "#line ", *p = starch_fmt_u32(buf + 6, line);
+    *p++ = ' ';
+    *p++ = '"';
+    starch_out_write(g->o, buf, (size_t)(p - buf));
 }
 
 void gen_quoted_path(Gen *g, const char *path)
 {
-    size_t n;
-    const char *prefix = gen_map_path(g, &path, &n);
-    quote_bytes(g, prefix, n);
-    quote_bytes(g, path, strlen(path));
+    int k = 0; /* the last paths quoted are kept: every #line names one of two */
+    while (k < 2 && g->quoted[k].path != path)
+        k++;
+    if (k == 2) {
+        k = g->quoted[0].path != NULL;
+        starch_out *o = g->o;
+        g->o = &g->quoted[k].text;
+        starch_out_clear(g->o);
+        size_t n;
+        const char *p = path, *prefix = gen_map_path(g, &p, &n);
+        quote_bytes(g, prefix, n);
+        quote_bytes(g, p, strlen(p));
+        g->o = o;
+        g->quoted[k].path = path;
+    }
+    starch_out_write(g->o, starch_out_data(&g->quoted[k].text), starch_out_len(&g->quoted[k].text));
 }
 
 /* Points the C compiler at the template line holding offset off. Lines are counted
@@ -109,12 +148,16 @@ void gen_quoted_path(Gen *g, const char *path)
  * component's start), not from the file's start. */
 void gen_line_template(Gen *g, uint32_t off)
 {
-    for (; g->tpl_off > off; g->tpl_off--) /* back (a component's whole function) */
-        g->tpl_line -= g->f->src.text[g->tpl_off - 1] == '\n';
-    for (; g->tpl_off < off && g->tpl_off < g->f->src.len; g->tpl_off++)
-        g->tpl_line += g->f->src.text[g->tpl_off] == '\n';
-    unsigned line = g->tpl_line;
-    starch_out_printf(g->o, "#line %u \"", line);
+    if (g->tpl_off > off) { /* back (a component's whole function) */
+        g->tpl_line -= count_lines(g->f->src.text + off, g->tpl_off - off);
+        g->tpl_off = off;
+    }
+    if (g->tpl_off < off) {
+        uint32_t to = off < g->f->src.len ? off : (uint32_t)g->f->src.len;
+        g->tpl_line += count_lines(g->f->src.text + g->tpl_off, to - g->tpl_off);
+        g->tpl_off = to;
+    }
+    line_directive(g, g->tpl_line);
     gen_quoted_path(g, g->f->src.path);
     starch_out_write(g->o, "\"\n", 2);
 }
@@ -138,9 +181,9 @@ void gen_line_back(Gen *g)
 {
     const char *d = starch_out_data(g->o);
     size_t len = starch_out_len(g->o);
-    for (; g->counted < len; g->counted++)
-        g->lines += d[g->counted] == '\n';
-    starch_out_printf(g->o, "#line %u \"", g->lines + 2);
+    g->lines += count_lines(d + g->counted, len - g->counted);
+    g->counted = len;
+    line_directive(g, g->lines + 2);
     gen_quoted_path(g, g->oname);
     starch_out_write(g->o, "\"\n", 2);
 }
@@ -150,37 +193,42 @@ void gen_line_back(Gen *g)
 void gen_c_string(Gen *g, const char *s, size_t n)
 {
     starch_out_write(g->o, "\"", 1);
+    size_t run = 0; /* s[run..i) needs no escape: written at once */
     for (size_t i = 0; i < n; i++) {
         unsigned char c = (unsigned char)s[i];
+        if (c >= 0x20 && c != 0x7f && c != '"' && c != '\\' &&
+            (c != '?' || i + 1 == n || s[i + 1] != '?'))
+            continue;
+        starch_out_write(g->o, s + run, i - run);
+        run = i + 1;
         char esc[8];
         if (c == '\n') {
             starch_out_write(g->o, "\\n", 2);
             if (i + 1 < n) {
                 starch_out_write(g->o, "\"\n", 2);
-                for (int k = 0; k <= g->indent; k++)
-                    starch_out_write(g->o, "    ", 4);
-                starch_out_write(g->o, "\"", 1);
+                gen_indent(g);
+                starch_out_write(g->o, "    \"", 5);
             }
         } else if (c == '"' || c == '\\') {
             esc[0] = '\\';
             esc[1] = (char)c;
             starch_out_write(g->o, esc, 2);
-        } else if (c == '?' && i + 1 < n && s[i + 1] == '?') {
+        } else if (c == '?') {
             starch_out_write(g->o, "?\\", 2); /* no trigraphs */
         } else if (c == '\t') {
             starch_out_write(g->o, "\\t", 2);
-        } else if (c < 0x20 || c == 0x7f) {
+        } else {
             snprintf(esc, sizeof esc, "\\%03o", c);
             starch_out_write(g->o, esc, 4);
-        } else {
-            starch_out_write(g->o, (const char *)&c, 1);
         }
     }
+    starch_out_write(g->o, s + run, n - run);
     starch_out_write(g->o, "\"", 1);
 }
 
 void gen_indent(Gen *g)
 {
-    for (int i = 0; i < g->indent; i++)
-        starch_out_write(g->o, "    ", 4);
+    static const char spaces[] = "                                                                ";
+    for (int i = g->indent * 4; i > 0; i -= (int)sizeof spaces - 1)
+        starch_out_write(g->o, spaces, i < (int)sizeof spaces - 1 ? (size_t)i : sizeof spaces - 1);
 }

@@ -19,6 +19,13 @@ typedef struct Gen {
     const char *hoist; /* in a loop body whose room is reserved by the loop: the room the
                           remaining iterations need, added to every `rest` */
     int nval;          /* numbers the st_v locals holding interpolated values */
+    int limit;         /* in a C for loop whose room each iteration checks against
+                          st_limN = st_end - limit_room: N (else 0), st_end not kept */
+    size_t limit_room;
+    struct {
+        const char *path; /* (compared by address) */
+        starch_out text;  /* quoted for a #line (gen_quoted_path) */
+    } quoted[2];
 } Gen;
 
 /* Writes one indented line (fmt without the trailing newline). */

@@ -3,7 +3,8 @@
 NAME.starch in DIR is compiled by `starch` (in a scratch directory, where the C compiler
 finds the template by the name its #line directives give), then its .c by gcc and by
 clang; the errors and warnings each prints (notes left out, the runtime's include
-directory written RUNTIME) must be exactly NAME.gcc and NAME.clang. One TAP line per case
+directory written RUNTIME, and a line and column in a runtime header LINE:COL: they move
+with every edit of the header) must be exactly NAME.gcc and NAME.clang. One TAP line per case
 and compiler.
 
 usage: run-c-errors.py STARCH RUNTIME_INCLUDE_DIR DIR
@@ -26,7 +27,9 @@ def diagnostics(cc, name, d):
     p = subprocess.run([cc, '-std=c11', '-Wall', '-Wextra', '-fsyntax-only', '-fno-diagnostics-color'
                         if cc == 'gcc' else '-fno-color-diagnostics', '-I', include, name + '.starch.c'],
                        cwd=d, capture_output=True, text=True, timeout=60, env=dict(os.environ, LC_ALL='C'))
-    lines = [l.replace(include + '/', 'RUNTIME/') for l in p.stderr.splitlines() if DIAG.match(l)]
+    lines = [re.sub(r'^RUNTIME/([^:]+):\d+:\d+:', r'RUNTIME/\1:LINE:COL:',
+                    l.replace(include + '/', 'RUNTIME/'))
+             for l in p.stderr.splitlines() if DIAG.match(l)]
     return p.returncode, ''.join(l + '\n' for l in lines)
 
 

@@ -5,7 +5,7 @@
  *
  * The repository emits its events by itself after each successful write. publish_change
  * renders what changed (the item appended, morphed or removed, and the count) into Datastar
- * patch-elements events and hands them to the hub, which queues it for every subscriber
+ * patch-elements events and hands them to the hub, which queues them for every subscriber
  * without waiting for any of them. Each GET /events response is a hub client polled by
  * libmicrohttpd's content reader callback on the server's event loop: with nothing queued
  * the connection is suspended (no thread waits for it), and the hub's next message resumes
@@ -298,7 +298,9 @@ enum MHD_Result todo_live_metrics(App *app, struct MHD_Connection *c)
            "Event streams closed because their client vanished (reset, timed out, failed).",
            atomic_load(&app->streams_reclaimed));
     metric(&out, "todo_saves_total", "counter",
-           "Successful writes of a todo (add, toggle, delete).", atomic_load(&app->saves));
+           "Successful writes of a todo (add, toggle, delete); on PostgreSQL, other "
+           "instances' too.",
+           atomic_load(&app->saves));
     metric(&out, "todo_events_total", "counter", "Events published to the event streams.",
            starch_hub_published(app->hub));
     struct MHD_Response *r =

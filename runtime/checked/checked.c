@@ -119,6 +119,21 @@ char *starch_checked_need(starch_out *out, char *p, size_t n, const char *file, 
     return starch_checked_reserve(out, n, file, line);
 }
 
+starch_room starch_checked_more(starch_out *out, char *p, size_t n, const char *file, int line)
+{
+    p = starch_checked_need(out, p, n, file, line);
+    return (starch_room){p, p + n};
+}
+
+char *starch_checked_end(starch_out *out, char *p)
+{
+    const Room *r = room_of(out);
+    if (r == NULL)
+        stop(NULL, 0, "the end of a room that is not open");
+    check_inside(r, p, 0, NULL, 0);
+    return r->limit;
+}
+
 char *starch_checked_put(char *p, const char *s, size_t n, const char *file, int line)
 {
     const Room *in = NULL; /* the room p lies in (or, past a room's end, that room) */

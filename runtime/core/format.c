@@ -277,32 +277,8 @@ double starch_float_value(float v)
 
 /* ---- `| fmt("%.Nf")` without printf ------------------------------------------------ */
 
-/* 10^n as integers (n <= 19). */
-static const uint64_t pow10_int[20] = {
-    UINT64_C(1),
-    UINT64_C(10),
-    UINT64_C(100),
-    UINT64_C(1000),
-    UINT64_C(10000),
-    UINT64_C(100000),
-    UINT64_C(1000000),
-    UINT64_C(10000000),
-    UINT64_C(100000000),
-    UINT64_C(1000000000),
-    UINT64_C(10000000000),
-    UINT64_C(100000000000),
-    UINT64_C(1000000000000),
-    UINT64_C(10000000000000),
-    UINT64_C(100000000000000),
-    UINT64_C(1000000000000000),
-    UINT64_C(10000000000000000),
-    UINT64_C(100000000000000000),
-    UINT64_C(1000000000000000000),
-    UINT64_C(10000000000000000000),
-};
-
 /* Most decimals the fast path writes (printf writes the others). */
-#define FIXED_MAX_DECIMALS 17
+#define FIXED_MAX_DECIMALS STARCH_FIXED_MAX_DECIMALS
 
 /* The fraction r / 2^s (0 <= r < 2^s, 0 < s < 64) times 10^d, rounded to an integer in the
  * default rounding mode (to nearest, ties to even, the tie's parity given by `odd`):
@@ -332,7 +308,7 @@ static inline bool fixed_digits(double v, int decimals, uint64_t *whole, uint64_
     int s = biased == 0 ? 1074 : 1075 - biased; /* |v| = m × 2^-s */
     if (biased != 0)
         m |= UINT64_C(1) << 52;
-    uint64_t scale = pow10_int[decimals];
+    uint64_t scale = starch_pow10_u64(decimals);
     if (s <= 0) { /* an integer >= 2^52 */
         if (s < -11)
             return false; /* >= 2^64 */
@@ -369,31 +345,11 @@ static inline bool fixed_digits(double v, int decimals, uint64_t *whole, uint64_
 #endif
 }
 
-/* Writes the n low decimal digits of f (f < 10^n), with leading zeros; returns the end. */
-static char *put_decimals(char *p, uint64_t f, int n)
-{
-    char *end = p + n, *q = end;
-    for (; n > 8; n -= 8) { /* 8 at a time in 32-bit words */
-        uint32_t low = (uint32_t)(f % 100000000);
-        f /= 100000000;
-        for (int i = 0; i < 4; i++, low /= 100)
-            memcpy(q -= 2, starch_digit_pairs + 2 * (low % 100), 2);
-    }
-    uint32_t g = (uint32_t)f;
-    for (; n >= 2; n -= 2, g /= 100)
-        memcpy(q -= 2, starch_digit_pairs + 2 * (g % 100), 2);
-    if (n)
-        q[-1] = (char)('0' + g);
-    return end;
-}
-
-/* Longest text of the fast path: a sign, 20 digits, '.', FIXED_MAX_DECIMALS decimals. */
-#define FIXED_MAX_LEN  (2 + 20 + FIXED_MAX_DECIMALS)
 /* Longest text printf gives with at most FIXED_MAX_DECIMALS decimals: a sign, the 309
  * digits of DBL_MAX, '.', the decimals and the NUL. */
 #define FIXED_LIBC_MAX (1 + 309 + 1 + FIXED_MAX_DECIMALS + 1)
 
-/* Writes v as printf's "%.*f" would, at p (room for FIXED_MAX_LEN); NULL when the fast
+/* Writes v as printf's "%.*f" would, at p (at most 22 bytes); NULL when the fast
  * path does not apply (decimals out of range, |v| >= 2^64, inf, nan). */
 static inline char *fixed_fast(char *p, double v, int decimals)
 {
@@ -406,19 +362,12 @@ static inline char *fixed_fast(char *p, double v, int decimals)
     if (decimals == 0)
         return p;
     *p++ = '.';
-    return put_decimals(p, frac, decimals);
+    return starch_fmt_decimals(p, frac, decimals);
 }
 
-char *starch_put_fixed(starch_out *out, char *p, size_t rest, starch_put_bytes_fn write,
-                       int decimals, double v)
+char *starch_put_fixed_any(starch_out *out, char *p, size_t rest, starch_put_bytes_fn write,
+                           int decimals, double v)
 {
-    /* digits, '.' and '-' need no escaping in HTML: written in place when there is room */
-    if ((write == starch_put_html_bytes || write == starch_put_raw_bytes) && out->err == 0 &&
-        (size_t)(out->data + out->cap - p) >= FIXED_MAX_LEN + rest) {
-        char *end = fixed_fast(p, v, decimals);
-        if (end != NULL)
-            return end;
-    }
     char buf[FIXED_LIBC_MAX];
     char *end = fixed_fast(buf, v, decimals);
     if (end != NULL)

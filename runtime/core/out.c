@@ -2,6 +2,7 @@
  * streaming through a flush callback. */
 #include "starch_gen.h"
 
+#include <assert.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -174,4 +175,11 @@ const char *starch_out_cstr(starch_out *out)
         return "";
     *p = '\0';
     return out->data;
+}
+
+starch_room starch_out_more(starch_out *out, char *p, size_t n)
+{
+    assert(n <= STARCH_OUT_RESERVE_MAX);
+    p = starch_out_need(out, p, n);
+    return (starch_room){p, out->err ? p + n : out->data + out->cap};
 }

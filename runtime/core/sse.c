@@ -3,9 +3,11 @@
  *
  * An event is `event: TYPE`, `id: ID`, `retry: N`, `data: KEY VALUE` lines, an empty
  * line. Values are split into data lines by a small state machine (Splitter) that takes
- * its input in pieces, so the same code serves a whole string and a component streaming
- * into an event through a flush callback. Written by hand: no printf per line. */
+ * its input in pieces; the elements of a patch-elements event, the one large value, are
+ * copied into their lines in one pass by sse_lines.c, whole or streamed into the event
+ * through a flush callback. Written by hand: no printf per line. */
 #include "entity_impl.h"
+#include "sse_lines.h"
 
 #include <string.h>
 
@@ -96,6 +98,56 @@ static void put_data_str(starch_out *out, const char *prefix, const char *v)
         put_data(out, prefix, v, strlen(v));
 }
 
+static int out_status(const starch_out *out, starch_error *err);
+
+/* ---- The elements ------------------------------------------------------------------ */
+
+/* Source bytes copied per reservation: the room asked for stays well under a streaming
+ * out's chunk, so the out still flushes in chunks of about STARCH_OUT_CHUNK. */
+#define ELEMENTS_PIECE 1024
+
+/* The state of an elements value written in pieces. */
+typedef struct Elements {
+    bool started; /* its first data line is begun (the value is not empty) */
+    bool cr;      /* the last piece ended in '\r' */
+} Elements;
+
+/* Writes v[0..n), a piece of the elements, to out as data lines: the first line's prefix
+ * before the value's first byte, each line break as SSE_LINES_BREAK (the end of a line
+ * and the prefix of the next). The last line is ended by elements_end. */
+static void put_elements(starch_out *out, Elements *e, const char *v, size_t n)
+{
+    if (n == 0)
+        return; /* v may be NULL */
+    const char *end = v + n;
+    while (v < end && out->err == STARCH_OK) {
+        const char *stop = end - v > ELEMENTS_PIECE ? v + ELEMENTS_PIECE : end;
+        size_t piece = (size_t)(stop - v);
+        size_t room = 15 + piece + piece / 2 + SSE_LINES_SLACK + SSE_LINES_BLOCK;
+        char *d = starch_out_reserve(out, room);
+        const char *d_end = d + room;
+        if (!e->started) {
+            d = starch_put(d, "data: elements ", 15);
+            e->started = true;
+        }
+        v = starch__sse_lines(&d, d_end, v, stop, &e->cr); /* short of room: stops early */
+        starch_out_commit(out, d);
+    }
+}
+
+/* Ends the elements (the last data line) and the event (the empty line), and flushes. */
+static int put_elements_tail(starch_out *out, const Elements *e, starch_error *err)
+{
+    char *p = starch_out_reserve(out, 2);
+    *p++ = '\n';
+    if (e->started)
+        *p++ = '\n';
+    starch_out_commit(out, p);
+    if (out->flush)
+        starch_out_flush(out);
+    return out->err == STARCH_OK ? STARCH_OK : out_status(out, err);
+}
+
 /* ---- Options ---------------------------------------------------------------------- */
 
 static const starch_sse_opts no_opts;
@@ -140,15 +192,14 @@ static int out_status(const starch_out *out, starch_error *err)
     return rc == STARCH_OK ? rc : starch__error_set(err, rc, "SSE: %s", starch_strerror(rc));
 }
 
-/* Writes the event, id and retry lines. */
-static void put_head(starch_out *out, const char *type, const starch_sse_opts *o)
+/* Writes the event line (line: "event: TYPE\n", a literal), the id and retry lines. */
+#define put_head(out, line, o) put_head_n(out, line, sizeof line - 1, o)
+static inline void put_head_n(starch_out *out, const char *line, size_t n, const starch_sse_opts *o)
 {
-    size_t tl = strlen(type);
-    char *p = starch_out_reserve(out, tl + 8);
-    p = starch_put(p, "event: ", 7);
-    p = starch_put(p, type, tl);
-    *p++ = '\n';
-    starch_out_commit(out, p);
+    char *p = starch_out_reserve(out, n);
+    starch_out_commit(out, starch_put(p, line, n));
+    if (o == &no_opts)
+        return;
     if (o->id && *o->id) {
         starch_out_write(out, "id: ", 4);
         starch_out_write(out, o->id, strlen(o->id));
@@ -176,7 +227,9 @@ static int put_tail(starch_out *out, starch_error *err)
 /* Writes the head and the option lines of a patch-elements event. */
 static void put_elements_head(starch_out *out, const starch_sse_opts *o)
 {
-    put_head(out, "datastar-patch-elements", o);
+    put_head(out, "event: datastar-patch-elements\n", o);
+    if (o == &no_opts)
+        return;
     put_data_str(out, "data: selector ", o->selector);
     if (o->mode && strcmp(o->mode, "outer") != 0)
         put_data_str(out, "data: mode ", o->mode);
@@ -198,8 +251,9 @@ int starch_sse_patch_elements(starch_out *out, const char *html, size_t len,
     if (rc)
         return rc;
     put_elements_head(out, o);
-    put_data(out, "data: elements ", html, html ? len : 0);
-    return put_tail(out, err);
+    Elements e = {false, false};
+    put_elements(out, &e, html, html ? len : 0);
+    return put_elements_tail(out, &e, err);
 }
 
 int starch_sse_patch_signals(starch_out *out, const char *json, size_t len,
@@ -211,7 +265,7 @@ int starch_sse_patch_signals(starch_out *out, const char *json, size_t len,
         return rc;
     if (json == NULL || len == 0)
         return starch__error_set(err, STARCH_EINVAL, "SSE: no signals to patch");
-    put_head(out, "datastar-patch-signals", o);
+    put_head(out, "event: datastar-patch-signals\n", o);
     if (o->only_if_missing)
         starch_out_write(out, "data: onlyIfMissing true\n", 25);
     put_data(out, "data: signals ", json, len);
@@ -381,7 +435,7 @@ int starch_sse_remove_signals(starch_out *out, const char *const *paths, size_t 
     for (size_t i = 0; i < n; i++)
         if (!path_ok(paths[i]))
             return starch__error_set(err, STARCH_EINVAL, "SSE: empty signal path or path segment");
-    put_head(out, "datastar-patch-signals", o);
+    put_head(out, "event: datastar-patch-signals\n", o);
     if (o->only_if_missing)
         starch_out_write(out, "data: onlyIfMissing true\n", 25);
     starch_out_write(out, "data: signals ", 14);
@@ -392,15 +446,26 @@ int starch_sse_remove_signals(starch_out *out, const char *const *paths, size_t 
 
 /* ---- Streaming -------------------------------------------------------------------- */
 
-/* Flush callback of the rendering buffer: splits what it holds into out. */
+/* The rendering buffer's state: st->open is Elements.started, st->cr Elements.cr
+ * (st->broke is unused). */
+static Elements stream_state(const starch_sse_stream *st)
+{
+    return (Elements){st->open, st->cr};
+}
+
+static void stream_save(starch_sse_stream *st, Elements e)
+{
+    st->open = e.started;
+    st->cr = e.cr;
+}
+
+/* Flush callback of the rendering buffer: copies what it holds into out's data lines. */
 static int stream_flush(void *ctx, const char *data, size_t len)
 {
     starch_sse_stream *st = ctx;
-    Splitter s = {"data: elements ", 15, st->open, st->broke, st->cr};
-    split_feed(st->dst, &s, data, len);
-    st->open = s.open;
-    st->broke = s.broke;
-    st->cr = s.cr;
+    Elements e = stream_state(st);
+    put_elements(st->dst, &e, data, len);
+    stream_save(st, e);
     return starch_out_error(st->dst);
 }
 
@@ -408,16 +473,18 @@ starch_out *starch_sse_elements_begin(starch_sse_stream *st, starch_out *out,
                                       const starch_sse_opts *opt)
 {
     const starch_sse_opts *o = opt ? opt : &no_opts;
-    starch_out_init_buffer(&st->out, st->buf, sizeof st->buf);
+    /* (starch_out_init_buffer and starch_out_set_flush, written out) */
+    st->out = (starch_out){.data = st->buf, .cap = sizeof st->buf, .borrowed = true};
     st->dst = out;
     st->open = st->broke = st->cr = false;
     st->error.code = STARCH_OK;
-    if (check_elements(o, &st->error) != STARCH_OK) {
+    if (o != &no_opts && check_elements(o, &st->error) != STARCH_OK) {
         st->out.err = STARCH_EINVAL; /* every write to it is a no-op */
         return &st->out;
     }
     put_elements_head(out, o);
-    starch_out_set_flush(&st->out, stream_flush, st);
+    st->out.flush = stream_flush;
+    st->out.flush_ctx = st;
     return &st->out;
 }
 
@@ -426,14 +493,15 @@ int starch_sse_elements_end(starch_sse_stream *st, starch_error *err)
     int rc = st->error.code;
     if (rc != STARCH_OK && err)
         *err = st->error;
-    if (rc == STARCH_OK && starch_out_flush(&st->out) != STARCH_OK)
+    if (rc == STARCH_OK && st->out.err != STARCH_OK) /* no memory, or out failed a flush */
         rc = out_status(&st->out, err);
-    if (rc == STARCH_OK) {
-        Splitter s = {"data: elements ", 15, st->open, st->broke, st->cr};
-        split_end(st->dst, &s);
-        rc = put_tail(st->dst, err);
+    if (rc == STARCH_OK) { /* what the buffer holds goes straight to out (stream_flush) */
+        Elements e = stream_state(st);
+        put_elements(st->dst, &e, st->out.data, st->out.len);
+        rc = put_elements_tail(st->dst, &e, err);
     }
-    starch_out_free(&st->out);
+    if (!st->out.borrowed) /* it grew out of st->buf */
+        starch_out_free(&st->out);
     return rc;
 }
 

@@ -38,6 +38,13 @@ void starch_checked_commit(starch_out *out, char *p, const char *file, int line)
 /** starch_out_need, checked: starch_checked_commit, then starch_checked_reserve. */
 char *starch_checked_need(starch_out *out, char *p, size_t n, const char *file, int line);
 
+/** starch_out_more, checked: starch_checked_need; the room's end is the n bytes asked for
+ *  (not the buffer's capacity), so every later write is checked against them. */
+starch_room starch_checked_more(starch_out *out, char *p, size_t n, const char *file, int line);
+
+/** starch_out_end, checked: the end of the room of out open at p. */
+char *starch_checked_end(starch_out *out, char *p);
+
 /** starch_put, checked: s[0..n) fits in the open room p lies in; copies it. */
 char *starch_checked_put(char *p, const char *s, size_t n, const char *file, int line);
 
@@ -55,6 +62,8 @@ char *starch_checked_rest(starch_out *out, char *q, size_t rest);
 #define starch_out_commit(out, p)  starch_checked_commit(out, p, __FILE__, __LINE__)
 #define starch_out_need(out, p, n) starch_checked_need(out, p, n, __FILE__, __LINE__)
 #define starch_put(p, s, n)        starch_checked_put(p, s, n, __FILE__, __LINE__)
+#define starch_out_more(out, p, n) starch_checked_more(out, p, n, __FILE__, __LINE__)
+#define starch_out_end(out, p)     starch_checked_end(out, p)
 /* (appends to a buffer and looks at it: checked by starch.h) */
 
 /* Writers of unbounded values called by name (their arguments are the generated code's:

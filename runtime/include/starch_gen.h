@@ -23,7 +23,7 @@ extern "C" {
 
 /** The version of this interface: raised whenever generated code written for the previous
  *  one would not build or would misbehave against this runtime. */
-#define STARCH_GEN_VERSION 2
+#define STARCH_GEN_VERSION 3
 
 /* clang-format off */
 #if defined(STARCH_GEN_EXPECTED) && STARCH_GEN_EXPECTED != STARCH_GEN_VERSION
@@ -97,6 +97,75 @@ static inline char *starch_put(char *p, const char *s, size_t n)
     memcpy(p, s, n);
     return p + n;
 }
+
+/* --------------------------------------------------------------------------------------
+ * The room protocol: how generated code keeps one cursor open through a whole render
+ *
+ *   char *st_p = starch_out_reserve(out, 0), *st_end = starch_out_end(out, st_p);
+ *   STARCH_ROOM(out, st_p, st_end, 9);      // at least 9 bytes of room at st_p
+ *   st_p = starch_put(st_p, "<td>", 4);     // ...
+ *   st_end = STARCH_END_AFTER(out, st_p, st_end, s);   // after a writer of value s
+ *   starch_out_commit(out, st_p);           // at the end of the render
+ *
+ * The cursor p and the end of its room travel together through loops, conditionals and
+ * component calls (a component's `_at` function takes and returns them as a starch_room),
+ * so a straight-line piece of output costs one compare with the end, and the buffer's
+ * length is written once, at the end (or when the room runs out: starch_out_more).
+ * -------------------------------------------------------------------------------------- */
+
+/** A cursor and the end of the room it may write up to (passed and returned in registers). */
+typedef struct starch_room {
+    char *p;
+    char *end;
+} starch_room;
+
+/** Slow path of STARCH_ROOM: commits the bytes up to p, makes room for n bytes (n <=
+ *  STARCH_OUT_RESERVE_MAX). Returns the cursor and the end of its room; after a failure,
+ *  a cursor into the discard area with n bytes of room. */
+starch_room starch_out_more(starch_out *out, char *p, size_t n);
+
+/** The end of the room at cursor p, where p was just returned by starch_out_reserve or by
+ *  a writer of unbounded values (which may have moved the buffer): the buffer's capacity,
+ *  or p itself after a failure (the next STARCH_ROOM then takes the slow path). */
+static inline char *starch_out_end(const starch_out *out, char *p)
+{
+    return out->err ? p : out->data + out->cap;
+}
+
+/* Whether a run must make its room: when the room left is short; in a checked build
+ * always, so that every run's room is exactly the n bytes it counted (an undercount is
+ * then a write past it, never hidden by room left over from before). */
+#ifdef STARCH_CHECKED
+#define STARCH_ROOM_SHORT_(cond) ((void)(cond), 1)
+#else
+#define STARCH_ROOM_SHORT_(cond) (cond)
+#endif
+
+/** Makes sure the cursor has n bytes of room before limit; else moves the cursor and limit to
+ *  a new room (starch_out_more). cursor and limit are lvalues. */
+#define STARCH_ROOM(out, cursor, limit, n)                                                         \
+    do {                                                                                           \
+        if (STARCH_ROOM_SHORT_((uintptr_t)(cursor) + (size_t)(n) > (uintptr_t)(limit))) {          \
+            starch_room st_room_ = starch_out_more(out, cursor, n);                                \
+            (cursor) = st_room_.p;                                                                 \
+            (limit) = st_room_.end;                                                                \
+        }                                                                                          \
+    } while (0)
+
+/** The limit of a loop whose iterations need n bytes each: a cursor past it has less than
+ *  n bytes of room before end (a C `for` loop keeps it in a register, STARCH_ROOM_LIMIT). */
+#define STARCH_LIMIT_OF(end, n) ((uintptr_t)(end) - (size_t)(n))
+
+/** STARCH_ROOM for a loop's iteration of n bytes, against limit = STARCH_LIMIT_OF(end, n)
+ *  (an lvalue, moved with the room): one compare. */
+#define STARCH_ROOM_LIMIT(out, cursor, limit, n)                                                   \
+    do {                                                                                           \
+        if (STARCH_ROOM_SHORT_((uintptr_t)(cursor) > (limit))) {                                   \
+            starch_room st_room_ = starch_out_more(out, cursor, n);                                \
+            (cursor) = st_room_.p;                                                                 \
+            (limit) = STARCH_LIMIT_OF(st_room_.end, n);                                            \
+        }                                                                                          \
+    } while (0)
 /* ======================================================================================
  * Formatting (no locale, no printf)
  * ====================================================================================== */
@@ -151,6 +220,130 @@ char *starch_fmt_u64(char *p, uint64_t v);
  *  JavaScript's Number-to-String layout: `1.5`, `100`, `1e+21`, `1.5e-7`, `-0` as `0`;
  *  NaN and infinities as `NaN`, `Infinity`, `-Infinity`. At most 25 bytes. */
 char *starch_fmt_double(char *p, double v);
+
+/* ---- `| fmt("%.Nf")`: inline parts of starch_put_fixed -------------------------------
+ * With the decimals a constant (they always are in generated code) these fold to a few
+ * multiplications and the digit pairs, as a hand-written formatter for that precision. */
+
+/* Inlined at every call, whatever the optimisation level: what makes them fast is the
+ * constant decimals folding into each (a copy shared by several call sites divides by a
+ * power of ten loaded from a table). */
+#ifdef __GNUC__
+#define STARCH_FOLDED_ static inline __attribute__((always_inline))
+#else
+#define STARCH_FOLDED_ static inline
+#endif
+
+/** Most decimals starch_put_fixed writes without printf. */
+#define STARCH_FIXED_MAX_DECIMALS 17
+
+/** 10^n for 0 <= n <= 19 (a constant when n is one). */
+STARCH_FOLDED_ uint64_t starch_pow10_u64(int n)
+{
+    static const uint64_t pow10[20] = {UINT64_C(1),
+                                       UINT64_C(10),
+                                       UINT64_C(100),
+                                       UINT64_C(1000),
+                                       UINT64_C(10000),
+                                       UINT64_C(100000),
+                                       UINT64_C(1000000),
+                                       UINT64_C(10000000),
+                                       UINT64_C(100000000),
+                                       UINT64_C(1000000000),
+                                       UINT64_C(10000000000),
+                                       UINT64_C(100000000000),
+                                       UINT64_C(1000000000000),
+                                       UINT64_C(10000000000000),
+                                       UINT64_C(100000000000000),
+                                       UINT64_C(1000000000000000),
+                                       UINT64_C(10000000000000000),
+                                       UINT64_C(100000000000000000),
+                                       UINT64_C(1000000000000000000),
+                                       UINT64_C(10000000000000000000)};
+    return pow10[n];
+}
+
+/** |v| × 10^decimals rounded to an integer exactly as printf rounds the binary value in
+ *  the default rounding mode (to nearest, ties to even), into *q. False (nothing
+ *  computed) when decimals is outside 0..STARCH_FIXED_MAX_DECIMALS, |v| >= 2^52 (inf and
+ *  NaN included) or the result is not below 2^64: starch_put_fixed_any's cases.
+ *  |v| = m / 2^s exactly (m < 2^53), so this is round(m × 10^d / 2^s): one 64-bit product
+ *  for d <= 3 (m × 1000 < 2^63), a 128-bit one beyond. */
+STARCH_FOLDED_ bool starch_fixed_scaled(double v, int decimals, uint64_t *q)
+{
+    uint64_t bits;
+    memcpy(&bits, &v, sizeof bits);
+    unsigned biased = (unsigned)(bits >> 52) & 0x7ff;
+    if (decimals < 0 || decimals > STARCH_FIXED_MAX_DECIMALS || biased > 1074)
+        return false;
+    /* Zero and subnormals (biased 0) are taken for m / 2^1075 with m >= 2^52: below
+     * 2^-1022 either way, which rounds to 0 at any of these precisions. */
+    uint64_t m = (bits & ((UINT64_C(1) << 52) - 1)) | (UINT64_C(1) << 52);
+    unsigned s = 1075 - biased; /* >= 1 */
+    uint64_t scale = starch_pow10_u64(decimals);
+    if (decimals <= 3) {
+        uint64_t t = m * scale; /* < 2^63 */
+        if (s >= 64) {          /* t < 2^63 <= 2^(s - 1): below one half */
+            *q = 0;
+            return true;
+        }
+        /* t / 2^s to nearest, ties to even: t + half - 1, plus 1 when the quotient is odd */
+        *q = (t + ((UINT64_C(1) << (s - 1)) - 1) + ((t >> s) & 1)) >> s;
+        return true;
+    }
+#ifdef __SIZEOF_INT128__
+    __extension__ typedef unsigned __int128 starch_u128; /* GNU extension: one mul */
+    starch_u128 t = (starch_u128)m * scale;              /* < 2^110 */
+    if (s > 127)
+        s = 127; /* t < 2^126: still below one half, as the true quotient is */
+    starch_u128 r = (t + ((((starch_u128)1) << (s - 1)) - 1) + ((t >> s) & 1)) >> s;
+    if ((uint64_t)(r >> 64) != 0)
+        return false;
+    *q = (uint64_t)r;
+    return true;
+#else
+    return false;
+#endif
+}
+
+/** Writes the n low decimal digits of f (f < 10^n, n <= 19), with leading zeros; returns
+ *  the cursor after them. */
+STARCH_FOLDED_ char *starch_fmt_decimals(char *p, uint64_t f, int n)
+{
+    char *end = p + n, *q = end;
+    for (; n > 8; n -= 8) { /* 8 at a time in 32-bit words */
+        uint32_t low = (uint32_t)(f % 100000000);
+        f /= 100000000;
+        for (int i = 0; i < 4; i++, low /= 100) {
+            q -= 2;
+            memcpy(q, starch_digit_pairs + 2 * (low % 100), 2);
+        }
+    }
+    uint32_t g = (uint32_t)f;
+    for (; n >= 2; n -= 2, g /= 100) {
+        q -= 2;
+        memcpy(q, starch_digit_pairs + 2 * (g % 100), 2);
+    }
+    if (n)
+        q[-1] = (char)('0' + g);
+    return end;
+}
+
+/** Writes printf's "%.*f" text of a value whose |v| × 10^decimals rounds to q
+ *  (starch_fixed_scaled), negative when v's sign bit is set (printf writes "-0.00" for
+ *  -0.0 and for what rounds to it). At most 22 bytes (20 digits, '-', '.'). */
+STARCH_FOLDED_ char *starch_fmt_fixed_scaled(char *p, bool negative, uint64_t q, int decimals)
+{
+    uint64_t scale = starch_pow10_u64(decimals);
+    uint64_t whole = q / scale;
+    *p = '-';
+    p += negative;
+    p = whole <= UINT32_MAX ? starch_fmt_u32(p, (uint32_t)whole) : starch_fmt_u64(p, whole);
+    if (decimals == 0)
+        return p;
+    *p++ = '.';
+    return starch_fmt_decimals(p, q - whole * scale, decimals);
+}
 
 /** The double nearest the shortest decimal that reads back (strtof) as the float v: 0.1f
  *  gives 0.1, not 0.10000000149011612, so a float is written as it was written in the
@@ -524,12 +717,34 @@ char *starch_put_raw_bytes(starch_out *out, char *p, size_t rest, const char *s,
 char *starch_put_fmt(starch_out *out, char *p, size_t rest, starch_put_bytes_fn write,
                      const char *fmt, ...) STARCH_PRINTF(5, 6);
 
-/** `| fmt("%.Nf")` of a floating value: the same text as printf's "%.*f" (the binary value
- *  rounded as printf rounds it in the default rounding mode), then written with the
- *  context's string writer. Exact integer arithmetic without printf for N from 0 to 17
- *  and |v| below 2^64; printf for the rest (inf, nan, huge values). */
-char *starch_put_fixed(starch_out *out, char *p, size_t rest, starch_put_bytes_fn write,
-                       int decimals, double v);
+/** `| fmt("%.Nf")` of a floating value, out of line: the same text as printf's "%.*f" (the
+ *  binary value rounded as printf rounds it in the default rounding mode), written with
+ *  the context's string writer. Exact integer arithmetic without printf for N from 0 to
+ *  STARCH_FIXED_MAX_DECIMALS and |v| below 2^64; printf for the rest (inf, nan, huge
+ *  values). Needs no room at p beyond what `write` needs. */
+char *starch_put_fixed_any(starch_out *out, char *p, size_t rest, starch_put_bytes_fn write,
+                           int decimals, double v);
+
+/** `| fmt("%.Nf")` of a floating value in a context whose string writer is `write`: the
+ *  text of starch_put_fixed_any. Like every value of generated code, p has room for
+ *  STARCH_VALUE_MAX + rest bytes: in the contexts where digits, '-' and '.' are written as
+ *  they are (text, attributes, raw, URL parts and queries, inside JavaScript strings),
+ *  values below 2^52 are written there inline, with no check of the room (at most 22
+ *  bytes); the rest, and every value of the other contexts (a JavaScript value is a string
+ *  literal), out of line. With `write` and `decimals` constants, as generated code passes
+ *  them, the compiler keeps only the branch of the context and the precision. */
+STARCH_FOLDED_ char *starch_put_fixed(starch_out *out, char *p, size_t rest,
+                                      starch_put_bytes_fn write, int decimals, double v)
+{
+    uint64_t q, bits;
+    memcpy(&bits, &v, sizeof bits);
+    bool as_is = write == starch_put_html_bytes || write == starch_put_raw_bytes ||
+                 write == starch_put_url_part_bytes || write == starch_put_url_query_bytes ||
+                 write == starch_put_js_str_bytes;
+    if (as_is && starch_fixed_scaled(v, decimals, &q))
+        return starch_fmt_fixed_scaled(p, (bits >> 63) != 0, q, decimals);
+    return starch_put_fixed_any(out, p, rest, write, decimals, v);
+}
 
 void starch_error_fmt_f_needs_a_floating_value(void);
 
@@ -776,6 +991,23 @@ void starch_error_entity_only_where_json_is_expected(void);
 #define STARCH_PUT_CSS(out, p, rest, x)        STARCH_FN_CSS(x)(out, STARCH_AT_(out, p), rest, x)
 #define STARCH_PUT_DS_URL(out, p, rest, x)     STARCH_FN_DS_URL(x)(out, STARCH_AT_(out, p), rest, x)
 #define STARCH_PUT_DS_URL_STR(out, p, rest, x) STARCH_FN_DS_URL_STR(x)(out, STARCH_AT_(out, p), rest, x)
+
+/* The end of the room after value x was written at p (STARCH_ROOM's `end`): numbers and
+ * booleans are written into the room the caller made, which stays; any other value's
+ * writer makes its own room, and the end is read again (starch_out_end). (In url_query and
+ * regexp contexts numbers make their own room too: there the end is always read again.) */
+#define STARCH_END_AFTER(out, p, end, x)                                                           \
+    _Generic((x),                                                                          \
+        STARCH_NUMBER_CASES_(end, end, end, end, end, end),                                        \
+        bool: (end),                                                                               \
+        default: starch_out_end(out, p))
+
+/* STARCH_END_AFTER for a loop's limit (STARCH_LIMIT_OF(end, room)). */
+#define STARCH_LIMIT_AFTER(out, p, limit, room, x)                                                 \
+    _Generic((x),                                                                          \
+        STARCH_NUMBER_CASES_(limit, limit, limit, limit, limit, limit),                            \
+        bool: (limit),                                                                             \
+        default: STARCH_LIMIT_OF(starch_out_end(out, p), room))
 
 /* clang-format on */
 /** starch_html in an attribute: escaped like any string. */

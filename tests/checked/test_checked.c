@@ -127,7 +127,7 @@ static void correct(starch_out *st_out, const char *s, int n, double d)
         }
     }
     starch_out_commit(st_out, st_p);
-    st_p = starch_out_reserve(st_out, 1);
+    st_p = starch_out_reserve(st_out, 1 + STARCH_VALUE_MAX);
     st_p = starch_put_fixed(st_out, st_p, 1, starch_put_html_bytes, 2, d);
     st_p = starch_put_fmt(st_out, st_p, 1, starch_put_url_query_bytes, "%s&%d", s, n);
     st_p = starch_put(st_p, ".", 1);

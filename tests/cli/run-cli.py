@@ -500,10 +500,12 @@ def function_body(c_text, name):
     return stmts
 
 
-STATIC_STMT = re.compile(r'^(char \*st_p;|\*st_p\+\+ = \'"\';|st_p = starch_out_reserve\(st_out, [^;]*\);|'
+STATIC_STMT = re.compile(r'^(char \*st_p = st_r\.p, \*st_end = st_r\.end;|\*st_p\+\+ = \'"\';|'
+                         r'STARCH_ROOM\(st_out, st_p, st_end, [^;]*\);|'
                          r'st_p = starch_put\(st_p, ("([^"\\]|\\.)*" ?)+, \d+\);|'
-                         r'starch_out_commit\(st_out, st_p\);|'
-                         r'starch_out_write\(st_out, ("([^"\\]|\\.)*" ?)+, \d+\);)$')
+                         r'st_end = STARCH_END_AFTER\(st_out, st_p, st_end, st_v[0-9]+\);|'
+                         r'st_end = starch_out_end\(st_out, st_p\);|'
+                         r'return \(starch_room\)\{st_p, st_end\};)$')
 VALUE_LOCAL = re.compile(r'^__auto_type (st_v[0-9]+) =$')
 VALUE_STMT = re.compile(r'^st_p = (STARCH_PUT_[A-Z_]+)\(st_out, st_p, [0-9]+ \+ [0-9]+ \* '
                         r'STARCH_VALUE_MAX, (st_v[0-9]+)\);$')
@@ -532,7 +534,7 @@ def generated_c_one_escaper_per_value(d):
           '  <h2>{{ title }}</h2>\n  <p>{{ n }} items for {{ title }}</p>\n</div>\n{% end %}\n')
     assert run(['card.starch'], d).returncode == 0
     c = open(os.path.join(d, 'card.starch.c')).read()
-    assert values_of(c, 'card_Card') == [
+    assert values_of(c, 'st_card_Card_at') == [
         ('STARCH_PUT_ATTR', 'cls'), ('STARCH_PUT_ATTR', 'title'), ('STARCH_PUT_ATTR', 'n'),
         ('STARCH_PUT_HTML', 'title'), ('STARCH_PUT_HTML', 'n'), ('STARCH_PUT_HTML', 'title')]
     assert 'starch_put_html_bytes' not in c and 'switch' not in c and ' if ' not in c
@@ -554,7 +556,7 @@ def generated_c_escaper_per_context(d):
 """)
     assert run(['all.starch'], d).returncode == 0, 'starch failed'
     c = open(os.path.join(d, 'all.starch.c')).read()
-    macros = [m for m, _ in values_of(c, 'all_All')]
+    macros = [m for m, _ in values_of(c, 'st_all_All_at')]
     assert macros == [
         'STARCH_PUT_HTML', 'STARCH_PUT_ATTR', 'STARCH_PUT_ATTR',            # text, RCDATA
         'STARCH_PUT_ATTR', 'STARCH_PUT_ATTR',                               # quoted, unquoted

@@ -713,8 +713,8 @@ static void check_numbers(const setup *su, uint64_t bits, int decimals)
     /* `| fmt("%.Nf")`: printf's text */
     starch_out o;
     starch_out_init(&o);
-    char *p = starch_put_fixed(&o, starch_out_reserve(&o, su->pre), su->rest, starch_put_raw_bytes,
-                               decimals, v);
+    char *p = starch_put_fixed(&o, starch_out_reserve(&o, su->pre + STARCH_VALUE_MAX + su->rest),
+                               su->rest, starch_put_raw_bytes, decimals, v);
     starch_out_commit(&o, p);
     snprintf(ref, sizeof ref, "%.*f", decimals, v);
     FUZZ_CHECK(starch_out_len(&o) == strlen(ref) &&

@@ -510,41 +510,109 @@ Test(format, double_property_boundaries)
 /* One buffer for every check (cleared each time), so a million checks stay fast. */
 static starch_out fixed_out;
 static long fixed_checked;
+/* What the context's writer makes of printf's text. */
+static starch_out fixed_want;
 
 static void fixed_setup(void)
 {
     starch_out_init(&fixed_out);
+    starch_out_init(&fixed_want);
 }
 
 static void fixed_teardown(void)
 {
     starch_out_free(&fixed_out);
+    starch_out_free(&fixed_want);
 }
 
-/* Writes v with starch_put_fixed through `write` and compares with snprintf's "%.*f".
- * room: bytes reserved before the call (small: the value goes through the writer). */
-static void check_fixed_with(double v, int decimals, starch_put_bytes_fn write, size_t room)
+/* The string writers the compiler hands starch_put_fixed, one per context
+ * (compiler/codegen.c); the first five write digits, '-' and '.' as they are. */
+static const starch_put_bytes_fn fixed_writers[] = {
+    starch_put_html_bytes,      starch_put_raw_bytes,    starch_put_url_part_bytes,
+    starch_put_url_query_bytes, starch_put_js_str_bytes, starch_put_url_bytes,
+    starch_put_srcset_bytes,    starch_put_js_bytes,     starch_put_js_script_bytes,
+    starch_put_js_regexp_bytes, starch_put_ds_url_bytes, starch_put_ds_url_str_bytes,
+};
+#define FIXED_WRITERS (sizeof fixed_writers / sizeof fixed_writers[0])
+#define FIXED_AS_IS   5
+
+/* Checks the text starch_put_fixed wrote into fixed_out (from `start`, the cursor it
+ * returned committed) against printf's "%.*f" of v through `write`; as_is: the writer
+ * must leave printf's text as it is. */
+static void check_fixed_text(double v, int decimals, starch_put_bytes_fn write, bool as_is)
 {
-    starch_out_clear(&fixed_out);
-    char *p = starch_out_reserve(&fixed_out, room);
-    p = starch_put_fixed(&fixed_out, p, 0, write, decimals, v);
-    starch_out_commit(&fixed_out, p);
-    char want[400];
-    int n = snprintf(want, sizeof want, "%.*f", decimals, v);
-    cr_assert(n >= 0 && (size_t)n < sizeof want);
-    size_t len = starch_out_len(&fixed_out);
-    if (len != (size_t)n || memcmp(starch_out_data(&fixed_out), want, len) != 0)
-        cr_assert_fail("%a (%.17g) %%.%df: got %.*s, printf %s", v, v, decimals, (int)len,
-                       starch_out_data(&fixed_out), want);
+    char text[400];
+    int n = snprintf(text, sizeof text, "%.*f", decimals, v);
+    cr_assert(n >= 0 && (size_t)n < sizeof text);
+    starch_out_clear(&fixed_want);
+    char *w = write(&fixed_want, starch_out_reserve(&fixed_want, 0), 0, text, (size_t)n);
+    starch_out_commit(&fixed_want, w);
+    size_t len = starch_out_len(&fixed_out), want = starch_out_len(&fixed_want);
+    const char *got = starch_out_data(&fixed_out), *wanted = starch_out_data(&fixed_want);
+    if (len != want || memcmp(got, wanted, len) != 0)
+        cr_assert_fail("%a (%.17g) %%.%df: got %.*s, printf %s, through the writer %.*s", v, v,
+                       decimals, (int)len, got, text, (int)want, wanted);
+    if (as_is && (want != (size_t)n || memcmp(wanted, text, want) != 0))
+        cr_assert_fail("the writer changes %s", text);
     fixed_checked++;
 }
 
-/* Both paths: written in place (raw, html) and through a buffer and the writer. */
+/* Writes v with starch_put_fixed through `write` into the room generated code gives a
+ * value (STARCH_VALUE_MAX + rest) and compares with printf's text through the writer; the
+ * writer leaves rest bytes of room after the value. */
+static void check_fixed_with(double v, int decimals, starch_put_bytes_fn write, size_t rest)
+{
+    starch_out_clear(&fixed_out);
+    char *p = starch_out_reserve(&fixed_out, STARCH_VALUE_MAX + rest);
+    p = starch_put_fixed(&fixed_out, p, rest, write, decimals, v);
+    cr_assert_geq((size_t)(fixed_out.data + fixed_out.cap - p), rest);
+    starch_out_commit(&fixed_out, p);
+    bool as_is = false;
+    for (size_t i = 0; i < FIXED_AS_IS; i++)
+        as_is |= write == fixed_writers[i];
+    check_fixed_text(v, decimals, write, as_is);
+}
+
+/* As generated code calls it: the writer and the decimals constants (the compiler keeps
+ * only their branch). */
+#define FIXED_CONST_CASE(n)                                                                        \
+    case n: p = starch_put_fixed(&fixed_out, p, 0, starch_put_html_bytes, n, v); break;
+static void check_fixed_const(double v, int decimals)
+{
+    starch_out_clear(&fixed_out);
+    char *p = starch_out_reserve(&fixed_out, STARCH_VALUE_MAX);
+    switch (decimals) {
+        FIXED_CONST_CASE(0)
+        FIXED_CONST_CASE(1)
+        FIXED_CONST_CASE(2)
+        FIXED_CONST_CASE(3)
+        FIXED_CONST_CASE(4)
+        FIXED_CONST_CASE(5)
+        FIXED_CONST_CASE(6)
+        FIXED_CONST_CASE(7)
+        FIXED_CONST_CASE(8)
+        FIXED_CONST_CASE(9)
+        FIXED_CONST_CASE(10)
+        FIXED_CONST_CASE(11)
+        FIXED_CONST_CASE(12)
+        FIXED_CONST_CASE(13)
+        FIXED_CONST_CASE(14)
+        FIXED_CONST_CASE(15)
+        FIXED_CONST_CASE(16)
+        FIXED_CONST_CASE(17)
+    default: cr_assert_fail("decimals %d", decimals);
+    }
+    starch_out_commit(&fixed_out, p);
+    check_fixed_text(v, decimals, starch_put_html_bytes, true);
+}
+
+/* Through every context's writer. */
 static void check_fixed(double v, int decimals)
 {
-    check_fixed_with(v, decimals, (decimals & 1) ? starch_put_html_bytes : starch_put_raw_bytes,
-                     64);
-    check_fixed_with(v, decimals, starch_put_js_str_bytes, 0);
+    for (size_t i = 0; i < FIXED_WRITERS; i++)
+        check_fixed_with(v, decimals, fixed_writers[i], i & 1 ? 0 : 3000);
+    if (decimals <= STARCH_FIXED_MAX_DECIMALS)
+        check_fixed_const(v, decimals);
 }
 
 TestSuite(fixed, .init = fixed_setup, .fini = fixed_teardown);
@@ -662,10 +730,55 @@ Test(fixed, million_random_values_match_printf)
         case 1: v = ldexp((double)(x >> 11), (int)(next_random(&r) % 141) - 70 - 53); break;
         default: v = (double)(int64_t)(x % 100000000000) / pow(10, (double)(x >> 60)); break;
         }
-        check_fixed_with(v, i % 18, (i & 1) ? starch_put_html_bytes : starch_put_js_str_bytes,
-                         (i & 2) ? 64 : 0);
+        check_fixed_with(v, i % 18, fixed_writers[(i >> 1) % FIXED_WRITERS], (i & 1) ? 0 : 100);
+        check_fixed_const(v, i % 18);
     }
     cr_assert_geq(fixed_checked, 1000000);
+}
+
+/* v and its 20 neighbours on each side, both signs. */
+static void check_fixed_around(double v, int decimals)
+{
+    double up = v, down = v;
+    check_fixed(v, decimals);
+    check_fixed(-v, decimals);
+    for (int i = 0; i < 20; i++) {
+        up = nextafter(up, INFINITY);
+        down = nextafter(down, -INFINITY);
+        check_fixed(up, decimals);
+        check_fixed(-up, decimals);
+        check_fixed(down, decimals);
+        check_fixed(-down, decimals);
+    }
+}
+
+/* Every precision: the edges of the inline path and of its arithmetic (2^52, where it
+ * ends; 2^53 / 10^N; 2^64 / 10^N, where the scaled value leaves 64 bits; 2^-11 and 2^-12,
+ * where the 64-bit product's shift ends; 2^-75, the 128-bit one's), the rounding to zero
+ * (0.5 × 10^-N, "-0.00"), and 200,000 values from 2^-80 to 2^70 each, alternately through
+ * every context's writer and as generated code calls it. */
+Test(fixed, every_precision_edges_and_sample, .timeout = 600)
+{
+    uint64_t r = 0x51ed2701u;
+    for (int d = 0; d <= STARCH_FIXED_MAX_DECIMALS; d++) {
+        double p10 = pow(10, d);
+        const double edges[] = {0x1p52,    0x1p53 / p10, 0x1p64 / p10, 0x1p-11,
+                                0x1p-12,   0x1p-75,      0x1p-76,      0.5 / p10,
+                                1.5 / p10, 1 / p10,      0.05 / p10,   DBL_MIN,
+                                5e-324,    1.0,          0.5,          0x1p63 / p10};
+        for (size_t i = 0; i < sizeof edges / sizeof edges[0]; i++)
+            check_fixed_around(edges[i], d);
+        for (int i = 0; i < 200000; i++) {
+            uint64_t x = next_random(&r);
+            double v = ldexp((double)(x >> 11), (int)(next_random(&r) % 151) - 80 - 53);
+            if (x & 1)
+                v = -v;
+            if (i % 8 == 0)
+                check_fixed_with(v, d, fixed_writers[(uint64_t)i / 8 % FIXED_WRITERS], 0);
+            else
+                check_fixed_const(v, d);
+        }
+    }
 }
 
 Test(fixed, random_prices)

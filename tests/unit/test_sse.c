@@ -1,6 +1,7 @@
 /* test_sse.c — Datastar SSE events: exact bytes for each event and option, line
  * splitting, invalid arguments, streaming a fragment into an event, and the places where
  * SPEC.md and the official TypeScript SDK differ (the spec wins). */
+#define _DEFAULT_SOURCE /* MAP_ANONYMOUS */
 #include <criterion/criterion.h>
 #include <errno.h>
 #include <stdio.h>
@@ -8,6 +9,10 @@
 #include <string.h>
 
 #include <starch_gen.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "sse_lines.h" /* runtime/core: both scanners of the elements' data lines */
 
 static starch_out out;
 
@@ -513,6 +518,370 @@ Test(sse, each_event_is_flushed)
     cr_assert_str_eq(starch_out_cstr(&sink),
                      "event: datastar-patch-signals\ndata: signals {\"a\":1}\n\n");
     starch_out_free(&sink);
+}
+
+/* ---- The elements' data lines, scanner by scanner ------------------------------------ */
+
+/* sse_lines.c copies the elements into their data lines 16 bytes at a time with SSE2 on
+ * x86-64, 8 at a time elsewhere; both are exported, so this binary checks each against a
+ * byte-at-a-time reference whatever the build picks. Values end at an inaccessible page
+ * (a read past the end is a crash) and the room given ends at another (so is a write past
+ * it). */
+
+typedef const char *(*lines_fn)(char **, const char *, const char *, const char *, bool *);
+
+static const struct {
+    const char *name;
+    lines_fn lines;
+} line_scanners[] = {
+    {"portable", starch__sse_lines_portable},
+#if defined(__SSE2__) && !defined(STARCH_NO_SSE2)
+    {"sse2", starch__sse_lines_sse2},
+#endif
+};
+#define N_LINE_SCANNERS (sizeof line_scanners / sizeof line_scanners[0])
+
+/* Two mappings of two pages, the second page of each inaccessible: src and dst end where
+ * the accessible memory ends. */
+static char *guarded(void)
+{
+    long page = sysconf(_SC_PAGESIZE);
+    size_t size = 16 * (size_t)page;
+    char *m = mmap(NULL, 2 * size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    cr_assert(m != MAP_FAILED);
+    cr_assert_eq(mprotect(m + size, size, PROT_NONE), 0);
+    return m + size;
+}
+
+static char *src_end, *dst_end;
+
+/* The reference: s[0..n), each line break as SSE_LINES_BREAK; after a piece that ended in
+ * '\r' (*cr), a first '\n' is skipped. Returns the length written at d. */
+static size_t lines_reference(char *d, const char *s, size_t n, bool *cr)
+{
+    size_t o = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (s[i] == '\n' && *cr && i == 0) {
+            *cr = false;
+            continue;
+        }
+        *cr = false;
+        if (s[i] == '\n' || s[i] == '\r') {
+            memcpy(d + o, SSE_LINES_BREAK, SSE_LINES_BREAK_LEN);
+            o += SSE_LINES_BREAK_LEN;
+            if (s[i] == '\r' && i + 1 < n && s[i + 1] == '\n')
+                i++;
+            else if (s[i] == '\r' && i + 1 == n)
+                *cr = true;
+        } else {
+            d[o++] = s[i];
+        }
+    }
+    return o;
+}
+
+/* Copies the piece s[0..n) through scanner k, giving it the least room it may be given
+ * (again while it stops short), into d; returns the length written. */
+static size_t lines_through(size_t k, char *d, const char *s, size_t n, bool *cr)
+{
+    if (dst_end == NULL)
+        dst_end = guarded();
+    size_t o = 0;
+    const char *end = s + n;
+    do {
+        size_t room = (size_t)(end - s) + SSE_LINES_SLACK + SSE_LINES_BLOCK;
+        char *w = dst_end - room, *w0 = w;
+        const char *was = s;
+        s = line_scanners[k].lines(&w, dst_end, s, end, cr);
+        cr_assert(s > was || n == 0, "%s: no progress", line_scanners[k].name);
+        cr_assert(s <= end && w >= w0 && w <= dst_end);
+        memcpy(d + o, w0, (size_t)(w - w0));
+        o += (size_t)(w - w0);
+    } while (s < end);
+    return o;
+}
+
+/* Checks value v[0..n), cut into pieces at each of cuts[0..ncuts) (ascending), with every
+ * scanner against the reference. */
+static void check_lines(const char *v, size_t n, const size_t *cuts, size_t ncuts)
+{
+    static char want[16 * 4096], got[16 * 4096];
+    cr_assert_leq(n, 4096);
+    if (src_end == NULL)
+        src_end = guarded();
+    bool rcr = false;
+    size_t wl = 0, at = 0;
+    for (size_t c = 0; c <= ncuts; c++) {
+        size_t to = c < ncuts ? cuts[c] : n;
+        wl += lines_reference(want + wl, v + at, to - at, &rcr);
+        at = to;
+    }
+    for (size_t k = 0; k < N_LINE_SCANNERS; k++) {
+        bool cr = false;
+        size_t gl = 0;
+        at = 0;
+        for (size_t c = 0; c <= ncuts; c++) {
+            size_t to = c < ncuts ? cuts[c] : n;
+            char *piece = src_end - (to - at); /* each piece ends at the guard page */
+            memcpy(piece, v + at, to - at);
+            gl += lines_through(k, got + gl, piece, to - at, &cr);
+            at = to;
+        }
+        cr_assert_eq(gl, wl, "%s: length %zu, want %zu (n %zu)", line_scanners[k].name, gl, wl, n);
+        cr_assert(memcmp(got, want, wl) == 0, "%s: bytes differ (n %zu)", line_scanners[k].name, n);
+        cr_assert_eq(cr, rcr, "%s: cr state", line_scanners[k].name);
+    }
+}
+
+/* Every kind of line break at every position of values of 0 to 80 bytes, whole. */
+Test(sse, lines_every_break_at_every_position)
+{
+    static const char *const breaks[] = {"\n", "\r\n", "\r", "\n\n", "\r\r", "\n\r", "\r\n\r\n"};
+    char v[128];
+    check_lines("", 0, NULL, 0);
+    for (size_t n = 1; n <= 80; n++)
+        for (size_t b = 0; b < sizeof breaks / sizeof *breaks; b++)
+            for (size_t i = 0; i < n; i++) {
+                size_t bl = strlen(breaks[b]);
+                for (size_t j = 0; j < n; j++)
+                    v[j] = (char)('a' + j % 26);
+                size_t m = i + bl > n ? n : i + bl;
+                memcpy(v + i, breaks[b], m - i);
+                check_lines(v, n, NULL, 0);
+            }
+}
+
+/* A value of line breaks and their look-alikes (the SSE2 scanner looks at 0x08..0x0f)
+ * cut at every point, and at two points; breaks in each piece at every position. */
+Test(sse, lines_cut_anywhere_even_inside_crlf)
+{
+    char v[80];
+    for (size_t n = 1; n <= 70; n++) {
+        for (size_t j = 0; j < n; j++)
+            v[j] = "ab\r\n\t\v\f\x08\x0e\x0f\x00\xff\r\n\n"[(j * 7 + n) % 15];
+        for (size_t c = 0; c <= n; c++) {
+            check_lines(v, n, &c, 1);
+            size_t two[2] = {c / 2, c};
+            check_lines(v, n, two, 2);
+        }
+    }
+}
+
+/* Random values with line breaks of every kind, random pieces. */
+Test(sse, lines_random_values_and_pieces)
+{
+    static const char alphabet[] = "<p>\n\r\r\n\t\x0b\x0c\x0e\x0f x&\"'\x00\x80\xff";
+    char v[4096];
+    for (int round = 0; round < 2000; round++) {
+        size_t n = next() % (round < 1500 ? 100 : 4096);
+        for (size_t j = 0; j < n; j++)
+            v[j] = alphabet[next() % (sizeof alphabet - 1)];
+        if (round % 3 == 0) /* few breaks: long runs for the 32-byte steps */
+            for (size_t j = 0; j < n; j++)
+                v[j] = next() % 64 ? (char)('a' + j % 26) : v[j];
+        size_t cuts[8], nc = next() % 9;
+        for (size_t c = 0; c < nc; c++)
+            cuts[c] = n ? next() % (n + 1) : 0;
+        for (size_t a = 0; a < nc; a++) /* ascending */
+            for (size_t b = a + 1; b < nc; b++)
+                if (cuts[b] < cuts[a]) {
+                    size_t t = cuts[a];
+                    cuts[a] = cuts[b];
+                    cuts[b] = t;
+                }
+        check_lines(v, n, cuts, nc);
+    }
+}
+
+/* A value of nothing but line breaks needs the most room: 16 bytes per byte. */
+Test(sse, lines_all_breaks)
+{
+    char v[300];
+    memset(v, '\n', sizeof v);
+    check_lines(v, sizeof v, NULL, 0);
+    memset(v, '\r', sizeof v);
+    check_lines(v, sizeof v, NULL, 0);
+    for (size_t j = 0; j < sizeof v; j++)
+        v[j] = j % 2 ? '\n' : '\r';
+    check_lines(v, sizeof v, NULL, 0);
+    size_t cut = 151;
+    check_lines(v, sizeof v, &cut, 1);
+}
+
+/* ---- The elements streamed: pieces of every size, tiny outs ------------------------- */
+
+/* The event patch_elements writes for v[0..n), into a fresh buffer. */
+static starch_out whole_event(const char *v, size_t n)
+{
+    starch_out w;
+    starch_out_init(&w);
+    cr_assert_eq(starch_sse_patch_elements(&w, v, n, NULL, NULL), 0);
+    return w;
+}
+
+static void assert_same(const starch_out *a, const starch_out *b, const char *what)
+{
+    cr_assert_eq(starch_out_len(a), starch_out_len(b), "%s: lengths %zu and %zu", what,
+                 starch_out_len(a), starch_out_len(b));
+    cr_assert(memcmp(starch_out_data(a), starch_out_data(b), starch_out_len(a)) == 0,
+              "%s: bytes differ", what);
+}
+
+/* The expected bytes, built by hand: every line break of the value a new data line. */
+Test(sse, elements_exact_bytes_for_each_break)
+{
+    static const struct {
+        const char *v, *want;
+    } cases[] = {
+        {"a", "data: elements a\n"},
+        {"\n", "data: elements \ndata: elements \n"},
+        {"\r", "data: elements \ndata: elements \n"},
+        {"\r\n", "data: elements \ndata: elements \n"},
+        {"\n\r", "data: elements \ndata: elements \ndata: elements \n"},
+        {"a\r\rb", "data: elements a\ndata: elements \ndata: elements b\n"},
+        {"<p>\r\n\t1</p>\r", "data: elements <p>\ndata: elements \t1</p>\ndata: elements \n"},
+        {"0123456789abcdef\r\n0123456789abcde\r\n",
+         "data: elements 0123456789abcdef\ndata: elements 0123456789abcde\ndata: elements \n"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        starch_out_clear(&out);
+        cr_assert_eq(ELEMENTS(cases[i].v), 0);
+        char want[256];
+        snprintf(want, sizeof want, "event: datastar-patch-elements\n%s\n", cases[i].want);
+        cr_assert_str_eq(text(), want, "case %zu", i);
+    }
+}
+
+/* Written a byte at a time with a flush after each: every \r\n is cut in two. */
+Test(sse, stream_a_byte_at_a_time)
+{
+    const char *v = "<ul>\r\n  <li>a</li>\r\r\n\n<li>\r</li>\r\n</ul>\r";
+    size_t n = strlen(v);
+    starch_out whole = whole_event(v, n);
+    starch_sse_stream st;
+    starch_out *w = starch_sse_elements_begin(&st, &out, NULL);
+    for (size_t i = 0; i < n; i++) {
+        starch_out_write(w, v + i, 1);
+        starch_out_flush(w);
+    }
+    cr_assert_eq(starch_sse_elements_end(&st, NULL), 0);
+    assert_same(&out, &whole, "a byte at a time");
+    starch_out_free(&whole);
+}
+
+/* One write far larger than the rendering buffer (it leaves st->buf for the heap, and
+ * the value is copied in many reservations), into a streaming out whose own buffer is
+ * 16 bytes of the caller's: the bytes that reach the client are the whole event's. */
+Test(sse, stream_large_write_into_a_tiny_streaming_out)
+{
+    size_t n = 100000;
+    char *v = random_html(n);
+    starch_out whole = whole_event(v, n);
+    starch_out sink, tiny;
+    starch_out_init(&sink);
+    char small[16];
+    starch_out_init_buffer(&tiny, small, sizeof small);
+    starch_out_set_flush(&tiny, collect, &sink);
+    starch_sse_stream st;
+    starch_out *w = starch_sse_elements_begin(&st, &tiny, NULL);
+    starch_out_write(w, "x\r", 2);
+    starch_out_write(w, v, n);
+    starch_out_write(w, "\n", 1);
+    cr_assert_eq(starch_sse_elements_end(&st, NULL), 0);
+    cr_assert_eq(starch_out_len(&tiny), 0); /* the event was flushed */
+    char *v2 = malloc(n + 3);
+    memcpy(v2, "x\r", 2);
+    memcpy(v2 + 2, v, n);
+    v2[n + 2] = '\n';
+    starch_out_free(&whole);
+    whole = whole_event(v2, n + 3);
+    assert_same(&sink, &whole, "large write");
+    starch_out_free(&whole);
+    starch_out_free(&sink);
+    starch_out_free(&tiny);
+    free(v2);
+    free(v);
+}
+
+/* A streaming out that fails part way: the event ends with its error, whatever the
+ * flush failed on, and writes nothing more. */
+static int fail_after(void *ctx, const char *data, size_t len)
+{
+    (void)data;
+    size_t *budget = ctx;
+    if (len > *budget)
+        return STARCH_EIO;
+    *budget -= len;
+    return 0;
+}
+
+Test(sse, stream_out_failing_part_way)
+{
+    for (size_t budget0 = 0; budget0 < 40000; budget0 += 997) {
+        starch_out o;
+        starch_out_init(&o);
+        size_t budget = budget0;
+        starch_out_set_flush(&o, fail_after, &budget);
+        starch_sse_stream st;
+        starch_out *w = starch_sse_elements_begin(&st, &o, NULL);
+        for (int i = 0; i < 1000; i++)
+            starch_out_write(w, "<p>a\r\nb</p>\r", 12);
+        starch_error e;
+        int rc = starch_sse_elements_end(&st, &e);
+        cr_assert(rc == STARCH_OK || rc == STARCH_EIO, "budget %zu: %d", budget0, rc);
+        if (rc == STARCH_EIO)
+            cr_assert_str_eq(e.message, "SSE: output failed", "%s", e.message);
+        cr_assert_eq(starch_out_error(&o), rc);
+        starch_out_free(&o);
+    }
+}
+
+/* An out already in error takes no event and reports its status. */
+Test(sse, stream_into_an_out_in_error)
+{
+    starch_out_set_flush(&out, failing_flush, NULL);
+    starch_out_write(&out, "x", 1);
+    starch_out_flush(&out);
+    cr_assert_eq(starch_out_error(&out), STARCH_ECLOSED);
+    starch_sse_stream st;
+    starch_out *w = starch_sse_elements_begin(&st, &out, NULL);
+    starch_out_write(w, "<p>\n</p>", 8);
+    cr_assert_eq(starch_sse_elements_end(&st, NULL), STARCH_ECLOSED);
+    cr_assert_eq(starch_sse_patch_elements(&out, "<p></p>", 7, NULL, NULL), STARCH_ECLOSED);
+}
+
+/* A streaming out still sends in chunks of about STARCH_OUT_CHUNK: the copy reserves
+ * little more than it writes. */
+typedef struct {
+    size_t smallest, last, total; /* smallest: of all flushes but the last */
+} chunk_log;
+
+static int log_chunk(void *ctx, const char *data, size_t len)
+{
+    (void)data;
+    chunk_log *l = ctx;
+    if (l->total && l->last < l->smallest)
+        l->smallest = l->last;
+    l->last = len;
+    l->total += len;
+    return 0;
+}
+
+Test(sse, stream_flushes_in_large_chunks)
+{
+    chunk_log log = {SIZE_MAX, 0, 0};
+    starch_out o;
+    starch_out_init(&o);
+    starch_out_set_flush(&o, log_chunk, &log);
+    starch_sse_stream st;
+    starch_out *w = starch_sse_elements_begin(&st, &o, NULL);
+    const char *li = "<li class=\"item\">an item of the list</li>\n";
+    for (int i = 0; i < 20000; i++)
+        starch_out_write(w, li, strlen(li));
+    cr_assert_eq(starch_sse_elements_end(&st, NULL), 0);
+    cr_assert_eq(log.total, 31 + 20000 * (15 + strlen(li)) + 16 + 1);
+    cr_assert_geq(log.smallest * 2, STARCH_OUT_CHUNK, "a flush of %zu bytes", log.smallest);
+    starch_out_free(&o);
 }
 
 /* ---- Headers ---------------------------------------------------------------------- */

@@ -1,0 +1,46 @@
+/* sse_lines.h — internal to libstarch and its tests: copying the elements of a Datastar
+ * patch-elements event into its data lines (sse.c). Each line break of the value (\n,
+ * \r\n or \r) becomes SSE_LINES_BREAK, "\ndata: elements ": the end of one data line and
+ * the prefix of the next, exactly 16 bytes, so that one 16-byte store writes it.
+ *
+ * The copy is one pass: each block of the value (32 bytes with SSE2, 8 in a uint64_t
+ * elsewhere) is stored to the output whole, and only a block that holds a line break is
+ * looked at byte by byte, the block stored again after each break where its remaining
+ * bytes belong. Both scanners are exported so that one test binary checks each whatever
+ * the build picks. Not installed. */
+#ifndef STARCH_SSE_LINES_H
+#define STARCH_SSE_LINES_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/* What a line break becomes (no NUL: 16 bytes). */
+#define SSE_LINES_BREAK     "\ndata: elements "
+#define SSE_LINES_BREAK_LEN 16
+
+/* Room a copy needs beyond its output, for whole-block stores, and the room a block of
+ * 32 line breaks needs: see starch__sse_lines. */
+#define SSE_LINES_SLACK 32
+#define SSE_LINES_BLOCK (32 * SSE_LINES_BREAK_LEN + 16)
+
+/* Copies s[0..end) to *d, each line break as SSE_LINES_BREAK, until the room up to d_end is
+ * short; returns how far it got in s (end when done) and moves *d past what it wrote.
+ *
+ * The room: *d to d_end must hold at least (end - s) + SSE_LINES_SLACK bytes; then the copy
+ * goes on while (end - s) + SSE_LINES_BLOCK bytes remain, and always makes progress when
+ * that many were there at the start. It writes anywhere in *d..d_end, past its output too.
+ *
+ * *cr is the state across pieces of one value: true when the piece before ended in '\r'
+ * (a '\n' at s is then the rest of that \r\n, and skipped); set when this one does. */
+const char *starch__sse_lines_portable(char **d, const char *d_end, const char *s, const char *end,
+                                       bool *cr);
+
+#if defined(__SSE2__) && !defined(STARCH_NO_SSE2)
+const char *starch__sse_lines_sse2(char **d, const char *d_end, const char *s, const char *end,
+                                   bool *cr);
+#define starch__sse_lines starch__sse_lines_sse2
+#else
+#define starch__sse_lines starch__sse_lines_portable
+#endif
+
+#endif
