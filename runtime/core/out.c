@@ -99,7 +99,7 @@ static bool resize(starch_out *out, size_t need)
 {
     size_t cap = out->cap ? out->cap : 256;
     while (cap < need)
-        cap = cap > SIZE_MAX / 3 ? need : cap + cap / 2;
+        cap = cap > SIZE_MAX / 3 ? need : cap + cap / 2 + 1;
     if (out->flush && cap > STARCH_OUT_CHUNK)
         cap = need > STARCH_OUT_CHUNK ? need : STARCH_OUT_CHUNK;
     char *data = realloc(out->cap && !out->borrowed ? out->data : NULL, cap);

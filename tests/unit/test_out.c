@@ -805,6 +805,23 @@ Test(out, init_buffer_uses_the_callers_memory_then_moves_to_the_heap)
     cr_assert_eq(starch_out_len(&out), 0);
 }
 
+/* A buffer of one byte grows a byte at a time too (1.5 times 1 was 1: it never grew). */
+Test(out, init_buffer_of_one_byte_grows)
+{
+    char buf[1];
+    starch_out out;
+    starch_out_init_buffer(&out, buf, sizeof buf);
+    starch_out_write(&out, "x", 1);
+    cr_assert_eq(starch_out_data(&out), buf);
+    for (int i = 0; i < 99; i++)
+        starch_out_write(&out, "y", 1);
+    cr_assert_eq(starch_out_error(&out), STARCH_OK);
+    cr_assert_eq(starch_out_len(&out), 100);
+    cr_assert_eq(starch_out_data(&out)[0], 'x');
+    cr_assert_eq(starch_out_data(&out)[99], 'y');
+    starch_out_free(&out);
+}
+
 static int count_chunk(void *ctx, const char *data, size_t len)
 {
     (void)data;
