@@ -479,6 +479,19 @@ static inline unsigned query_hits(__m128i x)
     return (unsigned)_mm_movemask_epi8(keep) ^ 0xffffu;
 }
 
+/* One step of the writers' loop: the four blocks at s stored at p, block by block until
+ * one holds a hit; returns 64 when none does, else the hit's block's offset (*m its mask). */
+INLINE unsigned step64(char *p, const char *s, unsigned (*hits)(__m128i), unsigned *m)
+{
+    for (unsigned k = 0; k < 64; k += 16) {
+        __m128i x = load16(s + k);
+        store16(p + k, x);
+        if ((*m = hits(x)) != 0)
+            return k;
+    }
+    return 64;
+}
+
 /* The writers' loop, from s on (at a byte to replace, or anywhere in the string): steps
  * of 64 bytes (four blocks, each stored, the first hit ending the step) where the page
  * allows, else 16, else one byte; room for LOOP_ROOM + rest checked before each step. */
@@ -491,18 +504,22 @@ INLINE char *scan_loop(hand_buf *b, char *p, size_t rest, const char *s, unsigne
             p = need(b, p, LOOP_ROOM + rest);
             lim = b->data + b->cap;
         }
-        unsigned k, m;
+        unsigned k, m = 0;
         if (page_ok(s, 64)) {
-            for (k = 0; k < 64; k += 16) {
-                __m128i x = load16(s + k);
-                store16(p + k, x);
-                if ((m = hits(x)) != 0)
-                    break;
-            }
-            if (k == 64) {
+            k = step64(p, s, hits, &m);
+            if (k == 64) { /* a long string: as many more steps as the page and room allow */
                 p += 64;
                 s += 64;
-                continue;
+                size_t avail = (size_t)(lim - p), steps = (4096 - ((uintptr_t)s & 4095)) / 64;
+                size_t room = avail >= LOOP_ROOM + rest ? (avail - LOOP_ROOM - rest) / 64 + 1 : 0;
+                if (room < steps)
+                    steps = room;
+                for (; steps != 0 && (k = step64(p, s, hits, &m)) == 64; steps--) {
+                    p += 64;
+                    s += 64;
+                }
+                if (k == 64)
+                    continue;
             }
             k += (unsigned)__builtin_ctz(m);
         } else if (page_ok(s, 16)) {
