@@ -221,7 +221,7 @@ static char *put_fixed(hand_buf *b, char *p, size_t rest, double v, int dec)
  * Reading past the NUL is not done under a sanitizer (which would report it) nor without
  * SSE2: there the strings go through strlen and a byte loop (HAND_FAST 0). */
 
-#define STR_ROOM  16 /* the room a string writer needs at p, besides `rest` */
+#define STR_ROOM  32 /* the room a string writer needs at p, besides `rest` */
 #define LOOP_ROOM 96 /* the room one step of the loop needs: 64 stored, 16 replaced */
 
 #if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
@@ -546,20 +546,25 @@ INLINE char *scan_loop(hand_buf *b, char *p, size_t rest, const char *s, unsigne
     }
 }
 
-/* A writer: its first block inline, the rest (`more`, scan_loop out of line). */
+/* A writer: its first two blocks inline, the rest (`more`, scan_loop out of line). */
 INLINE char *scan_put(hand_buf *b, char *p, size_t rest, const char *s, unsigned (*hits)(__m128i),
                       char *(*more)(hand_buf *, char *, size_t, const char *))
 {
     CHECK_ROOM(b, p, STR_ROOM + rest);
     if (s == NULL)
         return p;
-    if (page_ok(s, 16)) {
+    if (page_ok(s, 32)) {
         __m128i x = load16(s);
         store16(p, x);
         unsigned m = hits(x);
         if (m == 0) {
-            p += 16;
-            s += 16;
+            __m128i y = load16(s + 16);
+            store16(p + 16, y);
+            m = hits(y) << 16;
+        }
+        if (m == 0) {
+            p += 32;
+            s += 32;
         } else {
             unsigned k = (unsigned)__builtin_ctz(m);
             if (s[k] == 0)
