@@ -3,11 +3,11 @@
  * the two byte for byte on hostile data), as fast as it can be written by hand.
  *
  * One growable buffer reused across renders. Room is reserved once per row, record or card
- * for its worst case (20 bytes per 64-bit integer, 11 per int, the literals, and 16 per
+ * for its worst case (20 bytes per 64-bit integer, 11 per int, the literals, and 32 per
  * string), then written through a local cursor; a string writer checks its own room only
- * past its first 16 bytes. Integers through a two-digit table; strings read once, no
- * strlen, escaped or normalised 16 bytes at a time with SSE2, short clean ones in one
- * load and one store (the string writers); URLs filtered by scheme as the browser reads
+ * past its first 32 bytes. Integers through a two-digit table; strings read once, no
+ * strlen, escaped or normalised 16 bytes at a time with SSE2, short clean ones in one or
+ * two loads and stores (the string writers); URLs filtered by scheme as the browser reads
  * it and normalised; `%.Nf` in exact integer arithmetic (printf only for NaN, infinities
  * and |v| >= 2^63); a NULL string writes nothing. */
 #include <stdio.h>
@@ -214,10 +214,12 @@ static char *put_fixed(hand_buf *b, char *p, size_t rest, double v, int dec)
  * `rest` bytes of room. The string is read once, no strlen: 16 bytes at a time, a mask
  * of its NUL and the bytes to replace from one register, each block stored whole at the
  * cursor before the mask is looked at (the bytes past the first hit are overwritten or
- * left past the end). The first block is inline: a short string with nothing to replace
- * costs one load, one store and a few compares. Blocks are loaded at the string's own
- * address, past its NUL but never across a 4096-byte boundary (page_ok), so never into a
- * page the string does not reach; within the last 15 bytes of a page, one byte at a time.
+ * left past the end). The first two blocks are inline: a string of up to 31 bytes with
+ * nothing to replace costs one or two loads and stores and a few compares; the rest is a
+ * loop out of line, 64 bytes a step, long strings with no check between steps. Blocks
+ * are loaded at the string's own address, past its NUL but never across a 4096-byte
+ * boundary (page_ok), so never into a page the string does not reach; within the last 15
+ * bytes of a page, one byte at a time.
  * Reading past the NUL is not done under a sanitizer (which would report it) nor without
  * SSE2: there the strings go through strlen and a byte loop (HAND_FAST 0). */
 
@@ -494,7 +496,8 @@ INLINE unsigned step64(char *p, const char *s, unsigned (*hits)(__m128i), unsign
 
 /* The writers' loop, from s on (at a byte to replace, or anywhere in the string): steps
  * of 64 bytes (four blocks, each stored, the first hit ending the step) where the page
- * allows, else 16, else one byte; room for LOOP_ROOM + rest checked before each step. */
+ * allows, else 16, else one byte; room for LOOP_ROOM + rest checked before each step, but
+ * after a step of 64 bytes with no hit, for as many more as the page and the room allow. */
 INLINE char *scan_loop(hand_buf *b, char *p, size_t rest, const char *s, unsigned (*hits)(__m128i),
                        bool (*stop)(unsigned char), char *(*rep)(char *, const char **))
 {
