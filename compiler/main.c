@@ -9,6 +9,7 @@
  * Exit status: 0 success, 1 template errors, 2 usage or I/O errors. Outputs are written to
  * a temporary file and renamed into place, so they are never half-written. */
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -71,13 +72,23 @@ static char *load(void *ctx, const char *path, size_t *len)
     return starchc_read_file(path, len);
 }
 
-/* Whether path already holds exactly data[0..len). */
+/* Whether path already holds exactly data[0..len) (read a block at a time: a file of
+ * another size is not read at all). */
 static bool holds(const char *path, const char *data, size_t len)
 {
-    size_t n;
-    char *old = starchc_read_file(path, &n);
-    bool same = old != NULL && n == len && memcmp(old, data, len) == 0;
-    free(old);
+    struct stat st;
+    if (stat(path, &st) != 0 || !S_ISREG(st.st_mode) || (uintmax_t)st.st_size != len)
+        return false;
+    FILE *fp = fopen(path, "rb");
+    if (fp == NULL)
+        return false;
+    char block[65536];
+    size_t at = 0, n;
+    while (at < len && (n = fread(block, 1, sizeof block, fp)) > 0 && n <= len - at &&
+           memcmp(block, data + at, n) == 0)
+        at += n;
+    bool same = at == len && fgetc(fp) == EOF;
+    fclose(fp);
     return same;
 }
 

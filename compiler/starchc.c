@@ -1,6 +1,8 @@
 /* starchc.c — the compiler library's entry point: load, parse, check, generate. */
 #include "starchc.h"
 
+#include "starch_gen.h"
+
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -90,10 +92,16 @@ static bool header_includable(Diag *d, const char *h_name)
     return false;
 }
 
+/* The text of o, NUL-terminated, as an allocation of its own: o's memory itself when it
+ * owns some (no copy of a large output), which o then no longer holds. */
 static char *take_text(starch_out *o, size_t *len)
 {
     *len = starch_out_len(o);
-    char *s = dup_n(starch_out_data(o), *len);
+    starch_out_cstr(o);
+    if (starch_out_error(o) != STARCH_OK || o->cap == 0 || o->borrowed)
+        return dup_n(starch_out_data(o), *len);
+    char *s = o->data;
+    starch_out_init(o);
     return s;
 }
 
@@ -127,6 +135,10 @@ int starch_compile(const char *path, const char *src, size_t len, const starch_c
         starch_out c, h;
         starch_out_init(&c);
         starch_out_init(&h);
+        /* room for the usual size of the .c at once (about 8 bytes a template byte): no
+         * copy of a large output as it grows; untouched room costs no memory */
+        if (len <= (64u << 20) / 8)
+            starch_out_reserve(&c, len * 8);
         char *cn = NULL, *hn = NULL;
         const char *c_name = u.opt->c_name, *h_name = u.opt->h_name;
         if (c_name == NULL && (cn = malloc(strlen(path) + 3)) != NULL)
