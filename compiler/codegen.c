@@ -14,6 +14,7 @@
 #include "imports.h"
 #include "starch_gen.h"
 
+#include <assert.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -180,7 +181,9 @@ static int emit_value_local(Gen *g, Span s)
     int id = ++g->nval;
     bool wrap = gen_comma_outside_parens(g, s);
     gen_indent(g);
-    starch_out_printf(g->o, "__auto_type st_v%d =%s", id, wrap ? " (" : "");
+    starch_out_puts(g->o, "__auto_type st_v");
+    gen_num(g, (size_t)id);
+    starch_out_puts(g->o, wrap ? " = (" : " =");
     gen_expr(g, s);
     starch_out_puts(g->o, wrap ? ");\n" : ";\n");
     return id;
@@ -205,8 +208,12 @@ static void emit_end_after(Gen *g, bool always, int v)
                 g->limit, g->limit_room, v);
     else if (always)
         gen_out(g, "st_end = starch_out_end(st_out, st_p);");
-    else
-        gen_out(g, "st_end = STARCH_END_AFTER(st_out, st_p, st_end, st_v%d);", v);
+    else {
+        gen_indent(g);
+        starch_out_puts(g->o, "st_end = STARCH_END_AFTER(st_out, st_p, st_end, st_v");
+        gen_num(g, (size_t)v);
+        starch_out_write(g->o, ");\n", 3);
+    }
 }
 
 /* Writes the call that puts interpolation n (its filters applied), with rest = the room
@@ -252,8 +259,10 @@ static void emit_put_call(Gen *g, Node *n, const char *rest)
         emit_end_after(g, true, v);
     } else {
         bool json = transform && transform->kind == F_JSON;
-        starch_out_printf(g->o, "st_p = %s(st_out, st_p, %s, st_v%d);\n",
-                          gen_put_macro(g, n, raw, json), rest, v);
+        gen_cat(g, "st_p = ", gen_put_macro(g, n, raw, json), "(st_out, st_p, ", rest, ", st_v",
+                NULL);
+        gen_num(g, (size_t)v);
+        starch_out_write(g->o, ");\n", 3);
         emit_end_after(g, !raw && !json && numbers_make_room(ctx), v);
     }
 }
@@ -263,9 +272,14 @@ static void emit_put_call(Gen *g, Node *n, const char *rest)
  * rest_static, rest_values = the room needed after it. */
 static void emit_interp(Gen *g, Node *n, size_t rest_static, size_t rest_values)
 {
-    char rest[160];
-    snprintf(rest, sizeof rest, "%zu + %zu * STARCH_VALUE_MAX%s", rest_static, rest_values,
-             g->hoist ? g->hoist : "");
+    char rest[160], *r = starch_fmt_u64(rest, rest_static);
+    memcpy(r, " + ", 3);
+    r = starch_fmt_u64(r + 3, rest_values);
+    const char *hoist = g->hoist ? g->hoist : "";
+    size_t hn = strlen(hoist);
+    assert(hn < 96); /* (a loop's hoist is at most 96 bytes) */
+    memcpy(r, " * STARCH_VALUE_MAX", 19);
+    memcpy(r + 19, hoist, hn + 1);
     if (n->quote)
         gen_out(g, "*st_p++ = '\"';");
     emit_put_call(g, n, rest);
@@ -326,7 +340,9 @@ static void emit_text(Gen *g, const char *text, size_t len)
     gen_indent(g);
     starch_out_write(g->o, "st_p = starch_put(st_p, ", 24);
     gen_c_string(g, text, len);
-    starch_out_printf(g->o, ", %zu);\n", len);
+    starch_out_write(g->o, ", ", 2);
+    gen_num(g, len);
+    starch_out_write(g->o, ");\n", 3);
 }
 
 static void emit_let(Gen *g, Node *n);
@@ -408,11 +424,17 @@ static void emit_chunk(Gen *g, const Run *r, size_t a, size_t b)
         emit_open(g);
         return;
     }
-    if (g->hoist == NULL && values)
-        gen_out(g, "STARCH_ROOM(st_out, st_p, st_end, %zu + %zu * STARCH_VALUE_MAX);", total,
-                values);
-    else if (g->hoist == NULL)
-        gen_out(g, "STARCH_ROOM(st_out, st_p, st_end, %zu);", total);
+    if (g->hoist == NULL) {
+        gen_indent(g);
+        starch_out_puts(g->o, "STARCH_ROOM(st_out, st_p, st_end, ");
+        gen_num(g, total);
+        if (values) {
+            starch_out_write(g->o, " + ", 3);
+            gen_num(g, values);
+            starch_out_puts(g->o, " * STARCH_VALUE_MAX");
+        }
+        starch_out_write(g->o, ");\n", 3);
+    }
     emit_pieces(g, r, a, b, 0, 0);
 }
 

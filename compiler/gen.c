@@ -226,6 +226,21 @@ void gen_c_string(Gen *g, const char *s, size_t n)
     starch_out_write(g->o, "\"", 1);
 }
 
+void gen_num(Gen *g, size_t v)
+{
+    char buf[24];
+    starch_out_write(g->o, buf, (size_t)(starch_fmt_u64(buf, v) - buf));
+}
+
+void gen_cat(Gen *g, ...)
+{
+    va_list ap;
+    va_start(ap, g);
+    for (const char *s; (s = va_arg(ap, const char *)) != NULL;)
+        starch_out_puts(g->o, s);
+    va_end(ap);
+}
+
 void gen_indent(Gen *g)
 {
     static const char spaces[] = "                                                                ";

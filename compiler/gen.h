@@ -74,4 +74,10 @@ void gen_c_string(Gen *g, const char *s, size_t n);
 /* Writes the current indentation. */
 void gen_indent(Gen *g);
 
+/* Writes v in decimal (the hot lines of the generator are written without printf). */
+void gen_num(Gen *g, size_t v);
+
+/* Writes the strings given, up to a NULL, one after another. */
+void gen_cat(Gen *g, ...);
+
 #endif
