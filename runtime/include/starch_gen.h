@@ -367,9 +367,10 @@ char *starch__put_html_cstr(starch_out *out, char *p, size_t rest, const char *s
 char *starch__put_html_str(starch_out *out, char *p, size_t rest, starch_str s);
 
 /* STARCH__SSE2: the inline fast paths; STARCH__OVERREAD: whether a C string may be read
- * in whole aligned 16-byte blocks, past its NUL (never past the block, so never into
- * another page) — not under a sanitizer, which would report those bytes. The runtime's
- * own escape.c defines STARCH__NO_INLINE_WRITERS to define the exported functions. */
+ * in whole 16-byte blocks past its NUL (aligned ones, or unaligned ones when the 32 bytes
+ * from its start lie in one page: never into another page) — not under a sanitizer, which would
+ * report those bytes. The runtime's own escape.c defines STARCH__NO_INLINE_WRITERS to define the
+ * exported functions. */
 #if defined(__SSE2__) && !defined(STARCH_NO_SSE2) && !defined(STARCH__NO_INLINE_WRITERS) &&        \
     defined(__GNUC__)
 #define STARCH__SSE2 1
