@@ -367,9 +367,10 @@ char *starch__put_html_cstr(starch_out *out, char *p, size_t rest, const char *s
 char *starch__put_html_str(starch_out *out, char *p, size_t rest, starch_str s);
 
 /* STARCH__SSE2: the inline fast paths; STARCH__OVERREAD: whether a C string may be read
- * in whole aligned 16-byte blocks, past its NUL (never past the block, so never into
- * another page) — not under a sanitizer, which would report those bytes. The runtime's
- * own escape.c defines STARCH__NO_INLINE_WRITERS to define the exported functions. */
+ * in whole 16-byte blocks past its NUL (aligned ones, or unaligned ones when the 32 bytes
+ * from its start lie in one page: never into another page) — not under a sanitizer, which would
+ * report those bytes. The runtime's own escape.c defines STARCH__NO_INLINE_WRITERS to define the
+ * exported functions. */
 #if defined(__SSE2__) && !defined(STARCH_NO_SSE2) && !defined(STARCH__NO_INLINE_WRITERS) &&        \
     defined(__GNUC__)
 #define STARCH__SSE2 1
@@ -539,10 +540,9 @@ static inline void starch__copy_short(char *p, const char *s, size_t n)
  *  *done set when s[k] is the NUL. The blocks are read whole, past the NUL: an aligned
  *  block never crosses a page, and each is read only when the ones before hold no NUL.
  *  With `colons`, and *done, *colons is set nonzero when s holds a colon. */
-static inline size_t starch__short_cstr(char *p, const char *s, unsigned (*stop)(__m128i),
-                                        bool *done, unsigned *colons)
+static inline size_t starch__short_cstr_aligned(char *p, const char *s, unsigned (*stop)(__m128i),
+                                                bool *done, unsigned *colons)
 {
-    s = starch__opaque(s);
     unsigned off = (unsigned)((uintptr_t)s & 15);
     const __m128i *a = (const __m128i *)(uintptr_t)((uintptr_t)s - off);
     uint64_t end = 0, hit = 0, col = 0;
@@ -562,6 +562,42 @@ static inline size_t starch__short_cstr(char *p, const char *s, unsigned (*stop)
     if (colons && *done)
         *colons = ((col >> off) & (((uint64_t)1 << k) - 1)) != 0;
     starch__copy_short(p, s, k);
+    return k;
+}
+
+/** The fast path of a C string writer: as starch__short_cstr_aligned, but when the 32
+ *  bytes from s[0] lie in one page, s is read in two unaligned 16-byte blocks from its
+ *  own address (the second only when the first holds no NUL nor byte `stop` marks), each
+ *  stored whole at p (room for 64 bytes; the bytes past the k returned are not committed),
+ *  and k is at most 32. */
+static inline size_t starch__short_cstr(char *p, const char *s, unsigned (*stop)(__m128i),
+                                        bool *done, unsigned *colons)
+{
+    s = starch__opaque(s);
+    if (((uintptr_t)s & 4095) > 4096 - 32)
+        return starch__short_cstr_aligned(p, s, stop, done, colons);
+    const __m128i zero = _mm_setzero_si128();
+    __m128i x = _mm_loadu_si128((const __m128i *)(const void *)s);
+    _mm_storeu_si128((__m128i *)(void *)p, x);
+    unsigned end = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, zero));
+    unsigned hit = stop(x) | end;
+    unsigned col = colons ? starch__colons16(x) : 0;
+    if (hit == 0) {
+        __m128i y = _mm_loadu_si128((const __m128i *)(const void *)(s + 16));
+        _mm_storeu_si128((__m128i *)(void *)(p + 16), y);
+        end = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(y, zero)) << 16;
+        hit = (stop(y) << 16) | end;
+        if (colons)
+            col |= starch__colons16(y) << 16;
+        if (hit == 0) {
+            *done = false;
+            return 32;
+        }
+    }
+    size_t k = (size_t)__builtin_ctz(hit);
+    *done = (end >> k) & 1;
+    if (colons && *done)
+        *colons = col & ((1u << k) - 1);
     return k;
 }
 #endif

@@ -1076,6 +1076,33 @@ Test(fast_paths, long_and_random_strings)
     free(s);
 }
 
+/* C strings starting at each of the last 64 bytes of a page, at each length that fits,
+ * followed (past the NUL, to the inaccessible page) by bytes to escape: a string starting
+ * at least 32 bytes before the page's end is read in unaligned blocks from its own
+ * address, past its NUL, one nearer in aligned blocks; neither may read past the page nor
+ * take the bytes after the NUL for the string's. */
+Test(fast_paths, c_strings_near_the_end_of_a_page)
+{
+    uint64_t r = 23;
+    char *end = page_end();
+    for (size_t start = 1; start <= 64; start++) {
+        char *s = end - start;
+        for (size_t len = 0; len < start; len++) {
+            for (unsigned v = 0; v < 5; v++) {
+                for (size_t k = 0; k < len; k++)
+                    s[k] = v == 4 && next_random(&r) % 8 == 0
+                               ? "&<\"%:"[next_random(&r) % 5]
+                               : plain_bytes[next_random(&r) % (sizeof plain_bytes - 1)];
+                s[len] = '\0';
+                for (size_t k = len + 1; k < start; k++)
+                    s[k] = "&<\"%\t:"[k % 6];
+                for (size_t w = 0; w < N_FAST; w++)
+                    check_fast_writer(w, true, s, len, v);
+            }
+        }
+    }
+}
+
 #if STARCH__SSE2
 /* The masks of the inline fast paths against the specification, each byte in each lane. */
 Test(fast_paths, masks_every_byte_in_every_lane)
