@@ -75,6 +75,21 @@ static void rest_overrun(starch_out *st_out, const char *s)
     starch_out_commit(st_out, st_p);
 }
 
+/* The room protocol: a run that counts too little stops even when the run before it left
+ * room over (a release build would write past the end when it did not). */
+static void room_undercount(starch_out *st_out)
+{
+    char *st_p = starch_out_reserve(st_out, 0), *st_end = starch_out_end(st_out, st_p);
+#line 30 "tests/bad.starch"
+    STARCH_ROOM(st_out, st_p, st_end, 64);
+    st_p = starch_put(st_p, "<p>", 3);
+#line 31 "tests/bad.starch"
+    STARCH_ROOM(st_out, st_p, st_end, 2);
+#line 32 "tests/bad.starch"
+    st_p = starch_put(st_p, "</p>", 4);
+    starch_out_commit(st_out, st_p);
+}
+
 /* An append while the room is open would be overwritten by the room's bytes. */
 static void write_while_open(starch_out *st_out)
 {
@@ -229,6 +244,13 @@ static void run_write_while_open(void)
     write_while_open(&out);
 }
 
+static void run_room_undercount(void)
+{
+    starch_out out;
+    starch_out_init(&out);
+    room_undercount(&out);
+}
+
 static int to_file(void *ctx, const char *data, size_t len)
 {
     return fwrite(data, 1, len, ctx) == len ? 0 : STARCH_EIO;
@@ -266,7 +288,7 @@ static void check_correct(void)
 
 int main(void)
 {
-    printf("1..8\n");
+    printf("1..9\n");
     expect_stop("a write past the room stops", run_overrun,
                 "tests/bad.starch:3: starch checked: write overruns the room of 4 bytes reserved "
                 "at tests/bad.starch:2 by 1\n");
@@ -287,6 +309,9 @@ int main(void)
     expect_stop("a render that returns with its room open stops at the next look", run_left_open,
                 "tests/main.c:5: starch checked: read of the buffer while the room reserved at "
                 "tests/bad.starch:22 is not committed\n");
+    expect_stop("a run that counts too little stops, whatever room was left", run_room_undercount,
+                "tests/bad.starch:32: starch checked: write overruns the room of 2 bytes reserved "
+                "at tests/bad.starch:31 by 2\n");
     check_correct();
     return failures ? 1 : 0;
 }
