@@ -1,12 +1,14 @@
 #!/usr/bin/env python3
 """The room check (tests/fuzz/README.md, "Rooms"): random well-formed templates
-(rooms/gen.py), each batch compiled by starch, its C compiled with STARCH_CHECKED,
+(rooms/gen.py), each batch compiled in process by the compiler library (rooms/compile.c,
+which also checks that it compiles with no diagnostic and gives the same bytes twice),
+its C compiled with STARCH_CHECKED,
 AddressSanitizer and UndefinedBehaviorSanitizer against the checked runtime, and rendered
 with random values. A batch fails on a compile error (template or C), a checked build's
 stop, a sanitizer report or a render error. One TAP line per seed; a failed batch's files
 stay in the work dir (rooms-SEED/) with its output.
 
-usage: run-rooms.py --starch STARCH --cc CC... --cflags FLAG... --link LIB...
+usage: run-rooms.py --compiler ROOMS_COMPILE --cc CC... --cflags FLAG... --link LIB...
                     --work DIR (--seeds FIRST-LAST | --seconds N [--from SEED]) [--count N]
 """
 import os
@@ -18,7 +20,7 @@ import time
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), 'rooms'))
 import gen  # noqa: E402
 
-OPTIONS = ('--starch', '--cc', '--cflags', '--link', '--work', '--seeds', '--seconds', '--from',
+OPTIONS = ('--compiler', '--cc', '--cflags', '--link', '--work', '--seeds', '--seconds', '--from',
            '--count')
 SANITIZE = ['-fsanitize=address,undefined', '-fno-sanitize-recover=all', '-O0', '-g']
 # Generated lets and parameters a component need not use; nothing else is relaxed.
@@ -34,10 +36,10 @@ def parse(argv):
             sys.exit(__doc__)
         else:
             groups[cur].append(word)
-    if not groups['--starch'] or not groups['--cc'] or not groups['--work']:
+    if not groups['--compiler'] or not groups['--cc'] or not groups['--work']:
         sys.exit(__doc__)
     # the batches run in their own folders: paths made absolute
-    groups['--starch'] = [os.path.abspath(groups['--starch'][0])]
+    groups['--compiler'] = [os.path.abspath(groups['--compiler'][0])]
     groups['--work'] = [os.path.abspath(groups['--work'][0])]
     groups['--link'] = [os.path.abspath(x) if os.path.exists(x) else x for x in groups['--link']]
     groups['--cflags'] = ['-I' + os.path.abspath(x[2:]) if x.startswith('-I') else x
@@ -64,9 +66,9 @@ def batch(opts, seed, count):
         f.write(template)
     with open(os.path.join(work, 'main.c'), 'w') as f:
         f.write(driver)
-    rc, out = run([opts['--starch'][0], '-o', '.', 'rooms.starch'], work)
+    rc, out = run([opts['--compiler'][0], 'rooms.starch'], work)
     if rc != 0:
-        return 'starch: ' + out
+        return 'compile: ' + out
     rc, out = run(opts['--cc'] + ['-std=c11', '-D_POSIX_C_SOURCE=200809L', '-DSTARCH_CHECKED'] +
                   WARNINGS + SANITIZE + opts['--cflags'] + ['-I.', 'rooms.starch.c', 'main.c',
                   '-o', 'rooms'] + opts['--link'], work)
