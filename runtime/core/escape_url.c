@@ -308,8 +308,8 @@ static inline void store16(char *p, __m128i x)
 }
 
 /* Writes s[0..len) normalised (query: percent-encoded) at p, a step at a time. */
-static inline char *url_bytes_sse2(starch_out *out, char *p, size_t rest, const unsigned char *s,
-                                   size_t len, bool query)
+SCAN_INLINE char *url_bytes_sse2(starch_out *out, char *p, size_t rest, const unsigned char *s,
+                                 size_t len, bool query)
 {
     const unsigned char *end = s + len;
     char *lim = starch_out_end(out, p);
@@ -358,10 +358,16 @@ static inline bool page_ok(const unsigned char *s, unsigned n)
 
 /* Writes the C string s normalised (query: percent-encoded) at p, a step at a time: no
  * strlen first. */
-static inline char *url_cstr_sse2(starch_out *out, char *p, size_t rest, const unsigned char *s,
-                                  bool query)
+SCAN_INLINE char *url_cstr_sse2(starch_out *out, char *p, size_t rest, const unsigned char *s,
+                                bool query)
 {
     char *lim = starch_out_end(out, p);
+    if (!make_room(out, &p, &lim, STEP_ROOM + rest))
+        return p;
+    /* the inline writers call this at a byte to write: those first, with no block loaded */
+    url_pos at = put_stops((url_pos){s, p}, NULL, STEP, query, true);
+    s = at.s;
+    p = at.p;
     for (;;) {
         if (!make_room(out, &p, &lim, STEP_ROOM + rest))
             return p;
@@ -382,7 +388,7 @@ static inline char *url_cstr_sse2(starch_out *out, char *p, size_t rest, const u
         }
         if (s[k] == 0)
             return p + k;
-        url_pos at = put_stops((url_pos){s + k, p + k}, NULL, STEP - k, query, true);
+        at = put_stops((url_pos){s + k, p + k}, NULL, STEP - k, query, true);
         s = at.s;
         p = at.p;
     }
@@ -396,7 +402,8 @@ static inline char *url_cstr_sse2(starch_out *out, char *p, size_t rest, const u
 
 /* Writes s[0..len) normalised (query: percent-encoded) for an attribute at p; returns a
  * cursor with `rest` bytes of room. */
-static char *put_url(starch_out *out, char *p, size_t rest, const char *s, size_t len, bool query)
+SCAN_INLINE char *put_url(starch_out *out, char *p, size_t rest, const char *s, size_t len,
+                          bool query)
 {
     if (len == 0)
         return starch_out_need(out, p, rest);
@@ -404,7 +411,7 @@ static char *put_url(starch_out *out, char *p, size_t rest, const char *s, size_
 }
 
 /* The same for the C string s (NULL: nothing). */
-static char *put_url_cstr(starch_out *out, char *p, size_t rest, const char *s, bool query)
+SCAN_INLINE char *put_url_cstr(starch_out *out, char *p, size_t rest, const char *s, bool query)
 {
     if (s == NULL)
         return starch_out_need(out, p, rest);
@@ -443,7 +450,7 @@ char *starch_put_url_bytes(starch_out *out, char *p, size_t rest, const char *s,
 {
     if (!starch_url_is_safe(s, len))
         return starch_put_raw_bytes(out, p, rest, refused_url, sizeof refused_url - 1);
-    return put_url(out, p, rest, s, len, false);
+    return starch_put_url_part_bytes(out, p, rest, s, len);
 }
 
 char *starch_put_url_part_bytes(starch_out *out, char *p, size_t rest, const char *s, size_t len)
@@ -487,7 +494,7 @@ static char *put_candidate(starch_out *out, char *p, size_t rest, const char *s,
     p = starch_put_raw_bytes(out, p, rest, s, a);
     if (!starch_url_is_safe(s + a, b - a) || !descriptor_ok(s + b, n - b))
         return starch_put_raw_bytes(out, p, rest, refused_url, sizeof refused_url - 1);
-    p = put_url(out, p, rest, s + a, b - a, false);
+    p = starch_put_url_part_bytes(out, p, rest, s + a, b - a);
     return starch_put_raw_bytes(out, p, rest, s + b, n - b);
 }
 
@@ -513,7 +520,7 @@ char *starch_put_url_cstr(starch_out *out, char *p, size_t rest, const char *s)
 {
     if (s != NULL && !url_safe(s, SIZE_MAX, true))
         return starch_put_raw_bytes(out, p, rest, refused_url, sizeof refused_url - 1);
-    return put_url_cstr(out, p, rest, s, false);
+    return starch_put_url_part_cstr(out, p, rest, s);
 }
 
 char *starch_put_url_part_cstr(starch_out *out, char *p, size_t rest, const char *s)
@@ -556,5 +563,5 @@ DEFINE_WRITERS(srcset, "")
 char *starch_put_url_query_double(starch_out *out, char *p, size_t rest, double v)
 {
     char buf[32];
-    return put_url(out, p, rest, buf, (size_t)(starch_fmt_double(buf, v) - buf), true);
+    return starch_put_url_query_bytes(out, p, rest, buf, (size_t)(starch_fmt_double(buf, v) - buf));
 }
