@@ -337,6 +337,9 @@ SCAN_INLINE char *url_bytes_sse2(starch_out *out, char *p, size_t rest, const un
             unsigned m;
             if (len >= 16) { /* the block ending at `end`, its lanes before s dropped */
                 m = block_hits(sse2_load(end - 16), query) >> (16 - left);
+            } else if (left < 4) { /* a byte at a time: as cheap, and no padding */
+                const unsigned char *cls = classes(query, false);
+                m = cls[s[0]] ? 1 : left > 1 && cls[s[1]] ? 2 : left > 2 && cls[s[2]] ? 4 : 0;
             } else {
                 size_t hi;
                 m = block_hits(sse2_load_short(s, left, &hi), query) &
