@@ -905,7 +905,7 @@ static inline int starch__url_head(char *p, const char *s, unsigned (*stop)(__m1
     _mm_storeu_si128((__m128i *)(void *)p, x);
     uint64_t hit = stop(x);
     if (head) {
-        *head = (uint64_t)_mm_cvtsi128_si64(x);
+        _mm_storel_epi64((__m128i *)(void *)head, x); /* (a movq; also on 32-bit x86) */
         *colons = starch__colons16(x);
     }
     if (hit == 0) {
