@@ -894,9 +894,9 @@ static inline char *starch_put_url_str(starch_out *out, char *p, size_t rest, st
  *  address, the second only when the first holds no NUL nor byte `stop` marks (the NUL is
  *  among those in both masks), each stored whole at p (room for 32 bytes). Returns the
  *  offset k of the first of those bytes (32 when none): s[0..k) is written. With `head`,
- *  *head is the first 8 bytes of s and *colons the mask of the colons among the bytes read. */
+ *  *head is set to the first 8 bytes of s. */
 static inline int starch__url_head(char *p, const char *s, unsigned (*stop)(__m128i),
-                                   uint64_t *head, unsigned *colons)
+                                   uint64_t *head)
 {
     s = starch__opaque(s);
     if (((uintptr_t)s & 4095) > 4096 - 32)
@@ -904,16 +904,12 @@ static inline int starch__url_head(char *p, const char *s, unsigned (*stop)(__m1
     __m128i x = _mm_loadu_si128((const __m128i *)(const void *)s);
     _mm_storeu_si128((__m128i *)(void *)p, x);
     uint64_t hit = stop(x);
-    if (head) {
+    if (head)
         _mm_storel_epi64((__m128i *)(void *)head, x); /* (a movq; also on 32-bit x86) */
-        *colons = starch__colons16(x);
-    }
     if (hit == 0) {
         __m128i y = _mm_loadu_si128((const __m128i *)(const void *)(s + 16));
         _mm_storeu_si128((__m128i *)(void *)(p + 16), y);
         hit = (uint64_t)stop(y) << 16 | (uint64_t)1 << 32; /* (bit 32: none) */
-        if (head)
-            *colons |= starch__colons16(y) << 16;
     }
     return __builtin_ctzll(hit);
 }
@@ -924,6 +920,17 @@ static inline bool starch__url_plain_head(uint64_t head)
     const uint64_t http = 0x002f2f3a70747468u, https = 0x2f2f3a7370747468u; /* little-endian */
     return (head & 0xff) == '/' || (head & 0x00ffffffffffffffu) == http || head == https;
 }
+
+/** Whether s[0..k) holds a colon, k <= 32, the 32 bytes from s in one page (as
+ *  starch__url_head found them). */
+static inline bool starch__url_colon(const char *s, int k)
+{
+    s = starch__opaque(s);
+    unsigned c = starch__colons16(_mm_loadu_si128((const __m128i *)(const void *)s));
+    if (k > 16)
+        c |= starch__colons16(_mm_loadu_si128((const __m128i *)(const void *)(s + 16))) << 16;
+    return (c & (unsigned)(((uint64_t)1 << k) - 1)) != 0;
+}
 #endif
 
 /** starch_put_url_part_cstr: starch__url_head when there is room, what it leaves (from the
@@ -933,7 +940,7 @@ static inline char *starch_put_url_part_cstr(starch_out *out, char *p, size_t re
 #if STARCH__OVERREAD
     int k;
     if (s != NULL && starch__room(out, p, rest + 32) &&
-        (k = starch__url_head(p, s, starch__url_stop16, NULL, NULL)) >= 0) {
+        (k = starch__url_head(p, s, starch__url_stop16, NULL)) >= 0) {
         if (s[k] == 0)
             return p + k;
         p += k;
@@ -949,7 +956,7 @@ static inline char *starch_put_url_query_cstr(starch_out *out, char *p, size_t r
 #if STARCH__OVERREAD
     int k;
     if (s != NULL && starch__room(out, p, rest + 32) &&
-        (k = starch__url_head(p, s, starch__query_stop16, NULL, NULL)) >= 0) {
+        (k = starch__url_head(p, s, starch__query_stop16, NULL)) >= 0) {
         if (s[k] == 0)
             return p + k;
         p += k;
@@ -968,12 +975,11 @@ static inline char *starch_put_url_cstr(starch_out *out, char *p, size_t rest, c
 #if STARCH__OVERREAD
     int k;
     uint64_t head;
-    unsigned colons;
     if (s != NULL && starch__room(out, p, rest + 32) &&
-        (k = starch__url_head(p, s, starch__url_stop16, &head, &colons)) >= 0) {
+        (k = starch__url_head(p, s, starch__url_stop16, &head)) >= 0) {
         if (starch__url_plain_head(head))
             return s[k] == 0 ? p + k : starch__put_url_part_cstr(out, p + k, rest, s + k);
-        if (s[k] == 0 && (colons & ((1ull << k) - 1)) == 0)
+        if (s[k] == 0 && !starch__url_colon(s, k))
             return p + k;
     }
 #endif
