@@ -161,19 +161,25 @@ static inline char *put_one(char *p, const unsigned char *s, unsigned k, bool es
 #define STEP      16
 #define STEP_ROOM (5 * STEP)
 
-/* Makes room for `need` bytes at *p when *lim (the end of its room) is nearer: commits,
- * reserves, moves *p and *lim. False when the buffer has failed (*p is then a cursor into
- * the discard area, with room for `need`). */
-static __attribute__((noinline)) char *more_room(starch_out *out, char *p, size_t need)
+/* starch_out_need, kept out of line: the loops that call it save fewer registers. */
+#if defined(__GNUC__)
+#define URL_NOINLINE __attribute__((noinline))
+#else
+#define URL_NOINLINE
+#endif
+static URL_NOINLINE char *more_room(starch_out *out, char *p, size_t need)
 {
     return starch_out_need(out, p, need);
 }
 
+/* Makes room for `need` bytes at *p when *lim (the end of its room) is nearer: commits,
+ * reserves, moves *p and *lim. False when the buffer has failed (*p is then a cursor into
+ * the discard area, with room for `need`). */
 static inline bool make_room(starch_out *out, char **p, char **lim, size_t need)
 {
     if ((size_t)(*lim - *p) >= need)
         return true;
-    *p = more_room(out, *p, need); /* (out of line: the loops keep fewer registers) */
+    *p = more_room(out, *p, need);
     *lim = out->data + out->cap;
     return out->err == 0;
 }
