@@ -28,7 +28,17 @@ size_t starch__json_scan_portable(const char *s, size_t len, unsigned flags);
 /* The same for a URL attribute value (query false) or a query/fragment value (true). */
 size_t starch__url_scan_portable(const char *s, size_t len, bool query);
 
+/* The URL writers' loops (escape_url.c) one by one: write s[0..len) (len SIZE_MAX: the C
+ * string s) normalised for a URL attribute (query false) or percent-encoded for a query
+ * (true) at p, returning a cursor with `rest` bytes of room (as starch_put_url_part_bytes
+ * and starch_put_url_query_bytes). */
+struct starch_out;
+char *starch__url_put_portable(struct starch_out *out, char *p, size_t rest, const char *s,
+                               size_t len, bool query);
+
 #if defined(__SSE2__) && !defined(STARCH_NO_SSE2)
+char *starch__url_put_sse2(struct starch_out *out, char *p, size_t rest, const char *s, size_t len,
+                           bool query);
 size_t starch__json_scan_sse2(const char *s, size_t len, unsigned flags);
 size_t starch__url_scan_sse2(const char *s, size_t len, bool query);
 #endif

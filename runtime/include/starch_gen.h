@@ -808,7 +808,7 @@ void starch_error_fmt_f_needs_a_floating_value(void);
     char *starch_put_##name##_chr(starch_out *out, char *p, size_t rest, char c);
 STARCH_DECLARE_OTHER_WRITERS_(url)
 STARCH_DECLARE_OTHER_WRITERS_(url_part)
-STARCH_DECLARE_WRITERS_(url_query)
+STARCH_DECLARE_OTHER_WRITERS_(url_query)
 STARCH_DECLARE_WRITERS_(srcset)
 STARCH_DECLARE_WRITERS_(js)
 STARCH_DECLARE_WRITERS_(js_script)
@@ -817,16 +817,40 @@ STARCH_DECLARE_WRITERS_(js_regexp)
 STARCH_DECLARE_WRITERS_(ds_url)
 STARCH_DECLARE_WRITERS_(ds_url_str)
 
-/* The string writers of URL attribute values: inline where SSE2, as the HTML ones. A string
- * of up to 32 bytes that needs no percent-encoding nor `&amp;` is copied; for `url`, only
- * when it also passes the scheme filter at a glance (no colon, or starting with `/`,
- * `http://` or `https://`: starch_url_is_safe's first answers). Any other goes to the
- * out-of-line writer (starch__put_url_cstr, ...), as do strings in a build without SSE2. */
+/* The string writers of URL attribute values and query parts: inline where SSE2, as the
+ * HTML ones. A string of up to 32 bytes that needs no percent-encoding nor `&amp;` is
+ * copied; a C string's first 32 bytes are looked at in two blocks loaded from its own
+ * address (when they lie in one page) and those before its first byte to write otherwise
+ * copied, the rest written out of line from there. For `url`, only when the value also
+ * passes the scheme filter at a glance (no colon before its end, or a start of `/`,
+ * `http://` or `https://`: starch_url_is_safe's first answers); any other value is filtered
+ * out of line. Any other string goes to the out-of-line writer (starch__put_url_cstr,
+ * ...), as do all in a build without SSE2. */
 char *starch__put_url_cstr(starch_out *out, char *p, size_t rest, const char *s);
 char *starch__put_url_str(starch_out *out, char *p, size_t rest, starch_str s);
 char *starch__put_url_part_cstr(starch_out *out, char *p, size_t rest, const char *s);
 char *starch__put_url_part_str(starch_out *out, char *p, size_t rest, starch_str s);
+char *starch__put_url_query_cstr(starch_out *out, char *p, size_t rest, const char *s);
+char *starch__put_url_query_str(starch_out *out, char *p, size_t rest, starch_str s);
 #if STARCH__SSE2
+/** A mask of the bytes among the 16 in x that a query part does not copy as they are: all
+ *  but A-Z a-z (x | 0x20 in a-z), 0-9 - . (0x2d to 0x39 but /), _ and ~. Bytes >= 0x80 are
+ *  negative as signed bytes, in none of the ranges. */
+static inline unsigned starch__query_stop16(__m128i x)
+{
+    __m128i lower = _mm_or_si128(x, _mm_set1_epi8(0x20));
+    __m128i letter = _mm_and_si128(_mm_cmpgt_epi8(lower, _mm_set1_epi8('a' - 1)),
+                                   _mm_cmplt_epi8(lower, _mm_set1_epi8('z' + 1)));
+    __m128i digit_dash_dot = _mm_and_si128(_mm_cmpgt_epi8(x, _mm_set1_epi8('-' - 1)),
+                                           _mm_cmplt_epi8(x, _mm_set1_epi8('9' + 1)));
+    __m128i slash = _mm_cmpeq_epi8(x, _mm_set1_epi8('/'));
+    __m128i under_tilde =
+        _mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('_')), _mm_cmpeq_epi8(x, _mm_set1_epi8('~')));
+    __m128i keep =
+        _mm_or_si128(_mm_or_si128(letter, under_tilde), _mm_andnot_si128(slash, digit_dash_dot));
+    return (unsigned)_mm_movemask_epi8(keep) ^ 0xffffu;
+}
+
 /** Whether a URL of n bytes, s[0..n) free of controls and spaces, passes the scheme filter
  *  at a glance: no colon, or a start of `/`, `http://` or `https://`. */
 static inline bool starch__url_plain(const char *s, size_t n, unsigned colons)
@@ -844,6 +868,15 @@ static inline char *starch_put_url_part_str(starch_out *out, char *p, size_t res
     return starch__put_url_part_str(out, p, rest, s);
 }
 
+static inline char *starch_put_url_query_str(starch_out *out, char *p, size_t rest, starch_str s)
+{
+    char *q;
+    if (s.len <= 32 && starch__room(out, p, rest + 32) &&
+        (q = starch__short_str(p, s, starch__query_stop16, NULL)) != NULL)
+        return q;
+    return starch__put_url_query_str(out, p, rest, s);
+}
+
 static inline char *starch_put_url_str(starch_out *out, char *p, size_t rest, starch_str s)
 {
     char *q;
@@ -855,14 +888,60 @@ static inline char *starch_put_url_str(starch_out *out, char *p, size_t rest, st
     return starch__put_url_str(out, p, rest, s);
 }
 
-/** starch_put_url_part_cstr: as starch_put_html_cstr. */
+#if STARCH__OVERREAD
+/** The first blocks of a URL's C string writer: when the 32 bytes from s lie in one page
+ *  (else returns -1 and writes nothing), s is read in two 16-byte blocks from its own
+ *  address, the second only when the first holds no NUL nor byte `stop` marks (the NUL is
+ *  among those in both masks), each stored whole at p (room for 32 bytes). Returns the
+ *  offset k of the first of those bytes (32 when none): s[0..k) is written. With `head`,
+ *  *head is set to the first 8 bytes of s. */
+static inline int starch__url_head(char *p, const char *s, unsigned (*stop)(__m128i),
+                                   uint64_t *head)
+{
+    s = starch__opaque(s);
+    if (((uintptr_t)s & 4095) > 4096 - 32)
+        return -1;
+    __m128i x = _mm_loadu_si128((const __m128i *)(const void *)s);
+    _mm_storeu_si128((__m128i *)(void *)p, x);
+    uint64_t hit = stop(x);
+    if (head)
+        _mm_storel_epi64((__m128i *)(void *)head, x); /* (a movq; also on 32-bit x86) */
+    if (hit == 0) {
+        __m128i y = _mm_loadu_si128((const __m128i *)(const void *)(s + 16));
+        _mm_storeu_si128((__m128i *)(void *)(p + 16), y);
+        hit = (uint64_t)stop(y) << 16 | (uint64_t)1 << 32; /* (bit 32: none) */
+    }
+    return __builtin_ctzll(hit);
+}
+
+/** Whether a URL whose first 8 bytes are `head` starts with `/`, `http://` or `https://`. */
+static inline bool starch__url_plain_head(uint64_t head)
+{
+    const uint64_t http = 0x002f2f3a70747468u, https = 0x2f2f3a7370747468u; /* little-endian */
+    return (head & 0xff) == '/' || (head & 0x00ffffffffffffffu) == http || head == https;
+}
+
+/** Whether s[0..k) holds a colon, k <= 32, the 32 bytes from s in one page (as
+ *  starch__url_head found them). */
+static inline bool starch__url_colon(const char *s, int k)
+{
+    s = starch__opaque(s);
+    unsigned c = starch__colons16(_mm_loadu_si128((const __m128i *)(const void *)s));
+    if (k > 16)
+        c |= starch__colons16(_mm_loadu_si128((const __m128i *)(const void *)(s + 16))) << 16;
+    return (c & (unsigned)(((uint64_t)1 << k) - 1)) != 0;
+}
+#endif
+
+/** starch_put_url_part_cstr: starch__url_head when there is room, what it leaves (from the
+ *  first byte to write otherwise, or past 32 bytes) out of line. */
 static inline char *starch_put_url_part_cstr(starch_out *out, char *p, size_t rest, const char *s)
 {
 #if STARCH__OVERREAD
-    if (s != NULL && starch__room(out, p, rest + 64)) {
-        bool done;
-        size_t k = starch__short_cstr(p, s, starch__url_stop16, &done, NULL);
-        if (done)
+    int k;
+    if (s != NULL && starch__room(out, p, rest + 32) &&
+        (k = starch__url_head(p, s, starch__url_stop16, NULL)) >= 0) {
+        if (s[k] == 0)
             return p + k;
         p += k;
         s += k;
@@ -871,18 +950,37 @@ static inline char *starch_put_url_part_cstr(starch_out *out, char *p, size_t re
     return starch__put_url_part_cstr(out, p, rest, s);
 }
 
-/** starch_put_url_cstr: as starch_put_html_cstr when the part looked at passes the scheme
- *  filter at a glance (what follows a start of `/`, `http://` or `https://` is only
- *  normalised); else all out of line. */
+/** starch_put_url_query_cstr: as starch_put_url_part_cstr. */
+static inline char *starch_put_url_query_cstr(starch_out *out, char *p, size_t rest, const char *s)
+{
+#if STARCH__OVERREAD
+    int k;
+    if (s != NULL && starch__room(out, p, rest + 32) &&
+        (k = starch__url_head(p, s, starch__query_stop16, NULL)) >= 0) {
+        if (s[k] == 0)
+            return p + k;
+        p += k;
+        s += k;
+    }
+#endif
+    return starch__put_url_query_cstr(out, p, rest, s);
+}
+
+/** starch_put_url_cstr: as starch_put_url_part_cstr when the value passes the scheme filter
+ *  at a glance (what follows a start of `/`, `http://` or `https://` is only normalised;
+ *  a value with no colon before its NUL, among the bytes read, has no scheme); else all
+ *  out of line. */
 static inline char *starch_put_url_cstr(starch_out *out, char *p, size_t rest, const char *s)
 {
 #if STARCH__OVERREAD
-    if (s != NULL && starch__room(out, p, rest + 64)) {
-        bool done;
-        unsigned colons = 1;
-        size_t k = starch__short_cstr(p, s, starch__url_stop16, &done, &colons);
-        if (starch__url_plain(s, k, colons))
-            return done ? p + k : starch__put_url_part_cstr(out, p + k, rest, s + k);
+    int k;
+    uint64_t head;
+    if (s != NULL && starch__room(out, p, rest + 32) &&
+        (k = starch__url_head(p, s, starch__url_stop16, &head)) >= 0) {
+        if (starch__url_plain_head(head))
+            return s[k] == 0 ? p + k : starch__put_url_part_cstr(out, p + k, rest, s + k);
+        if (s[k] == 0 && !starch__url_colon(s, k))
+            return p + k;
     }
 #endif
     return starch__put_url_cstr(out, p, rest, s);
@@ -890,6 +988,7 @@ static inline char *starch_put_url_cstr(starch_out *out, char *p, size_t rest, c
 #else
 STARCH_DECLARE_STRING_WRITERS_(url)
 STARCH_DECLARE_STRING_WRITERS_(url_part)
+STARCH_DECLARE_STRING_WRITERS_(url_query)
 #endif
 
 /** Numbers where they need more than digits: a JS value gets a space before a minus sign

@@ -889,19 +889,174 @@ Test(scanners, json_and_url_sets_every_byte_at_every_position)
     }
 }
 
+/* ---- The loops of the URL writers ----------------------------------------------------
+ *
+ * Each loop of escape_url.c (portable, SSE2; over a string of known length and over a C
+ * string, read to its NUL) is checked against the specification written out byte by byte
+ * (ref_url): each byte value at one position and the bytes the loops treat apart (`%`, `&`,
+ * the NUL, bytes to encode) at every position of strings of every length up to 70, each
+ * string ending at an inaccessible page (a C string's NUL the page's last byte) and, at
+ * every alignment, followed by bytes to write (past a C string's NUL, which must end it);
+ * the other bytes drawn from letters, hex digits and bytes copied as they are, so that `%`
+ * comes before two hex digits, one, or the end. The buffer starts with room for the bytes
+ * before the writer plus 0 to 200: the loops make their room a step at a time. */
+
+typedef char *(*url_loop_fn)(struct starch_out *, char *, size_t, const char *, size_t, bool);
+
+static const struct {
+    const char *name;
+    url_loop_fn put;
+} url_loops[] = {
+    {"portable", starch__url_put_portable},
+#if defined(__SSE2__) && !defined(STARCH_NO_SSE2)
+    {"sse2", starch__url_put_sse2},
+#endif
+};
+#define N_URL_LOOPS (sizeof url_loops / sizeof url_loops[0])
+
+static bool ref_hex(unsigned char c)
+{
+    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+}
+
+/* The specification: s[0..n) normalised for a URL attribute (query false: bytes that
+ * cannot stand in a URL as %XX, `%` kept before two hex digits, `&` as `&amp;`) or
+ * percent-encoded for a query (all but A-Z a-z 0-9 - . _ ~ as %XX), uppercase hex. */
+static size_t ref_url(char *dst, const unsigned char *s, size_t n, bool query)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = s[i];
+        bool escape = c == '%' && i + 2 < n && ref_hex(s[i + 1]) && ref_hex(s[i + 2]);
+        if (!url_stops(c, query) || (!query && escape))
+            dst[k++] = (char)c;
+        else if (!query && c == '&')
+            k += (size_t)sprintf(dst + k, "&amp;");
+        else
+            k += (size_t)sprintf(dst + k, "%%%02X", c);
+    }
+    return k;
+}
+
+/* Runs loop l on s[0..len) (a C string when cstr: s[len] is its NUL) in a buffer with room
+ * for 2 + `room` bytes, after "[[", leaving `rest`; checks the bytes against ref_url. */
+static void check_url_loop(size_t l, const char *s, size_t len, bool cstr, bool query, size_t room,
+                           size_t rest)
+{
+    static char want[2 + 5 * 3000 + 256];
+    size_t n_want = 2 + ref_url(want + 2, (const unsigned char *)s, len, query);
+    memcpy(want, "[[", 2);
+    memset(want + n_want, 'z', rest);
+    n_want += rest;
+    char *buf = malloc(2 + room);
+    starch_out out;
+    starch_out_init_buffer(&out, buf, 2 + room);
+    char *p = starch_out_reserve(&out, 2 + rest);
+    *p++ = '[';
+    *p++ = '[';
+    p = url_loops[l].put(&out, p, rest, s, cstr ? SIZE_MAX : len, query);
+    cr_assert_eq(starch_out_error(&out), 0);
+    cr_assert_geq(out.cap - (size_t)(p - out.data), rest, "%s: room after the writer",
+                  url_loops[l].name);
+    memset(p, 'z', rest);
+    starch_out_commit(&out, p + rest);
+    size_t n = starch_out_len(&out);
+    cr_assert(n == n_want && memcmp(starch_out_data(&out), want, n) == 0,
+              "%s %s %s: length %zu (s %% 16 = %zu, room %zu): %zu bytes, expected %zu",
+              url_loops[l].name, query ? "query" : "url", cstr ? "cstr" : "bytes", len,
+              (size_t)((uintptr_t)s % 16), room, n, n_want);
+    starch_out_free(&out);
+    free(buf);
+}
+
+/* Checks every loop on s[0..len) (no NUL in it when cstr), ending at the inaccessible page
+ * and, at another alignment, followed by bytes to write. */
+static void check_url_loops(const char *s, size_t len, bool cstr, unsigned variant)
+{
+    static const size_t extra[] = {0, 1, 15, 80, 200};
+    static char spare[3000 + 96] __attribute__((aligned(16)));
+    size_t rest = variant % 3 == 0 ? 0 : 7, room = rest + extra[variant % 5];
+    char *end = page_end();
+    for (unsigned query = 0; query < 2; query++) {
+        for (size_t l = 0; l < N_URL_LOOPS; l++) {
+            char *z = end - len - cstr;
+            memmove(z, s, len);
+            if (cstr)
+                z[len] = '\0';
+            check_url_loop(l, z, len, cstr, query, room, rest);
+            char *y = spare + (variant + len) % 16;
+            memmove(y, s, len);
+            y[len] = cstr ? '\0' : '%';
+            memcpy(y + len + 1, "41&\"<%\t\x80:", 9);
+            memset(y + len + 10, (variant & 1) ? ' ' : '%', 64);
+            check_url_loop(l, y, len, cstr, query, room, rest);
+        }
+    }
+}
+
+/* Bytes the loops copy in both contexts, hex digits among them. */
+static const char url_plain_bytes[] = "abcdefXYZ0123456789ABF-._~";
+
+Test(url_loops, every_byte_at_positions_of_every_length)
+{
+    static const unsigned char marked[] = {'%', '&', 0, ' ', '"', ':', '/', 0x80, 0xff, '~'};
+    uint64_t r = 29;
+    char s[80];
+    for (size_t len = 0; len <= 70; len++) {
+        for (unsigned c = 0; c < 256 + (unsigned)(len * sizeof marked); c++) {
+            size_t at;
+            unsigned char b;
+            if (c < 256) { /* each byte value, at one position */
+                b = (unsigned char)c;
+                at = len ? (c * 7 + len) % len : 0;
+            } else { /* these at every position */
+                b = marked[(c - 256) % sizeof marked];
+                at = (c - 256) / sizeof marked;
+            }
+            for (size_t i = 0; i < len; i++)
+                s[i] = url_plain_bytes[next_random(&r) % (sizeof url_plain_bytes - 1)];
+            if (len)
+                s[at] = (char)b;
+            check_url_loops(s, len, false, c);
+            if (b != 0)
+                check_url_loops(s, len, true, c);
+        }
+    }
+}
+
+/* Runs of bytes to write (longer than a step of the loops), `%` escapes whole and cut short,
+ * strings to 3000 bytes: random strings of every density of bytes to write. */
+Test(url_loops, random_strings_dense_and_sparse)
+{
+    uint64_t r = 31;
+    char *s = malloc(3000);
+    for (unsigned i = 0; i < 3000; i++) {
+        size_t len = next_random(&r) % (i % 10 == 0 ? 3000 : 100);
+        unsigned one_in = 1 + i % 8; /* one byte in one_in drawn from all 255 */
+        for (size_t k = 0; k < len; k++) {
+            uint64_t x = next_random(&r);
+            s[k] = x % one_in == 0 ? (char)(1 + (x >> 32) % 255)
+                   : x % 7 == 1    ? '%'
+                                   : url_plain_bytes[(x >> 32) % (sizeof url_plain_bytes - 1)];
+        }
+        check_url_loops(s, len, true, i);
+        check_url_loops(s, len, false, i);
+    }
+    free(s);
+}
+
 /* ---- The inline fast paths of starch_gen.h -------------------------------------------
  *
- * Where the compiler targets SSE2, starch_put_html_cstr and _str and the url and url_part
- * string writers are inline: a short string that needs nothing is checked in registers and
- * copied, any other (or what is left of it) goes out of line (starch__put_*, which the
- * tests above and test_escape_contexts.c check against the specification). Each inline
- * writer is checked against its out-of-line one: each byte value at positions of strings
- * of every length to 80 (past the 63 bytes a C string's fast path looks at), at every
- * alignment, each string ending at an inaccessible page (a C string's NUL the last byte of
- * the page: its aligned blocks are read whole, and must never cross) or followed by bytes
- * to escape (past the NUL, which the fast path reads and must ignore), with the room at
- * the cursor just below, at and above what the fast path needs. Without SSE2 the names
- * are the out-of-line writers, and the checks pass trivially. */
+ * Where the compiler targets SSE2, starch_put_html_cstr and _str and the url, url_part and
+ * url_query string writers are inline: a short string that needs nothing is checked in registers
+ * and copied, any other (or what is left of it) goes out of line (starch__put_*, which the tests
+ * above and test_escape_contexts.c check against the specification). Each inline writer is checked
+ * against its out-of-line one: each byte value at positions of strings of every length to 80 (past
+ * the 63 bytes a C string's fast path looks at), at every alignment, each string ending at an
+ * inaccessible page (a C string's NUL the last byte of the page: its aligned blocks are read whole,
+ * and must never cross) or followed by bytes to escape (past the NUL, which the fast path reads and
+ * must ignore), with the room at the cursor just below, at and above what the fast path needs.
+ * Without SSE2 the names are the out-of-line writers, and the checks pass trivially. */
 
 typedef char *(*cstr_writer_fn)(starch_out *, char *, size_t, const char *);
 typedef char *(*str_writer_fn)(starch_out *, char *, size_t, starch_str);
@@ -916,6 +1071,8 @@ static const struct {
     {"url", starch_put_url_cstr, starch__put_url_cstr, starch_put_url_str, starch__put_url_str},
     {"url_part", starch_put_url_part_cstr, starch__put_url_part_cstr, starch_put_url_part_str,
      starch__put_url_part_str},
+    {"url_query", starch_put_url_query_cstr, starch__put_url_query_cstr, starch_put_url_query_str,
+     starch__put_url_query_str},
 };
 #define N_FAST (sizeof fast_writers / sizeof fast_writers[0])
 
@@ -1056,6 +1213,22 @@ Test(fast_paths, schemes)
         "/0123456789012345678901234567890123456789012345678901234567890123456789:x",
         "https://0123456789012345678901234567890123456789012345678901234567890123456789",
         "javascript0123456789012345678901234567890123456789012345678901234567890123456789:x",
+        "http:/x",
+        "https:/x",
+        "httpx://a",
+        "HTTPS://a",
+        "http://a b&c",
+        "https://a%41%4",
+        "a b:c",
+        "java\nscript:x",
+        "javascript&colon;x",
+        "ab",
+        "/",
+        "h",
+        "https://0123456789abcdef0123456789abcdef",
+        "/0123456789abcdef0123456789abcd:x",
+        "0123456789abcdef0123456789abcde:x",
+        "0123456789abcdef0123456789abcdef:x",
     };
     for (size_t i = 0; i < sizeof urls / sizeof urls[0]; i++)
         for (unsigned v = 0; v < 32; v++)
@@ -1117,6 +1290,8 @@ Test(fast_paths, masks_every_byte_in_every_lane)
             __m128i x = _mm_loadu_si128((const __m128i *)(const void *)b);
             cr_assert_eq(starch__html_special16(x), html ? 1u << lane : 0u, "html 0x%02x", c);
             cr_assert_eq(starch__url_stop16(x), url ? 1u << lane : 0u, "url 0x%02x", c);
+            cr_assert_eq(starch__query_stop16(x), url_stops((unsigned char)c, 1) ? 1u << lane : 0u,
+                         "query 0x%02x", c);
             cr_assert_eq(starch__colons16(x), c == ':' ? 1u << lane : 0u, "colon 0x%02x", c);
         }
     }

@@ -322,6 +322,96 @@ Test(url, random_inputs_match_the_reference)
     }
 }
 
+/* A C string is filtered and written as its bytes are: the writers of C strings (inline
+ * and out of line) read it once to its NUL, with the filter's own loop. */
+static void check_cstr_as_bytes(const char *s)
+{
+    char *want = strdup(run(starch_put_url_bytes, s, strlen(s)));
+    cr_assert_str_eq(CALL(starch__put_url_cstr(&out, p_, REST, s)), want, "%s", s);
+    cr_assert_str_eq(CALL(starch_put_url_cstr(&out, p_, REST, s)), want, "%s", s);
+    free(want);
+}
+
+Test(url, c_strings_filtered_as_their_bytes)
+{
+    static const char *const urls[] = {
+        "",
+        "/",
+        "/path/to?q=1#f",
+        "relative/path",
+        "?q=javascript:x",
+        "#javascript:x",
+        "//example.com/x",
+        "a/b:c",
+        "./javascript:x",
+        "1http:x",
+        "java script:x",
+        "javascript",
+        "\xc2\xa0javascript:x",
+        "java&#09;script:alert(1)",
+        "http://example.com",
+        "HTTP://example.com",
+        "https://example.com",
+        "HtTpS://example.com",
+        "mailto:a@b",
+        "MAILTO:a@b",
+        "tel:+1-555-0100",
+        "TEL:1",
+        "h\tt\nt\rp://x",
+        "  https://x",
+        "https:javascript:alert(1)",
+        "javascript:alert(1)",
+        "JavaScript:alert(1)",
+        "vbscript:msgbox(1)",
+        "data:text/html,<script>",
+        "file:///etc/passwd",
+        "ftp://x",
+        "x:y",
+        "a+b-c.d:x",
+        ":x",
+        "javascript:",
+        " javascript:alert(1)",
+        "    \t\n javascript:alert(1)",
+        "\x01\x02javascript:x",
+        "java\tscript:x",
+        "j\ta\nv\ra\tscript:x",
+        "javascript\t:x",
+        " \x0bvbscript:x",
+        "\x1b"
+        "data:x",
+        "mailtox:a",
+        "tel",
+        "tel:",
+        "http",
+        "https",
+        "httpss:x",
+        "ttp:x",
+        "mail:x",
+        "te:x",
+    };
+    for (size_t i = 0; i < sizeof urls / sizeof urls[0]; i++)
+        check_cstr_as_bytes(urls[i]);
+    for (int c = 1; c < 256; c++) { /* each byte before, inside and after a scheme */
+        char s[3][16];
+        snprintf(s[0], sizeof s[0], "%cjavascript:x", c);
+        snprintf(s[1], sizeof s[1], "java%cscript:x", c);
+        snprintf(s[2], sizeof s[2], "javascript%c:x", c);
+        for (int k = 0; k < 3; k++)
+            check_cstr_as_bytes(s[k]);
+    }
+    uint64_t r = 0xc57;
+    unsigned char b[64];
+    for (int round = 0; round < 2000; round++) {
+        size_t n = (size_t)(next_random(&r) % 40);
+        random_bytes(b, n, &r);
+        for (size_t k = 0; k < n; k++)
+            if (b[k] == 0 || next_random(&r) % 3 == 0)
+                b[k] = (unsigned char)"ahtpsmiloe:/ \t"[next_random(&r) % 14];
+        b[n] = 0;
+        check_cstr_as_bytes((const char *)b);
+    }
+}
+
 Test(url, typed_writers)
 {
     cr_assert_str_eq(CALL(starch_put_url_cstr(&out, p_, REST, "javascript:x")),
