@@ -602,6 +602,20 @@ static inline size_t starch__short_cstr(char *p, const char *s, unsigned (*stop)
 }
 #endif
 
+#if STARCH__OVERREAD
+/** A mask of the bytes among the 16 in x that end the fast path of a C string in text or
+ *  an attribute: the bytes to escape (as starch__html_special16) and the NUL, in one
+ *  movemask. */
+static inline unsigned starch__html_stop16(__m128i x)
+{
+    __m128i amp_apos = _mm_cmpeq_epi8(_mm_or_si128(x, _mm_set1_epi8(1)), _mm_set1_epi8(0x27));
+    __m128i lt_gt = _mm_cmpeq_epi8(_mm_or_si128(x, _mm_set1_epi8(2)), _mm_set1_epi8(0x3e));
+    __m128i quot_nul = _mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('"')),
+                                    _mm_cmpeq_epi8(x, _mm_setzero_si128()));
+    return (unsigned)_mm_movemask_epi8(_mm_or_si128(_mm_or_si128(amp_apos, lt_gt), quot_nul));
+}
+#endif
+
 /** starch_put_html_str: starch__short_str when there is room, else out of line. */
 static inline char *starch_put_html_str(starch_out *out, char *p, size_t rest, starch_str s)
 {
@@ -612,15 +626,29 @@ static inline char *starch_put_html_str(starch_out *out, char *p, size_t rest, s
     return starch__put_html_str(out, p, rest, s);
 }
 
-/** starch_put_html_cstr: starch__short_cstr when there is room; what it leaves (from the
- *  first byte to escape, or past 64 bytes) out of line. */
+/** starch_put_html_cstr: when there is room and the 32 bytes from s lie in one page, s is
+ *  read in (at most) two 16-byte blocks loaded at its own address, each stored whole at p
+ *  (the bytes past what is committed are overwritten later), until one holds its NUL or a
+ *  byte to escape: a string that ends first is done; else the out-of-line writer goes on
+ *  from that byte, or from the 33rd (no strlen, nothing read twice). A block reaches past
+ *  the NUL, but never across a page; the second is read only when the first holds no NUL. */
 static inline char *starch_put_html_cstr(starch_out *out, char *p, size_t rest, const char *s)
 {
 #if STARCH__OVERREAD
-    if (s != NULL && starch__room(out, p, rest + 64)) {
-        bool done;
-        size_t k = starch__short_cstr(p, s, starch__html_special16, &done, NULL);
-        if (done)
+    s = starch__opaque(s);
+    if (s != NULL && starch__room(out, p, rest + 32) && ((uintptr_t)s & 4095) <= 4096 - 32) {
+        __m128i x = _mm_loadu_si128((const __m128i *)(const void *)s);
+        _mm_storeu_si128((__m128i *)(void *)p, x);
+        unsigned m = starch__html_stop16(x);
+        if (m == 0) {
+            __m128i y = _mm_loadu_si128((const __m128i *)(const void *)(s + 16));
+            _mm_storeu_si128((__m128i *)(void *)(p + 16), y);
+            m = starch__html_stop16(y) << 16;
+            if (m == 0)
+                return starch__put_html_cstr(out, p + 32, rest, s + 32);
+        }
+        unsigned k = (unsigned)__builtin_ctz(m);
+        if (s[k] == 0)
             return p + k;
         p += k;
         s += k;
