@@ -345,6 +345,8 @@ SCAN_INLINE char *html_blocks(starch_out *out, char *p, size_t rest, const char 
     const char *e = cstr ? NULL : s + len;
     char *lim = out->err ? p : out->data + out->cap;
     for (;;) {
+        if (!cstr && s == e)
+            return p;
         p = step_room(out, p, rest, &lim);
         if (out->err)
             return p;
@@ -374,7 +376,7 @@ SCAN_INLINE char *html_blocks(starch_out *out, char *p, size_t rest, const char 
                 continue;
             }
             k = (size_t)__builtin_ctz(m);
-        } else if (left != 0 && *s != 0 && html_class[(unsigned char)*s] == 0) {
+        } else if ((!cstr || *s != 0) && html_class[(unsigned char)*s] == 0) {
             *p++ = *s++; /* within the last 15 bytes of a page */
             continue;
         } else {
