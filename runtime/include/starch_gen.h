@@ -365,6 +365,7 @@ double starch_float_value(float v);
  * header's inline ones. */
 char *starch__put_html_cstr(starch_out *out, char *p, size_t rest, const char *s);
 char *starch__put_html_str(starch_out *out, char *p, size_t rest, starch_str s);
+char *starch_put_html_bytes(starch_out *out, char *p, size_t rest, const char *s, size_t len);
 
 /* STARCH__SSE2: the inline fast paths; STARCH__OVERREAD: whether a C string may be read
  * in whole 16-byte blocks past its NUL (aligned ones, or unaligned ones when the 32 bytes
@@ -616,13 +617,36 @@ static inline unsigned starch__html_stop16(__m128i x)
 }
 #endif
 
-/** starch_put_html_str: starch__short_str when there is room, else out of line. */
+/** starch_put_html_str: when s has 1 to 32 bytes, there is room and the 32 bytes from s
+ *  lie in one page, s is read in one or two 16-byte blocks loaded at its own address
+ *  (past s + len: never across a page), each stored whole at p, the lanes past the end
+ *  marked as if to escape: a string with nothing to escape is done; else the out-of-line
+ *  writer goes on from its first byte to escape. Where blocks may not be read past a
+ *  string (STARCH__OVERREAD 0), starch__short_str, which reads s's own bytes only. */
 static inline char *starch_put_html_str(starch_out *out, char *p, size_t rest, starch_str s)
 {
+#if STARCH__OVERREAD
+    const char *b = starch__opaque(s.ptr);
+    if (s.len - 1 < 32 && starch__room(out, p, rest + 32) && ((uintptr_t)b & 4095) <= 4096 - 32) {
+        __m128i x = _mm_loadu_si128((const __m128i *)(const void *)b);
+        _mm_storeu_si128((__m128i *)(void *)p, x);
+        uint64_t m = starch__html_special16(x);
+        if (s.len > 16) {
+            __m128i y = _mm_loadu_si128((const __m128i *)(const void *)(b + 16));
+            _mm_storeu_si128((__m128i *)(void *)(p + 16), y);
+            m |= (uint64_t)starch__html_special16(y) << 16;
+        }
+        size_t k = (size_t)__builtin_ctzll(m | (uint64_t)1 << s.len);
+        if (k == s.len)
+            return p + k;
+        return starch_put_html_bytes(out, p + k, rest, b + k, s.len - k);
+    }
+#else
     char *q;
     if (s.len <= 32 && starch__room(out, p, rest + 32) &&
         (q = starch__short_str(p, s, starch__html_special16, NULL)) != NULL)
         return q;
+#endif
     return starch__put_html_str(out, p, rest, s);
 }
 

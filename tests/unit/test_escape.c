@@ -996,6 +996,13 @@ static void check_fast_all(const char *s, size_t len, unsigned variant, bool cst
         char *t = end - len;
         memmove(t, s, len);
         check_fast_writer(w, false, t, len, variant);
+        if (len <= 190) { /* followed by bytes to escape, which are not the string's */
+            char *y = spare + (variant + len + 7) % 16;
+            memmove(y, t, len);
+            memset(y + len, (variant & 1) ? '&' : ':', 48);
+            memcpy(y + len, "<\"%\t", 4);
+            check_fast_writer(w, false, y, len, variant + 1);
+        }
     }
 }
 
@@ -1076,11 +1083,11 @@ Test(fast_paths, long_and_random_strings)
     free(s);
 }
 
-/* C strings starting at each of the last 64 bytes of a page, at each length that fits,
- * followed (past the NUL, to the inaccessible page) by bytes to escape: a string starting
- * at least 32 bytes before the page's end is read in unaligned blocks from its own
- * address, past its NUL, one nearer in aligned blocks; neither may read past the page nor
- * take the bytes after the NUL for the string's. */
+/* C strings (and starch_str) starting at each of the last 64 bytes of a page, at each length that
+ * fits, followed (past the NUL, to the inaccessible page) by bytes to escape: a string starting at
+ * least 32 bytes before the page's end is read in unaligned blocks from its own address, past its
+ * NUL, one nearer in aligned blocks; neither may read past the page nor take the bytes after the
+ * NUL for the string's. */
 Test(fast_paths, c_strings_near_the_end_of_a_page)
 {
     uint64_t r = 23;
@@ -1096,8 +1103,10 @@ Test(fast_paths, c_strings_near_the_end_of_a_page)
                 s[len] = '\0';
                 for (size_t k = len + 1; k < start; k++)
                     s[k] = "&<\"%\t:"[k % 6];
-                for (size_t w = 0; w < N_FAST; w++)
+                for (size_t w = 0; w < N_FAST; w++) {
                     check_fast_writer(w, true, s, len, v);
+                    check_fast_writer(w, false, s, len, v); /* as a starch_str: the same */
+                }
             }
         }
     }
