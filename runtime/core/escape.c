@@ -254,9 +254,14 @@ char *starch__html_cstr_scan(starch_out *out, char *p, size_t rest, const char *
  * stored after up to 63. */
 #define STEP_ROOM 96
 
-/* The entities of html_class, padded to 8 bytes (stored at once; html_entity_len says how
- * many count). */
-static const char html_entities8[6][8] = {"", "&amp;", "&lt;", "&gt;", "&#34;", "&#39;"};
+/* The entity of each byte html_class escapes, padded to 8 bytes (stored at once), and its
+ * length, looked up by the byte itself. */
+static const char html_entity8[256][8] = {
+    ['&'] = "&amp;", ['<'] = "&lt;", ['>'] = "&gt;", ['"'] = "&#34;", ['\''] = "&#39;",
+};
+static const unsigned char html_entity8_len[256] = {
+    ['&'] = 5, ['<'] = 4, ['>'] = 4, ['"'] = 5, ['\''] = 5,
+};
 
 /* Whether the n bytes from s lie in the 4096-byte block of s (a page or part of one). */
 static inline bool page_ok(const char *s, unsigned n)
@@ -321,20 +326,8 @@ static inline size_t more_steps(const char *s, bool cstr, size_t left, const cha
 /* Writes the entity of byte c (one html_class escapes) at p; returns the cursor after it. */
 static inline char *put_entity(char *p, unsigned char c)
 {
-    unsigned k = html_class[c];
-    memcpy(p, html_entities8[k], 8);
-    return p + html_entity_len[k];
-}
-
-/* The room at p: STEP_ROOM + rest bytes up to *lim, made (and *lim read again) when short.
- * Returns the cursor (after a failure, in the discard area: out->err says so). */
-static inline char *step_room(starch_out *out, char *p, size_t rest, char **lim)
-{
-    if ((size_t)(*lim - p) >= STEP_ROOM + rest)
-        return p;
-    p = starch_out_need(out, p, STEP_ROOM + rest);
-    *lim = out->err ? p : out->data + out->cap;
-    return p;
+    memcpy(p, html_entity8[c], 8);
+    return p + html_entity8_len[c];
 }
 
 /* The one-pass loop: escapes from s (anywhere in the string) to its end, s + len, or its
@@ -343,13 +336,16 @@ SCAN_INLINE char *html_blocks(starch_out *out, char *p, size_t rest, const char 
                               bool cstr)
 {
     const char *e = cstr ? NULL : s + len;
-    char *lim = out->err ? p : out->data + out->cap;
+    char *lim = out->err ? p : out->data + out->cap; /* failed: the room is made, and fails */
     for (;;) {
         if (!cstr && s == e)
             return p;
-        p = step_room(out, p, rest, &lim);
-        if (out->err)
-            return p;
+        if ((size_t)(lim - p) < STEP_ROOM + rest) {
+            p = starch_out_need(out, p, STEP_ROOM + rest);
+            if (out->err)
+                return p; /* in the discard area, with the room */
+            lim = out->data + out->cap;
+        }
         size_t left = cstr ? SIZE_MAX : (size_t)(e - s), k;
         if (cstr ? page_ok(s, 64) : left >= 64) {
             k = step64(p, s, cstr);
