@@ -367,10 +367,11 @@ char *starch__put_html_cstr(starch_out *out, char *p, size_t rest, const char *s
 char *starch__put_html_str(starch_out *out, char *p, size_t rest, starch_str s);
 char *starch_put_html_bytes(starch_out *out, char *p, size_t rest, const char *s, size_t len);
 
-/* STARCH__SSE2: the inline fast paths; STARCH__OVERREAD: whether a C string may be read
- * in whole 16-byte blocks past its NUL (aligned ones, or unaligned ones when the 32 bytes
- * from its start lie in one page: never into another page) — not under a sanitizer, which would
- * report those bytes. The runtime's own escape.c defines STARCH__NO_INLINE_WRITERS to define the
+/* STARCH__SSE2: the inline fast paths; STARCH__OVERREAD: whether a string may be read in
+ * whole 16-byte blocks past its end (a C string's NUL, a starch_str's length: aligned
+ * blocks, or unaligned ones when the 32 bytes from its start lie in one page: never into
+ * another page) — not under a sanitizer, which would report those bytes. (The out-of-line
+ * writers decide the same for themselves: escape_scan.h's STARCH_SCAN_OVERREAD.) The runtime's own escape.c defines STARCH__NO_INLINE_WRITERS to define the
  * exported functions. */
 #if defined(__SSE2__) && !defined(STARCH_NO_SSE2) && !defined(STARCH__NO_INLINE_WRITERS) &&        \
     defined(__GNUC__)
