@@ -330,10 +330,17 @@ static inline char *put_entity(char *p, unsigned char c)
     return p + html_entity8_len[c];
 }
 
+/* The one-pass writers, each in two forms: a leaf (no call: no registers to save) that
+ * hands the string over to the other when the room runs out, and the one that makes the
+ * room as it goes. */
+static char *html_cstr_growing(starch_out *out, char *p, size_t rest, const char *s);
+static char *html_bytes_growing(starch_out *out, char *p, size_t rest, const char *s, size_t len);
+
 /* The one-pass loop: escapes from s (anywhere in the string) to its end, s + len, or its
- * NUL when `cstr` (len then unused: SIZE_MAX). */
+ * NUL when `cstr` (len then unused: SIZE_MAX); makes the room when it runs short, or, in
+ * the `leaf` form, hands what is left to the growing form. */
 SCAN_INLINE char *html_blocks(starch_out *out, char *p, size_t rest, const char *s, size_t len,
-                              bool cstr)
+                              bool cstr, bool leaf)
 {
     const char *e = cstr ? NULL : s + len;
     char *lim = out->err ? p : out->data + out->cap; /* failed: the room is made, and fails */
@@ -341,6 +348,9 @@ SCAN_INLINE char *html_blocks(starch_out *out, char *p, size_t rest, const char 
         if (!cstr && s == e)
             return p;
         if ((size_t)(lim - p) < STEP_ROOM + rest) {
+            if (leaf)
+                return cstr ? html_cstr_growing(out, p, rest, s)
+                            : html_bytes_growing(out, p, rest, s, (size_t)(e - s));
             p = starch_out_need(out, p, STEP_ROOM + rest);
             if (out->err)
                 return p; /* in the discard area, with the room */
@@ -386,18 +396,30 @@ SCAN_INLINE char *html_blocks(starch_out *out, char *p, size_t rest, const char 
     }
 }
 
+static __attribute__((noinline)) char *html_cstr_growing(starch_out *out, char *p, size_t rest,
+                                                         const char *s)
+{
+    return html_blocks(out, p, rest, s, SIZE_MAX, true, false);
+}
+
+static __attribute__((noinline)) char *html_bytes_growing(starch_out *out, char *p, size_t rest,
+                                                          const char *s, size_t len)
+{
+    return html_blocks(out, p, rest, s, len, false, false);
+}
+
 char *starch__html_cstr_blocks(starch_out *out, char *p, size_t rest, const char *s)
 {
     if (s == NULL)
         return starch_out_need(out, p, rest);
-    return html_blocks(out, p, rest, s, SIZE_MAX, true);
+    return html_blocks(out, p, rest, s, SIZE_MAX, true, true);
 }
 
 char *starch__html_bytes_blocks(starch_out *out, char *p, size_t rest, const char *s, size_t len)
 {
     if (len == 0) /* s may be NULL */
         return starch_out_need(out, p, rest);
-    return html_blocks(out, p, rest, s, len, false);
+    return html_blocks(out, p, rest, s, len, false, true);
 }
 
 #define html_cstr_best  starch__html_cstr_blocks
