@@ -244,8 +244,8 @@ char *starch__html_cstr_scan(starch_out *out, char *p, size_t rest, const char *
  * loaded at its own address, each stored whole at the cursor; the bytes to escape and the
  * string's end (a C string's NUL; s + len) are found in one mask. A block may reach past
  * the end, but never across a 4096-byte boundary, so never into a page the string does
- * not reach; within the last 15 bytes of a page the loop takes one byte at a time. Four
- * blocks (64 bytes) cost one branch when none holds a hit. At a byte to escape its entity
+ * not reach; within the last 15 bytes of a page the loop takes one byte at a time. A step
+ * takes up to four blocks (64 bytes), stopping at the first hit. At a byte to escape its entity
  * is stored in one 8-byte store, and the loop goes on from the byte after it: no strlen,
  * no second pass, no memcpy. The room for one step is checked before it; after a step of
  * 64 clean bytes, as many more follow as the page and the room allow, unchecked. */
