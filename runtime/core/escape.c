@@ -459,6 +459,19 @@ char *starch__put_html_cstr(starch_out *out, char *p, size_t rest, const char *s
     return html_cstr_best(out, p, rest, s);
 }
 
+/* The out-of-line writer of a C string from a byte to escape at s, where the inline one
+ * found it, with room for rest + 8 bytes at p (which it checked): the entity at once,
+ * then the one-pass loop from the byte after it. */
+char *starch__put_html_cstr_esc(starch_out *out, char *p, size_t rest, const char *s)
+{
+#if STARCH_SCAN_OVERREAD
+    p = put_entity(p, (unsigned char)*s);
+    return starch__html_cstr_blocks(out, p, rest, s + 1);
+#else
+    return starch__put_html_cstr(out, p, rest, s);
+#endif
+}
+
 char *starch__put_html_str(starch_out *out, char *p, size_t rest, starch_str s)
 {
     return starch_put_html_bytes(out, p, rest, s.ptr, s.len);

@@ -364,6 +364,9 @@ double starch_float_value(float v);
  * functions of the same names are those writers whole, for code built without this
  * header's inline ones. */
 char *starch__put_html_cstr(starch_out *out, char *p, size_t rest, const char *s);
+/* starch__put_html_cstr from a byte to escape at s, where the inline writer stopped, with
+ * room for rest + 8 bytes at p. */
+char *starch__put_html_cstr_esc(starch_out *out, char *p, size_t rest, const char *s);
 char *starch__put_html_str(starch_out *out, char *p, size_t rest, starch_str s);
 char *starch_put_html_bytes(starch_out *out, char *p, size_t rest, const char *s, size_t len);
 
@@ -675,8 +678,7 @@ static inline char *starch_put_html_cstr(starch_out *out, char *p, size_t rest, 
         unsigned k = (unsigned)__builtin_ctz(m);
         if (s[k] == 0)
             return p + k;
-        p += k;
-        s += k;
+        return starch__put_html_cstr_esc(out, p + k, rest, s + k);
     }
 #endif
     return starch__put_html_cstr(out, p, rest, s);
