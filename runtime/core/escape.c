@@ -472,6 +472,17 @@ char *starch__put_html_cstr_esc(starch_out *out, char *p, size_t rest, const cha
 #endif
 }
 
+/* The same for s[0..len) (len >= 1) from a byte to escape at s[0]. */
+char *starch__put_html_bytes_esc(starch_out *out, char *p, size_t rest, const char *s, size_t len)
+{
+#if STARCH_SCAN_OVERREAD
+    p = put_entity(p, (unsigned char)*s);
+    return starch__html_bytes_blocks(out, p, rest, s + 1, len - 1);
+#else
+    return starch_put_html_bytes(out, p, rest, s, len);
+#endif
+}
+
 char *starch__put_html_str(starch_out *out, char *p, size_t rest, starch_str s)
 {
     return starch_put_html_bytes(out, p, rest, s.ptr, s.len);

@@ -364,11 +364,11 @@ double starch_float_value(float v);
  * functions of the same names are those writers whole, for code built without this
  * header's inline ones. */
 char *starch__put_html_cstr(starch_out *out, char *p, size_t rest, const char *s);
-/* starch__put_html_cstr from a byte to escape at s, where the inline writer stopped, with
- * room for rest + 8 bytes at p. */
+/* starch__put_html_cstr and starch_put_html_bytes (len >= 1) from a byte to escape at s,
+ * where the inline writer stopped, with room for rest + 8 bytes at p. */
 char *starch__put_html_cstr_esc(starch_out *out, char *p, size_t rest, const char *s);
+char *starch__put_html_bytes_esc(starch_out *out, char *p, size_t rest, const char *s, size_t len);
 char *starch__put_html_str(starch_out *out, char *p, size_t rest, starch_str s);
-char *starch_put_html_bytes(starch_out *out, char *p, size_t rest, const char *s, size_t len);
 
 /* STARCH__SSE2: the inline fast paths; STARCH__OVERREAD: whether a string may be read in
  * whole 16-byte blocks past its end (a C string's NUL, a starch_str's length: aligned
@@ -643,7 +643,7 @@ static inline char *starch_put_html_str(starch_out *out, char *p, size_t rest, s
         size_t k = (size_t)__builtin_ctzll(m | (uint64_t)1 << s.len);
         if (k == s.len)
             return p + k;
-        return starch_put_html_bytes(out, p + k, rest, b + k, s.len - k);
+        return starch__put_html_bytes_esc(out, p + k, rest, b + k, s.len - k);
     }
 #else
     char *q;
