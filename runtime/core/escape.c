@@ -210,8 +210,10 @@ static bool fits(const starch_out *out, const char *p, size_t need)
 /* Input bytes escaped per reservation, so a reservation stays well below the limits. */
 #define ESCAPE_BLOCK 1024
 
-/* Writes s[0..len) HTML-escaped at cursor p; returns a cursor with `rest` bytes of room. */
-char *starch_put_html_bytes(starch_out *out, char *p, size_t rest, const char *s, size_t len)
+/* The writer of s[0..len) with a scanner: room for the worst case of a block of input,
+ * then the scanner's runs and one entity at a time (where reading past a string is not
+ * done: without SSE2, under a sanitizer). Returns a cursor with `rest` bytes of room. */
+char *starch__html_bytes_scan(starch_out *out, char *p, size_t rest, const char *s, size_t len)
 {
     if (len <= ESCAPE_BLOCK && fits(out, p, len * HTML_MAX_GROWTH + rest))
         return html_escape_to(p, s, len); /* the common case: no round trip to the buffer */
@@ -225,6 +227,212 @@ char *starch_put_html_bytes(starch_out *out, char *p, size_t rest, const char *s
         len -= n;
     }
     return starch_out_need(out, p, rest);
+}
+
+/* A C string with a scanner: its length (libc's strlen is word-at-a-time), then the bytes
+ * writer. */
+char *starch__html_cstr_scan(starch_out *out, char *p, size_t rest, const char *s)
+{
+    if (s == NULL)
+        return starch_out_need(out, p, rest);
+    return starch__html_bytes_scan(out, p, rest, s, strlen(s));
+}
+
+/* ---- The one-pass writers ------------------------------------------------------------
+ *
+ * Where STARCH_SCAN_OVERREAD (escape_scan.h), a string is read once, in 16-byte blocks
+ * loaded at its own address, each stored whole at the cursor; the bytes to escape and the
+ * string's end (a C string's NUL; s + len) are found in one mask. A block may reach past
+ * the end, but never across a 4096-byte boundary, so never into a page the string does
+ * not reach; within the last 15 bytes of a page the loop takes one byte at a time. A step
+ * takes up to four blocks (64 bytes), stopping at the first hit. At a byte to escape its entity
+ * is stored in one 8-byte store, and the loop goes on from the byte after it: no strlen,
+ * no second pass, no memcpy. The room for one step is checked before it; after a step of
+ * 64 clean bytes, as many more follow as the page and the room allow, unchecked. */
+#if STARCH_SCAN_OVERREAD
+/* The room one step needs at the cursor: 64 bytes stored whole, or an entity's 8 bytes
+ * stored after up to 63. */
+#define STEP_ROOM 96
+
+/* The entity of each byte html_class escapes, padded to 8 bytes (stored at once), and its
+ * length, looked up by the byte itself. */
+static const char html_entity8[256][8] = {
+    ['&'] = "&amp;", ['<'] = "&lt;", ['>'] = "&gt;", ['"'] = "&#34;", ['\''] = "&#39;",
+};
+static const unsigned char html_entity8_len[256] = {
+    ['&'] = 5, ['<'] = 4, ['>'] = 4, ['"'] = 5, ['\''] = 5,
+};
+
+/* Whether the n bytes from s lie in the 4096-byte block of s (a page or part of one). */
+static inline bool page_ok(const char *s, unsigned n)
+{
+    return ((uintptr_t)s & 4095) <= 4096 - n;
+}
+
+static inline __m128i load16(const char *s)
+{
+    return _mm_loadu_si128((const __m128i *)(const void *)s);
+}
+
+static inline void store16(char *p, __m128i x)
+{
+    _mm_storeu_si128((__m128i *)(void *)p, x);
+}
+
+/* 0xff in each byte of x that HTML escaping replaces (as sse2_special_in), and in each NUL
+ * when `nul`. */
+static inline __m128i html_hit(__m128i x, bool nul)
+{
+    __m128i amp_apos = _mm_cmpeq_epi8(_mm_or_si128(x, _mm_set1_epi8(1)), _mm_set1_epi8(0x27));
+    __m128i lt_gt = _mm_cmpeq_epi8(_mm_or_si128(x, _mm_set1_epi8(2)), _mm_set1_epi8(0x3e));
+    __m128i quot = _mm_cmpeq_epi8(x, _mm_set1_epi8('"'));
+    __m128i hit = _mm_or_si128(_mm_or_si128(amp_apos, lt_gt), quot);
+    return nul ? _mm_or_si128(hit, _mm_cmpeq_epi8(x, _mm_setzero_si128())) : hit;
+}
+
+static inline unsigned mask16(__m128i hit)
+{
+    return (unsigned)_mm_movemask_epi8(hit);
+}
+
+/* One step: the four blocks at s stored at p, block by block until one holds a hit (a
+ * byte to escape is often near: checking each block alone costs less than four at once);
+ * returns 64 when none does, else the index of the first hit. */
+SCAN_INLINE size_t step64(char *p, const char *s, bool nul)
+{
+    for (size_t k = 0; k < 64; k += 16) {
+        __m128i x = load16(s + k);
+        store16(p + k, x);
+        unsigned m = mask16(html_hit(x, nul));
+        if (m != 0)
+            return k + (size_t)__builtin_ctz(m);
+    }
+    return 64;
+}
+
+/* After a clean step: how many more steps of 64 bytes fit in the room from p to lim and,
+ * for a C string, in the page of s, else in the `left` bytes of the string. */
+static inline size_t more_steps(const char *s, bool cstr, size_t left, const char *p,
+                                const char *lim, size_t rest)
+{
+    size_t steps = cstr ? (4096 - ((uintptr_t)s & 4095)) / 64 : left / 64;
+    size_t avail = (size_t)(lim - p);
+    if (avail < STEP_ROOM + rest)
+        return 0;
+    size_t room = (avail - STEP_ROOM - rest) / 64 + 1;
+    return room < steps ? room : steps;
+}
+
+/* Writes the entity of byte c (one html_class escapes) at p; returns the cursor after it. */
+static inline char *put_entity(char *p, unsigned char c)
+{
+    memcpy(p, html_entity8[c], 8);
+    return p + html_entity8_len[c];
+}
+
+/* The one-pass writers, each in two forms: a leaf (no call: no registers to save) that
+ * hands the string over to the other when the room runs out, and the one that makes the
+ * room as it goes. */
+static char *html_cstr_growing(starch_out *out, char *p, size_t rest, const char *s);
+static char *html_bytes_growing(starch_out *out, char *p, size_t rest, const char *s, size_t len);
+
+/* The one-pass loop: escapes from s (anywhere in the string) to its end, s + len, or its
+ * NUL when `cstr` (len then unused: SIZE_MAX); makes the room when it runs short, or, in
+ * the `leaf` form, hands what is left to the growing form. */
+SCAN_INLINE char *html_blocks(starch_out *out, char *p, size_t rest, const char *s, size_t len,
+                              bool cstr, bool leaf)
+{
+    const char *e = cstr ? NULL : s + len;
+    char *lim = out->err ? p : out->data + out->cap; /* failed: the room is made, and fails */
+    for (;;) {
+        if (!cstr && s == e)
+            return p;
+        if ((size_t)(lim - p) < STEP_ROOM + rest) {
+            if (leaf)
+                return cstr ? html_cstr_growing(out, p, rest, s)
+                            : html_bytes_growing(out, p, rest, s, (size_t)(e - s));
+            p = starch_out_need(out, p, STEP_ROOM + rest);
+            if (out->err)
+                return p; /* in the discard area, with the room */
+            lim = out->data + out->cap;
+        }
+        size_t left = cstr ? SIZE_MAX : (size_t)(e - s), k;
+        if (cstr ? page_ok(s, 64) : left >= 64) {
+            k = step64(p, s, cstr);
+            if (k == 64) {
+                p += 64;
+                s += 64;
+                size_t n = more_steps(s, cstr, left - 64, p, lim, rest);
+                for (; n != 0 && (k = step64(p, s, cstr)) == 64; n--) {
+                    p += 64;
+                    s += 64;
+                }
+                if (k == 64)
+                    continue;
+            }
+        } else if ((!cstr && left >= 16) || page_ok(s, 16)) {
+            __m128i x = load16(s);
+            store16(p, x);
+            unsigned m = mask16(html_hit(x, cstr));
+            if (left < 16)
+                m |= ~0u << left; /* the lanes past s + len */
+            else if (m == 0) {
+                p += 16;
+                s += 16;
+                continue;
+            }
+            k = (size_t)__builtin_ctz(m);
+        } else if ((!cstr || *s != 0) && html_class[(unsigned char)*s] == 0) {
+            *p++ = *s++; /* within the last 15 bytes of a page */
+            continue;
+        } else {
+            k = 0;
+        }
+        p += k;
+        s += k;
+        if (cstr ? *s == 0 : s == e)
+            return p;
+        p = put_entity(p, (unsigned char)*s++);
+    }
+}
+
+static __attribute__((noinline)) char *html_cstr_growing(starch_out *out, char *p, size_t rest,
+                                                         const char *s)
+{
+    return html_blocks(out, p, rest, s, SIZE_MAX, true, false);
+}
+
+static __attribute__((noinline)) char *html_bytes_growing(starch_out *out, char *p, size_t rest,
+                                                          const char *s, size_t len)
+{
+    return html_blocks(out, p, rest, s, len, false, false);
+}
+
+char *starch__html_cstr_blocks(starch_out *out, char *p, size_t rest, const char *s)
+{
+    if (s == NULL)
+        return starch_out_need(out, p, rest);
+    return html_blocks(out, p, rest, s, SIZE_MAX, true, true);
+}
+
+char *starch__html_bytes_blocks(starch_out *out, char *p, size_t rest, const char *s, size_t len)
+{
+    if (len == 0) /* s may be NULL */
+        return starch_out_need(out, p, rest);
+    return html_blocks(out, p, rest, s, len, false, true);
+}
+
+#define html_cstr_best  starch__html_cstr_blocks
+#define html_bytes_best starch__html_bytes_blocks
+#else
+#define html_cstr_best  starch__html_cstr_scan
+#define html_bytes_best starch__html_bytes_scan
+#endif
+
+/* Writes s[0..len) HTML-escaped at cursor p; returns a cursor with `rest` bytes of room. */
+char *starch_put_html_bytes(starch_out *out, char *p, size_t rest, const char *s, size_t len)
+{
+    return html_bytes_best(out, p, rest, s, len);
 }
 
 /* Writes s[0..len) as is at cursor p; returns a cursor with `rest` bytes of room. */
@@ -244,12 +452,35 @@ void starch_escape_html(starch_out *out, const char *s, size_t len)
     starch_out_commit(out, p);
 }
 
-/* A C string: its length (libc's strlen is word-at-a-time), then the bytes writer. */
+/* The out-of-line writers of a C string (from wherever the inline one stopped) and of a
+ * starch_str. */
 char *starch__put_html_cstr(starch_out *out, char *p, size_t rest, const char *s)
 {
-    if (s == NULL)
-        return starch_out_need(out, p, rest);
-    return starch_put_html_bytes(out, p, rest, s, strlen(s));
+    return html_cstr_best(out, p, rest, s);
+}
+
+/* The out-of-line writer of a C string from a byte to escape at s, where the inline one
+ * found it, with room for rest + 8 bytes at p (which it checked): the entity at once,
+ * then the one-pass loop from the byte after it. */
+char *starch__put_html_cstr_esc(starch_out *out, char *p, size_t rest, const char *s)
+{
+#if STARCH_SCAN_OVERREAD
+    p = put_entity(p, (unsigned char)*s);
+    return starch__html_cstr_blocks(out, p, rest, s + 1);
+#else
+    return starch__put_html_cstr(out, p, rest, s);
+#endif
+}
+
+/* The same for s[0..len) (len >= 1) from a byte to escape at s[0]. */
+char *starch__put_html_bytes_esc(starch_out *out, char *p, size_t rest, const char *s, size_t len)
+{
+#if STARCH_SCAN_OVERREAD
+    p = put_entity(p, (unsigned char)*s);
+    return starch__html_bytes_blocks(out, p, rest, s + 1, len - 1);
+#else
+    return starch_put_html_bytes(out, p, rest, s, len);
+#endif
 }
 
 char *starch__put_html_str(starch_out *out, char *p, size_t rest, starch_str s)

@@ -22,6 +22,41 @@ size_t starch_html_scan_sse2(const char *s, size_t len);
 char *starch_html_escape_sse2(char *p, const char *s, size_t len);
 #endif
 
+/* STARCH_SCAN_OVERREAD: whether the out-of-line HTML writers read strings in whole 16-byte
+ * blocks loaded at the string's own address, past its end (its NUL, or s + len) but never
+ * across a 4096-byte boundary, so never into a page the string does not reach: with SSE2
+ * and GNU C, and not under a sanitizer (which would report those bytes). */
+#if defined(__SSE2__) && !defined(STARCH_NO_SSE2) && defined(__GNUC__)
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+#define STARCH_SCAN_OVERREAD 0
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer) ||                         \
+    __has_feature(memory_sanitizer) || __has_feature(hwaddress_sanitizer)
+#define STARCH_SCAN_OVERREAD 0
+#endif
+#endif
+#ifndef STARCH_SCAN_OVERREAD
+#define STARCH_SCAN_OVERREAD 1
+#endif
+#else
+#define STARCH_SCAN_OVERREAD 0
+#endif
+
+/* The out-of-line HTML writers of a C string (from any byte of it: where an inline writer
+ * stopped) and of s[0..len), in their two forms: the scanning one (strlen, then the
+ * escaper's scanner: where the writers cannot read past a string) and, where STARCH_SCAN_OVERREAD,
+ * the one-pass block loop the exported writers use. Each writes at cursor p and returns a cursor
+ * with `rest` bytes of room. */
+struct starch_out;
+char *starch__html_cstr_scan(struct starch_out *out, char *p, size_t rest, const char *s);
+char *starch__html_bytes_scan(struct starch_out *out, char *p, size_t rest, const char *s,
+                              size_t len);
+#if STARCH_SCAN_OVERREAD
+char *starch__html_cstr_blocks(struct starch_out *out, char *p, size_t rest, const char *s);
+char *starch__html_bytes_blocks(struct starch_out *out, char *p, size_t rest, const char *s,
+                                size_t len);
+#endif
+
 /* The length of the prefix of s[0..len) that starch_put_json_str copies unchanged under
  * flags (STARCH_JSON_*), found by the portable and (where built) the SSE2 scanner. */
 size_t starch__json_scan_portable(const char *s, size_t len, unsigned flags);

@@ -364,12 +364,17 @@ double starch_float_value(float v);
  * functions of the same names are those writers whole, for code built without this
  * header's inline ones. */
 char *starch__put_html_cstr(starch_out *out, char *p, size_t rest, const char *s);
+/* starch__put_html_cstr and starch_put_html_bytes (len >= 1) from a byte to escape at s,
+ * where the inline writer stopped, with room for rest + 8 bytes at p. */
+char *starch__put_html_cstr_esc(starch_out *out, char *p, size_t rest, const char *s);
+char *starch__put_html_bytes_esc(starch_out *out, char *p, size_t rest, const char *s, size_t len);
 char *starch__put_html_str(starch_out *out, char *p, size_t rest, starch_str s);
 
-/* STARCH__SSE2: the inline fast paths; STARCH__OVERREAD: whether a C string may be read
- * in whole 16-byte blocks past its NUL (aligned ones, or unaligned ones when the 32 bytes
- * from its start lie in one page: never into another page) — not under a sanitizer, which would
- * report those bytes. The runtime's own escape.c defines STARCH__NO_INLINE_WRITERS to define the
+/* STARCH__SSE2: the inline fast paths; STARCH__OVERREAD: whether a string may be read in
+ * whole 16-byte blocks past its end (a C string's NUL, a starch_str's length: aligned
+ * blocks, or unaligned ones when the 32 bytes from its start lie in one page: never into
+ * another page) — not under a sanitizer, which would report those bytes. (The out-of-line
+ * writers decide the same for themselves: escape_scan.h's STARCH_SCAN_OVERREAD.) The runtime's own escape.c defines STARCH__NO_INLINE_WRITERS to define the
  * exported functions. */
 #if defined(__SSE2__) && !defined(STARCH_NO_SSE2) && !defined(STARCH__NO_INLINE_WRITERS) &&        \
     defined(__GNUC__)
@@ -602,28 +607,78 @@ static inline size_t starch__short_cstr(char *p, const char *s, unsigned (*stop)
 }
 #endif
 
-/** starch_put_html_str: starch__short_str when there is room, else out of line. */
+#if STARCH__OVERREAD
+/** A mask of the bytes among the 16 in x that end the fast path of a C string in text or
+ *  an attribute: the bytes to escape (as starch__html_special16) and the NUL, in one
+ *  movemask. */
+static inline unsigned starch__html_stop16(__m128i x)
+{
+    __m128i amp_apos = _mm_cmpeq_epi8(_mm_or_si128(x, _mm_set1_epi8(1)), _mm_set1_epi8(0x27));
+    __m128i lt_gt = _mm_cmpeq_epi8(_mm_or_si128(x, _mm_set1_epi8(2)), _mm_set1_epi8(0x3e));
+    __m128i quot_nul = _mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('"')),
+                                    _mm_cmpeq_epi8(x, _mm_setzero_si128()));
+    return (unsigned)_mm_movemask_epi8(_mm_or_si128(_mm_or_si128(amp_apos, lt_gt), quot_nul));
+}
+#endif
+
+/** starch_put_html_str: when s has 1 to 32 bytes, there is room and the 32 bytes from s
+ *  lie in one page, s is read in one or two 16-byte blocks loaded at its own address
+ *  (past s + len: never across a page), each stored whole at p, the lanes past the end
+ *  marked as if to escape: a string with nothing to escape is done; else the out-of-line
+ *  writer goes on from its first byte to escape. Where blocks may not be read past a
+ *  string (STARCH__OVERREAD 0), starch__short_str, which reads s's own bytes only. */
 static inline char *starch_put_html_str(starch_out *out, char *p, size_t rest, starch_str s)
 {
+#if STARCH__OVERREAD
+    const char *b = starch__opaque(s.ptr);
+    if (s.len - 1 < 32 && starch__room(out, p, rest + 32) && ((uintptr_t)b & 4095) <= 4096 - 32) {
+        __m128i x = _mm_loadu_si128((const __m128i *)(const void *)b);
+        _mm_storeu_si128((__m128i *)(void *)p, x);
+        uint64_t m = starch__html_special16(x);
+        if (s.len > 16) {
+            __m128i y = _mm_loadu_si128((const __m128i *)(const void *)(b + 16));
+            _mm_storeu_si128((__m128i *)(void *)(p + 16), y);
+            m |= (uint64_t)starch__html_special16(y) << 16;
+        }
+        size_t k = (size_t)__builtin_ctzll(m | (uint64_t)1 << s.len);
+        if (k == s.len)
+            return p + k;
+        return starch__put_html_bytes_esc(out, p + k, rest, b + k, s.len - k);
+    }
+#else
     char *q;
     if (s.len <= 32 && starch__room(out, p, rest + 32) &&
         (q = starch__short_str(p, s, starch__html_special16, NULL)) != NULL)
         return q;
+#endif
     return starch__put_html_str(out, p, rest, s);
 }
 
-/** starch_put_html_cstr: starch__short_cstr when there is room; what it leaves (from the
- *  first byte to escape, or past 64 bytes) out of line. */
+/** starch_put_html_cstr: when there is room and the 32 bytes from s lie in one page, s is
+ *  read in (at most) two 16-byte blocks loaded at its own address, each stored whole at p
+ *  (the bytes past what is committed are overwritten later), until one holds its NUL or a
+ *  byte to escape: a string that ends first is done; else the out-of-line writer goes on
+ *  from that byte, or from the 33rd (no strlen, nothing read twice). A block reaches past
+ *  the NUL, but never across a page; the second is read only when the first holds no NUL. */
 static inline char *starch_put_html_cstr(starch_out *out, char *p, size_t rest, const char *s)
 {
 #if STARCH__OVERREAD
-    if (s != NULL && starch__room(out, p, rest + 64)) {
-        bool done;
-        size_t k = starch__short_cstr(p, s, starch__html_special16, &done, NULL);
-        if (done)
+    s = starch__opaque(s);
+    if (s != NULL && starch__room(out, p, rest + 32) && ((uintptr_t)s & 4095) <= 4096 - 32) {
+        __m128i x = _mm_loadu_si128((const __m128i *)(const void *)s);
+        _mm_storeu_si128((__m128i *)(void *)p, x);
+        unsigned m = starch__html_stop16(x);
+        if (m == 0) {
+            __m128i y = _mm_loadu_si128((const __m128i *)(const void *)(s + 16));
+            _mm_storeu_si128((__m128i *)(void *)(p + 16), y);
+            m = starch__html_stop16(y) << 16;
+            if (m == 0)
+                return starch__put_html_cstr(out, p + 32, rest, s + 32);
+        }
+        unsigned k = (unsigned)__builtin_ctz(m);
+        if (s[k] == 0)
             return p + k;
-        p += k;
-        s += k;
+        return starch__put_html_cstr_esc(out, p + k, rest, s + k);
     }
 #endif
     return starch__put_html_cstr(out, p, rest, s);

@@ -1153,6 +1153,13 @@ static void check_fast_all(const char *s, size_t len, unsigned variant, bool cst
         char *t = end - len;
         memmove(t, s, len);
         check_fast_writer(w, false, t, len, variant);
+        if (len <= 190) { /* followed by bytes to escape, which are not the string's */
+            char *y = spare + (variant + len + 7) % 16;
+            memmove(y, t, len);
+            memset(y + len, (variant & 1) ? '&' : ':', 48);
+            memcpy(y + len, "<\"%\t", 4);
+            check_fast_writer(w, false, y, len, variant + 1);
+        }
     }
 }
 
@@ -1249,11 +1256,11 @@ Test(fast_paths, long_and_random_strings)
     free(s);
 }
 
-/* C strings starting at each of the last 64 bytes of a page, at each length that fits,
- * followed (past the NUL, to the inaccessible page) by bytes to escape: a string starting
- * at least 32 bytes before the page's end is read in unaligned blocks from its own
- * address, past its NUL, one nearer in aligned blocks; neither may read past the page nor
- * take the bytes after the NUL for the string's. */
+/* C strings (and starch_str) starting at each of the last 64 bytes of a page, at each length that
+ * fits, followed (past the NUL, to the inaccessible page) by bytes to escape: a string starting at
+ * least 32 bytes before the page's end is read in unaligned blocks from its own address, past its
+ * NUL, one nearer in aligned blocks; neither may read past the page nor take the bytes after the
+ * NUL for the string's. */
 Test(fast_paths, c_strings_near_the_end_of_a_page)
 {
     uint64_t r = 23;
@@ -1269,8 +1276,10 @@ Test(fast_paths, c_strings_near_the_end_of_a_page)
                 s[len] = '\0';
                 for (size_t k = len + 1; k < start; k++)
                     s[k] = "&<\"%\t:"[k % 6];
-                for (size_t w = 0; w < N_FAST; w++)
+                for (size_t w = 0; w < N_FAST; w++) {
                     check_fast_writer(w, true, s, len, v);
+                    check_fast_writer(w, false, s, len, v); /* as a starch_str: the same */
+                }
             }
         }
     }
@@ -1297,3 +1306,223 @@ Test(fast_paths, masks_every_byte_in_every_lane)
     }
 }
 #endif
+
+/* ---- The out-of-line HTML writers, against the specification ------------------------
+ *
+ * The writers the inline ones hand a string to (starch__put_html_cstr, starch_put_html_bytes)
+ * are, where strings may be read past their end (STARCH_SCAN_OVERREAD), a one-pass loop of
+ * 16-byte blocks stored whole; elsewhere strlen and the scanner. escape_scan.h exports both
+ * forms, so this binary checks each against ref_escape: each byte value at every position
+ * of strings of every length up to 100, at every alignment, ending at an inaccessible page
+ * (a C string's NUL its last byte) or followed by bytes to escape; strings starting in the
+ * last bytes of a page; long random strings across pages; with the room at the cursor
+ * just below, at and above what one step needs, and on a streaming and a failing buffer. */
+
+typedef char *(*html_cstr_fn)(starch_out *, char *, size_t, const char *);
+typedef char *(*html_bytes_fn)(starch_out *, char *, size_t, const char *, size_t);
+
+static const struct {
+    const char *name;
+    html_cstr_fn cstr;
+    html_bytes_fn bytes;
+} html_writers[] = {
+    {"scan", starch__html_cstr_scan, starch__html_bytes_scan},
+#if STARCH_SCAN_OVERREAD
+    {"blocks", starch__html_cstr_blocks, starch__html_bytes_blocks},
+#endif
+};
+#define N_HTML_WRITERS (sizeof html_writers / sizeof html_writers[0])
+
+/* The end of two writable pages followed by an inaccessible one (another than page_end's):
+ * the caller's memory for a writer's buffer, so that a write past its room is a crash. */
+static char *buffer_end(void)
+{
+    static char *end;
+    if (end == NULL) {
+        long page = sysconf(_SC_PAGESIZE);
+        char *m = mmap(NULL, 3 * (size_t)page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
+                       -1, 0);
+        cr_assert(m != MAP_FAILED);
+        cr_assert_eq(mprotect(m + 2 * page, (size_t)page, PROT_NONE), 0);
+        end = m + 2 * page;
+    }
+    return end;
+}
+
+/* Runs html_writers[w] on s[0..len) (the C string s when cstr: s[len] is its NUL) between
+ * "[[" and rest bytes of 'z', with `room` bytes at the cursor (>= rest) in a buffer of the
+ * caller's memory that ends at an inaccessible page (grown onto the heap when the writer
+ * asks for more), and checks the bytes against ref_escape and the room after the writer. */
+static void check_html_writer(size_t w, bool cstr, const char *s, size_t len, size_t room,
+                              size_t rest)
+{
+    char *exp = malloc(5 * len + 1);
+    size_t k = ref_escape(exp, s, len);
+    cr_assert_leq(2 + room, 8192);
+    char *buf = buffer_end() - (2 + room);
+    starch_out out;
+    starch_out_init_buffer(&out, buf, 2 + room);
+    char *p = starch_out_reserve(&out, 2 + rest);
+    *p++ = '[';
+    *p++ = '[';
+    p = cstr ? html_writers[w].cstr(&out, p, rest, s)
+             : html_writers[w].bytes(&out, p, rest, s, len);
+    cr_assert_eq(starch_out_error(&out), 0);
+    cr_assert_geq(out.cap - (size_t)(p - out.data), rest, "%s: room after the writer",
+                  html_writers[w].name);
+    memset(p, 'z', rest);
+    starch_out_commit(&out, p + rest);
+    const char *got = starch_out_data(&out);
+    bool same = starch_out_len(&out) == 2 + k + rest && memcmp(got, "[[", 2) == 0 &&
+                memcmp(got + 2, exp, k) == 0;
+    for (size_t i = 0; same && i < rest; i++)
+        same = got[2 + k + i] == 'z';
+    cr_assert(same, "%s %s: length %zu (s %% 16 = %zu, s %% 4096 = %zu, room %zu, rest %zu)",
+              html_writers[w].name, cstr ? "cstr" : "bytes", len, (size_t)((uintptr_t)s % 16),
+              (size_t)((uintptr_t)s % 4096), room, rest);
+    starch_out_free(&out);
+    free(exp);
+}
+
+/* Checks every writer on s[0..len) (no NUL in it when cstr) ending at the inaccessible
+ * page, and at alignment `align` followed by bytes to escape (past the NUL: never the
+ * string's), with a room picked by `variant`. */
+static void check_html_writers(const char *s, size_t len, bool cstr, size_t align, unsigned variant)
+{
+    static const size_t extra[] = {0, 1, 31, 64, 95, 96, 97, 200};
+    static char spare[512] __attribute__((aligned(64)));
+    size_t rest = variant % 3 == 0 ? 0 : variant % 3 == 1 ? 5 : 130;
+    size_t room = rest + extra[variant % 8];
+    char *end = page_end();
+    char *z = end - len - (cstr ? 1 : 0);
+    memmove(z, s, len);
+    if (cstr)
+        z[len] = '\0';
+    for (size_t w = 0; w < N_HTML_WRITERS; w++)
+        check_html_writer(w, cstr, z, len, room, rest);
+    if (len + 80 <= sizeof spare - 16) {
+        char *y = spare + align % 16;
+        memmove(y, z, len);
+        memset(y + len, "&<>\"'"[variant % 5], 80);
+        if (cstr)
+            y[len] = '\0';
+        for (size_t w = 0; w < N_HTML_WRITERS; w++)
+            check_html_writer(w, cstr, y, len, room, rest);
+    }
+}
+
+Test(html_writers, every_byte_at_every_position_and_alignment)
+{
+    static const unsigned char marked[] = {'&',         '<',      '>', '"', '\'', 0,
+                                           0x26 ^ 0x80, 0x3c ^ 1, '=', '?', 0xff, 0x7f};
+    uint64_t r = 29;
+    char s[128];
+    for (size_t len = 0; len <= 100; len++) {
+        for (unsigned c = 0; c < 256 + (unsigned)(len * sizeof marked); c++) {
+            size_t at;
+            unsigned char b;
+            if (c < 256) { /* each byte value, at one position */
+                b = (unsigned char)c;
+                at = len ? (c * 13 + len) % len : 0;
+            } else { /* these at every position */
+                b = marked[(c - 256) % sizeof marked];
+                at = (c - 256) / sizeof marked;
+            }
+            for (size_t i = 0; i < len; i++)
+                s[i] = (char)('a' + next_random(&r) % 26);
+            if (len) {
+                s[at] = (char)b;
+                if (c % 3 == 0) /* and another byte to escape after it */
+                    s[at + next_random(&r) % (len - at)] = "&<>\"'"[c % 5];
+            }
+            check_html_writers(s, len, b != 0, c + len, c);
+            if (b == 0 && len) { /* a NUL is data in s[0..len); as a C string, its end */
+                for (size_t w = 0; w < N_HTML_WRITERS; w++) {
+                    s[len] = '\0';
+                    check_html_writer(w, true, s, strlen(s), 100, 5);
+                }
+            }
+        }
+    }
+}
+
+Test(html_writers, strings_starting_in_the_last_bytes_of_a_page)
+{
+    uint64_t r = 31;
+    char *end = page_end();
+    for (size_t start = 1; start <= 160; start++) {
+        char *s = end - start;
+        for (size_t len = 0; len < start; len++) {
+            for (unsigned v = 0; v < 4; v++) {
+                for (size_t k = 0; k < len; k++)
+                    s[k] = v >= 2 && next_random(&r) % 6 == 0 ? "&<>\"'"[next_random(&r) % 5]
+                                                              : (char)('a' + next_random(&r) % 26);
+                for (size_t k = len; k < start; k++) /* past the end: never the string's */
+                    s[k] = "&<\"'>"[k % 5];
+                for (size_t w = 0; w < N_HTML_WRITERS; w++) {
+                    check_html_writer(w, false, s, len, v * 40, v % 2 ? 7 : 0);
+                    s[len] = '\0';
+                    check_html_writer(w, true, s, len, v * 40, v % 2 ? 7 : 0);
+                    s[len] = '&';
+                }
+            }
+        }
+    }
+}
+
+Test(html_writers, long_random_strings_across_pages)
+{
+    uint64_t r = 37;
+    size_t max = 3 * 4096 + 100;
+    char *s = malloc(max + 1);
+    for (int i = 0; i < 1500; i++) {
+        size_t len = next_random(&r) % (i % 5 == 0 ? max : 600);
+        random_text(s, len, &r, (unsigned)(1 + next_random(&r) % 200));
+        for (size_t k = 0; k < len; k++)
+            if (s[k] == 0)
+                s[k] = 'x';
+        s[len] = '\0';
+        size_t rest = next_random(&r) % 200, room = rest + next_random(&r) % 300;
+        for (size_t w = 0; w < N_HTML_WRITERS; w++) {
+            check_html_writer(w, true, s, len, room, rest);
+            check_html_writer(w, false, s, len, room, rest);
+        }
+    }
+    free(s);
+}
+
+static int fail_flush(void *ctx, const char *data, size_t len)
+{
+    (void)ctx;
+    (void)data;
+    (void)len;
+    return STARCH_EIO;
+}
+
+/* On a buffer that fails part way (its flush fails), the writers stop, keep the error and
+ * return a cursor with the rest room (in the discard area): writing it must not crash. */
+Test(html_writers, a_failing_buffer_part_way)
+{
+    size_t len = 5 * STARCH_OUT_CHUNK;
+    char *s = malloc(len + 1);
+    for (size_t k = 0; k < len; k++)
+        s[k] = k % 7 ? 'a' : '&';
+    s[len] = '\0';
+    for (size_t w = 0; w < N_HTML_WRITERS; w++) {
+        for (int cstr = 0; cstr < 2; cstr++) {
+            starch_out out;
+            starch_out_init(&out);
+            starch_out_set_flush(&out, fail_flush, NULL);
+            char *p = starch_out_reserve(&out, 10);
+            *p++ = '<';
+            starch_out_commit(&out, p); /* a byte to flush, so that the flush is called */
+            p = cstr ? html_writers[w].cstr(&out, p, 300, s)
+                     : html_writers[w].bytes(&out, p, 300, s, len);
+            cr_assert_eq(starch_out_error(&out), STARCH_EIO, "%s", html_writers[w].name);
+            memset(p, 'z', 300);
+            starch_out_commit(&out, p + 300);
+            starch_out_free(&out);
+        }
+    }
+    free(s);
+}
