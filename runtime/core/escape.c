@@ -460,27 +460,30 @@ char *starch__put_html_cstr(starch_out *out, char *p, size_t rest, const char *s
 }
 
 /* The out-of-line writer of a C string from a byte to escape at s, where the inline one
- * found it, with room for rest + 8 bytes at p (which it checked): the entity at once,
- * then the one-pass loop from the byte after it. */
+ * found it (which leaves rest + 1 bytes of room at p, at least): the entity at once, in
+ * one 8-byte store, when the room holds it, then the one-pass loop from the byte after
+ * it; else the writer that makes its room. */
 char *starch__put_html_cstr_esc(starch_out *out, char *p, size_t rest, const char *s)
 {
 #if STARCH_SCAN_OVERREAD
-    p = put_entity(p, (unsigned char)*s);
-    return starch__html_cstr_blocks(out, p, rest, s + 1);
-#else
-    return starch__put_html_cstr(out, p, rest, s);
+    if (fits(out, p, 8 + rest)) {
+        p = put_entity(p, (unsigned char)*s);
+        return starch__html_cstr_blocks(out, p, rest, s + 1);
+    }
 #endif
+    return starch__put_html_cstr(out, p, rest, s);
 }
 
 /* The same for s[0..len) (len >= 1) from a byte to escape at s[0]. */
 char *starch__put_html_bytes_esc(starch_out *out, char *p, size_t rest, const char *s, size_t len)
 {
 #if STARCH_SCAN_OVERREAD
-    p = put_entity(p, (unsigned char)*s);
-    return starch__html_bytes_blocks(out, p, rest, s + 1, len - 1);
-#else
-    return starch_put_html_bytes(out, p, rest, s, len);
+    if (fits(out, p, 8 + rest)) {
+        p = put_entity(p, (unsigned char)*s);
+        return starch__html_bytes_blocks(out, p, rest, s + 1, len - 1);
+    }
 #endif
+    return starch_put_html_bytes(out, p, rest, s, len);
 }
 
 char *starch__put_html_str(starch_out *out, char *p, size_t rest, starch_str s)

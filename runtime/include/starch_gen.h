@@ -36,8 +36,12 @@ extern "C" {
  *  16 KB for a batch of loop iterations). */
 #define STARCH_OUT_RESERVE_MAX 32768
 
-/** Room the generated code reserves for one bounded value (a number, bool or char). */
+/** Room the generated code reserves for each value of a run: a bounded value (a number,
+ *  bool or char) fits in it, and a string writer may store its first 32 bytes into it. */
 #define STARCH_VALUE_MAX 32
+#ifndef __cplusplus
+_Static_assert(STARCH_VALUE_MAX >= 32, "the inline string writers store 32 bytes into it");
+#endif
 
 /* The writers the dispatch macros below pick (STARCH_W_(html_cstr) is starch_put_html_cstr)
  * and the cursor they are handed: in a checked build (STARCH_CHECKED, end of this file),
@@ -353,8 +357,13 @@ double starch_float_value(float v);
 /* --------------------------------------------------------------------------------------
  * Writers called by generated code, one per (context, type). Each takes the buffer, the
  * cursor, the room the caller still needs after it (`rest`), and the value; each returns
- * the new cursor. Bounded values (numbers, bools, chars) are written into the room the
- * caller reserved (STARCH_VALUE_MAX per value) and ignore out and rest.
+ * the new cursor. The caller has reserved STARCH_VALUE_MAX + rest bytes at the cursor
+ * (the room protocol counts STARCH_VALUE_MAX for every value of a run): bounded values
+ * (numbers, bools, chars) are written into it and ignore out and rest, and the inline
+ * string writers below store their first 32 bytes into it in whole 16-byte blocks
+ * without looking at the buffer (the bytes past the value's own are overwritten by what
+ * follows, or lie past what is committed). A writer that needs more makes its own room,
+ * with rest after it.
  * -------------------------------------------------------------------------------------- */
 
 /* Text and attribute values: HTML-escaped. The writers of strings are inline where the
@@ -374,8 +383,8 @@ char *starch__put_html_str(starch_out *out, char *p, size_t rest, starch_str s);
  * whole 16-byte blocks past its end (a C string's NUL, a starch_str's length: aligned
  * blocks, or unaligned ones when the 32 bytes from its start lie in one page: never into
  * another page) — not under a sanitizer, which would report those bytes. (The out-of-line
- * writers decide the same for themselves: escape_scan.h's STARCH_SCAN_OVERREAD.) The runtime's own escape.c defines STARCH__NO_INLINE_WRITERS to define the
- * exported functions. */
+ * writers decide the same for themselves: escape_scan.h's STARCH_SCAN_OVERREAD.) The runtime's own
+ * escape.c defines STARCH__NO_INLINE_WRITERS to define the exported functions. */
 #if defined(__SSE2__) && !defined(STARCH_NO_SSE2) && !defined(STARCH__NO_INLINE_WRITERS) &&        \
     defined(__GNUC__)
 #define STARCH__SSE2 1
@@ -424,13 +433,6 @@ static inline unsigned starch__url_stop16(__m128i x)
     __m128i hit = _mm_or_si128(_mm_or_si128(_mm_or_si128(ctl, high), _mm_or_si128(amp_apos, lt_gt)),
                                _mm_or_si128(_mm_or_si128(bsl_hat, quot_pct), grave));
     return (unsigned)_mm_movemask_epi8(hit);
-}
-
-/** Whether `need` bytes of room are left at p (a cursor into out's data, or, after a
- *  failure, into the discard area: then never). */
-static inline bool starch__room(const starch_out *out, const char *p, size_t need)
-{
-    return out->err == 0 && (size_t)(out->data + out->cap - p) >= need;
 }
 
 /** s, with nothing the compiler knows about the object it points into: the fast paths
@@ -615,8 +617,8 @@ static inline unsigned starch__html_stop16(__m128i x)
 {
     __m128i amp_apos = _mm_cmpeq_epi8(_mm_or_si128(x, _mm_set1_epi8(1)), _mm_set1_epi8(0x27));
     __m128i lt_gt = _mm_cmpeq_epi8(_mm_or_si128(x, _mm_set1_epi8(2)), _mm_set1_epi8(0x3e));
-    __m128i quot_nul = _mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('"')),
-                                    _mm_cmpeq_epi8(x, _mm_setzero_si128()));
+    __m128i quot_nul =
+        _mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('"')), _mm_cmpeq_epi8(x, _mm_setzero_si128()));
     return (unsigned)_mm_movemask_epi8(_mm_or_si128(_mm_or_si128(amp_apos, lt_gt), quot_nul));
 }
 #endif
@@ -631,7 +633,7 @@ static inline char *starch_put_html_str(starch_out *out, char *p, size_t rest, s
 {
 #if STARCH__OVERREAD
     const char *b = starch__opaque(s.ptr);
-    if (s.len - 1 < 32 && starch__room(out, p, rest + 32) && ((uintptr_t)b & 4095) <= 4096 - 32) {
+    if (s.len - 1 < 32 && ((uintptr_t)b & 4095) <= 4096 - 32) {
         __m128i x = _mm_loadu_si128((const __m128i *)(const void *)b);
         _mm_storeu_si128((__m128i *)(void *)p, x);
         uint64_t m = starch__html_special16(x);
@@ -647,8 +649,7 @@ static inline char *starch_put_html_str(starch_out *out, char *p, size_t rest, s
     }
 #else
     char *q;
-    if (s.len <= 32 && starch__room(out, p, rest + 32) &&
-        (q = starch__short_str(p, s, starch__html_special16, NULL)) != NULL)
+    if (s.len <= 32 && (q = starch__short_str(p, s, starch__html_special16, NULL)) != NULL)
         return q;
 #endif
     return starch__put_html_str(out, p, rest, s);
@@ -664,7 +665,7 @@ static inline char *starch_put_html_cstr(starch_out *out, char *p, size_t rest, 
 {
 #if STARCH__OVERREAD
     s = starch__opaque(s);
-    if (s != NULL && starch__room(out, p, rest + 32) && ((uintptr_t)s & 4095) <= 4096 - 32) {
+    if (s != NULL && ((uintptr_t)s & 4095) <= 4096 - 32) {
         __m128i x = _mm_loadu_si128((const __m128i *)(const void *)s);
         _mm_storeu_si128((__m128i *)(void *)p, x);
         unsigned m = starch__html_stop16(x);
@@ -917,8 +918,7 @@ static inline bool starch__url_plain(const char *s, size_t n, unsigned colons)
 static inline char *starch_put_url_part_str(starch_out *out, char *p, size_t rest, starch_str s)
 {
     char *q;
-    if (s.len <= 32 && starch__room(out, p, rest + 32) &&
-        (q = starch__short_str(p, s, starch__url_stop16, NULL)) != NULL)
+    if (s.len <= 32 && (q = starch__short_str(p, s, starch__url_stop16, NULL)) != NULL)
         return q;
     return starch__put_url_part_str(out, p, rest, s);
 }
@@ -926,8 +926,7 @@ static inline char *starch_put_url_part_str(starch_out *out, char *p, size_t res
 static inline char *starch_put_url_query_str(starch_out *out, char *p, size_t rest, starch_str s)
 {
     char *q;
-    if (s.len <= 32 && starch__room(out, p, rest + 32) &&
-        (q = starch__short_str(p, s, starch__query_stop16, NULL)) != NULL)
+    if (s.len <= 32 && (q = starch__short_str(p, s, starch__query_stop16, NULL)) != NULL)
         return q;
     return starch__put_url_query_str(out, p, rest, s);
 }
@@ -936,8 +935,7 @@ static inline char *starch_put_url_str(starch_out *out, char *p, size_t rest, st
 {
     char *q;
     unsigned colons;
-    if (s.len <= 32 && starch__room(out, p, rest + 32) &&
-        (q = starch__short_str(p, s, starch__url_stop16, &colons)) != NULL &&
+    if (s.len <= 32 && (q = starch__short_str(p, s, starch__url_stop16, &colons)) != NULL &&
         starch__url_plain(s.ptr, s.len, colons))
         return q;
     return starch__put_url_str(out, p, rest, s);
@@ -994,8 +992,7 @@ static inline char *starch_put_url_part_cstr(starch_out *out, char *p, size_t re
 {
 #if STARCH__OVERREAD
     int k;
-    if (s != NULL && starch__room(out, p, rest + 32) &&
-        (k = starch__url_head(p, s, starch__url_stop16, NULL)) >= 0) {
+    if (s != NULL && (k = starch__url_head(p, s, starch__url_stop16, NULL)) >= 0) {
         if (s[k] == 0)
             return p + k;
         p += k;
@@ -1010,8 +1007,7 @@ static inline char *starch_put_url_query_cstr(starch_out *out, char *p, size_t r
 {
 #if STARCH__OVERREAD
     int k;
-    if (s != NULL && starch__room(out, p, rest + 32) &&
-        (k = starch__url_head(p, s, starch__query_stop16, NULL)) >= 0) {
+    if (s != NULL && (k = starch__url_head(p, s, starch__query_stop16, NULL)) >= 0) {
         if (s[k] == 0)
             return p + k;
         p += k;
@@ -1030,8 +1026,7 @@ static inline char *starch_put_url_cstr(starch_out *out, char *p, size_t rest, c
 #if STARCH__OVERREAD
     int k;
     uint64_t head;
-    if (s != NULL && starch__room(out, p, rest + 32) &&
-        (k = starch__url_head(p, s, starch__url_stop16, &head)) >= 0) {
+    if (s != NULL && (k = starch__url_head(p, s, starch__url_stop16, &head)) >= 0) {
         if (starch__url_plain_head(head))
             return s[k] == 0 ? p + k : starch__put_url_part_cstr(out, p + k, rest, s + k);
         if (s[k] == 0 && !starch__url_colon(s, k))

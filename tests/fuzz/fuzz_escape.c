@@ -228,7 +228,8 @@ static void check_html(const setup *su, const uint8_t *s, size_t n)
     memcpy(c, s, cn);
     c[cn] = '\0';
     starch_out_init(&o);
-    char *p = starch_put_html_cstr(&o, starch_out_reserve(&o, su->pre), su->rest, c);
+    char *p = starch_put_html_cstr(
+        &o, starch_out_reserve(&o, su->pre + STARCH_VALUE_MAX + su->rest), su->rest, c);
     if (su->rest)
         memset(p, '#', su->rest);
     starch_out_commit(&o, p);

@@ -245,8 +245,9 @@ Test(escape, appends_after_existing_data)
 
 /* ---- The writers of generated code ----------------------------------------------- */
 
-/* Runs one writer the way generated code does: reserve, a static prefix, the writer,
- * rest bytes of static suffix, commit. Checks that the writer left rest bytes of room. */
+/* Runs one writer the way generated code does: reserve the run's room (a static prefix,
+ * STARCH_VALUE_MAX for the value, rest bytes of static suffix), the prefix, the writer, the
+ * suffix, commit. Checks that the writer left rest bytes of room. */
 typedef char *(*writer_fn)(starch_out *out, char *p, size_t rest, const char *s, size_t n);
 
 static char *w_html_cstr(starch_out *out, char *p, size_t rest, const char *s, size_t n)
@@ -340,7 +341,7 @@ static void check_writer(size_t w, const char *s, size_t n, size_t rest, size_t 
     char *pre = malloc(prefix_len + 1);
     memset(pre, 'P', prefix_len);
     starch_out_write(&out, pre, prefix_len);
-    char *p = starch_out_reserve(&out, 1 + STARCH_VALUE_MAX);
+    char *p = starch_out_reserve(&out, 1 + STARCH_VALUE_MAX + rest);
     *p++ = '[';
     p = writers[w].fn(&out, p, rest, s, n);
     cr_assert_eq(starch_out_error(&out), 0);
@@ -1076,16 +1077,33 @@ static const struct {
 };
 #define N_FAST (sizeof fast_writers / sizeof fast_writers[0])
 
+/* The end of two writable pages followed by an inaccessible one (another than page_end's):
+ * the caller's memory for a writer's buffer, so that a write past its room is a crash. */
+static char *buffer_end(void)
+{
+    static char *end;
+    if (end == NULL) {
+        long page = sysconf(_SC_PAGESIZE);
+        char *m = mmap(NULL, 3 * (size_t)page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
+                       -1, 0);
+        cr_assert(m != MAP_FAILED);
+        cr_assert_eq(mprotect(m + 2 * page, (size_t)page, PROT_NONE), 0);
+        end = m + 2 * page;
+    }
+    return end;
+}
+
 /* Runs writer w (C string when cstr) on s[0..len) between "[[" and rest bytes of 'z', in a
- * buffer whose room at the writer's cursor is `room` (>= rest, as generated code reserves)
+ * buffer whose room at the writer's cursor is `room` (>= STARCH_VALUE_MAX + rest, as
+ * generated code reserves)
  * when fast, in a fresh growing one when not; returns the bytes (malloc'd), *n their count. */
 static char *run_string_writer(size_t w, bool fast, bool cstr, const char *s, size_t len,
                                size_t room, size_t rest, size_t *n)
 {
     starch_out out;
-    char *buf = malloc(2 + room); /* (a buffer of 1 byte would not grow: out.c's resize) */
-    if (fast)
-        starch_out_init_buffer(&out, buf, 2 + room);
+    cr_assert_leq(2 + room, 8192);
+    if (fast) /* ending at an inaccessible page: a write past the room is a crash */
+        starch_out_init_buffer(&out, buffer_end() - (2 + room), 2 + room);
     else
         starch_out_init(&out);
     char *p = starch_out_reserve(&out, 2 + rest);
@@ -1105,16 +1123,17 @@ static char *run_string_writer(size_t w, bool fast, bool cstr, const char *s, si
     char *bytes = malloc(*n + 1);
     memcpy(bytes, starch_out_data(&out), *n);
     starch_out_free(&out);
-    free(buf);
     return bytes;
 }
 
 /* Checks writer w's inline form against its out-of-line one on s[0..len) (a C string when
- * cstr: s[len] is its NUL), with the room at the cursor rest plus one of 0, 63, 64, 65, 200. */
+ * cstr: s[len] is its NUL), with the room at the cursor the least the writers are promised
+ * (STARCH_VALUE_MAX + rest) plus one of 0, 1, 31, 32, 200: the inline part stores 32 bytes
+ * without looking, what goes on out of line makes its own room. */
 static void check_fast_writer(size_t w, bool cstr, const char *s, size_t len, unsigned variant)
 {
-    static const size_t extra[] = {0, 63, 64, 65, 200};
-    size_t rest = variant % 2 ? 0 : 5, room = rest + extra[variant % 5];
+    static const size_t extra[] = {0, 1, 31, 32, 200};
+    size_t rest = variant % 2 ? 0 : 5, room = STARCH_VALUE_MAX + rest + extra[variant % 5];
     size_t n_want, n_got;
     char *want = run_string_writer(w, false, cstr, s, len, room, rest, &n_want);
     char *got = run_string_writer(w, true, cstr, s, len, room, rest, &n_got);
@@ -1332,22 +1351,6 @@ static const struct {
 #endif
 };
 #define N_HTML_WRITERS (sizeof html_writers / sizeof html_writers[0])
-
-/* The end of two writable pages followed by an inaccessible one (another than page_end's):
- * the caller's memory for a writer's buffer, so that a write past its room is a crash. */
-static char *buffer_end(void)
-{
-    static char *end;
-    if (end == NULL) {
-        long page = sysconf(_SC_PAGESIZE);
-        char *m = mmap(NULL, 3 * (size_t)page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
-                       -1, 0);
-        cr_assert(m != MAP_FAILED);
-        cr_assert_eq(mprotect(m + 2 * page, (size_t)page, PROT_NONE), 0);
-        end = m + 2 * page;
-    }
-    return end;
-}
 
 /* Runs html_writers[w] on s[0..len) (the C string s when cstr: s[len] is its NUL) between
  * "[[" and rest bytes of 'z', with `room` bytes at the cursor (>= rest) in a buffer of the
