@@ -1025,6 +1025,8 @@ static void emit_cursor_out(Gen *g)
 static void emit_function_open(Gen *g, Node *c, long part)
 {
     gen_line_template(g, c->off);
+    if (part != SIG_PUBLIC) /* a hint: the header's declaration keeps the definition external */
+        starch_out_write(g->o, "inline ", 7);
     emit_signature(g, c, part);
     starch_out_write(g->o, "\n", 1);
     gen_line_back(g);

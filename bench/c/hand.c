@@ -100,11 +100,11 @@ static inline char *put_u32(char *p, uint32_t v)
     char *end = p + ndigits32(v), *q = end;
     while (v >= 100) {
         q -= 2;
-        memcpy(q, digits2 + 2 * (v % 100), 2);
+        memcpy(q, digits2 + 2 * (size_t)(v % 100), 2);
         v /= 100;
     }
     if (v >= 10)
-        memcpy(q - 2, digits2 + 2 * v, 2);
+        memcpy(q - 2, digits2 + 2 * (size_t)v, 2);
     else
         q[-1] = (char)('0' + v);
     return end;
@@ -117,7 +117,7 @@ static char *put_u64_big(char *p, uint64_t v)
     uint64_t hi = v / 100000000;
     p = hi > UINT32_MAX ? put_u64_big(p, hi) : put_u32(p, (uint32_t)hi);
     for (int i = 6; i >= 0; i -= 2) {
-        memcpy(p + i, digits2 + 2 * (lo % 100), 2);
+        memcpy(p + i, digits2 + 2 * (size_t)(lo % 100), 2);
         lo /= 100;
     }
     return p + 8;
@@ -199,7 +199,7 @@ static char *put_fixed(hand_buf *b, char *p, size_t rest, double v, int dec)
         f %= 100;
     }
     if (dec >= 2) {
-        memcpy(p, digits2 + 2 * f, 2);
+        memcpy(p, digits2 + 2 * (size_t)f, 2);
         return p + 2;
     }
     *p++ = (char)('0' + f);

@@ -24,7 +24,7 @@ static char *put8(char *p, uint32_t v)
 {
     assert(v < 100000000);
     for (int i = 6; i >= 0; i -= 2, v /= 100)
-        memcpy(p + i, starch_digit_pairs + 2 * (v % 100), 2);
+        memcpy(p + i, starch_digit_pairs + 2 * (size_t)(v % 100), 2);
     return p + 8;
 }
 

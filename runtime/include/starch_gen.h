@@ -194,11 +194,11 @@ static inline char *starch_fmt_u32(char *p, uint32_t v)
     char *end = p + n, *q = end;
     while (v >= 100) {
         q -= 2;
-        memcpy(q, starch_digit_pairs + 2 * (v % 100), 2);
+        memcpy(q, starch_digit_pairs + 2 * (size_t)(v % 100), 2);
         v /= 100;
     }
-    if (v >= 10)
-        memcpy(q - 2, starch_digit_pairs + 2 * v, 2);
+    if (v >= 10) /* (a size_t index: one scaled load, no 32-bit product to extend) */
+        memcpy(q - 2, starch_digit_pairs + 2 * (size_t)v, 2);
     else
         q[-1] = (char)('0' + v);
     return end;
@@ -320,13 +320,13 @@ STARCH_FOLDED_ char *starch_fmt_decimals(char *p, uint64_t f, int n)
         f /= 100000000;
         for (int i = 0; i < 4; i++, low /= 100) {
             q -= 2;
-            memcpy(q, starch_digit_pairs + 2 * (low % 100), 2);
+            memcpy(q, starch_digit_pairs + 2 * (size_t)(low % 100), 2);
         }
     }
     uint32_t g = (uint32_t)f;
     for (; n >= 2; n -= 2, g /= 100) {
         q -= 2;
-        memcpy(q, starch_digit_pairs + 2 * (g % 100), 2);
+        memcpy(q, starch_digit_pairs + 2 * (size_t)(g % 100), 2);
     }
     if (n)
         q[-1] = (char)('0' + g);
