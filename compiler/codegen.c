@@ -257,6 +257,12 @@ static void emit_put_call(Gen *g, Node *n, const char *rest)
                           "STARCH_MARKDOWN_SOURCE(st_v%d), %s);\n",
                           rest, v, writers[ctx].trusted);
         emit_end_after(g, true, v);
+    } else if (!transform && !raw && !g->limit && gen_put_e_macro(g, n)) {
+        /* the cursor and the end in one (starch_gen.h: STARCH_PUT_<CTX>_E) */
+        gen_cat(g, "st_p = ", gen_put_e_macro(g, n), "(st_out, st_p, st_end, ", rest, ", st_v",
+                NULL);
+        gen_num(g, (size_t)v);
+        starch_out_write(g->o, ");\n", 3);
     } else {
         bool json = transform && transform->kind == F_JSON;
         gen_cat(g, "st_p = ", gen_put_macro(g, n, raw, json), "(st_out, st_p, ", rest, ", st_v",

@@ -28,4 +28,8 @@ void gen_dispatch_macros(struct Gen *g);
 /* The macro writing interpolation n (`| raw`: raw; `| json`: json). */
 const char *gen_put_macro(struct Gen *g, const Node *n, bool raw, bool json);
 
+/* The macro writing interpolation n and moving the end of the room with the cursor
+ * (STARCH_PUT_<CTX>_E: text, attributes and URLs, with starch.h's dispatch), or NULL. */
+const char *gen_put_e_macro(struct Gen *g, const Node *n);
+
 #endif

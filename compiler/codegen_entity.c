@@ -3,6 +3,7 @@
  * an entity as a JSON object where JSON is expected and make it a compile error elsewhere. */
 #include "codegen.h"
 
+#include <assert.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -228,6 +229,17 @@ const char *gen_put_macro(Gen *g, const Node *n, bool raw, bool json)
 {
     const Dispatch *d = &dispatch[dispatch_row(n, raw, json)];
     return unit_has_entities(g->u) ? d->local : d->put;
+}
+
+const char *gen_put_e_macro(Gen *g, const Node *n)
+{
+    static const char *const e_macros[CTX_COUNT] = {
+        [CTX_TEXT] = "STARCH_PUT_HTML_E",         [CTX_RCDATA] = "STARCH_PUT_ATTR_E",
+        [CTX_ATTR] = "STARCH_PUT_ATTR_E",         [CTX_URL] = "STARCH_PUT_URL_E",
+        [CTX_URL_PART] = "STARCH_PUT_URL_PART_E", [CTX_URL_QUERY] = "STARCH_PUT_URL_QUERY_E",
+    };
+    assert(n->ctx < CTX_COUNT);
+    return unit_has_entities(g->u) ? NULL : e_macros[n->ctx];
 }
 
 /* Marks the rows used by the interpolations below n. */

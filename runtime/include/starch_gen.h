@@ -366,6 +366,29 @@ double starch_float_value(float v);
  * with rest after it.
  * -------------------------------------------------------------------------------------- */
 
+/** The cursor p a writer returned after making its own room, with the end of that room
+ *  stored at *end (starch_out_end): the `_e` forms of the writers below keep the end of
+ *  the caller's room where they wrote into it, and read it again only where they did not. */
+static inline char *starch__end_after(const starch_out *out, char **end, char *p)
+{
+    *end = starch_out_end(out, p);
+    return p;
+}
+
+/* An `_e` form of writer NAME (of values of type T) that makes its own room: the end is
+ * read again after it (STARCH_END_AFTER); one of a bounded value keeps it. */
+#define STARCH_E_READ_(name, T)                                                                    \
+    static inline char *name##_e(starch_out *out, char *p, char **end, size_t rest, T v)           \
+    {                                                                                              \
+        return starch__end_after(out, end, name(out, p, rest, v));                                 \
+    }
+#define STARCH_E_KEEP_(name, T)                                                                    \
+    static inline char *name##_e(starch_out *out, char *p, char **end, size_t rest, T v)           \
+    {                                                                                              \
+        (void)end;                                                                                 \
+        return name(out, p, rest, v);                                                              \
+    }
+
 /* Text and attribute values: HTML-escaped. The writers of strings are inline where the
  * compiler targets SSE2 (x86-64's baseline): a string of up to 32 bytes with nothing to
  * escape, where the buffer has the room, is checked and copied in a few instructions; any
@@ -629,7 +652,8 @@ static inline unsigned starch__html_stop16(__m128i x)
  *  marked as if to escape: a string with nothing to escape is done; else the out-of-line
  *  writer goes on from its first byte to escape. Where blocks may not be read past a
  *  string (STARCH__OVERREAD 0), starch__short_str, which reads s's own bytes only. */
-static inline char *starch_put_html_str(starch_out *out, char *p, size_t rest, starch_str s)
+static inline char *starch_put_html_str_e(starch_out *out, char *p, char **end, size_t rest,
+                                          starch_str s)
 {
 #if STARCH__OVERREAD
     const char *b = starch__opaque(s.ptr);
@@ -645,14 +669,21 @@ static inline char *starch_put_html_str(starch_out *out, char *p, size_t rest, s
         size_t k = (size_t)__builtin_ctzll(m | (uint64_t)1 << s.len);
         if (k == s.len)
             return p + k;
-        return starch__put_html_bytes_esc(out, p + k, rest, b + k, s.len - k);
+        return starch__end_after(out, end,
+                                 starch__put_html_bytes_esc(out, p + k, rest, b + k, s.len - k));
     }
 #else
     char *q;
     if (s.len <= 32 && (q = starch__short_str(p, s, starch__html_special16, NULL)) != NULL)
         return q;
 #endif
-    return starch__put_html_str(out, p, rest, s);
+    return starch__end_after(out, end, starch__put_html_str(out, p, rest, s));
+}
+
+static inline char *starch_put_html_str(starch_out *out, char *p, size_t rest, starch_str s)
+{
+    char *end;
+    return starch_put_html_str_e(out, p, &end, rest, s);
 }
 
 /** starch_put_html_cstr: when there is room and the 32 bytes from s lie in one page, s is
@@ -661,7 +692,8 @@ static inline char *starch_put_html_str(starch_out *out, char *p, size_t rest, s
  *  byte to escape: a string that ends first is done; else the out-of-line writer goes on
  *  from that byte, or from the 33rd (no strlen, nothing read twice). A block reaches past
  *  the NUL, but never across a page; the second is read only when the first holds no NUL. */
-static inline char *starch_put_html_cstr(starch_out *out, char *p, size_t rest, const char *s)
+static inline char *starch_put_html_cstr_e(starch_out *out, char *p, char **end, size_t rest,
+                                           const char *s)
 {
 #if STARCH__OVERREAD
     s = starch__opaque(s);
@@ -674,19 +706,28 @@ static inline char *starch_put_html_cstr(starch_out *out, char *p, size_t rest, 
             _mm_storeu_si128((__m128i *)(void *)(p + 16), y);
             m = starch__html_stop16(y) << 16;
             if (m == 0)
-                return starch__put_html_cstr(out, p + 32, rest, s + 32);
+                return starch__end_after(out, end,
+                                         starch__put_html_cstr(out, p + 32, rest, s + 32));
         }
         unsigned k = (unsigned)__builtin_ctz(m);
         if (s[k] == 0)
             return p + k;
-        return starch__put_html_cstr_esc(out, p + k, rest, s + k);
+        return starch__end_after(out, end, starch__put_html_cstr_esc(out, p + k, rest, s + k));
     }
 #endif
-    return starch__put_html_cstr(out, p, rest, s);
+    return starch__end_after(out, end, starch__put_html_cstr(out, p, rest, s));
+}
+
+static inline char *starch_put_html_cstr(starch_out *out, char *p, size_t rest, const char *s)
+{
+    char *end;
+    return starch_put_html_cstr_e(out, p, &end, rest, s);
 }
 #else
 char *starch_put_html_cstr(starch_out *out, char *p, size_t rest, const char *s);
 char *starch_put_html_str(starch_out *out, char *p, size_t rest, starch_str s);
+STARCH_E_READ_(starch_put_html_cstr, const char *)
+STARCH_E_READ_(starch_put_html_str, starch_str)
 #endif
 char *starch_put_html_trusted(starch_out *out, char *p, size_t rest, starch_html s);
 char *starch_put_html_chr(starch_out *out, char *p, size_t rest, char c);
@@ -915,30 +956,51 @@ static inline bool starch__url_plain(const char *s, size_t n, unsigned colons)
            (n >= 8 && memcmp(s, "https://", 8) == 0);
 }
 
-static inline char *starch_put_url_part_str(starch_out *out, char *p, size_t rest, starch_str s)
+static inline char *starch_put_url_part_str_e(starch_out *out, char *p, char **end, size_t rest,
+                                              starch_str s)
 {
     char *q;
     if (s.len <= 32 && (q = starch__short_str(p, s, starch__url_stop16, NULL)) != NULL)
         return q;
-    return starch__put_url_part_str(out, p, rest, s);
+    return starch__end_after(out, end, starch__put_url_part_str(out, p, rest, s));
 }
 
-static inline char *starch_put_url_query_str(starch_out *out, char *p, size_t rest, starch_str s)
+static inline char *starch_put_url_part_str(starch_out *out, char *p, size_t rest, starch_str s)
+{
+    char *end;
+    return starch_put_url_part_str_e(out, p, &end, rest, s);
+}
+
+static inline char *starch_put_url_query_str_e(starch_out *out, char *p, char **end, size_t rest,
+                                               starch_str s)
 {
     char *q;
     if (s.len <= 32 && (q = starch__short_str(p, s, starch__query_stop16, NULL)) != NULL)
         return q;
-    return starch__put_url_query_str(out, p, rest, s);
+    return starch__end_after(out, end, starch__put_url_query_str(out, p, rest, s));
 }
 
-static inline char *starch_put_url_str(starch_out *out, char *p, size_t rest, starch_str s)
+static inline char *starch_put_url_query_str(starch_out *out, char *p, size_t rest, starch_str s)
+{
+    char *end;
+    return starch_put_url_query_str_e(out, p, &end, rest, s);
+}
+
+static inline char *starch_put_url_str_e(starch_out *out, char *p, char **end, size_t rest,
+                                         starch_str s)
 {
     char *q;
     unsigned colons;
     if (s.len <= 32 && (q = starch__short_str(p, s, starch__url_stop16, &colons)) != NULL &&
         starch__url_plain(s.ptr, s.len, colons))
         return q;
-    return starch__put_url_str(out, p, rest, s);
+    return starch__end_after(out, end, starch__put_url_str(out, p, rest, s));
+}
+
+static inline char *starch_put_url_str(starch_out *out, char *p, size_t rest, starch_str s)
+{
+    char *end;
+    return starch_put_url_str_e(out, p, &end, rest, s);
 }
 
 #if STARCH__OVERREAD
@@ -988,7 +1050,8 @@ static inline bool starch__url_colon(const char *s, int k)
 
 /** starch_put_url_part_cstr: starch__url_head when there is room, what it leaves (from the
  *  first byte to write otherwise, or past 32 bytes) out of line. */
-static inline char *starch_put_url_part_cstr(starch_out *out, char *p, size_t rest, const char *s)
+static inline char *starch_put_url_part_cstr_e(starch_out *out, char *p, char **end, size_t rest,
+                                               const char *s)
 {
 #if STARCH__OVERREAD
     int k;
@@ -999,11 +1062,18 @@ static inline char *starch_put_url_part_cstr(starch_out *out, char *p, size_t re
         s += k;
     }
 #endif
-    return starch__put_url_part_cstr(out, p, rest, s);
+    return starch__end_after(out, end, starch__put_url_part_cstr(out, p, rest, s));
+}
+
+static inline char *starch_put_url_part_cstr(starch_out *out, char *p, size_t rest, const char *s)
+{
+    char *end;
+    return starch_put_url_part_cstr_e(out, p, &end, rest, s);
 }
 
 /** starch_put_url_query_cstr: as starch_put_url_part_cstr. */
-static inline char *starch_put_url_query_cstr(starch_out *out, char *p, size_t rest, const char *s)
+static inline char *starch_put_url_query_cstr_e(starch_out *out, char *p, char **end, size_t rest,
+                                                const char *s)
 {
 #if STARCH__OVERREAD
     int k;
@@ -1014,31 +1084,53 @@ static inline char *starch_put_url_query_cstr(starch_out *out, char *p, size_t r
         s += k;
     }
 #endif
-    return starch__put_url_query_cstr(out, p, rest, s);
+    return starch__end_after(out, end, starch__put_url_query_cstr(out, p, rest, s));
+}
+
+static inline char *starch_put_url_query_cstr(starch_out *out, char *p, size_t rest, const char *s)
+{
+    char *end;
+    return starch_put_url_query_cstr_e(out, p, &end, rest, s);
 }
 
 /** starch_put_url_cstr: as starch_put_url_part_cstr when the value passes the scheme filter
  *  at a glance (what follows a start of `/`, `http://` or `https://` is only normalised;
  *  a value with no colon before its NUL, among the bytes read, has no scheme); else all
  *  out of line. */
-static inline char *starch_put_url_cstr(starch_out *out, char *p, size_t rest, const char *s)
+static inline char *starch_put_url_cstr_e(starch_out *out, char *p, char **end, size_t rest,
+                                          const char *s)
 {
 #if STARCH__OVERREAD
     int k;
     uint64_t head;
     if (s != NULL && (k = starch__url_head(p, s, starch__url_stop16, &head)) >= 0) {
-        if (starch__url_plain_head(head))
-            return s[k] == 0 ? p + k : starch__put_url_part_cstr(out, p + k, rest, s + k);
+        if (starch__url_plain_head(head)) {
+            if (s[k] == 0)
+                return p + k;
+            return starch__end_after(out, end, starch__put_url_part_cstr(out, p + k, rest, s + k));
+        }
         if (s[k] == 0 && !starch__url_colon(s, k))
             return p + k;
     }
 #endif
-    return starch__put_url_cstr(out, p, rest, s);
+    return starch__end_after(out, end, starch__put_url_cstr(out, p, rest, s));
+}
+
+static inline char *starch_put_url_cstr(starch_out *out, char *p, size_t rest, const char *s)
+{
+    char *end;
+    return starch_put_url_cstr_e(out, p, &end, rest, s);
 }
 #else
 STARCH_DECLARE_STRING_WRITERS_(url)
 STARCH_DECLARE_STRING_WRITERS_(url_part)
 STARCH_DECLARE_STRING_WRITERS_(url_query)
+STARCH_E_READ_(starch_put_url_cstr, const char *)
+STARCH_E_READ_(starch_put_url_str, starch_str)
+STARCH_E_READ_(starch_put_url_part_cstr, const char *)
+STARCH_E_READ_(starch_put_url_part_str, starch_str)
+STARCH_E_READ_(starch_put_url_query_cstr, const char *)
+STARCH_E_READ_(starch_put_url_query_str, starch_str)
 #endif
 
 /** Numbers where they need more than digits: a JS value gets a space before a minus sign
@@ -1066,6 +1158,30 @@ static inline char *starch_put_js_regexp_float(starch_out *out, char *p, size_t 
 {
     return starch_put_js_regexp_double(out, p, rest, starch_float_value(v));
 }
+
+/** starch_html in an attribute: escaped like any string. */
+char *starch_put_attr_trusted(starch_out *out, char *p, size_t rest, starch_html s);
+
+/* The `_e` forms of the other writers of text, attributes and URLs (the dispatch of
+ * STARCH_PUT_<CTX>_E, below). */
+STARCH_E_KEEP_(starch_put_bool, bool)
+STARCH_E_KEEP_(starch_put_i32, int32_t)
+STARCH_E_KEEP_(starch_put_u32, uint32_t)
+STARCH_E_KEEP_(starch_put_i64, int64_t)
+STARCH_E_KEEP_(starch_put_u64, uint64_t)
+STARCH_E_KEEP_(starch_put_float, float)
+STARCH_E_KEEP_(starch_put_double, double)
+STARCH_E_READ_(starch_put_url_query_float, float)
+STARCH_E_READ_(starch_put_url_query_double, double)
+STARCH_E_READ_(starch_put_html_trusted, starch_html)
+STARCH_E_READ_(starch_put_attr_trusted, starch_html)
+STARCH_E_READ_(starch_put_url_trusted, starch_html)
+STARCH_E_READ_(starch_put_url_part_trusted, starch_html)
+STARCH_E_READ_(starch_put_url_query_trusted, starch_html)
+STARCH_E_READ_(starch_put_html_chr, char)
+STARCH_E_READ_(starch_put_url_chr, char)
+STARCH_E_READ_(starch_put_url_part_chr, char)
+STARCH_E_READ_(starch_put_url_query_chr, char)
 
 /* --------------------------------------------------------------------------------------
  * Type errors. The dispatch macros send a value of a type a context cannot write to one
@@ -1177,6 +1293,52 @@ void starch_error_entity_only_where_json_is_expected(void);
 #define STARCH_PUT_DS_URL(out, p, rest, x)     STARCH_FN_DS_URL(x)(out, STARCH_AT_(out, p), rest, x)
 #define STARCH_PUT_DS_URL_STR(out, p, rest, x) STARCH_FN_DS_URL_STR(x)(out, STARCH_AT_(out, p), rest, x)
 
+/* The `_e` dispatch of the contexts whose string writers are inline: as STARCH_FN_<CTX>,
+ * each writer taking the end of the room too (char **end) and moving it only where it
+ * made its own room. */
+#define STARCH_FN_E_PLAIN_(x, name, trusted)                                                       \
+    _Generic((x),                                                                          \
+        char *: starch_put_##name##_cstr_e,                                                \
+        const char *: starch_put_##name##_cstr_e,                                          \
+        starch_str: starch_put_##name##_str_e,                                             \
+        starch_html: trusted,                                                              \
+        char: starch_put_##name##_chr_e,                                                   \
+        bool: starch_put_bool_e,                                                           \
+        STARCH_NUMBER_CASES_(starch_put_i32_e, starch_put_u32_e, starch_put_i64_e, starch_put_u64_e, starch_put_float_e, starch_put_double_e), \
+        default: starch_error_value_type_cannot_be_interpolated)
+#define STARCH_FN_HTML_E_(x)      STARCH_FN_E_PLAIN_(x, html, starch_put_html_trusted_e)
+#define STARCH_FN_ATTR_E_(x)      STARCH_FN_E_PLAIN_(x, html, starch_put_attr_trusted_e)
+#define STARCH_FN_URL_E_(x)       STARCH_FN_E_PLAIN_(x, url, starch_put_url_trusted_e)
+#define STARCH_FN_URL_PART_E_(x)  STARCH_FN_E_PLAIN_(x, url_part, starch_put_url_part_trusted_e)
+#define STARCH_FN_URL_QUERY_E_(x)                                                                  \
+    _Generic((x),                                                                          \
+        char *: starch_put_url_query_cstr_e,                                               \
+        const char *: starch_put_url_query_cstr_e,                                         \
+        starch_str: starch_put_url_query_str_e,                                            \
+        starch_html: starch_put_url_query_trusted_e,                                       \
+        char: starch_put_url_query_chr_e,                                                  \
+        bool: starch_put_bool_e,                                                           \
+        STARCH_NUMBER_CASES_(starch_put_i32_e, starch_put_u32_e, starch_put_i64_e, starch_put_u64_e, starch_put_url_query_float_e, starch_put_url_query_double_e), \
+        default: starch_error_value_type_cannot_be_interpolated)
+
+/** STARCH_PUT_<CTX>_E(out, p, end, rest, x), for text, attributes and URLs: STARCH_PUT_<CTX>
+ *  (the new cursor) and STARCH_END_AFTER in one: the end of the room (end, an lvalue) is
+ *  moved too. A string written inline into the room the caller made leaves it as it was,
+ *  where the two would read it again from out. In a checked build, the two. */
+#ifdef STARCH_CHECKED
+#define STARCH_PUT_E_(ctx, out, p, end, rest, x)                                                   \
+    ((p) = STARCH_PUT_##ctx(out, p, rest, x), (end) = STARCH_END_AFTER(out, p, end, x), (p))
+#define STARCH_PUT_URL_QUERY_E(out, p, end, rest, x)                                               \
+    ((p) = STARCH_PUT_URL_QUERY(out, p, rest, x), (end) = starch_out_end(out, p), (p))
+#else
+#define STARCH_PUT_E_(ctx, out, p, end, rest, x) STARCH_FN_##ctx##_E_(x)(out, p, &(end), rest, x)
+#define STARCH_PUT_URL_QUERY_E(out, p, end, rest, x) STARCH_PUT_E_(URL_QUERY, out, p, end, rest, x)
+#endif
+#define STARCH_PUT_HTML_E(out, p, end, rest, x)     STARCH_PUT_E_(HTML, out, p, end, rest, x)
+#define STARCH_PUT_ATTR_E(out, p, end, rest, x)     STARCH_PUT_E_(ATTR, out, p, end, rest, x)
+#define STARCH_PUT_URL_E(out, p, end, rest, x)      STARCH_PUT_E_(URL, out, p, end, rest, x)
+#define STARCH_PUT_URL_PART_E(out, p, end, rest, x) STARCH_PUT_E_(URL_PART, out, p, end, rest, x)
+
 /* The end of the room after value x was written at p (STARCH_ROOM's `end`): numbers and
  * booleans are written into the room the caller made, which stays; any other value's
  * writer makes its own room, and the end is read again (starch_out_end). (In url_query and
@@ -1195,8 +1357,6 @@ void starch_error_entity_only_where_json_is_expected(void);
         default: STARCH_LIMIT_OF(starch_out_end(out, p), room))
 
 /* clang-format on */
-/** starch_html in an attribute: escaped like any string. */
-char *starch_put_attr_trusted(starch_out *out, char *p, size_t rest, starch_html s);
 
 /** A writer of trusted HTML for one context (starch_put_html_trusted in text,
  *  starch_put_attr_trusted in attributes, ...). */

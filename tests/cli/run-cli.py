@@ -507,7 +507,10 @@ STATIC_STMT = re.compile(r'^(char \*st_p = st_r\.p, \*st_end = st_r\.end;|\*st_p
                          r'st_end = starch_out_end\(st_out, st_p\);|'
                          r'return \(starch_room\)\{st_p, st_end\};)$')
 VALUE_LOCAL = re.compile(r'^__auto_type (st_v[0-9]+) =$')
-VALUE_STMT = re.compile(r'^st_p = (STARCH_PUT_[A-Z_]+)\(st_out, st_p, [0-9]+ \+ [0-9]+ \* '
+# a writer (context by its macro), as `st_p = STARCH_PUT_<CTX>(...)` or, moving the end too,
+# `st_p = STARCH_PUT_<CTX>_E(..., st_end, ...)`: both give STARCH_PUT_<CTX>
+VALUE_STMT = re.compile(r'^st_p = (?:(STARCH_PUT_[A-Z_]+)\(st_out, st_p, |'
+                        r'(STARCH_PUT_[A-Z_]+)_E\(st_out, st_p, st_end, )[0-9]+ \+ [0-9]+ \* '
                         r'STARCH_VALUE_MAX, (st_v[0-9]+)\);$')
 
 
@@ -521,7 +524,7 @@ def values_of(c_text, name):
         if v:
             local[v.group(1)] = stmts[i + 1].rstrip(';')
         elif m:
-            out.append((m.group(1), local.pop(m.group(2))))
+            out.append((m.group(1) or m.group(2), local.pop(m.group(3))))
         elif i == 0 or not VALUE_LOCAL.match(stmts[i - 1]):
             assert STATIC_STMT.match(stmt), 'unexpected statement: ' + stmt
     return out
