@@ -25,6 +25,8 @@
 typedef struct Piece {
     Node *node; /* N_INTERP / N_BOOLATTR, or NULL for static bytes */
     size_t off, len;
+    char first, last; /* static bytes of an SSE variant: the template's first and last byte
+                         (the text is written with its line breaks as data lines) */
 } Piece;
 
 /* A run of pieces written together; adjacent static text is merged into one piece. */
@@ -41,6 +43,7 @@ static void run_push(Run *r, Node *node, const char *text, size_t len)
     if (node == NULL && r->n > 0 && r->p[r->n - 1].node == NULL) {
         starch_out_write(&r->text, text, len);
         r->p[r->n - 1].len += len;
+        r->p[r->n - 1].last = text[len - 1];
         return;
     }
     if (r->n == r->cap) {
@@ -51,9 +54,45 @@ static void run_push(Run *r, Node *node, const char *text, size_t len)
         r->p = p;
         r->cap = cap;
     }
-    r->p[r->n++] = (Piece){node, starch_out_len(&r->text), node ? 0 : len};
+    r->p[r->n++] = (Piece){node, starch_out_len(&r->text), node ? 0 : len, node ? 0 : text[0],
+                           node ? 0 : text[len - 1]};
     if (node == NULL)
         starch_out_write(&r->text, text, len);
+}
+
+/* ---- SSE variants: the text of data lines ------------------------------------------ */
+
+/* While an SSE variant is written: its generator (the sizes of static text count the
+ * data lines' breaks), else NULL. */
+static const Gen *sse_gen;
+
+/* Writes text[0..len) to o as it is written in a patch-elements event's data lines: each
+ * \n, \r\n or \r as STARCH_SSE_BREAK. */
+static void sse_lines(starch_out *o, const char *text, size_t len)
+{
+    for (size_t i = 0; i < len; i++) {
+        if (text[i] != '\n' && text[i] != '\r') {
+            starch_out_write(o, text + i, 1);
+            continue;
+        }
+        starch_out_write(o, STARCH_SSE_BREAK, STARCH_SSE_BREAK_LEN);
+        if (text[i] == '\r' && i + 1 < len && text[i + 1] == '\n')
+            i++;
+    }
+}
+
+/* The length of static text text[0..len) as written (in data lines in an SSE variant). */
+static size_t text_size(const char *text, size_t len)
+{
+    if (sse_gen == NULL)
+        return len;
+    size_t n = len;
+    for (size_t i = 0; i < len; i++)
+        if (text[i] == '\n' && i > 0 && text[i - 1] == '\r')
+            n--; /* \r\n: one break */
+        else if (text[i] == '\n' || text[i] == '\r')
+            n += STARCH_SSE_BREAK_LEN - 1;
+    return n;
 }
 
 /* Static bytes a piece writes at most, and how many bounded values it writes. */
@@ -68,8 +107,10 @@ static bool pure_size(const Node *list, size_t *stat, size_t *vals)
     for (const Node *n = list; n; n = n->next) {
         size_t s1, v1;
         switch (n->kind) {
-        case N_TEXT: s += n->text.len; break;
-        case N_MARKDOWN: s += n->html_len; break;
+        case N_TEXT:
+            s += sse_gen ? text_size(unit_text(sse_gen->f, n->text), n->text.len) : n->text.len;
+            break;
+        case N_MARKDOWN: s += text_size(n->html, n->html_len); break;
         case N_BOOLATTR: s += n->name.len + !n->flag; break;
         case N_LET: break;
         case N_INTERP:
@@ -221,7 +262,7 @@ static void emit_end_after(Gen *g, bool always, int v)
  * picked by _Generic macros, whose arguments cannot hold a #line), then the call is
  * written under the template's line, so that a value of a type the context cannot write
  * is reported there; `| fmt(...)` calls a function, its arguments on their own lines. */
-static void emit_put_call(Gen *g, Node *n, const char *rest)
+static void emit_put_call(Gen *g, Node *n, const char *rest, bool end)
 {
     Filter *f = n->filters;
     bool raw = false;
@@ -239,7 +280,8 @@ static void emit_put_call(Gen *g, Node *n, const char *rest)
         starch_out_write(g->o, ",", 1);
         gen_expr(g, n->code); /* printf's arguments, not a macro's */
         starch_out_write(g->o, ");\n", 3);
-        emit_end_after(g, true, 0);
+        if (end)
+            emit_end_after(g, true, 0);
         return;
     }
     int v = emit_value_local(g, n->code);
@@ -250,21 +292,99 @@ static void emit_put_call(Gen *g, Node *n, const char *rest)
         starch_out_printf(
             g->o, "st_p = starch_put_fixed(st_out, st_p, %s, %s, %d, STARCH_FIXED_ARG(st_v%d));\n",
             rest, writers[ctx].bytes, decimals, v);
-        emit_end_after(g, true, v);
+        if (end)
+            emit_end_after(g, true, v);
     } else if (transform && transform->kind == F_MARKDOWN) {
         starch_out_printf(g->o,
                           "st_p = starch_put_markdown(st_out, st_p, %s, "
                           "STARCH_MARKDOWN_SOURCE(st_v%d), %s);\n",
                           rest, v, writers[ctx].trusted);
-        emit_end_after(g, true, v);
+        if (end)
+            emit_end_after(g, true, v);
     } else {
         bool json = transform && transform->kind == F_JSON;
         gen_cat(g, "st_p = ", gen_put_macro(g, n, raw, json), "(st_out, st_p, ", rest, ", st_v",
                 NULL);
         gen_num(g, (size_t)v);
         starch_out_write(g->o, ");\n", 3);
-        emit_end_after(g, !raw && !json && numbers_make_room(ctx), v);
+        if (end)
+            emit_end_after(g, !raw && !json && numbers_make_room(ctx), v);
     }
+}
+
+/* How an SSE variant writes a value (docs/runtime.md, "Components into an SSE event"). */
+typedef enum SseWay {
+    SSE_PLAIN,  /* the context's writer: it writes no line break (and st->cr is clear) */
+    SSE_LINES,  /* STARCH_SSE_PUT_HTML / _ATTR: text and attributes, any type */
+    SSE_DETOUR, /* through the stream's buffer, converted at run time (sse.c) */
+} SseWay;
+
+/* Whether the writers of context ctx may write a raw line break: those of text,
+ * attributes and raw output do; URL ones percent-encode them, JavaScript ones escape them
+ * (\n, \r) and CSS takes numbers only. */
+static bool may_break(Context ctx)
+{
+    return ctx == CTX_NONE || ctx == CTX_TEXT || ctx == CTX_ATTR || ctx == CTX_RCDATA ||
+           ctx == CTX_SRCSET;
+}
+
+static SseWay sse_way(Gen *g, Node *n)
+{
+    Filter *f = n->filters;
+    bool raw = false;
+    for (Filter *x = f; x; x = x->next)
+        raw |= x->kind == F_RAW;
+    Filter *transform = f && f->kind != F_RAW ? f : NULL;
+    Context ctx = raw ? CTX_NONE : n->ctx;
+    if (transform == NULL && !raw) {
+        const char *m = gen_put_macro(g, n, false, false);
+        if (strcmp(m, "STARCH_PUT_HTML") == 0 || strcmp(m, "STARCH_PUT_ATTR") == 0)
+            return SSE_LINES;
+    }
+    bool digits = transform && transform->kind == F_FMT && fixed_format(g, transform->args) >= 0;
+    if (digits || !may_break(ctx))
+        return g->sse_cr ? SSE_DETOUR : SSE_PLAIN; /* (a string may be empty) */
+    return SSE_DETOUR;
+}
+
+/* A value in an SSE variant: its writer, with rest = the room needed after it. */
+static void emit_sse_put(Gen *g, Node *n, const char *rest)
+{
+    SseWay way = sse_way(g, n);
+    if (way == SSE_PLAIN) {
+        emit_put_call(g, n, rest, true);
+        return;
+    }
+    if (way == SSE_LINES) {
+        int v = emit_value_local(g, n->code);
+        gen_line_template(g, n->code.off);
+        gen_indent(g);
+        gen_cat(g, "st_p = ",
+                strcmp(gen_put_macro(g, n, false, false), "STARCH_PUT_HTML") == 0
+                    ? "STARCH_SSE_PUT_HTML"
+                    : "STARCH_SSE_PUT_ATTR",
+                "(st_s, st_out, st_p, ", rest, ", st_v", NULL);
+        gen_num(g, (size_t)v);
+        starch_out_write(g->o, ");\n", 3);
+        emit_end_after(g, false, v);
+        g->sse_cr = true;
+        return;
+    }
+    /* written into the stream's own buffer, whose bytes go to the event as at run time */
+    gen_out(g, "starch_out_commit(st_out, st_p); /* its line breaks are found at run time */");
+    gen_out(g, "{");
+    g->indent++;
+    gen_out(g, "starch_out *const st_out = &st_s->out;");
+    gen_out(g, "st_p = starch_out_reserve(st_out, STARCH_VALUE_MAX);");
+    emit_put_call(g, n, "0", false);
+    gen_line_back(g);
+    gen_out(g, "starch_out_commit(st_out, st_p);");
+    g->indent--;
+    gen_out(g, "}");
+    gen_out(g, "starch__sse_pending(st_s);");
+    gen_out(g, "st_p = starch_out_reserve(st_out, %s);", rest);
+    emit_end_after(g, true, 0);
+    g->sse_cr = true;
 }
 
 /* {{ code | filters }} inside a cursor run, the value's expression on its own lines at
@@ -280,12 +400,21 @@ static void emit_interp(Gen *g, Node *n, size_t rest_static, size_t rest_values)
     assert(hn < 96); /* (a loop's hoist is at most 96 bytes) */
     memcpy(r, " * STARCH_VALUE_MAX", 19);
     memcpy(r + 19, hoist, hn + 1);
+    if (n->quote && g->sse_cr)
+        gen_out(g, "st_s->cr = false;");
     if (n->quote)
         gen_out(g, "*st_p++ = '\"';");
-    emit_put_call(g, n, rest);
+    if (g->sse)
+        emit_sse_put(g, n, rest);
+    else
+        emit_put_call(g, n, rest, true);
     gen_line_back(g);
-    if (n->quote)
+    if (n->quote && g->sse_cr)
+        gen_out(g, "st_s->cr = false;");
+    if (n->quote) {
         gen_out(g, "*st_p++ = '\"';");
+        g->sse_cr = false;
+    }
 }
 
 /* name?={{ code }} inside a cursor run: ` name` when code is true. */
@@ -297,6 +426,8 @@ static void emit_boolattr(Gen *g, Node *n)
     starch_out_write(g->o, ")\n", 2);
     gen_line_back(g);
     g->indent++;
+    if (g->sse_cr) /* (st->cr stays as it may be when the attribute is not written) */
+        gen_out(g, "st_s->cr = false;");
     gen_indent(g);
     starch_out_puts(g->o, n->flag ? "st_p = starch_put(st_p, \"" : "st_p = starch_put(st_p, \" ");
     starch_out_write(g->o, unit_text(g->f, n->name), n->name.len);
@@ -311,6 +442,7 @@ static void emit_pure_list(Gen *g, Node *list, size_t after_s, size_t after_v);
  * around cursor writes; after_s/after_v is what the run writes after it. */
 static void emit_pure_if(Gen *g, Node *n, bool elif, size_t after_s, size_t after_v)
 {
+    bool cr = g->sse_cr, cr_after = false; /* (in an SSE variant: st->cr after each branch) */
     gen_indent(g);
     starch_out_puts(g->o, elif ? "} else if (" : "if (");
     gen_expr(g, n->code);
@@ -318,10 +450,13 @@ static void emit_pure_if(Gen *g, Node *n, bool elif, size_t after_s, size_t afte
     gen_line_back(g);
     g->indent++;
     emit_pure_list(g, n->body.head, after_s, after_v);
+    cr_after |= g->sse_cr;
+    g->sse_cr = cr;
     g->indent--;
     Node *alt = n->alt.head;
     if (alt && alt->kind == N_IF && alt->flag && alt->next == NULL) {
         emit_pure_if(g, alt, true, after_s, after_v);
+        g->sse_cr |= cr_after;
         return;
     }
     if (alt) {
@@ -331,6 +466,7 @@ static void emit_pure_if(Gen *g, Node *n, bool elif, size_t after_s, size_t afte
         g->indent--;
     }
     gen_out(g, "}");
+    g->sse_cr |= cr_after;
 }
 
 /* Static text (of N_TEXT and N_MARKDOWN nodes, adjacent ones merged) inside a cursor run:
@@ -345,6 +481,49 @@ static void emit_text(Gen *g, const char *text, size_t len)
     starch_out_write(g->o, ");\n", 3);
 }
 
+/* In an SSE variant, before static text p (its line breaks already data lines): the
+ * first line's prefix where the component begins, and st->cr cleared where it may be set
+ * (a text beginning with a '\n' instead skips that break when it is set). Returns whether
+ * the text is to be written by starch__sse_text_lf. */
+static bool sse_text_before(Gen *g, const Piece *p)
+{
+    if (g->sse_open) {
+        gen_out(g, "st_p = starch__sse_open(st_s, st_p); /* the first line's prefix */");
+        g->sse_open = false;
+    }
+    bool lf = g->sse_cr && p->first == '\n';
+    if (g->sse_cr && !lf)
+        gen_out(g, "st_s->cr = false;");
+    return lf;
+}
+
+/* After static text p in an SSE variant: st->cr set when it ends in '\r'. */
+static void sse_text_after(Gen *g, const Piece *p)
+{
+    g->sse_cr = p->last == '\r';
+    if (g->sse_cr)
+        gen_out(g, "st_s->cr = true; /* a '\\n' next is the rest of this \\r\\n */");
+}
+
+/* Static text piece p of run r inside a cursor run. */
+static void emit_text_piece(Gen *g, const Run *r, const Piece *p)
+{
+    const char *text = starch_out_data(&r->text) + p->off;
+    if (!g->sse) {
+        emit_text(g, text, p->len);
+        return;
+    }
+    if (sse_text_before(g, p)) {
+        gen_indent(g);
+        starch_out_puts(g->o, "st_p = starch__sse_text_lf(st_s, st_p, ");
+        gen_c_string(g, text, p->len);
+        starch_out_printf(g->o, ", %zu);\n", p->len);
+    } else {
+        emit_text(g, text, p->len);
+    }
+    sse_text_after(g, p);
+}
+
 static void emit_let(Gen *g, Node *n);
 
 /* Writes pieces [a, b) of run r through the cursor (room reserved); after_s/after_v: the
@@ -352,7 +531,6 @@ static void emit_let(Gen *g, Node *n);
 static void emit_pieces(Gen *g, const Run *r, size_t a, size_t b, size_t after_s, size_t after_v)
 {
     const Piece *p = r->p;
-    const char *text = starch_out_data(&r->text);
     size_t total = after_s, values = after_v;
     for (size_t i = a; i < b; i++) {
         total += piece_static(&p[i]);
@@ -362,7 +540,7 @@ static void emit_pieces(Gen *g, const Run *r, size_t a, size_t b, size_t after_s
         total -= piece_static(&p[i]);
         values -= piece_values(&p[i]);
         if (p[i].node == NULL)
-            emit_text(g, text + p[i].off, p[i].len);
+            emit_text_piece(g, r, &p[i]);
         else if (p[i].node->kind == N_BOOLATTR) {
             emit_boolattr(g, p[i].node);
         } else if (p[i].node->kind == N_LET) {
@@ -377,6 +555,25 @@ static void emit_pieces(Gen *g, const Run *r, size_t a, size_t b, size_t after_s
 
 static void run_push(Run *r, Node *node, const char *text, size_t len);
 
+/* Adds static text to run r: as it is, or in an SSE variant with its line breaks written
+ * as data lines (the template's first and last bytes kept for st->cr). */
+static void run_text(Gen *g, Run *r, const char *text, size_t len)
+{
+    if (!g->sse || len == 0) {
+        run_push(r, NULL, text, len);
+        return;
+    }
+    starch_out t;
+    starch_out_init(&t);
+    sse_lines(&t, text, len);
+    bool merged = r->n > 0 && r->p[r->n - 1].node == NULL;
+    char first = merged ? r->p[r->n - 1].first : text[0];
+    run_push(r, NULL, starch_out_data(&t), starch_out_len(&t));
+    r->p[r->n - 1].first = first;
+    r->p[r->n - 1].last = text[len - 1];
+    starch_out_free(&t);
+}
+
 /* The nodes of a pure list (see pure_size), written through the cursor. */
 static void emit_pure_list(Gen *g, Node *list, size_t after_s, size_t after_v)
 {
@@ -384,9 +581,9 @@ static void emit_pure_list(Gen *g, Node *list, size_t after_s, size_t after_v)
     starch_out_init(&run.text);
     for (Node *n = list; n; n = n->next) {
         if (n->kind == N_TEXT)
-            run_push(&run, NULL, unit_text(g->f, n->text), n->text.len);
+            run_text(g, &run, unit_text(g->f, n->text), n->text.len);
         else if (n->kind == N_MARKDOWN)
-            run_push(&run, NULL, n->html, n->html_len);
+            run_text(g, &run, n->html, n->html_len);
         else
             run_push(&run, n, NULL, 0);
     }
@@ -416,14 +613,29 @@ static void emit_chunk(Gen *g, const Run *r, size_t a, size_t b)
     }
     if (b == a + 1 && p[a].node == NULL && p[a].len > CHUNK_MAX) {
         /* longer than a room may be: appended on its own */
+        bool lf = false;
+        if (g->sse) {
+            if (g->sse_open)
+                gen_out(g, "STARCH_ROOM(st_out, st_p, st_end, STARCH_SSE_OPEN_LEN);");
+            lf = sse_text_before(g, &p[a]);
+        }
         gen_out(g, "starch_out_commit(st_out, st_p);");
         gen_indent(g);
         starch_out_write(g->o, "starch_out_write(st_out, ", 25);
         gen_c_string(g, starch_out_data(&r->text) + p[a].off, p[a].len);
-        starch_out_printf(g->o, ", %zu);\n", p[a].len);
+        if (lf) /* (starch__sse_text_lf, for a text written on its own) */
+            starch_out_printf(g->o, " + 16 * st_s->cr, %zu - 16 * st_s->cr);\n", p[a].len);
+        else
+            starch_out_printf(g->o, ", %zu);\n", p[a].len);
+        if (lf)
+            gen_out(g, "st_s->cr = false;");
+        if (g->sse)
+            sse_text_after(g, &p[a]);
         emit_open(g);
         return;
     }
+    if (g->sse_open)
+        total += STARCH_SSE_OPEN_LEN; /* the first line's prefix, before the first text */
     if (g->hoist == NULL) {
         gen_indent(g);
         starch_out_puts(g->o, "STARCH_ROOM(st_out, st_p, st_end, ");
@@ -507,6 +719,7 @@ static int find_loop(Node *n, void *vctx)
 
 static void emit_if(Gen *g, Node *n, bool elif)
 {
+    bool cr = g->sse_cr, cr_after = false; /* (in an SSE variant: st->cr after each branch) */
     gen_indent(g);
     starch_out_write(g->o, elif ? "} else if (" : "if (", elif ? 11 : 4);
     gen_expr(g, n->code);
@@ -514,10 +727,13 @@ static void emit_if(Gen *g, Node *n, bool elif)
     gen_line_back(g);
     g->indent++;
     emit_nodes(g, n->body.head);
+    cr_after |= g->sse_cr;
+    g->sse_cr = cr;
     g->indent--;
     Node *alt = n->alt.head;
     if (alt && alt->kind == N_IF && alt->flag && alt->next == NULL) {
         emit_if(g, alt, true);
+        g->sse_cr |= cr_after;
         return;
     }
     if (alt) {
@@ -527,6 +743,7 @@ static void emit_if(Gen *g, Node *n, bool elif)
         g->indent--;
     }
     gen_out(g, "}");
+    g->sse_cr |= cr_after;
 }
 
 /* Room one iteration of a loop body needs at most, when the body is a single run of text
@@ -600,7 +817,9 @@ static void emit_for_in(Gen *g, Node *n)
                 "const starch_loop loop = {st_i%d + 1, st_i%d, st_i%d == 0, st_i%d + 1 == st_n%d, "
                 "st_n%d};",
                 id, id, id, id, id, id);
+    g->sse_cr = g->sse; /* (after the iteration before) */
     emit_nodes(g, n->body.head);
+    g->sse_cr = g->sse;
     g->indent--;
     gen_out(g, "}");
     if (room) {
@@ -649,7 +868,9 @@ static void emit_for_c(Gen *g, Node *n)
         g->limit_room = room;
         g->hoist = ""; /* the room is made: no run makes its own */
     }
+    g->sse_cr = g->sse; /* (after the iteration before) */
     emit_nodes(g, n->body.head);
+    g->sse_cr = g->sse;
     g->indent--;
     gen_out(g, "}");
     if (room) {
@@ -703,7 +924,14 @@ static void emit_cursor_back(Gen *g, bool line_back)
 static void emit_render(Gen *g, Node *n)
 {
     gen_line_template(g, n->off);
-    emit_cursor_call(g, n->target_file, n->name, "at");
+    if (g->sse) { /* its SSE variant (the callee has one: sse_variant) */
+        gen_indent(g);
+        starch_out_printf(g->o, "st_r = st_%s_%.*s_sse_at(st_s", n->target_file->prefix,
+                          (int)n->name.len, unit_text(g->f, n->name));
+        g->sse_cr = true;
+    } else {
+        emit_cursor_call(g, n->target_file, n->name, "at");
+    }
     if (n->args.n) { /* the arguments as written, from the first to the last */
         Span first = n->args.items[0], last = n->args.items[n->args.n - 1];
         starch_out_write(g->o, ",", 1);
@@ -925,11 +1153,11 @@ static void emit_nodes(Gen *g, Node *list)
     starch_out_init(&run.text);
     for (Node *n = list; n; n = n->next) {
         switch (n->kind) {
-        case N_TEXT: run_push(&run, NULL, unit_text(g->f, n->text), n->text.len); continue;
+        case N_TEXT: run_text(g, &run, unit_text(g->f, n->text), n->text.len); continue;
         case N_INTERP:
         case N_LET:
         case N_BOOLATTR: run_push(&run, n, NULL, 0); continue;
-        case N_MARKDOWN: run_push(&run, NULL, n->html, n->html_len); continue;
+        case N_MARKDOWN: run_text(g, &run, n->html, n->html_len); continue;
         case N_IF:
             if (if_joins_run(n)) {
                 run_push(&run, n, NULL, 0); /* only text and values: part of the run */
@@ -962,6 +1190,7 @@ static void emit_nodes(Gen *g, Node *list)
 /* What emit_signature declares besides the parts (part numbers, from 0). */
 #define SIG_PUBLIC (-1) /* the component's function: void NAME(starch_out *, ...) */
 #define SIG_AT     (-2) /* the one generated code calls: st_NAME_at(out, cursor, ...) */
+#define SIG_SSE_AT (-3) /* its SSE variant: st_NAME_sse_at(stream, cursor, ...) */
 
 /* The prototype of component c (SIG_PUBLIC), of its function that takes and returns the
  * cursor (SIG_AT) or of its part `part` (>= 0, which does too), without `;` or body. */
@@ -975,6 +1204,9 @@ static void emit_signature(Gen *g, Node *c, long part)
     else if (part == SIG_AT)
         starch_out_printf(g->o, "starch_room st_%s_%.*s_at(starch_out *st_out", g->f->prefix, nl,
                           name);
+    else if (part == SIG_SSE_AT)
+        starch_out_printf(g->o, "starch_room st_%s_%.*s_sse_at(starch_sse_stream *st_s",
+                          g->f->prefix, nl, name);
     else
         starch_out_printf(g->o, "void %s_%.*s(starch_out *st_out", g->f->prefix, nl, name);
     emit_args(g, &c->args);
@@ -1064,10 +1296,112 @@ static void emit_function(Gen *g, Node *c, long part, Node *from, size_t nparts)
     gen_out(g, "}");
 }
 
+/* ---- SSE variants ------------------------------------------------------------------ */
+
+/* Render chains longer than this have no SSE variant (a bound on the check below). */
+#define SSE_DEPTH_MAX 8
+
+static bool sse_component(const Node *c, int depth);
+
+/* Whether list holds only what an SSE variant writes: text, values, statements, and
+ * renders of components that have one. */
+static bool sse_nodes(const Node *list, int depth)
+{
+    for (const Node *n = list; n; n = n->next) {
+        switch (n->kind) {
+        case N_TEXT:
+        case N_MARKDOWN:
+        case N_INTERP:
+        case N_BOOLATTR:
+        case N_LET: break;
+        case N_IF:
+        case N_FOR_IN:
+        case N_FOR_C:
+            if (!sse_nodes(n->body.head, depth) || !sse_nodes(n->alt.head, depth))
+                return false;
+            break;
+        case N_RENDER:
+            if (!sse_component(n->target, depth + 1))
+                return false;
+            break;
+        default: return false; /* {% call %}: through the runtime's conversion */
+        }
+    }
+    return true;
+}
+
+static bool sse_component(const Node *c, int depth)
+{
+    return depth <= SSE_DEPTH_MAX && c != NULL && c->n_slots == 0 && !c->forwards &&
+           sse_nodes(c->body.head, depth);
+}
+
+/* Whether component c has an SSE variant, st_NAME_sse_at: it has no slots and calls
+ * none (slots and {% call %} are written through the runtime's conversion). */
+static bool sse_variant(const Node *c)
+{
+    return sse_component(c, 0);
+}
+
+/* Whether c begins with static text: its variant then writes the first line's prefix
+ * itself, so it may begin an event's elements. */
+static bool sse_starts_with_text(const Node *c)
+{
+    const Node *n = c->body.head;
+    return n && ((n->kind == N_TEXT && n->text.len > 0) ||
+                 (n->kind == N_MARKDOWN && n->html_len > 0));
+}
+
+/* st_NAME_sse_at: the component written into the data lines of a patch-elements event,
+ * at a cursor on the event's out (st->dst). */
+static void emit_sse_variant(Gen *g, Node *c)
+{
+    starch_out_printf(g->o, "\n/* %.*s into a patch-elements event (starch_sse_elements_begin): "
+                            "its data lines */\n",
+                      (int)c->name.len, unit_text(g->f, c->name));
+    g->sse = true;
+    g->sse_open = sse_starts_with_text(c);
+    g->sse_cr = true;
+    sse_gen = g;
+    emit_function_open(g, c, SIG_SSE_AT);
+    gen_out(g, "starch_out *const st_out = st_s->dst;");
+    gen_out(g, "(void)st_out;");
+    emit_cursor_in(g);
+    emit_nodes(g, c->body.head);
+    emit_cursor_out(g);
+    g->indent--;
+    gen_out(g, "}");
+    sse_gen = NULL;
+    g->sse = g->sse_open = g->sse_cr = false;
+}
+
+/* In the public function of a component with an SSE variant: the variant, when out is the
+ * buffer of a starch_sse_stream (one compare otherwise). */
+static void emit_sse_dispatch(Gen *g, Node *c)
+{
+    gen_indent(g);
+    starch_out_printf(g->o, "starch_sse_stream *st_s = starch__sse_stream_of(st_out, %s);\n",
+                      sse_starts_with_text(c) ? "true" : "false");
+    gen_out(g, "if (st_s) { /* straight into the event's data lines */");
+    g->indent++;
+    gen_out(g, "char *st_p = starch_out_reserve(st_s->dst, 0);");
+    gen_indent(g);
+    starch_out_printf(g->o, "starch_room st_r = st_%s_%.*s_sse_at(st_s", g->f->prefix,
+                      (int)c->name.len, unit_text(g->f, c->name));
+    emit_param_names(g, c);
+    starch_out_puts(g->o, ", (starch_room){st_p, starch_out_end(st_s->dst, st_p)});\n");
+    gen_out(g, "starch_out_commit(st_s->dst, st_r.p);");
+    gen_out(g, "return;");
+    g->indent--;
+    gen_out(g, "}");
+}
+
 /* The component's own function: a render into out from its end, through st_NAME_at. */
 static void emit_public(Gen *g, Node *c)
 {
     emit_function_open(g, c, SIG_PUBLIC);
+    if (sse_variant(c))
+        emit_sse_dispatch(g, c);
     gen_out(g, "char *st_p = starch_out_reserve(st_out, 0);");
     gen_indent(g);
     starch_out_printf(g->o, "starch_room st_r = st_%s_%.*s_at(st_out", g->f->prefix,
@@ -1350,6 +1684,8 @@ static void emit_component(Gen *g, Node *c)
                       unit_text(g->f, c->name));
     if (nslots == 0) {
         emit_function(g, c, SIG_AT, c->body.head, 0);
+        if (sse_variant(c))
+            emit_sse_variant(g, c);
         emit_public(g, c);
         return;
     }
@@ -1480,6 +1816,10 @@ static void gen_header(Gen *g, const char *guard)
         gen_line_template(g, d->off);
         emit_signature(g, d, SIG_AT);
         starch_out_write(g->o, ";\n", 2);
+        if (sse_variant(d)) {
+            emit_signature(g, d, SIG_SSE_AT);
+            starch_out_write(g->o, "; /* into an SSE event */\n", 26);
+        }
         size_t nslots = count_slots(d);
         for (size_t k = 0; k <= nslots && nslots; k++) {
             emit_signature(g, d, (long)k);
@@ -1549,8 +1889,8 @@ bool codegen_unit(Unit *u, const char *c_name, const char *h_name, starch_out *c
     File *f = u->files[0];
     char guard[256];
     snprintf(guard, sizeof guard, "st_%s_starch_h", f->prefix);
-    Gen g = {u, f, h_out, h_name, 0, 0, 0, 1, 0, 0, NULL, 0, 0, 0, {{0}}};
-    Gen c = {u, f, c_out, c_name, 0, 0, 0, 1, 0, 0, NULL, 0, 0, 0, {{0}}};
+    Gen g = {u, f, h_out, h_name, 0, 0, 0, 1, 0, 0, NULL, 0, 0, 0, {{0}}, false, false, false};
+    Gen c = {u, f, c_out, c_name, 0, 0, 0, 1, 0, 0, NULL, 0, 0, 0, {{0}}, false, false, false};
     for (int k = 0; k < 2; k++) {
         starch_out_init(&g.quoted[k].text);
         starch_out_init(&c.quoted[k].text);

@@ -26,6 +26,11 @@ typedef struct Gen {
         const char *path; /* (compared by address) */
         starch_out text;  /* quoted for a #line (gen_quoted_path) */
     } quoted[2];
+    /* Writing a component's SSE variant (its data lines straight into a patch-elements
+     * event, docs/runtime.md): */
+    bool sse;
+    bool sse_open; /* the first data line's prefix is still to be written (st->open) */
+    bool sse_cr;   /* st->cr may be set here: the last byte written may be a '\r' */
 } Gen;
 
 /* Writes one indented line (fmt without the trailing newline). */

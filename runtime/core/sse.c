@@ -459,14 +459,66 @@ static void stream_save(starch_sse_stream *st, Elements e)
     st->cr = e.cr;
 }
 
-/* Flush callback of the rendering buffer: copies what it holds into out's data lines. */
-static int stream_flush(void *ctx, const char *data, size_t len)
+/* Flush callback of the rendering buffer: copies what it holds into out's data lines.
+ * Exported (starch_gen.h) so that a component's function knows a stream's buffer. */
+int starch__sse_stream_flush(void *ctx, const char *data, size_t len)
 {
     starch_sse_stream *st = ctx;
     Elements e = stream_state(st);
     put_elements(st->dst, &e, data, len);
     stream_save(st, e);
     return starch_out_error(st->dst);
+}
+
+void starch__sse_pending(starch_sse_stream *st)
+{
+    if (st->out.len == 0)
+        return;
+    Elements e = stream_state(st);
+    put_elements(st->dst, &e, st->out.data, st->out.len);
+    stream_save(st, e);
+    st->out.len = 0;
+}
+
+/* ---- The data-lines variants of generated code (starch_gen.h, "SSE variants") ------- */
+
+/* p with at least n bytes of room. */
+static char *lines_room(starch_out *out, char *p, size_t n)
+{
+    if ((size_t)(starch_out_end(out, p) - p) >= n)
+        return p;
+    return starch_out_more(out, p, n).p;
+}
+
+char *starch__sse_put_lines(starch_sse_stream *st, starch_out *out, char *p, size_t rest,
+                            const char *v, size_t n, bool escape)
+{
+    const char *end = v + n;
+    if (n && st->cr && *v == '\n')
+        v++; /* the rest of a \r\n whose '\r' ended what came before */
+    if (n)
+        st->cr = false;
+    while (v < end) {
+        const char *brk = v;
+        while (brk < end && *brk != '\n' && *brk != '\r')
+            brk++;
+        size_t len = (size_t)(brk - v), after = rest + (brk < end ? SSE_LINES_BREAK_LEN : 0);
+        if (len)
+            p = escape ? starch_put_html_bytes(out, p, after, v, len)
+                       : starch_put_raw_bytes(out, p, after, v, len);
+        if (brk == end)
+            break;
+        p = lines_room(out, p, after);
+        p = starch_put(p, SSE_LINES_BREAK, SSE_LINES_BREAK_LEN);
+        v = brk + 1;
+        if (*brk == '\r') {
+            if (v == end)
+                st->cr = true;
+            else if (*v == '\n')
+                v++;
+        }
+    }
+    return lines_room(out, p, rest);
 }
 
 starch_out *starch_sse_elements_begin(starch_sse_stream *st, starch_out *out,
@@ -483,7 +535,7 @@ starch_out *starch_sse_elements_begin(starch_sse_stream *st, starch_out *out,
         return &st->out;
     }
     put_elements_head(out, o);
-    st->out.flush = stream_flush;
+    st->out.flush = starch__sse_stream_flush;
     st->out.flush_ctx = st;
     return &st->out;
 }

@@ -1174,4 +1174,228 @@ char *starch_put_json_script_chr(starch_out *out, char *p, size_t rest, char c);
 #include "starch_checked.h"
 #endif
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ======================================================================================
+ * SSE variants: a component written straight into the data lines of a patch-elements
+ * event (docs/runtime.md, "Components into an SSE event")
+ *
+ * Each component without slots has, beside st_NAME_at, st_NAME_sse_at(st, args, room): the
+ * same code writing to st->dst (the event's starch_out) with each line break of its
+ * literal text already written as STARCH_SSE_BREAK by the compiler, and each value that
+ * can hold a line break written by a "lines" writer below, which breaks the line there.
+ * The component's public function takes that path when its out is the buffer of a
+ * starch_sse_stream (starch__sse_stream_of). st->open says the first data line is begun;
+ * st->cr that the last byte of the elements was a '\r' turned into a break (a '\n' right
+ * after it is the rest of that \r\n, and skipped), exactly as the runtime's conversion
+ * (sse.c) keeps them, so both ways give the same bytes.
+ * ====================================================================================== */
+
+/** What a line break of the elements becomes (16 bytes), and the first line's prefix. */
+#define STARCH_SSE_BREAK     "\ndata: elements "
+#define STARCH_SSE_BREAK_LEN 16
+#define STARCH_SSE_OPEN_LEN  15
+
+/* (sse.c) The flush callback of a stream's buffer; the conversion of what that buffer
+ * holds into st->dst (the buffer is emptied); the slow path of the lines writers: v[0..n)
+ * written HTML-escaped (or as is) with each \n, \r\n or \r as STARCH_SSE_BREAK, `rest`
+ * bytes of room after it. */
+int starch__sse_stream_flush(void *ctx, const char *data, size_t len);
+void starch__sse_pending(starch_sse_stream *st);
+char *starch__sse_put_lines(starch_sse_stream *st, starch_out *out, char *p, size_t rest,
+                            const char *v, size_t n, bool escape);
+
+/** The stream whose buffer out is, when a component with an SSE variant may write into its
+ *  destination: out is a stream's buffer not in error, and the elements have begun or the
+ *  component begins with text (starts). What the buffer holds goes to the event first. */
+static inline starch_sse_stream *starch__sse_stream_of(starch_out *out, bool starts)
+{
+    if (out->flush != starch__sse_stream_flush)
+        return NULL;
+    starch_sse_stream *st = (starch_sse_stream *)out->flush_ctx;
+    if (out != &st->out || out->err != STARCH_OK)
+        return NULL;
+    if (out->len)
+        starch__sse_pending(st);
+    return st->open || starts ? st : NULL;
+}
+
+/** Before the first literal of a component that begins with text: the first line's prefix,
+ *  unless the elements have begun (STARCH_SSE_OPEN_LEN bytes of room). */
+static inline char *starch__sse_open(starch_sse_stream *st, char *p)
+{
+    if (st->open)
+        return p;
+    st->open = true;
+    return starch_put(p, "data: elements ", STARCH_SSE_OPEN_LEN);
+}
+
+/** A literal s[0..n) that begins with a line break (from a '\n'), where what came before
+ *  may have ended in '\r': that break is then the one already written. */
+static inline char *starch__sse_text_lf(starch_sse_stream *st, char *p, const char *s, size_t n)
+{
+    size_t skip = st->cr ? STARCH_SSE_BREAK_LEN : 0;
+    st->cr = false;
+    return starch_put(p, s + skip, n - skip);
+}
+
+/* Whether s[0..n) holds a '\n' or '\r': 8 bytes at a time (a byte equal to c is a zero
+ * byte of w ^ c*ONES: (x - ONES) & ~x & HIGHS finds one, exactly), or 16 with SSE2. */
+static inline bool starch__sse_break_word(const char *s)
+{
+    const uint64_t ones = UINT64_C(0x0101010101010101), highs = UINT64_C(0x8080808080808080);
+    uint64_t w, a, b;
+    memcpy(&w, s, 8);
+    a = w ^ (ones * '\n');
+    b = w ^ (ones * '\r');
+    return (((a - ones) & ~a) | ((b - ones) & ~b)) & highs;
+}
+
+static inline bool starch__sse_has_break_portable(const char *s, size_t n)
+{
+    if (n < 8) {
+        for (size_t i = 0; i < n; i++)
+            if (s[i] == '\n' || s[i] == '\r')
+                return true;
+        return false;
+    }
+    for (size_t i = 0; i + 8 < n; i += 8)
+        if (starch__sse_break_word(s + i))
+            return true;
+    return starch__sse_break_word(s + n - 8); /* the last 8 (overlapping) */
+}
+
+#if STARCH__SSE2
+static inline bool starch__sse_has_break_sse2(const char *s, size_t n)
+{
+    if (n < 16)
+        return starch__sse_has_break_portable(s, n);
+    const __m128i lf = _mm_set1_epi8('\n'), cr = _mm_set1_epi8('\r');
+    for (size_t i = 0;; i += 16) {
+        size_t at = i + 16 <= n ? i : n - 16; /* the last 16 (overlapping) */
+        __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(s + at));
+        if (_mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi8(x, lf), _mm_cmpeq_epi8(x, cr))))
+            return true;
+        if (at + 16 >= n)
+            return false;
+    }
+}
+#define starch__sse_has_break starch__sse_has_break_sse2
+#else
+#define starch__sse_has_break starch__sse_has_break_portable
+#endif
+
+/* The lines writers: (st, out, p, rest, value), as the context's writer, plus the state.
+ * Numbers and booleans hold no line break (nor are they empty): the context's writer.
+ * Strings with no line break (most): the context's writer too; else the slow path. In a
+ * checked build the slow path's room is checked as any writer's (starch_checked_rest). */
+#ifdef STARCH_CHECKED
+#define STARCH_SSE_REST_(out, q, rest) starch_checked_rest(out, q, rest)
+#else
+#define STARCH_SSE_REST_(out, q, rest) (q)
+#endif
+
+#define STARCH_SSE_PLAIN_(name, T)                                                                 \
+    static inline char *starch__sse_##name(starch_sse_stream *st, starch_out *out, char *p,        \
+                                           size_t rest, T v)                                       \
+    {                                                                                              \
+        st->cr = false;                                                                            \
+        return STARCH_W_(name)(out, p, rest, v);                                                   \
+    }
+STARCH_SSE_PLAIN_(i32, int32_t)
+STARCH_SSE_PLAIN_(u32, uint32_t)
+STARCH_SSE_PLAIN_(i64, int64_t)
+STARCH_SSE_PLAIN_(u64, uint64_t)
+STARCH_SSE_PLAIN_(float, float)
+STARCH_SSE_PLAIN_(double, double)
+static inline char *starch__sse_bool(starch_sse_stream *st, starch_out *out, char *p, size_t rest,
+                                     bool v)
+{
+    st->cr = false;
+    return STARCH_W_(bool)(out, p, rest, v);
+}
+
+/** A char in text or an attribute: a line break, or escaped. */
+static inline char *starch__sse_html_chr(starch_sse_stream *st, starch_out *out, char *p,
+                                         size_t rest, char c)
+{
+    if (c != '\n' && c != '\r') {
+        st->cr = false;
+        return STARCH_W_(html_chr)(out, p, rest, c);
+    }
+    bool skip = c == '\n' && st->cr;
+    st->cr = c == '\r';
+    return skip ? p : starch_put(p, STARCH_SSE_BREAK, STARCH_SSE_BREAK_LEN);
+}
+
+static inline char *starch__sse_html_str(starch_sse_stream *st, starch_out *out, char *p,
+                                         size_t rest, starch_str s)
+{
+    if (!starch__sse_has_break(s.ptr, s.len)) {
+        if (s.len)
+            st->cr = false;
+        return STARCH_W_(html_str)(out, p, rest, s);
+    }
+    return STARCH_SSE_REST_(out, starch__sse_put_lines(st, out, p, rest, s.ptr, s.len, true),
+                            rest);
+}
+
+static inline char *starch__sse_html_cstr(starch_sse_stream *st, starch_out *out, char *p,
+                                          size_t rest, const char *s)
+{
+    starch_str v = {s ? s : "", s ? strlen(s) : 0};
+    return starch__sse_html_str(st, out, p, rest, v);
+}
+
+/* starch_html: as it is in text, escaped in an attribute. */
+static inline char *starch__sse_trusted_(starch_sse_stream *st, starch_out *out, char *p,
+                                         size_t rest, starch_html s, bool attr)
+{
+    if (!starch__sse_has_break(s.ptr, s.len)) {
+        if (s.len)
+            st->cr = false;
+        return attr ? STARCH_W_(attr_trusted)(out, p, rest, s)
+                    : STARCH_W_(html_trusted)(out, p, rest, s);
+    }
+    return STARCH_SSE_REST_(out, starch__sse_put_lines(st, out, p, rest, s.ptr, s.len, attr),
+                            rest);
+}
+
+static inline char *starch__sse_html_trusted(starch_sse_stream *st, starch_out *out, char *p,
+                                             size_t rest, starch_html s)
+{
+    return starch__sse_trusted_(st, out, p, rest, s, false);
+}
+
+static inline char *starch__sse_attr_trusted(starch_sse_stream *st, starch_out *out, char *p,
+                                             size_t rest, starch_html s)
+{
+    return starch__sse_trusted_(st, out, p, rest, s, true);
+}
+
+/* clang-format off */
+#define STARCH_SSE_FN_(x, trusted)                                                                 \
+    _Generic((x),                                                                          \
+        char *: starch__sse_html_cstr,                                                     \
+        const char *: starch__sse_html_cstr,                                               \
+        starch_str: starch__sse_html_str,                                                  \
+        starch_html: trusted,                                                              \
+        char: starch__sse_html_chr,                                                        \
+        bool: starch__sse_bool,                                                            \
+        STARCH_NUMBER_CASES_(starch__sse_i32, starch__sse_u32, starch__sse_i64, starch__sse_u64, starch__sse_float, starch__sse_double), \
+        default: starch_error_value_type_cannot_be_interpolated)
+/* clang-format on */
+
+/** STARCH_PUT_HTML and STARCH_PUT_ATTR into the data lines of stream st. */
+#define STARCH_SSE_PUT_HTML(st, out, p, rest, x)                                                   \
+    STARCH_SSE_FN_(x, starch__sse_html_trusted)(st, out, STARCH_AT_(out, p), rest, x)
+#define STARCH_SSE_PUT_ATTR(st, out, p, rest, x)                                                   \
+    STARCH_SSE_FN_(x, starch__sse_attr_trusted)(st, out, STARCH_AT_(out, p), rest, x)
+
+#ifdef __cplusplus
+}
+#endif
+
 #endif /* STARCH_GEN_H */
