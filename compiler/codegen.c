@@ -303,8 +303,10 @@ static void emit_put_call(Gen *g, Node *n, const char *rest, bool end)
             emit_end_after(g, true, v);
     } else {
         bool json = transform && transform->kind == F_JSON;
-        gen_cat(g, "st_p = ", gen_put_macro(g, n, raw, json), "(st_out, st_p, ", rest, ", st_v",
-                NULL);
+        const char *macro = gen_put_macro(g, n, raw, json);
+        if (g->sse && strcmp(macro, "STARCH_PUT_CSS") == 0)
+            macro = "STARCH_SSE_PUT_CSS"; /* (a type error is reported once, in _at) */
+        gen_cat(g, "st_p = ", macro, "(st_out, st_p, ", rest, ", st_v", NULL);
         gen_num(g, (size_t)v);
         starch_out_write(g->o, ");\n", 3);
         if (end)

@@ -1375,6 +1375,12 @@ static inline char *starch__sse_attr_trusted(starch_sse_stream *st, starch_out *
     return starch__sse_trusted_(st, out, p, rest, s, true);
 }
 
+/* A value of a type its context cannot write is reported where st_NAME_at writes it, in
+ * the same file: its variant takes this instead (declared, never defined), so that each
+ * error is reported once. */
+char *starch__sse_quiet(starch_out *out, char *p, size_t rest, ...);
+char *starch__sse_quiet_lines(starch_sse_stream *st, starch_out *out, char *p, size_t rest, ...);
+
 /* clang-format off */
 #define STARCH_SSE_FN_(x, trusted)                                                                 \
     _Generic((x),                                                                          \
@@ -1385,7 +1391,14 @@ static inline char *starch__sse_attr_trusted(starch_sse_stream *st, starch_out *
         char: starch__sse_html_chr,                                                        \
         bool: starch__sse_bool,                                                            \
         STARCH_NUMBER_CASES_(starch__sse_i32, starch__sse_u32, starch__sse_i64, starch__sse_u64, starch__sse_float, starch__sse_double), \
-        default: starch_error_value_type_cannot_be_interpolated)
+        default: starch__sse_quiet_lines)
+
+/** STARCH_PUT_CSS in an SSE variant (no line breaks in numbers). */
+#define STARCH_SSE_PUT_CSS(out, p, rest, x)                                                        \
+    _Generic((x),                                                                                  \
+             STARCH_NUMBER_CASES_(STARCH_W_(i32), STARCH_W_(u32), STARCH_W_(i64), STARCH_W_(u64),  \
+                                  STARCH_W_(float), STARCH_W_(double)),                            \
+             default: starch__sse_quiet)(out, STARCH_AT_(out, p), rest, x)
 /* clang-format on */
 
 /** STARCH_PUT_HTML and STARCH_PUT_ATTR into the data lines of stream st. */

@@ -537,7 +537,13 @@ def generated_c_one_escaper_per_value(d):
     assert values_of(c, 'st_card_Card_at') == [
         ('STARCH_PUT_ATTR', 'cls'), ('STARCH_PUT_ATTR', 'title'), ('STARCH_PUT_ATTR', 'n'),
         ('STARCH_PUT_HTML', 'title'), ('STARCH_PUT_HTML', 'n'), ('STARCH_PUT_HTML', 'title')]
-    assert 'starch_put_html_bytes' not in c and 'switch' not in c and ' if ' not in c
+    assert 'starch_put_html_bytes' not in c and 'switch' not in c
+    # one branch: the public function's, to the SSE variant when out is an event's buffer
+    assert c.count(' if ') == 1 and 'if (st_s) {' in c, c
+    # the variant: the same values through the writers that break lines
+    sse = [re.match(r'^st_p = (STARCH_SSE_PUT_[A-Z]+)\(st_s, st_out, st_p, ', x)
+           for x in function_body(c, 'st_card_Card_sse_at')]
+    assert [m.group(1) for m in sse if m] == 3 * ['STARCH_SSE_PUT_ATTR'] + 3 * ['STARCH_SSE_PUT_HTML']
 
 
 @case
@@ -568,8 +574,9 @@ def generated_c_escaper_per_context(d):
         'STARCH_PUT_CSS', 'STARCH_PUT_CSS', 'STARCH_PUT_ATTR',
         'STARCH_PUT_DS_URL', 'STARCH_PUT_DS_URL_STR', 'STARCH_PUT_JS',
         'STARCH_PUT_RAW'], macros
-    # the compiler added the quotes of the unquoted values
-    assert c.count("*st_p++ = '\"';") == 2 * 4, c
+    # the compiler added the quotes of the unquoted values (in st_all_All_at and its SSE
+    # variant)
+    assert c.count("*st_p++ = '\"';") == 2 * 2 * 4, c
 
 
 @case
