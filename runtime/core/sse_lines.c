@@ -237,3 +237,43 @@ const char *starch__sse_lines_sse2(char **dp, const char *d_end, const char *s, 
 }
 
 #endif
+
+/* ---- Scanning a value for its line breaks (and bytes to escape) --------------------- */
+
+/* The bytes HTML escaping replaces, and the line breaks (lines_stop[c]: 1 escaped, 2 a
+ * break). */
+static const unsigned char lines_stop[256] = {
+    ['&'] = 1, ['<'] = 1, ['>'] = 1, ['"'] = 1, ['\''] = 1, ['\n'] = 2, ['\r'] = 2,
+};
+
+size_t starch__sse_lines_scan_portable(const char *s, size_t n, bool escape)
+{
+    unsigned char mask = escape ? 3 : 2;
+    size_t i = 0;
+    while (i < n && !(lines_stop[(unsigned char)s[i]] & mask))
+        i++;
+    return i;
+}
+
+#if defined(__SSE2__) && !defined(STARCH_NO_SSE2)
+size_t starch__sse_lines_scan_sse2(const char *s, size_t n, bool escape)
+{
+    const __m128i lf = _mm_set1_epi8('\n'), cr = _mm_set1_epi8('\r');
+    const __m128i one = _mm_set1_epi8(1), two = _mm_set1_epi8(2), quot = _mm_set1_epi8('"');
+    const __m128i amp_apos = _mm_set1_epi8(0x27), lt_gt = _mm_set1_epi8(0x3e);
+    size_t i = 0;
+    for (; i + 16 <= n; i += 16) {
+        __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+        __m128i hit = _mm_or_si128(_mm_cmpeq_epi8(x, lf), _mm_cmpeq_epi8(x, cr));
+        if (escape) /* & ' (x | 1 == 0x27), < > (x | 2 == 0x3e), " */
+            hit = _mm_or_si128(
+                _mm_or_si128(hit, _mm_cmpeq_epi8(x, quot)),
+                _mm_or_si128(_mm_cmpeq_epi8(_mm_or_si128(x, one), amp_apos),
+                             _mm_cmpeq_epi8(_mm_or_si128(x, two), lt_gt)));
+        unsigned m = (unsigned)_mm_movemask_epi8(hit);
+        if (m)
+            return i + (size_t)__builtin_ctz(m);
+    }
+    return i + starch__sse_lines_scan_portable(s + i, n - i, escape);
+}
+#endif

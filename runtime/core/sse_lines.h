@@ -43,4 +43,17 @@ const char *starch__sse_lines_sse2(char **d, const char *d_end, const char *s, c
 #define starch__sse_lines starch__sse_lines_portable
 #endif
 
+
+/* The length of the prefix of s[0..n) that holds no line break (\n, \r) and, with
+ * escape, no byte HTML escaping replaces (& < > " '): where the lines writers of generated
+ * code stop (sse.c, starch__sse_put_lines). Neither reads past s + n. */
+size_t starch__sse_lines_scan_portable(const char *s, size_t n, bool escape);
+
+#if defined(__SSE2__) && !defined(STARCH_NO_SSE2)
+size_t starch__sse_lines_scan_sse2(const char *s, size_t n, bool escape);
+#define starch__sse_lines_scan starch__sse_lines_scan_sse2
+#else
+#define starch__sse_lines_scan starch__sse_lines_scan_portable
+#endif
+
 #endif

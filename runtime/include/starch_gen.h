@@ -1330,23 +1330,60 @@ static inline char *starch__sse_html_chr(starch_sse_stream *st, starch_out *out,
     return skip ? p : starch_put(p, STARCH_SSE_BREAK, STARCH_SSE_BREAK_LEN);
 }
 
+#if STARCH__SSE2
+/** The bytes the lines writer of text and attributes stops at among the 16 in x: those
+ *  HTML escaping replaces, and the line breaks. */
+static inline unsigned starch__sse_html_stop16(__m128i x)
+{
+    __m128i brk = _mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('\n')),
+                               _mm_cmpeq_epi8(x, _mm_set1_epi8('\r')));
+    return starch__html_special16(x) | (unsigned)_mm_movemask_epi8(brk);
+}
+#endif
+
+/** A string in text or an attribute: inline (starch__short_str) when it holds nothing to
+ *  escape nor a line break, where the compiler targets SSE2; else in one pass out of
+ *  line (escaped, each line break a new data line). */
 static inline char *starch__sse_html_str(starch_sse_stream *st, starch_out *out, char *p,
                                          size_t rest, starch_str s)
 {
-    if (!starch__sse_has_break(s.ptr, s.len)) {
+#if STARCH__SSE2
+    char *q;
+    if (s.len <= 32 && starch__room(out, p, rest + 32) &&
+        (q = starch__short_str(p, s, starch__sse_html_stop16, NULL)) != NULL) {
         if (s.len)
             st->cr = false;
-        return STARCH_W_(html_str)(out, p, rest, s);
+        return STARCH_SSE_REST_(out, q, rest);
     }
+#endif
     return STARCH_SSE_REST_(out, starch__sse_put_lines(st, out, p, rest, s.ptr, s.len, true),
                             rest);
 }
 
+/** A C string in text or an attribute: its first bytes inline (starch__short_cstr) up to
+ *  its NUL or a byte to escape or a line break, where the compiler targets SSE2; the rest
+ *  out of line. */
 static inline char *starch__sse_html_cstr(starch_sse_stream *st, starch_out *out, char *p,
                                           size_t rest, const char *s)
 {
-    starch_str v = {s ? s : "", s ? strlen(s) : 0};
-    return starch__sse_html_str(st, out, p, rest, v);
+    if (s == NULL)
+        s = "";
+#if STARCH__SSE2
+#if STARCH__OVERREAD
+    if (starch__room(out, p, rest + 64)) {
+        bool done;
+        size_t k = starch__short_cstr(p, s, starch__sse_html_stop16, &done, NULL);
+        if (k)
+            st->cr = false;
+        if (done)
+            return STARCH_SSE_REST_(out, p + k, rest);
+        p += k;
+        s += k;
+    }
+#endif
+#endif
+    return STARCH_SSE_REST_(out, starch__sse_put_lines(st, out, p, rest, s, strlen(s), true),
+                            rest);
 }
 
 /* starch_html: as it is in text, escaped in an attribute. */
