@@ -492,19 +492,7 @@ static char *lines_room(starch_out *out, char *p, size_t n)
 
 /* Bytes of a value written per reservation by starch__sse_put_lines: each may become a
  * break of 16 bytes, and the room asked for stays within STARCH_OUT_RESERVE_MAX. */
-#define LINES_PIECE 512
-
-/* What HTML escaping writes for c (& < > " '), at p. */
-static char *lines_entity(char *p, char c)
-{
-    switch (c) {
-    case '&': return starch_put(p, "&amp;", 5);
-    case '<': return starch_put(p, "&lt;", 4);
-    case '>': return starch_put(p, "&gt;", 4);
-    case '"': return starch_put(p, "&#34;", 5);
-    default: return starch_put(p, "&#39;", 5);
-    }
-}
+#define LINES_PIECE 1024
 
 char *starch__sse_put_lines(starch_sse_stream *st, starch_out *out, char *p, size_t rest,
                             const char *v, size_t n, bool escape)
@@ -516,24 +504,12 @@ char *starch__sse_put_lines(starch_sse_stream *st, starch_out *out, char *p, siz
         st->cr = false;
     while (v < end) {
         const char *stop = end - v > LINES_PIECE ? v + LINES_PIECE : end;
+        if (stop < end && stop[-1] == '\r')
+            stop++; /* a \r\n in one piece */
         p = lines_room(out, p, (size_t)(stop - v) * SSE_LINES_BREAK_LEN + rest);
-        while (v < stop) {
-            size_t k = starch__sse_lines_scan(v, (size_t)(stop - v), escape);
-            p = starch_put(p, v, k);
-            v += k;
-            if (v == stop)
-                break;
-            char c = *v++;
-            if (c != '\n' && c != '\r') {
-                p = lines_entity(p, c);
-                continue;
-            }
-            p = starch_put(p, SSE_LINES_BREAK, SSE_LINES_BREAK_LEN);
-            if (c == '\r' && v == end)
-                st->cr = true;
-            else if (c == '\r' && *v == '\n')
-                v++; /* (past stop, at most by this byte: it writes nothing) */
-        }
+        st->cr = false;
+        p = starch__sse_lines_html(p, v, stop, escape, &st->cr);
+        v = stop;
     }
     return lines_room(out, p, rest);
 }

@@ -238,7 +238,7 @@ const char *starch__sse_lines_sse2(char **dp, const char *d_end, const char *s, 
 
 #endif
 
-/* ---- Scanning a value for its line breaks (and bytes to escape) --------------------- */
+/* ---- Escaping a value into data lines ---------------------------------------------- */
 
 /* The bytes HTML escaping replaces, and the line breaks (lines_stop[c]: 1 escaped, 2 a
  * break). */
@@ -246,34 +246,71 @@ static const unsigned char lines_stop[256] = {
     ['&'] = 1, ['<'] = 1, ['>'] = 1, ['"'] = 1, ['\''] = 1, ['\n'] = 2, ['\r'] = 2,
 };
 
-size_t starch__sse_lines_scan_portable(const char *s, size_t n, bool escape)
+/* Writes what *s, a byte lines_stop marks, becomes at d: its entity, or a break (one for
+ * \r\n, whose '\n' is consumed too); *cr when it is a '\r' ending the input. */
+static inline char *put_stop(char *d, const char **s, const char *end, bool *cr)
+{
+    char c = *(*s)++;
+    switch (c) {
+    case '&': memcpy(d, "&amp;", 5); return d + 5;
+    case '<': memcpy(d, "&lt;", 4); return d + 4;
+    case '>': memcpy(d, "&gt;", 4); return d + 4;
+    case '"': memcpy(d, "&#34;", 5); return d + 5;
+    case '\'': memcpy(d, "&#39;", 5); return d + 5;
+    default: break;
+    }
+    memcpy(d, line_break, SSE_LINES_BREAK_LEN);
+    if (c == '\r' && *s == end)
+        *cr = true;
+    else if (c == '\r' && **s == '\n')
+        (*s)++;
+    return d + SSE_LINES_BREAK_LEN;
+}
+
+char *starch__sse_lines_html_portable(char *d, const char *s, const char *end, bool escape,
+                                      bool *cr)
 {
     unsigned char mask = escape ? 3 : 2;
-    size_t i = 0;
-    while (i < n && !(lines_stop[(unsigned char)s[i]] & mask))
-        i++;
-    return i;
+    while (s < end) {
+        if (lines_stop[(unsigned char)*s] & mask)
+            d = put_stop(d, &s, end, cr);
+        else
+            *d++ = *s++;
+    }
+    return d;
 }
 
 #if defined(__SSE2__) && !defined(STARCH_NO_SSE2)
-size_t starch__sse_lines_scan_sse2(const char *s, size_t n, bool escape)
+/* Bit j set for byte j of x a line break or, with escape, a byte HTML escaping replaces:
+ * & ' (x | 1 == 0x27), < > (x | 2 == 0x3e), ". */
+static inline unsigned stops16(__m128i x, bool escape)
 {
-    const __m128i lf = _mm_set1_epi8('\n'), cr = _mm_set1_epi8('\r');
-    const __m128i one = _mm_set1_epi8(1), two = _mm_set1_epi8(2), quot = _mm_set1_epi8('"');
-    const __m128i amp_apos = _mm_set1_epi8(0x27), lt_gt = _mm_set1_epi8(0x3e);
-    size_t i = 0;
-    for (; i + 16 <= n; i += 16) {
-        __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
-        __m128i hit = _mm_or_si128(_mm_cmpeq_epi8(x, lf), _mm_cmpeq_epi8(x, cr));
-        if (escape) /* & ' (x | 1 == 0x27), < > (x | 2 == 0x3e), " */
-            hit = _mm_or_si128(
-                _mm_or_si128(hit, _mm_cmpeq_epi8(x, quot)),
-                _mm_or_si128(_mm_cmpeq_epi8(_mm_or_si128(x, one), amp_apos),
-                             _mm_cmpeq_epi8(_mm_or_si128(x, two), lt_gt)));
-        unsigned m = (unsigned)_mm_movemask_epi8(hit);
-        if (m)
-            return i + (size_t)__builtin_ctz(m);
+    __m128i hit = _mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('\n')),
+                               _mm_cmpeq_epi8(x, _mm_set1_epi8('\r')));
+    if (escape)
+        hit = _mm_or_si128(
+            _mm_or_si128(hit, _mm_cmpeq_epi8(x, _mm_set1_epi8('"'))),
+            _mm_or_si128(_mm_cmpeq_epi8(_mm_or_si128(x, _mm_set1_epi8(1)), _mm_set1_epi8(0x27)),
+                         _mm_cmpeq_epi8(_mm_or_si128(x, _mm_set1_epi8(2)), _mm_set1_epi8(0x3e))));
+    return (unsigned)_mm_movemask_epi8(hit);
+}
+
+char *starch__sse_lines_html_sse2(char *d, const char *s, const char *end, bool escape, bool *cr)
+{
+    /* 16 bytes at a time, stored before they are looked at (the room holds them) */
+    while (end - s >= 16) {
+        __m128i x = _mm_loadu_si128((const __m128i *)(const void *)s);
+        _mm_storeu_si128((__m128i *)(void *)d, x);
+        unsigned m = stops16(x, escape);
+        if (m == 0) {
+            s += 16;
+            d += 16;
+            continue;
+        }
+        size_t k = (size_t)__builtin_ctz(m);
+        s += k;
+        d = put_stop(d + k, &s, end, cr);
     }
-    return i + starch__sse_lines_scan_portable(s + i, n - i, escape);
+    return starch__sse_lines_html_portable(d, s, end, escape, cr);
 }
 #endif
