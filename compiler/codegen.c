@@ -306,6 +306,10 @@ static void emit_put_call(Gen *g, Node *n, const char *rest, bool end)
         const char *macro = gen_put_macro(g, n, raw, json);
         if (g->sse && strcmp(macro, "STARCH_PUT_CSS") == 0)
             macro = "STARCH_SSE_PUT_CSS"; /* (a type error is reported once, in _at) */
+        else if (g->sse && strcmp(macro, "STARCH_PUT_URL") == 0)
+            macro = "STARCH_SSE_PUT_URL"; /* (their strings out of line: starch_gen.h) */
+        else if (g->sse && strcmp(macro, "STARCH_PUT_URL_PART") == 0)
+            macro = "STARCH_SSE_PUT_URL_PART";
         gen_cat(g, "st_p = ", macro, "(st_out, st_p, ", rest, ", st_v", NULL);
         gen_num(g, (size_t)v);
         starch_out_write(g->o, ");\n", 3);
