@@ -36,6 +36,20 @@ typedef struct Run {
     starch_out text; /* the static bytes of the run */
 } Run;
 
+/* Room for one more piece in r. */
+static bool run_grow(Run *r)
+{
+    if (r->n < r->cap)
+        return true;
+    size_t cap = r->cap ? r->cap * 2 : 16;
+    Piece *p = realloc(r->p, cap * sizeof *p);
+    if (p == NULL)
+        return false;
+    r->p = p;
+    r->cap = cap;
+    return true;
+}
+
 static void run_push(Run *r, Node *node, const char *text, size_t len)
 {
     if (node == NULL && len == 0)
@@ -46,14 +60,8 @@ static void run_push(Run *r, Node *node, const char *text, size_t len)
         r->p[r->n - 1].last = text[len - 1];
         return;
     }
-    if (r->n == r->cap) {
-        size_t cap = r->cap ? r->cap * 2 : 16;
-        Piece *p = realloc(r->p, cap * sizeof *p);
-        if (p == NULL)
-            return;
-        r->p = p;
-        r->cap = cap;
-    }
+    if (!run_grow(r))
+        return;
     r->p[r->n++] = (Piece){node, starch_out_len(&r->text), node ? 0 : len, node ? 0 : text[0],
                            node ? 0 : text[len - 1]};
     if (node == NULL)
@@ -70,15 +78,17 @@ static const Gen *sse_gen;
  * \n, \r\n or \r as STARCH_SSE_BREAK. */
 static void sse_lines(starch_out *o, const char *text, size_t len)
 {
+    size_t from = 0;
     for (size_t i = 0; i < len; i++) {
-        if (text[i] != '\n' && text[i] != '\r') {
-            starch_out_write(o, text + i, 1);
+        if (text[i] != '\n' && text[i] != '\r')
             continue;
-        }
+        starch_out_write(o, text + from, i - from);
         starch_out_write(o, STARCH_SSE_BREAK, STARCH_SSE_BREAK_LEN);
         if (text[i] == '\r' && i + 1 < len && text[i + 1] == '\n')
             i++;
+        from = i + 1;
     }
+    starch_out_write(o, text + from, len - from);
 }
 
 /* The length of static text text[0..len) as written (in data lines in an SSE variant). */
@@ -87,11 +97,11 @@ static size_t text_size(const char *text, size_t len)
     if (sse_gen == NULL)
         return len;
     size_t n = len;
-    for (size_t i = 0; i < len; i++)
-        if (text[i] == '\n' && i > 0 && text[i - 1] == '\r')
-            n--; /* \r\n: one break */
-        else if (text[i] == '\n' || text[i] == '\r')
-            n += STARCH_SSE_BREAK_LEN - 1;
+    const char *end = text + len;
+    for (const char *c = text; (c = memchr(c, '\n', (size_t)(end - c))) != NULL; c++)
+        n += c > text && c[-1] == '\r' ? 0 : STARCH_SSE_BREAK_LEN - 1; /* \r\n: below */
+    for (const char *c = text; (c = memchr(c, '\r', (size_t)(end - c))) != NULL; c++)
+        n += c + 1 < end && c[1] == '\n' ? STARCH_SSE_BREAK_LEN - 2 : STARCH_SSE_BREAK_LEN - 1;
     return n;
 }
 
@@ -253,7 +263,7 @@ static void emit_end_after(Gen *g, bool always, int v)
         gen_indent(g);
         starch_out_puts(g->o, "st_end = STARCH_END_AFTER(st_out, st_p, st_end, st_v");
         gen_num(g, (size_t)v);
-        starch_out_write(g->o, ");\n", 3);
+        gen_write(g, ");\n", 3);
     }
 }
 
@@ -274,12 +284,11 @@ static void emit_put_call(Gen *g, Node *n, const char *rest, bool end)
     if (transform && transform->kind == F_FMT && decimals < 0) {
         gen_line_template(g, n->code.off);
         gen_indent(g);
-        starch_out_printf(g->o, "st_p = starch_put_fmt(st_out, st_p, %s, %s,", rest,
-                          writers[ctx].bytes);
+        gen_fmt(g, "st_p = starch_put_fmt(st_out, st_p, %s, %s,", rest, writers[ctx].bytes);
         gen_expr(g, transform->args);
-        starch_out_write(g->o, ",", 1);
+        gen_write(g, ",", 1);
         gen_expr(g, n->code); /* printf's arguments, not a macro's */
-        starch_out_write(g->o, ");\n", 3);
+        gen_write(g, ");\n", 3);
         if (end)
             emit_end_after(g, true, 0);
         return;
@@ -289,16 +298,15 @@ static void emit_put_call(Gen *g, Node *n, const char *rest, bool end)
     gen_indent(g);
     if (decimals >= 0) {
         /* "%.Nf": formatted without printf */
-        starch_out_printf(
-            g->o, "st_p = starch_put_fixed(st_out, st_p, %s, %s, %d, STARCH_FIXED_ARG(st_v%d));\n",
-            rest, writers[ctx].bytes, decimals, v);
+        gen_fmt(g, "st_p = starch_put_fixed(st_out, st_p, %s, %s, %d, STARCH_FIXED_ARG(st_v%d));\n",
+                rest, writers[ctx].bytes, decimals, v);
         if (end)
             emit_end_after(g, true, v);
     } else if (transform && transform->kind == F_MARKDOWN) {
-        starch_out_printf(g->o,
-                          "st_p = starch_put_markdown(st_out, st_p, %s, "
-                          "STARCH_MARKDOWN_SOURCE(st_v%d), %s);\n",
-                          rest, v, writers[ctx].trusted);
+        gen_fmt(g,
+                "st_p = starch_put_markdown(st_out, st_p, %s, "
+                "STARCH_MARKDOWN_SOURCE(st_v%d), %s);\n",
+                rest, v, writers[ctx].trusted);
         if (end)
             emit_end_after(g, true, v);
     } else {
@@ -312,7 +320,7 @@ static void emit_put_call(Gen *g, Node *n, const char *rest, bool end)
             macro = "STARCH_SSE_PUT_URL_PART";
         gen_cat(g, "st_p = ", macro, "(st_out, st_p, ", rest, ", st_v", NULL);
         gen_num(g, (size_t)v);
-        starch_out_write(g->o, ");\n", 3);
+        gen_write(g, ");\n", 3);
         if (end)
             emit_end_after(g, !raw && !json && numbers_make_room(ctx), v);
     }
@@ -371,7 +379,7 @@ static void emit_sse_put(Gen *g, Node *n, const char *rest)
                     : "STARCH_SSE_PUT_ATTR",
                 "(st_s, st_out, st_p, ", rest, ", st_v", NULL);
         gen_num(g, (size_t)v);
-        starch_out_write(g->o, ");\n", 3);
+        gen_write(g, ");\n", 3);
         emit_end_after(g, false, v);
         g->sse_cr = true;
         return;
@@ -427,17 +435,17 @@ static void emit_interp(Gen *g, Node *n, size_t rest_static, size_t rest_values)
 static void emit_boolattr(Gen *g, Node *n)
 {
     gen_indent(g);
-    starch_out_write(g->o, "if (", 4);
+    gen_write(g, "if (", 4);
     gen_expr(g, n->code);
-    starch_out_write(g->o, ")\n", 2);
+    gen_write(g, ")\n", 2);
     gen_line_back(g);
     g->indent++;
     if (g->sse_cr) /* (st->cr stays as it may be when the attribute is not written) */
         gen_out(g, "st_s->cr = false;");
     gen_indent(g);
     starch_out_puts(g->o, n->flag ? "st_p = starch_put(st_p, \"" : "st_p = starch_put(st_p, \" ");
-    starch_out_write(g->o, unit_text(g->f, n->name), n->name.len);
-    starch_out_printf(g->o, "\", %u);\n", n->name.len + !n->flag);
+    gen_write(g, unit_text(g->f, n->name), n->name.len);
+    gen_fmt(g, "\", %u);\n", n->name.len + !n->flag);
     g->indent--;
 }
 
@@ -452,7 +460,7 @@ static void emit_pure_if(Gen *g, Node *n, bool elif, size_t after_s, size_t afte
     gen_indent(g);
     starch_out_puts(g->o, elif ? "} else if (" : "if (");
     gen_expr(g, n->code);
-    starch_out_write(g->o, ") {\n", 4);
+    gen_write(g, ") {\n", 4);
     gen_line_back(g);
     g->indent++;
     emit_pure_list(g, n->body.head, after_s, after_v);
@@ -480,11 +488,11 @@ static void emit_pure_if(Gen *g, Node *n, bool elif, size_t after_s, size_t afte
 static void emit_text(Gen *g, const char *text, size_t len)
 {
     gen_indent(g);
-    starch_out_write(g->o, "st_p = starch_put(st_p, ", 24);
+    gen_write(g, "st_p = starch_put(st_p, ", 24);
     gen_c_string(g, text, len);
-    starch_out_write(g->o, ", ", 2);
+    gen_write(g, ", ", 2);
     gen_num(g, len);
-    starch_out_write(g->o, ");\n", 3);
+    gen_write(g, ");\n", 3);
 }
 
 /* In an SSE variant, before static text p (its line breaks already data lines): the
@@ -523,7 +531,7 @@ static void emit_text_piece(Gen *g, const Run *r, const Piece *p)
         gen_indent(g);
         starch_out_puts(g->o, "st_p = starch__sse_text_lf(st_s, st_p, ");
         gen_c_string(g, text, p->len);
-        starch_out_printf(g->o, ", %zu);\n", p->len);
+        gen_fmt(g, ", %zu);\n", p->len);
     } else {
         emit_text(g, text, p->len);
     }
@@ -569,15 +577,15 @@ static void run_text(Gen *g, Run *r, const char *text, size_t len)
         run_push(r, NULL, text, len);
         return;
     }
-    starch_out t;
-    starch_out_init(&t);
-    sse_lines(&t, text, len);
-    bool merged = r->n > 0 && r->p[r->n - 1].node == NULL;
-    char first = merged ? r->p[r->n - 1].first : text[0];
-    run_push(r, NULL, starch_out_data(&t), starch_out_len(&t));
-    r->p[r->n - 1].first = first;
+    if (r->n == 0 || r->p[r->n - 1].node != NULL) { /* a new static piece */
+        if (!run_grow(r))
+            return;
+        r->p[r->n++] = (Piece){NULL, starch_out_len(&r->text), 0, text[0], 0};
+    }
+    size_t before = starch_out_len(&r->text);
+    sse_lines(&r->text, text, len);
+    r->p[r->n - 1].len += starch_out_len(&r->text) - before;
     r->p[r->n - 1].last = text[len - 1];
-    starch_out_free(&t);
 }
 
 /* The nodes of a pure list (see pure_size), written through the cursor. */
@@ -627,12 +635,12 @@ static void emit_chunk(Gen *g, const Run *r, size_t a, size_t b)
         }
         gen_out(g, "starch_out_commit(st_out, st_p);");
         gen_indent(g);
-        starch_out_write(g->o, "starch_out_write(st_out, ", 25);
+        gen_write(g, "starch_out_write(st_out, ", 25);
         gen_c_string(g, starch_out_data(&r->text) + p[a].off, p[a].len);
         if (lf) /* (starch__sse_text_lf, for a text written on its own) */
-            starch_out_printf(g->o, " + 16 * st_s->cr, %zu - 16 * st_s->cr);\n", p[a].len);
+            gen_fmt(g, " + 16 * st_s->cr, %zu - 16 * st_s->cr);\n", p[a].len);
         else
-            starch_out_printf(g->o, ", %zu);\n", p[a].len);
+            gen_fmt(g, ", %zu);\n", p[a].len);
         if (lf)
             gen_out(g, "st_s->cr = false;");
         if (g->sse)
@@ -647,11 +655,11 @@ static void emit_chunk(Gen *g, const Run *r, size_t a, size_t b)
         starch_out_puts(g->o, "STARCH_ROOM(st_out, st_p, st_end, ");
         gen_num(g, total);
         if (values) {
-            starch_out_write(g->o, " + ", 3);
+            gen_write(g, " + ", 3);
             gen_num(g, values);
             starch_out_puts(g->o, " * STARCH_VALUE_MAX");
         }
-        starch_out_write(g->o, ");\n", 3);
+        gen_write(g, ");\n", 3);
     }
     emit_pieces(g, r, a, b, 0, 0);
 }
@@ -727,9 +735,9 @@ static void emit_if(Gen *g, Node *n, bool elif)
 {
     bool cr = g->sse_cr, cr_after = false; /* (in an SSE variant: st->cr after each branch) */
     gen_indent(g);
-    starch_out_write(g->o, elif ? "} else if (" : "if (", elif ? 11 : 4);
+    gen_write(g, elif ? "} else if (" : "if (", elif ? 11 : 4);
     gen_expr(g, n->code);
-    starch_out_write(g->o, ") {\n", 4);
+    gen_write(g, ") {\n", 4);
     gen_line_back(g);
     g->indent++;
     emit_nodes(g, n->body.head);
@@ -780,14 +788,14 @@ static void emit_for_in(Gen *g, Node *n)
     gen_out(g, "{");
     g->indent++;
     gen_indent(g);
-    starch_out_printf(g->o, "__auto_type const st_arr%d = &(", id);
+    gen_fmt(g, "__auto_type const st_arr%d = &(", id);
     gen_expr(g, n->code);
-    starch_out_write(g->o, ")[0];\n", 6);
+    gen_write(g, ")[0];\n", 6);
     gen_line_back(g);
     gen_indent(g);
-    starch_out_printf(g->o, "size_t const st_n%d = (size_t)(", id);
+    gen_fmt(g, "size_t const st_n%d = (size_t)(", id);
     gen_expr(g, n->code2);
-    starch_out_write(g->o, ");\n", 3);
+    gen_write(g, ");\n", 3);
     gen_line_back(g);
     size_t room = loop_room(n), batch = room ? loop_batch(room) : 0;
     const char *saved_hoist = g->hoist;
@@ -811,13 +819,13 @@ static void emit_for_in(Gen *g, Node *n)
         g->hoist = NULL;
     }
     gen_indent(g);
-    starch_out_printf(g->o, "__typeof__(st_arr%d) ", id);
+    gen_fmt(g, "__typeof__(st_arr%d) ", id);
     gen_span(g, n->name);
-    starch_out_printf(g->o, " = st_arr%d + st_i%d;\n", id, id);
+    gen_fmt(g, " = st_arr%d + st_i%d;\n", id, id);
     gen_indent(g);
-    starch_out_write(g->o, "(void)", 6);
+    gen_write(g, "(void)", 6);
     gen_span(g, n->name);
-    starch_out_write(g->o, ";\n", 2);
+    gen_write(g, ";\n", 2);
     if (lu.used)
         gen_out(g,
                 "const starch_loop loop = {st_i%d + 1, st_i%d, st_i%d == 0, st_i%d + 1 == st_n%d, "
@@ -863,9 +871,9 @@ static void emit_for_c(Gen *g, Node *n)
         gen_out(g, "uintptr_t st_lim%d = STARCH_LIMIT_OF(st_end, %zu);", id, room);
     }
     gen_indent(g);
-    starch_out_write(g->o, "for", 3);
+    gen_write(g, "for", 3);
     gen_expr(g, n->code);
-    starch_out_write(g->o, " {\n", 3);
+    gen_write(g, " {\n", 3);
     gen_line_back(g);
     g->indent++;
     if (room) {
@@ -893,15 +901,14 @@ static void emit_let(Gen *g, Node *n)
 {
     gen_expr(g, n->code);
     const char *s = unit_text(g->f, n->code);
-    starch_out_write(g->o, s[n->code.len - 1] == ';' ? "\n" : ";\n",
-                     s[n->code.len - 1] == ';' ? 1 : 2);
+    gen_write(g, s[n->code.len - 1] == ';' ? "\n" : ";\n", s[n->code.len - 1] == ';' ? 1 : 2);
     gen_line_back(g);
 }
 
 static void emit_args(Gen *g, const SpanList *args)
 {
     for (size_t i = 0; i < args->n; i++) {
-        starch_out_write(g->o, ", ", 2);
+        gen_write(g, ", ", 2);
         gen_span(g, args->items[i]);
     }
 }
@@ -912,8 +919,8 @@ static void emit_args(Gen *g, const SpanList *args)
 static void emit_cursor_call(Gen *g, const File *tf, Span name, const char *what)
 {
     gen_indent(g);
-    starch_out_printf(g->o, "st_r = st_%s_%.*s_%s(st_out", tf->prefix, (int)name.len,
-                      unit_text(g->f, name), what);
+    gen_fmt(g, "st_r = st_%s_%.*s_%s(st_out", tf->prefix, (int)name.len, unit_text(g->f, name),
+            what);
 }
 
 /* The end of such a call: the cursor passed, and the one returned taken back (after a
@@ -932,15 +939,15 @@ static void emit_render(Gen *g, Node *n)
     gen_line_template(g, n->off);
     if (g->sse) { /* its SSE variant (the callee has one: sse_variant) */
         gen_indent(g);
-        starch_out_printf(g->o, "st_r = st_%s_%.*s_sse_at(st_s", n->target_file->prefix,
-                          (int)n->name.len, unit_text(g->f, n->name));
+        gen_fmt(g, "st_r = st_%s_%.*s_sse_at(st_s", n->target_file->prefix, (int)n->name.len,
+                unit_text(g->f, n->name));
         g->sse_cr = true;
     } else {
         emit_cursor_call(g, n->target_file, n->name, "at");
     }
     if (n->args.n) { /* the arguments as written, from the first to the last */
         Span first = n->args.items[0], last = n->args.items[n->args.n - 1];
-        starch_out_write(g->o, ",", 1);
+        gen_write(g, ",", 1);
         gen_expr(g, (Span){first.off, last.off + last.len - first.off});
     }
     emit_cursor_back(g, true);
@@ -956,7 +963,7 @@ static size_t count_slots(const Node *c)
 /* The type of the frame of forwarding component c of file f (`st_page_Layout_frame`). */
 static void emit_frame_type(Gen *g, const File *f, const Node *c)
 {
-    starch_out_printf(g->o, "st_%s_%.*s_frame", f->prefix, (int)c->name.len, unit_text(f, c->name));
+    gen_fmt(g, "st_%s_%.*s_frame", f->prefix, (int)c->name.len, unit_text(f, c->name));
 }
 
 /* Calls part k of the callee of call n, with the arguments saved in st_cID_aI (and the
@@ -967,9 +974,9 @@ static void emit_part_call(Gen *g, Node *n, int id, size_t k)
     snprintf(part, sizeof part, "part%zu", k);
     emit_cursor_call(g, n->target_file, n->name, part);
     for (size_t i = 0; i < n->args.n; i++)
-        starch_out_printf(g->o, ", st_c%d_a%zu", id, i + 1);
+        gen_fmt(g, ", st_c%d_a%zu", id, i + 1);
     if (n->target->forwards)
-        starch_out_printf(g->o, ", &st_c%d_f", id);
+        gen_fmt(g, ", &st_c%d_f", id);
     emit_cursor_back(g, false);
 }
 
@@ -1103,11 +1110,10 @@ static void emit_call_arg_decl(Gen *g, Node *n, size_t i, int id)
     const char *s = unit_text(tf, p);
     size_t len, at = param_name(s, p.len, &len);
     if (len == 0 || memchr(s, '[', p.len)) {
-        starch_out_printf(g->o, "__auto_type const st_c%d_a%zu", id, i + 1);
+        gen_fmt(g, "__auto_type const st_c%d_a%zu", id, i + 1);
         return;
     }
-    starch_out_printf(g->o, "%.*sst_c%d_a%zu%.*s", (int)at, s, id, i + 1, (int)(p.len - at - len),
-                      s + at + len);
+    gen_fmt(g, "%.*sst_c%d_a%zu%.*s", (int)at, s, id, i + 1, (int)(p.len - at - len), s + at + len);
 }
 
 /* {% call Name(args) %}: the arguments are evaluated once; the callee's parts run in
@@ -1115,25 +1121,25 @@ static void emit_call_arg_decl(Gen *g, Node *n, size_t i, int id)
 static void emit_call(Gen *g, Node *n)
 {
     int id = ++g->uid;
-    starch_out_printf(g->o, "%*s/* {%% call %.*s %%} */\n", g->indent * 4, "", (int)n->name.len,
-                      unit_text(g->f, n->name));
+    gen_fmt(g, "%*s/* {%% call %.*s %%} */\n", g->indent * 4, "", (int)n->name.len,
+            unit_text(g->f, n->name));
     gen_out(g, "{");
     g->indent++;
     for (size_t i = 0; i < n->args.n; i++) {
         gen_line_template(g, n->args.items[i].off); /* clang: a conversion at the name */
         gen_indent(g);
         emit_call_arg_decl(g, n, i, id);
-        starch_out_write(g->o, " =", 2);
+        gen_write(g, " =", 2);
         gen_expr(g, n->args.items[i]);
-        starch_out_write(g->o, ";\n", 2);
+        gen_write(g, ";\n", 2);
     }
     if (n->args.n)
         gen_line_back(g);
     if (n->target->forwards) {
         gen_indent(g);
         emit_frame_type(g, n->target_file, n->target);
-        starch_out_printf(g->o, " st_c%d_f; /* what the parts of %.*s keep between them */\n", id,
-                          (int)n->name.len, unit_text(g->f, n->name));
+        gen_fmt(g, " st_c%d_f; /* what the parts of %.*s keep between them */\n", id,
+                (int)n->name.len, unit_text(g->f, n->name));
     }
     size_t k = 0;
     emit_part_call(g, n, id, k++);
@@ -1205,21 +1211,19 @@ static void emit_signature(Gen *g, Node *c, long part)
     int nl = (int)c->name.len;
     const char *name = unit_text(g->f, c->name);
     if (part >= 0)
-        starch_out_printf(g->o, "starch_room st_%s_%.*s_part%ld(starch_out *st_out", g->f->prefix,
-                          nl, name, part);
+        gen_fmt(g, "starch_room st_%s_%.*s_part%ld(starch_out *st_out", g->f->prefix, nl, name,
+                part);
     else if (part == SIG_AT)
-        starch_out_printf(g->o, "starch_room st_%s_%.*s_at(starch_out *st_out", g->f->prefix, nl,
-                          name);
+        gen_fmt(g, "starch_room st_%s_%.*s_at(starch_out *st_out", g->f->prefix, nl, name);
     else if (part == SIG_SSE_AT)
-        starch_out_printf(g->o, "starch_room st_%s_%.*s_sse_at(starch_sse_stream *st_s",
-                          g->f->prefix, nl, name);
+        gen_fmt(g, "starch_room st_%s_%.*s_sse_at(starch_sse_stream *st_s", g->f->prefix, nl, name);
     else
-        starch_out_printf(g->o, "void %s_%.*s(starch_out *st_out", g->f->prefix, nl, name);
+        gen_fmt(g, "void %s_%.*s(starch_out *st_out", g->f->prefix, nl, name);
     emit_args(g, &c->args);
     if (part >= 0 && c->forwards) {
-        starch_out_write(g->o, ", ", 2);
+        gen_write(g, ", ", 2);
         emit_frame_type(g, g->f, c);
-        starch_out_write(g->o, " *st_f", 6);
+        gen_write(g, " *st_f", 6);
     }
     starch_out_puts(g->o, part == SIG_PUBLIC ? ")" : ", starch_room st_r)");
 }
@@ -1230,7 +1234,7 @@ static void emit_param_names(Gen *g, Node *c)
     for (size_t i = 0; i < c->args.n; i++) {
         const char *s = unit_text(g->f, c->args.items[i]);
         size_t n, at = param_name(s, c->args.items[i].len, &n);
-        starch_out_printf(g->o, ", %.*s", (int)n, s + at);
+        gen_fmt(g, ", %.*s", (int)n, s + at);
     }
 }
 
@@ -1264,7 +1268,7 @@ static void emit_function_open(Gen *g, Node *c, long part)
 {
     gen_line_template(g, c->off);
     emit_signature(g, c, part);
-    starch_out_write(g->o, "\n", 1);
+    gen_write(g, "\n", 1);
     gen_line_back(g);
     gen_out(g, "{");
     g->indent++;
@@ -1280,12 +1284,12 @@ static void emit_function(Gen *g, Node *c, long part, Node *from, size_t nparts)
         if (c->forwards) {
             gen_indent(g);
             emit_frame_type(g, g->f, c);
-            starch_out_write(g->o, " st_f;\n", 7);
+            gen_write(g, " st_f;\n", 7);
         }
         for (size_t k = 0; k < nparts; k++) {
             gen_indent(g);
-            starch_out_printf(g->o, "st_r = st_%s_%.*s_part%zu(st_out", g->f->prefix,
-                              (int)c->name.len, unit_text(g->f, c->name), k);
+            gen_fmt(g, "st_r = st_%s_%.*s_part%zu(st_out", g->f->prefix, (int)c->name.len,
+                    unit_text(g->f, c->name), k);
             emit_param_names(g, c);
             starch_out_puts(g->o, c->forwards ? ", &st_f, st_r);\n" : ", st_r);\n");
         }
@@ -1354,21 +1358,23 @@ static bool sse_variant(const Node *c)
 static bool sse_starts_with_text(const Node *c)
 {
     const Node *n = c->body.head;
-    return n && ((n->kind == N_TEXT && n->text.len > 0) ||
-                 (n->kind == N_MARKDOWN && n->html_len > 0));
+    return n &&
+           ((n->kind == N_TEXT && n->text.len > 0) || (n->kind == N_MARKDOWN && n->html_len > 0));
 }
 
 /* st_NAME_sse_at: the component written into the data lines of a patch-elements event,
  * at a cursor on the event's out (st->dst). */
 static void emit_sse_variant(Gen *g, Node *c)
 {
-    starch_out_printf(g->o, "\n/* %.*s into a patch-elements event (starch_sse_elements_begin): "
-                            "its data lines */\n",
-                      (int)c->name.len, unit_text(g->f, c->name));
+    gen_fmt(g,
+            "\n/* %.*s into a patch-elements event (starch_sse_elements_begin): "
+            "its data lines */\n",
+            (int)c->name.len, unit_text(g->f, c->name));
     g->sse = true;
     g->sse_open = sse_starts_with_text(c);
     g->sse_cr = true;
     sse_gen = g;
+    gen_write(g, "#ifndef STARCH_NO_SSE_VARIANTS\n", 31);
     emit_function_open(g, c, SIG_SSE_AT);
     gen_out(g, "starch_out *const st_out = st_s->dst;");
     gen_out(g, "(void)st_out;");
@@ -1377,6 +1383,7 @@ static void emit_sse_variant(Gen *g, Node *c)
     emit_cursor_out(g);
     g->indent--;
     gen_out(g, "}");
+    gen_write(g, "#endif\n", 7);
     sse_gen = NULL;
     g->sse = g->sse_open = g->sse_cr = false;
 }
@@ -1385,21 +1392,23 @@ static void emit_sse_variant(Gen *g, Node *c)
  * buffer of a starch_sse_stream (one compare otherwise). */
 static void emit_sse_dispatch(Gen *g, Node *c)
 {
+    gen_write(g, "#ifndef STARCH_NO_SSE_VARIANTS\n", 31);
     gen_indent(g);
-    starch_out_printf(g->o, "starch_sse_stream *st_s = starch__sse_stream_of(st_out, %s);\n",
-                      sse_starts_with_text(c) ? "true" : "false");
+    gen_fmt(g, "starch_sse_stream *st_s = starch__sse_stream_of(st_out, %s);\n",
+            sse_starts_with_text(c) ? "true" : "false");
     gen_out(g, "if (st_s) { /* straight into the event's data lines */");
     g->indent++;
     gen_out(g, "char *st_p = starch_out_reserve(st_s->dst, 0);");
     gen_indent(g);
-    starch_out_printf(g->o, "starch_room st_r = st_%s_%.*s_sse_at(st_s", g->f->prefix,
-                      (int)c->name.len, unit_text(g->f, c->name));
+    gen_fmt(g, "starch_room st_r = st_%s_%.*s_sse_at(st_s", g->f->prefix, (int)c->name.len,
+            unit_text(g->f, c->name));
     emit_param_names(g, c);
     starch_out_puts(g->o, ", (starch_room){st_p, starch_out_end(st_s->dst, st_p)});\n");
     gen_out(g, "starch_out_commit(st_s->dst, st_r.p);");
     gen_out(g, "return;");
     g->indent--;
     gen_out(g, "}");
+    gen_write(g, "#endif\n", 7);
 }
 
 /* The component's own function: a render into out from its end, through st_NAME_at. */
@@ -1410,8 +1419,8 @@ static void emit_public(Gen *g, Node *c)
         emit_sse_dispatch(g, c);
     gen_out(g, "char *st_p = starch_out_reserve(st_out, 0);");
     gen_indent(g);
-    starch_out_printf(g->o, "starch_room st_r = st_%s_%.*s_at(st_out", g->f->prefix,
-                      (int)c->name.len, unit_text(g->f, c->name));
+    gen_fmt(g, "starch_room st_r = st_%s_%.*s_at(st_out", g->f->prefix, (int)c->name.len,
+            unit_text(g->f, c->name));
     emit_param_names(g, c);
     starch_out_puts(g->o, ", (starch_room){st_p, starch_out_end(st_out, st_p)});\n");
     gen_out(g, "starch_out_commit(st_out, st_r.p);");
@@ -1544,11 +1553,11 @@ static void emit_frame_param(Gen *g, const File *tf, Span p, int num, size_t i)
             while (e < at && s[e] == ' ')
                 e++;
         } else {
-            starch_out_write(g->o, s + j, e > j ? e - j : 1);
+            gen_write(g, s + j, e > j ? e - j : 1);
         }
         j = e > j ? e : j + 1;
     }
-    starch_out_printf(g->o, array ? "(*st_call%d_a%zu)" : "st_call%d_a%zu", num, i + 1);
+    gen_fmt(g, array ? "(*st_call%d_a%zu)" : "st_call%d_a%zu", num, i + 1);
     size_t rest = after;
     if (array) { /* drop the first bracket pair: the array is a pointer */
         int depth = 0;
@@ -1560,7 +1569,7 @@ static void emit_frame_param(Gen *g, const File *tf, Span p, int num, size_t i)
             }
         }
     }
-    starch_out_write(g->o, s + rest, p.len - rest);
+    gen_write(g, s + rest, p.len - rest);
 }
 
 /* The header: the frame's members. */
@@ -1574,15 +1583,14 @@ static void fwd_frame_member(Fwd *w, FwdEvent ev, Node *a, const Node *b, int nu
     for (size_t i = 0; i < a->args.n && i < a->target->args.n; i++) {
         gen_indent(g);
         emit_frame_param(g, a->target_file, a->target->args.items[i], num, i);
-        starch_out_printf(g->o, ";%s\n",
-                          i ? "" : " /* the arguments of the calls the slots stand in */");
+        gen_fmt(g, ";%s\n", i ? "" : " /* the arguments of the calls the slots stand in */");
         w->fields++;
     }
     if (a->target->forwards) {
         gen_indent(g);
         emit_frame_type(g, a->target_file, a->target);
-        starch_out_printf(g->o, " st_call%d_f; /* %.*s forwards slots too */\n", num,
-                          (int)a->name.len, unit_text(g->f, a->name));
+        gen_fmt(g, " st_call%d_f; /* %.*s forwards slots too */\n", num, (int)a->name.len,
+                unit_text(g->f, a->name));
         w->fields++;
     }
 }
@@ -1590,23 +1598,22 @@ static void fwd_frame_member(Fwd *w, FwdEvent ev, Node *a, const Node *b, int nu
 /* The frame type of forwarding component c, in the header. */
 static void emit_frame(Gen *g, Node *c)
 {
-    starch_out_printf(g->o,
-                      "\n/* What the parts of %.*s keep between them: %.*s forwards slots "
-                      "into calls. Its\n * caller holds it (see docs/language.md). */\n",
-                      (int)c->name.len, unit_text(g->f, c->name), (int)c->name.len,
-                      unit_text(g->f, c->name));
-    starch_out_write(g->o, "typedef struct ", 15);
+    gen_fmt(g,
+            "\n/* What the parts of %.*s keep between them: %.*s forwards slots "
+            "into calls. Its\n * caller holds it (see docs/language.md). */\n",
+            (int)c->name.len, unit_text(g->f, c->name), (int)c->name.len, unit_text(g->f, c->name));
+    gen_write(g, "typedef struct ", 15);
     emit_frame_type(g, g->f, c);
-    starch_out_write(g->o, " {\n", 3);
+    gen_write(g, " {\n", 3);
     g->indent++;
     Fwd w = {g, c, fwd_frame_member, 0, 0, 0};
     fwd_walk(&w);
     if (w.fields == 0)
         gen_out(g, "char st_empty; /* (the calls take no arguments; C has no empty struct) */");
     g->indent--;
-    starch_out_write(g->o, "} ", 2);
+    gen_write(g, "} ", 2);
     emit_frame_type(g, g->f, c);
-    starch_out_write(g->o, ";\n", 2);
+    gen_write(g, ";\n", 2);
 }
 
 /* Opens the function of part k of the forwarding component. */
@@ -1614,9 +1621,8 @@ static void fwd_open_part(Fwd *w, size_t k)
 {
     Gen *g = w->g;
     Node *c = w->comp;
-    starch_out_printf(g->o, "%s/* part %zu of %.*s: up to %s */\n", k ? "\n" : "", k,
-                      (int)c->name.len, unit_text(g->f, c->name),
-                      k == c->n_slots ? "the end" : "the next slot");
+    gen_fmt(g, "%s/* part %zu of %.*s: up to %s */\n", k ? "\n" : "", k, (int)c->name.len,
+            unit_text(g->f, c->name), k == c->n_slots ? "the end" : "the next slot");
     emit_function_open(g, c, (long)k);
     emit_cursor_in(g);
 }
@@ -1635,9 +1641,9 @@ static void fwd_emit(Fwd *w, FwdEvent ev, Node *a, const Node *b, int num, size_
         for (size_t i = 0; i < a->args.n; i++) {
             gen_line_template(g, a->args.items[i].off);
             gen_indent(g);
-            starch_out_printf(g->o, "st_f->st_call%d_a%zu =", num, i + 1);
+            gen_fmt(g, "st_f->st_call%d_a%zu =", num, i + 1);
             gen_expr(g, a->args.items[i]);
-            starch_out_write(g->o, ";\n", 2);
+            gen_write(g, ";\n", 2);
         }
         gen_line_back(g);
         break;
@@ -1646,9 +1652,9 @@ static void fwd_emit(Fwd *w, FwdEvent ev, Node *a, const Node *b, int num, size_
         snprintf(part, sizeof part, "part%zu", k);
         emit_cursor_call(g, a->target_file, a->name, part);
         for (size_t i = 0; i < a->args.n; i++)
-            starch_out_printf(g->o, ", st_f->st_call%d_a%zu", num, i + 1);
+            gen_fmt(g, ", st_f->st_call%d_a%zu", num, i + 1);
         if (a->target->forwards)
-            starch_out_printf(g->o, ", &st_f->st_call%d_f", num);
+            gen_fmt(g, ", &st_f->st_call%d_f", num);
         emit_cursor_back(g, false);
         break;
     }
@@ -1686,8 +1692,7 @@ static void emit_forwarding_parts(Gen *g, Node *c)
 static void emit_component(Gen *g, Node *c)
 {
     size_t nslots = count_slots(c);
-    starch_out_printf(g->o, "\n/* {%% component %.*s %%} */\n", (int)c->name.len,
-                      unit_text(g->f, c->name));
+    gen_fmt(g, "\n/* {%% component %.*s %%} */\n", (int)c->name.len, unit_text(g->f, c->name));
     if (nslots == 0) {
         emit_function(g, c, SIG_AT, c->body.head, 0);
         if (sse_variant(c))
@@ -1699,28 +1704,27 @@ static void emit_component(Gen *g, Node *c)
     if (c->forwards)
         emit_forwarding_parts(g, c);
     for (size_t k = 0; k <= nslots && !c->forwards; k++) {
-        starch_out_printf(g->o, "%s/* part %zu of %.*s: up to %s */\n", k ? "\n" : "", k,
-                          (int)c->name.len, unit_text(g->f, c->name),
-                          k == nslots ? "the end" : "the next slot");
+        gen_fmt(g, "%s/* part %zu of %.*s: up to %s */\n", k ? "\n" : "", k, (int)c->name.len,
+                unit_text(g->f, c->name), k == nslots ? "the end" : "the next slot");
         emit_function(g, c, (long)k, from, 0);
         while (from && from->kind != N_SLOT && from->kind != N_CHILDREN)
             from = from->next;
         if (from)
             from = from->next;
     }
-    starch_out_printf(g->o, "\n/* %.*s with every slot empty ({%% render %%}) */\n",
-                      (int)c->name.len, unit_text(g->f, c->name));
+    gen_fmt(g, "\n/* %.*s with every slot empty ({%% render %%}) */\n", (int)c->name.len,
+            unit_text(g->f, c->name));
     emit_function(g, c, SIG_AT, NULL, nslots + 1);
     emit_public(g, c);
 }
 
 static void emit_cblock(Gen *g, Node *n)
 {
-    starch_out_printf(g->o, "\n/* {%% c%s %%} */\n", n->flag ? " impl" : "");
+    gen_fmt(g, "\n/* {%% c%s %%} */\n", n->flag ? " impl" : "");
     gen_line_template(g, n->text.off);
     gen_span(g, n->text);
     if (n->text.len == 0 || unit_text(g->f, n->text)[n->text.len - 1] != '\n')
-        starch_out_write(g->o, "\n", 1);
+        gen_write(g, "\n", 1);
     gen_line_back(g);
 }
 
@@ -1730,8 +1734,8 @@ static void comment_bytes(Gen *g, const char *s, size_t n, char *prev)
 {
     for (size_t i = 0; i < n; i++) {
         if (*prev == '*' && s[i] == '/')
-            starch_out_write(g->o, " ", 1);
-        starch_out_write(g->o, s + i, 1);
+            gen_write(g, " ", 1);
+        gen_write(g, s + i, 1);
         *prev = s[i];
     }
 }
@@ -1742,7 +1746,7 @@ static void emit_banner(Gen *g)
     size_t n;
     const char *prefix = gen_map_path(g, &path, &n);
     char prev = 0;
-    starch_out_printf(g->o, "/* Generated by starch %s from ", STARCH_VERSION);
+    gen_fmt(g, "/* Generated by starch %s from ", STARCH_VERSION);
     comment_bytes(g, prefix, n, &prev);
     comment_bytes(g, path, strlen(path), &prev);
     starch_out_puts(g->o, ". Do not edit: edit the template and run starch again. */\n");
@@ -1760,7 +1764,7 @@ static void emit_imports(Gen *g)
         if (k < n_seen || n_seen == IMPORTS_MAX_FILES)
             continue;
         seen[n_seen++] = g->f->imports[i];
-        starch_out_printf(g->o, "#include \"%s\"\n", g->f->imports[i]->include);
+        gen_fmt(g, "#include \"%s\"\n", g->f->imports[i]->include);
     }
 }
 
@@ -1797,20 +1801,20 @@ static void emit_frames(Gen *g)
 static void gen_header(Gen *g, const char *guard)
 {
     emit_banner(g);
-    starch_out_printf(g->o, "#ifndef %s\n#define %s\n\n#include <starch.h>\n", guard, guard);
+    gen_fmt(g, "#ifndef %s\n#define %s\n\n#include <starch.h>\n", guard, guard);
     emit_imports(g);
     gen_entity_types(g);
     for (Node *d = g->f->decls.head; d; d = d->next)
         if (d->kind == N_CBLOCK && !d->flag)
             emit_cblock(g, d);
     emit_frames(g);
-    starch_out_write(g->o, "\n", 1);
+    gen_write(g, "\n", 1);
     for (Node *d = g->f->decls.head; d; d = d->next) {
         if (d->kind != N_COMPONENT)
             continue;
         gen_line_template(g, d->off); /* an error in a parameter's type: the template line */
         emit_signature(g, d, SIG_PUBLIC);
-        starch_out_write(g->o, ";\n", 2);
+        gen_write(g, ";\n", 2);
         gen_line_back(g);
     }
     /* for generated code (which includes starch_gen.h first): the functions that write
@@ -1821,20 +1825,22 @@ static void gen_header(Gen *g, const char *guard)
             continue;
         gen_line_template(g, d->off);
         emit_signature(g, d, SIG_AT);
-        starch_out_write(g->o, ";\n", 2);
+        gen_write(g, ";\n", 2);
         if (sse_variant(d)) {
+            gen_write(g, "#ifndef STARCH_NO_SSE_VARIANTS\n", 31);
+            gen_line_template(g, d->off);
             emit_signature(g, d, SIG_SSE_AT);
-            starch_out_write(g->o, "; /* into an SSE event */\n", 26);
+            gen_write(g, "; /* into an SSE event */\n#endif\n", 33);
         }
         size_t nslots = count_slots(d);
         for (size_t k = 0; k <= nslots && nslots; k++) {
             emit_signature(g, d, (long)k);
-            starch_out_printf(g->o, ";%s\n", k ? "" : " /* parts, called around its slots */");
+            gen_fmt(g, ";%s\n", k ? "" : " /* parts, called around its slots */");
         }
         gen_line_back(g);
     }
     starch_out_puts(g->o, "#endif /* STARCH_GEN_H */\n");
-    starch_out_printf(g->o, "\n#endif /* %s */\n", guard);
+    gen_fmt(g, "\n#endif /* %s */\n", guard);
 }
 
 /* Whether an interpolation in the list (at any depth) has the `| markdown` filter, whose
@@ -1856,8 +1862,7 @@ static bool uses_markdown(const Node *n)
  * layers the components use. */
 static void gen_runtime_includes(Gen *g)
 {
-    starch_out_printf(g->o, "#define STARCH_GEN_EXPECTED %d\n#include <starch_gen.h>\n",
-                      STARCH_GEN_VERSION);
+    gen_fmt(g, "#define STARCH_GEN_EXPECTED %d\n#include <starch_gen.h>\n", STARCH_GEN_VERSION);
     if (uses_markdown(g->f->decls.head))
         starch_out_puts(g->o, "#include <starch_markdown.h>\n");
 }
@@ -1866,7 +1871,7 @@ static void gen_source(Gen *g, const char *header)
 {
     emit_banner(g);
     gen_runtime_includes(g);
-    starch_out_printf(g->o, "#include \"%s\"\n\n", header);
+    gen_fmt(g, "#include \"%s\"\n\n", header);
     starch_out_puts(g->o, "/* A component need not use every parameter; values are held in\n"
                           " * __auto_type locals (a GCC and Clang extension, as __typeof__). */\n"
                           "#pragma GCC diagnostic ignored \"-Wunused-parameter\"\n"

@@ -43,7 +43,6 @@ const char *starch__sse_lines_sse2(char **d, const char *d_end, const char *s, c
 #define starch__sse_lines starch__sse_lines_portable
 #endif
 
-
 /* Writes s[0..end) at d, with each line break (\n, \r\n, \r) as SSE_LINES_BREAK and, with
  * escape, the bytes HTML escaping replaces (& < > " ') as their entities; returns the
  * output's end. d has room for 16 bytes per byte of s (it may write that far past its

@@ -983,8 +983,8 @@ static void check_lines_html(const char *v, size_t n)
 /* Line breaks and bytes to escape at every position of values of 0 to 70 bytes. */
 Test(sse, lines_html_every_stop_at_every_position)
 {
-    static const char *const stops[] = {"\n", "\r\n", "\r", "\r\r", "<", "&", "\"", "'", ">",
-                                        "\n<", "\r&", "<\r"};
+    static const char *const stops[] = {"\n", "\r\n", "\r", "\r\r", "<",   "&",
+                                        "\"", "'",    ">",  "\n<",  "\r&", "<\r"};
     char v[96];
     check_lines_html("", 0);
     for (size_t n = 1; n <= 70; n++)
@@ -1008,7 +1008,7 @@ Test(sse, lines_html_random_values)
         size_t n = next() % (round < 2500 ? 80 : 2048);
         for (size_t j = 0; j < n; j++)
             v[j] = round % 3 == 0 && next() % 32 ? (char)('a' + j % 26)
-                                                  : alphabet[next() % (sizeof alphabet - 1)];
+                                                 : alphabet[next() % (sizeof alphabet - 1)];
         check_lines_html(v, n);
     }
 }
@@ -1027,7 +1027,8 @@ Test(sse, has_break_every_position)
                 if (i < n)
                     s[i] = "\n\r\x0b\x0c"[c];
                 bool want = i < n && c < 2;
-                cr_assert_eq(starch__sse_has_break_portable(s, n), want, "portable n %zu i %zu", n, i);
+                cr_assert_eq(starch__sse_has_break_portable(s, n), want, "portable n %zu i %zu", n,
+                             i);
 #if STARCH__SSE2
                 cr_assert_eq(starch__sse_has_break_sse2(s, n), want, "sse2 n %zu i %zu", n, i);
 #endif

@@ -20,12 +20,30 @@ typedef struct Args {
 
 typedef void (*render_fn)(starch_out *out, const Args *x);
 
-static void r_lines(starch_out *o, const Args *x) { sse_Lines(o, x->a, x->b); }
-static void r_empty(starch_out *o, const Args *x) { (void)x, sse_Empty(o); }
-static void r_cond(starch_out *o, const Args *x) { sse_Cond(o, x->on, x->a); }
-static void r_value(starch_out *o, const Args *x) { sse_Value(o, x->a); }
-static void r_crend(starch_out *o, const Args *x) { sse_CrEnd(o, x->a); }
-static void r_nested(starch_out *o, const Args *x) { sse_Nested(o, x->a, x->b); }
+static void r_lines(starch_out *o, const Args *x)
+{
+    sse_Lines(o, x->a, x->b);
+}
+static void r_empty(starch_out *o, const Args *x)
+{
+    (void)x, sse_Empty(o);
+}
+static void r_cond(starch_out *o, const Args *x)
+{
+    sse_Cond(o, x->on, x->a);
+}
+static void r_value(starch_out *o, const Args *x)
+{
+    sse_Value(o, x->a);
+}
+static void r_crend(starch_out *o, const Args *x)
+{
+    sse_CrEnd(o, x->a);
+}
+static void r_nested(starch_out *o, const Args *x)
+{
+    sse_Nested(o, x->a, x->b);
+}
 static void r_contexts(starch_out *o, const Args *x)
 {
     sse_Contexts(o, x->a, x->n, x->d, x->c, starch_html_trusted(x->b, strlen(x->b)));
@@ -35,8 +53,14 @@ static void r_loop(starch_out *o, const Args *x)
     const char *xs[] = {x->a, x->b};
     sse_Loop(o, xs, (size_t)(x->n & 3) % 3);
 }
-static void r_slot(starch_out *o, const Args *x) { sse_UsesSlot(o, x->a); }
-static void r_markdown(starch_out *o, const Args *x) { sse_Markdown(o, x->a); }
+static void r_slot(starch_out *o, const Args *x)
+{
+    sse_UsesSlot(o, x->a);
+}
+static void r_markdown(starch_out *o, const Args *x)
+{
+    sse_Markdown(o, x->a);
+}
 /* several components into one event, values of each ending in '\r' before the next */
 static void r_many(starch_out *o, const Args *x)
 {
@@ -53,14 +77,14 @@ typedef struct Case {
 } Case;
 
 static const Case cases[] = {
-    {"Lines", r_lines, NULL},       {"Empty", r_empty, NULL},
+    {"Lines", r_lines, NULL},         {"Empty", r_empty, NULL},
     {"Empty, begun", r_empty, "<x>"}, {"Cond", r_cond, NULL},
-    {"Cond, begun", r_cond, "<x>"}, {"Cond, after \\r", r_cond, "<x>\r"},
-    {"Value", r_value, NULL},       {"Value, after \\r", r_value, "\r"},
-    {"CrEnd", r_crend, NULL},       {"Nested", r_nested, NULL},
-    {"Contexts", r_contexts, "."},  {"Loop", r_loop, "."},
-    {"UsesSlot", r_slot, NULL},     {"Markdown", r_markdown, "."},
-    {"many", r_many, NULL},         {"many, after \\r", r_many, "\r"},
+    {"Cond, begun", r_cond, "<x>"},   {"Cond, after \\r", r_cond, "<x>\r"},
+    {"Value", r_value, NULL},         {"Value, after \\r", r_value, "\r"},
+    {"CrEnd", r_crend, NULL},         {"Nested", r_nested, NULL},
+    {"Contexts", r_contexts, "."},    {"Loop", r_loop, "."},
+    {"UsesSlot", r_slot, NULL},       {"Markdown", r_markdown, "."},
+    {"many", r_many, NULL},           {"many, after \\r", r_many, "\r"},
 };
 
 /* Renders through a stream; *variant: the component wrote into the event itself. */
@@ -156,8 +180,8 @@ int main(void)
     for (int it = 0; it < 3000 && failed == 0; it++) {
         char a[8], bb[8];
         static const char chars[] = "a\n\r<";
-        Args x = {random_string(a), random_string(bb), rand() % 5, (rand() % 200 - 100) / 8.0,
-                  chars[rand() % 4], rand() % 2};
+        Args x = {random_string(a),           random_string(bb), rand() % 5,
+                  (rand() % 200 - 100) / 8.0, chars[rand() % 4], rand() % 2};
         for (size_t i = 0; i < ncases; i++, renders++)
             failed += compare(&cases[i], &x, &s, &b);
     }
