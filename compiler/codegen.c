@@ -78,6 +78,15 @@ static const Gen *sse_gen;
  * \n, \r\n or \r as STARCH_SSE_BREAK. */
 static void sse_lines(starch_out *o, const char *text, size_t len)
 {
+    if (memchr(text, '\r', len) == NULL) { /* most text: only \n, found by memchr */
+        const char *s = text, *end = text + len;
+        for (const char *nl; (nl = memchr(s, '\n', (size_t)(end - s))) != NULL; s = nl + 1) {
+            starch_out_write(o, s, (size_t)(nl - s));
+            starch_out_write(o, STARCH_SSE_BREAK, STARCH_SSE_BREAK_LEN);
+        }
+        starch_out_write(o, s, (size_t)(end - s));
+        return;
+    }
     size_t from = 0;
     for (size_t i = 0; i < len; i++) {
         if (text[i] != '\n' && text[i] != '\r')

@@ -153,8 +153,8 @@ static void quote_bytes(Gen *g, const char *s, size_t n)
 static unsigned count_lines(const char *s, size_t n)
 {
     unsigned lines = 0;
-    for (const char *e = s + n; (s = memchr(s, '\n', (size_t)(e - s))) != NULL; s++)
-        lines++;
+    for (size_t i = 0; i < n; i++) /* (a loop the C compiler vectorises) */
+        lines += s[i] == '\n';
     return lines;
 }
 
