@@ -1356,8 +1356,7 @@ static inline char *starch__sse_html_str(starch_sse_stream *st, starch_out *out,
         return STARCH_SSE_REST_(out, q, rest);
     }
 #endif
-    return STARCH_SSE_REST_(out, starch__sse_put_lines(st, out, p, rest, s.ptr, s.len, true),
-                            rest);
+    return STARCH_SSE_REST_(out, starch__sse_put_lines(st, out, p, rest, s.ptr, s.len, true), rest);
 }
 
 /** A C string in text or an attribute: its first bytes inline (starch__short_cstr) up to
@@ -1382,8 +1381,7 @@ static inline char *starch__sse_html_cstr(starch_sse_stream *st, starch_out *out
     }
 #endif
 #endif
-    return STARCH_SSE_REST_(out, starch__sse_put_lines(st, out, p, rest, s, strlen(s), true),
-                            rest);
+    return STARCH_SSE_REST_(out, starch__sse_put_lines(st, out, p, rest, s, strlen(s), true), rest);
 }
 
 /* starch_html: as it is in text, escaped in an attribute. */
@@ -1396,8 +1394,7 @@ static inline char *starch__sse_trusted_(starch_sse_stream *st, starch_out *out,
         return attr ? STARCH_W_(attr_trusted)(out, p, rest, s)
                     : STARCH_W_(html_trusted)(out, p, rest, s);
     }
-    return STARCH_SSE_REST_(out, starch__sse_put_lines(st, out, p, rest, s.ptr, s.len, attr),
-                            rest);
+    return STARCH_SSE_REST_(out, starch__sse_put_lines(st, out, p, rest, s.ptr, s.len, attr), rest);
 }
 
 static inline char *starch__sse_html_trusted(starch_sse_stream *st, starch_out *out, char *p,
