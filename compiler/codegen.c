@@ -71,8 +71,8 @@ static void run_push(Run *r, Node *node, const char *text, size_t len)
 /* ---- SSE variants: the text of data lines ------------------------------------------ */
 
 /* While an SSE variant is written: its generator (the sizes of static text count the
- * data lines' breaks), else NULL. */
-static const Gen *sse_gen;
+ * data lines' breaks), else NULL. (Per thread: the compiler is a library.) */
+static _Thread_local const Gen *sse_gen;
 
 /* Writes text[0..len) to o as it is written in a patch-elements event's data lines: each
  * \n, \r\n or \r as STARCH_SSE_BREAK. */
