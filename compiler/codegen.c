@@ -928,8 +928,9 @@ static void emit_args(Gen *g, const SpanList *args)
 static void emit_cursor_call(Gen *g, const File *tf, Span name, const char *what)
 {
     gen_indent(g);
-    gen_fmt(g, "st_r = st_%s_%.*s_%s(st_out", tf->prefix, (int)name.len, unit_text(g->f, name),
-            what);
+    gen_fmt(g, g->sse ? "st_r = st_%s_%.*s_sse_%s(st_s" : "st_r = st_%s_%.*s_%s(st_out", tf->prefix,
+            (int)name.len, unit_text(g->f, name), what);
+    g->sse_cr = g->sse; /* (in an SSE variant: what the callee wrote may end in '\r') */
 }
 
 /* The end of such a call: the cursor passed, and the one returned taken back (after a
@@ -946,14 +947,7 @@ static void emit_cursor_back(Gen *g, bool line_back)
 static void emit_render(Gen *g, Node *n)
 {
     gen_line_template(g, n->off);
-    if (g->sse) { /* its SSE variant (the callee has one: sse_variant) */
-        gen_indent(g);
-        gen_fmt(g, "st_r = st_%s_%.*s_sse_at(st_s", n->target_file->prefix, (int)n->name.len,
-                unit_text(g->f, n->name));
-        g->sse_cr = true;
-    } else {
-        emit_cursor_call(g, n->target_file, n->name, "at");
-    }
+    emit_cursor_call(g, n->target_file, n->name, "at"); /* (its SSE variant in one) */
     if (n->args.n) { /* the arguments as written, from the first to the last */
         Span first = n->args.items[0], last = n->args.items[n->args.n - 1];
         gen_write(g, ",", 1);
@@ -1024,7 +1018,14 @@ static bool ends_open(Gen *g, const Node *list)
  * content leaves its last line open. */
 static void emit_slot_line_end(Gen *g, const Node *s, const Node *content)
 {
-    if (s->flag && ends_open(g, content)) {
+    if (s->flag && ends_open(g, content) && g->sse) { /* (a data line's break) */
+        gen_out(g, "STARCH_ROOM(st_out, st_p, st_end, STARCH_SSE_BREAK_LEN);");
+        gen_out(g, g->sse_cr ? "st_p = starch__sse_text_lf(st_s, st_p, STARCH_SSE_BREAK, "
+                               "STARCH_SSE_BREAK_LEN); /* the slot writes lines */"
+                             : "st_p = starch_put(st_p, STARCH_SSE_BREAK, STARCH_SSE_BREAK_LEN); "
+                               "/* the slot writes lines */");
+        g->sse_cr = false;
+    } else if (s->flag && ends_open(g, content)) {
         gen_out(g, "STARCH_ROOM(st_out, st_p, st_end, 1);");
         gen_out(g, "*st_p++ = '\\n'; /* the slot writes lines */");
     }
@@ -1219,7 +1220,10 @@ static void emit_signature(Gen *g, Node *c, long part)
 {
     int nl = (int)c->name.len;
     const char *name = unit_text(g->f, c->name);
-    if (part >= 0)
+    if (part >= 0 && g->sse)
+        gen_fmt(g, "starch_room st_%s_%.*s_sse_part%ld(starch_sse_stream *st_s", g->f->prefix, nl,
+                name, part);
+    else if (part >= 0)
         gen_fmt(g, "starch_room st_%s_%.*s_part%ld(starch_out *st_out", g->f->prefix, nl, name,
                 part);
     else if (part == SIG_AT)
@@ -1289,6 +1293,10 @@ static void emit_function_open(Gen *g, Node *c, long part)
 static void emit_function(Gen *g, Node *c, long part, Node *from, size_t nparts)
 {
     emit_function_open(g, c, part);
+    if (g->sse) { /* an SSE variant's (emit_sse_variant): it writes to the event's out */
+        gen_out(g, "starch_out *const st_out = st_s->dst;");
+        gen_out(g, "(void)st_out;");
+    }
     if (nparts) {
         if (c->forwards) {
             gen_indent(g);
@@ -1297,8 +1305,10 @@ static void emit_function(Gen *g, Node *c, long part, Node *from, size_t nparts)
         }
         for (size_t k = 0; k < nparts; k++) {
             gen_indent(g);
-            gen_fmt(g, "st_r = st_%s_%.*s_part%zu(st_out", g->f->prefix, (int)c->name.len,
-                    unit_text(g->f, c->name), k);
+            gen_fmt(g,
+                    g->sse ? "st_r = st_%s_%.*s_sse_part%zu(st_s"
+                           : "st_r = st_%s_%.*s_part%zu(st_out",
+                    g->f->prefix, (int)c->name.len, unit_text(g->f, c->name), k);
             emit_param_names(g, c);
             starch_out_puts(g->o, c->forwards ? ", &st_f, st_r);\n" : ", st_r);\n");
         }
@@ -1322,9 +1332,10 @@ static void emit_function(Gen *g, Node *c, long part, Node *from, size_t nparts)
 
 static bool sse_component(const Node *c, int depth);
 
-/* Whether list holds only what an SSE variant writes: text, values, statements, and
- * renders of components that have one. */
-static bool sse_nodes(const Node *list, int depth)
+/* Whether list holds only what an SSE variant writes: text, values, statements, renders
+ * and calls of components that have one (with their fills and children), and at the top
+ * of a component (top), its slots. */
+static bool sse_nodes(const Node *list, int depth, bool top)
 {
     for (const Node *n = list; n; n = n->next) {
         switch (n->kind) {
@@ -1333,17 +1344,25 @@ static bool sse_nodes(const Node *list, int depth)
         case N_INTERP:
         case N_BOOLATTR:
         case N_LET: break;
+        case N_SLOT:
+        case N_CHILDREN:
+            if (!top)
+                return false;
+            break;
         case N_IF:
         case N_FOR_IN:
         case N_FOR_C:
-            if (!sse_nodes(n->body.head, depth) || !sse_nodes(n->alt.head, depth))
+        case N_FILL:
+            if (!sse_nodes(n->body.head, depth, false) || !sse_nodes(n->alt.head, depth, false))
                 return false;
             break;
         case N_RENDER:
-            if (!sse_component(n->target, depth + 1))
+        case N_CALL:
+            if (!sse_component(n->target, depth + 1) ||
+                !sse_nodes(n->kind == N_CALL ? n->body.head : NULL, depth, false))
                 return false;
             break;
-        default: return false; /* {% call %}: through the runtime's conversion */
+        default: return false;
         }
     }
     return true;
@@ -1351,12 +1370,13 @@ static bool sse_nodes(const Node *list, int depth)
 
 static bool sse_component(const Node *c, int depth)
 {
-    return depth <= SSE_DEPTH_MAX && c != NULL && c->n_slots == 0 && !c->forwards &&
-           sse_nodes(c->body.head, depth);
+    return depth <= SSE_DEPTH_MAX && c != NULL && !c->forwards &&
+           sse_nodes(c->body.head, depth, true);
 }
 
-/* Whether component c has an SSE variant, st_NAME_sse_at: it has no slots and calls
- * none (slots and {% call %} are written through the runtime's conversion). */
+/* Whether component c has an SSE variant, st_NAME_sse_at (and its parts, with slots): it
+ * forwards no slots and calls only components that have one (a component forwarding
+ * slots is written through the runtime's conversion, and so are its callers). */
 static bool sse_variant(const Node *c)
 {
     return sse_component(c, 0);
@@ -1380,18 +1400,21 @@ static void emit_sse_variant(Gen *g, Node *c)
             "its data lines */\n",
             (int)c->name.len, unit_text(g->f, c->name));
     g->sse = true;
-    g->sse_open = sse_starts_with_text(c);
-    g->sse_cr = true;
     sse_gen = g;
     gen_write(g, "#ifndef STARCH_NO_SSE_VARIANTS\n", 31);
-    emit_function_open(g, c, SIG_SSE_AT);
-    gen_out(g, "starch_out *const st_out = st_s->dst;");
-    gen_out(g, "(void)st_out;");
-    emit_cursor_in(g);
-    emit_nodes(g, c->body.head);
-    emit_cursor_out(g);
-    g->indent--;
-    gen_out(g, "}");
+    size_t nslots = count_slots(c);
+    Node *from = c->body.head;
+    for (size_t k = 0; k <= nslots; k++) {               /* its parts, or the whole */
+        g->sse_open = k == 0 && sse_starts_with_text(c); /* (after part 0, it is written) */
+        g->sse_cr = true;
+        emit_function(g, c, nslots ? (long)k : SIG_SSE_AT, from, 0);
+        while (from && from->kind != N_SLOT && from->kind != N_CHILDREN)
+            from = from->next;
+        if (from)
+            from = from->next;
+    }
+    if (nslots)
+        emit_function(g, c, SIG_SSE_AT, NULL, nslots + 1);
     gen_write(g, "#endif\n", 7);
     sse_gen = NULL;
     g->sse = g->sse_open = g->sse_cr = false;
@@ -1724,6 +1747,8 @@ static void emit_component(Gen *g, Node *c)
     gen_fmt(g, "\n/* %.*s with every slot empty ({%% render %%}) */\n", (int)c->name.len,
             unit_text(g->f, c->name));
     emit_function(g, c, SIG_AT, NULL, nslots + 1);
+    if (sse_variant(c))
+        emit_sse_variant(g, c);
     emit_public(g, c);
 }
 
@@ -1835,16 +1860,23 @@ static void gen_header(Gen *g, const char *guard)
         gen_line_template(g, d->off);
         emit_signature(g, d, SIG_AT);
         gen_write(g, ";\n", 2);
-        if (sse_variant(d)) {
-            gen_write(g, "#ifndef STARCH_NO_SSE_VARIANTS\n", 31);
-            gen_line_template(g, d->off);
-            emit_signature(g, d, SIG_SSE_AT);
-            gen_write(g, "; /* into an SSE event */\n#endif\n", 33);
-        }
         size_t nslots = count_slots(d);
         for (size_t k = 0; k <= nslots && nslots; k++) {
             emit_signature(g, d, (long)k);
             gen_fmt(g, ";%s\n", k ? "" : " /* parts, called around its slots */");
+        }
+        if (sse_variant(d)) {
+            gen_write(g, "#ifndef STARCH_NO_SSE_VARIANTS\n", 31);
+            gen_line_template(g, d->off);
+            emit_signature(g, d, SIG_SSE_AT);
+            gen_write(g, "; /* into an SSE event */\n", 26);
+            g->sse = true; /* (the names of its parts) */
+            for (size_t k = 0; k <= nslots && nslots; k++) {
+                emit_signature(g, d, (long)k);
+                gen_write(g, ";\n", 2);
+            }
+            g->sse = false;
+            gen_write(g, "#endif\n", 7);
         }
         gen_line_back(g);
     }

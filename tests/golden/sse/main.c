@@ -57,6 +57,14 @@ static void r_slot(starch_out *o, const Args *x)
 {
     sse_UsesSlot(o, x->a);
 }
+static void r_slotted(starch_out *o, const Args *x)
+{
+    sse_Slotted(o, x->a);
+}
+static void r_usescard(starch_out *o, const Args *x)
+{
+    sse_UsesCard(o, x->a, x->b);
+}
 static void r_markdown(starch_out *o, const Args *x)
 {
     sse_Markdown(o, x->a);
@@ -77,14 +85,16 @@ typedef struct Case {
 } Case;
 
 static const Case cases[] = {
-    {"Lines", r_lines, NULL},         {"Empty", r_empty, NULL},
-    {"Empty, begun", r_empty, "<x>"}, {"Cond", r_cond, NULL},
-    {"Cond, begun", r_cond, "<x>"},   {"Cond, after \\r", r_cond, "<x>\r"},
-    {"Value", r_value, NULL},         {"Value, after \\r", r_value, "\r"},
-    {"CrEnd", r_crend, NULL},         {"Nested", r_nested, NULL},
-    {"Contexts", r_contexts, "."},    {"Loop", r_loop, "."},
-    {"UsesSlot", r_slot, NULL},       {"Markdown", r_markdown, "."},
-    {"many", r_many, NULL},           {"many, after \\r", r_many, "\r"},
+    {"Lines", r_lines, NULL},          {"Empty", r_empty, NULL},
+    {"Empty, begun", r_empty, "<x>"},  {"Cond", r_cond, NULL},
+    {"Cond, begun", r_cond, "<x>"},    {"Cond, after \\r", r_cond, "<x>\r"},
+    {"Value", r_value, NULL},          {"Value, after \\r", r_value, "\r"},
+    {"CrEnd", r_crend, NULL},          {"Nested", r_nested, NULL},
+    {"Contexts", r_contexts, "."},     {"Loop", r_loop, "."},
+    {"UsesSlot", r_slot, NULL},        {"UsesSlot, begun", r_slot, "<x>"},
+    {"Slotted", r_slotted, NULL},      {"UsesCard", r_usescard, NULL},
+    {"Markdown", r_markdown, "."},     {"many", r_many, NULL},
+    {"many, after \\r", r_many, "\r"},
 };
 
 /* Renders through a stream; *variant: the component wrote into the event itself. */
