@@ -1182,10 +1182,11 @@ extern "C" {
  * SSE variants: a component written straight into the data lines of a patch-elements
  * event (docs/runtime.md, "Components into an SSE event")
  *
- * Each component without slots has, beside st_NAME_at, st_NAME_sse_at(st, args, room): the
- * same code writing to st->dst (the event's starch_out) with each line break of its
- * literal text already written as STARCH_SSE_BREAK by the compiler, and each value that
- * can hold a line break written by a "lines" writer below, which breaks the line there.
+ * Each component (but those forwarding slots) has, beside st_NAME_at, st_NAME_sse_at(st,
+ * args, room) (and its parts, _sse_partK): the same code writing to st->dst (the event's
+ * starch_out) with each line break of its literal text already written as
+ * STARCH_SSE_BREAK by the compiler, and each value that can hold a line break written by
+ * a "lines" writer below, which breaks the line there.
  * The component's public function takes that path when its out is the buffer of a
  * starch_sse_stream (starch__sse_stream_of). st->open says the first data line is begun;
  * st->cr that the last byte of the elements was a '\r' turned into a break (a '\n' right
