@@ -470,6 +470,8 @@ int starch__sse_stream_flush(void *ctx, const char *data, size_t len)
     return starch_out_error(st->dst);
 }
 
+/* What the application wrote into the stream's buffer, or a value written there by an SSE
+ * variant (starch_gen.h): converted into the event now, the buffer emptied. */
 void starch__sse_pending(starch_sse_stream *st)
 {
     if (st->out.len == 0)
@@ -492,7 +494,7 @@ static char *lines_room(starch_out *out, char *p, size_t n)
 
 /* Bytes of a value written per reservation by starch__sse_put_lines: each may become a
  * break of 16 bytes, and the room asked for stays within STARCH_OUT_RESERVE_MAX. */
-#define LINES_PIECE 1024
+#define LINES_PIECE 512
 
 char *starch__sse_put_lines(starch_sse_stream *st, starch_out *out, char *p, size_t rest,
                             const char *v, size_t n, bool escape)
