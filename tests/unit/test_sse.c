@@ -1034,3 +1034,37 @@ Test(sse, has_break_every_position)
 #endif
             }
 }
+
+/* starch__sse_put_lines (sse.c), the lines writers' out-of-line path: long values cut into
+ * pieces, a \r\n or \r at every place around the pieces' ends, a '\n' first after a '\r'
+ * (st->cr), into a buffer that must grow, with `rest` bytes of room after. */
+Test(sse, put_lines_long_values_across_pieces)
+{
+    static char v[1600], want[16 * 1600 + 16];
+    starch_sse_stream st;
+    for (size_t n = 500; n <= 1560; n += 1060 / 4)
+        for (size_t at = 500; at < 530 && at + 2 <= n; at++)
+            for (int kind = 0; kind < 4; kind++)
+                for (int first_cr = 0; first_cr < 2; first_cr++) {
+                    for (size_t j = 0; j < n; j++)
+                        v[j] = "ab<c&d\"e'f"[(j * 7) % 10];
+                    static const char *const br[] = {"\r\n", "\r", "\n\r", "\n\n"};
+                    memcpy(v + at, br[kind], 2);
+                    memcpy(v + n - 2, br[(kind + 1) % 4], 2);
+                    v[0] = first_cr ? '\n' : v[0];
+                    bool wcr;
+                    size_t skip = first_cr; /* after a '\r': the value's first '\n' is its rest */
+                    size_t wl = lines_html_reference(want, v + skip, n - skip, true, &wcr);
+                    starch_out out;
+                    starch_out_init(&out);
+                    st.cr = first_cr;
+                    char *p = starch_out_reserve(&out, 0);
+                    p = starch__sse_put_lines(&st, &out, p, 40, v, n, true);
+                    cr_assert_geq((size_t)(out.data + out.cap - p), 40, "rest");
+                    starch_out_commit(&out, p);
+                    cr_assert_eq(starch_out_len(&out), wl, "n %zu at %zu kind %d", n, at, kind);
+                    cr_assert(memcmp(starch_out_data(&out), want, wl) == 0, "n %zu at %zu", n, at);
+                    cr_assert_eq(st.cr, wcr, "cr state n %zu at %zu kind %d", n, at, kind);
+                    starch_out_free(&out);
+                }
+}
