@@ -856,6 +856,7 @@ static void emit_for_in(Gen *g, Node *n)
         emit_nodes(g, n->alt.head);
         g->indent--;
         gen_out(g, "}");
+        g->sse_cr = g->sse; /* (after the loop or its else) */
     }
     g->indent--;
     gen_out(g, "}");
