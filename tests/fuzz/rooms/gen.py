@@ -228,11 +228,14 @@ class Gen:
 
 STRINGS = ['""', '"a"', r'"<b>&amp;\"\'</b>"', '"javascript:alert(1)"',
            '"https://x.example/a b?c=d&e#f"', r'"\xe2\x80\xa8 line\nbreak\t\x01"',
-           r'"@$`/\\ ${x} </script>"', r'"\xff\xfe invalid \xc3"', '"%s %n %d"', '"1e21"']
+           r'"@$`/\\ ${x} </script>"', r'"\xff\xfe invalid \xc3"', '"%s %n %d"', '"1e21"',
+           # line breaks of every kind, a value ending in \r or starting with \n (SSE events)
+           r'"a\r"', r'"\nb"', r'"x\r\ny\r"']
 
 
 def c_string_long(r):
-    unit = r.choice(['x', '<', r'\"&', r'\xc3\xa9\xe2\x82\xac', '@$`/', '\\\\', ' ', 'ab'])
+    unit = r.choice(['x', '<', r'\"&', r'\xc3\xa9\xe2\x82\xac', '@$`/', '\\\\', ' ', 'ab',
+                     r'a\r\n', r'\rb\n'])
     return '"' + unit * r.randrange(100, 1500) + '"'
 
 
