@@ -311,6 +311,22 @@ char *starch__sse_lines_html_sse2(char *d, const char *s, const char *end, bool 
         s += k;
         d = put_stop(d + k, &s, end, cr);
     }
-    return starch__sse_lines_html_portable(d, s, end, escape, cr);
+    if (s == end)
+        return d;
+    /* the last bytes, fewer than 16, copied into a block of zeros (no read past end) */
+    char tail[32] = {0};
+    const char *t = tail, *tend = tail + (end - s);
+    memcpy(tail, s, (size_t)(end - s));
+    while (t < tend) {
+        __m128i x = _mm_loadu_si128((const __m128i *)(const void *)t);
+        _mm_storeu_si128((__m128i *)(void *)d, x);
+        unsigned m = stops16(x, escape) & ((1u << (tend - t)) - 1);
+        if (m == 0)
+            return d + (tend - t);
+        size_t k = (size_t)__builtin_ctz(m);
+        t += k;
+        d = put_stop(d + k, &t, tend, cr);
+    }
+    return d;
 }
 #endif
