@@ -25,6 +25,8 @@
 typedef struct Piece {
     Node *node; /* N_INTERP / N_BOOLATTR, or NULL for static bytes */
     size_t off, len;
+    char first, last; /* static bytes of an SSE variant: the template's first and last byte
+                         (the text is written with its line breaks as data lines) */
 } Piece;
 
 /* A run of pieces written together; adjacent static text is merged into one piece. */
@@ -34,6 +36,20 @@ typedef struct Run {
     starch_out text; /* the static bytes of the run */
 } Run;
 
+/* Room for one more piece in r. */
+static bool run_grow(Run *r)
+{
+    if (r->n < r->cap)
+        return true;
+    size_t cap = r->cap ? r->cap * 2 : 16;
+    Piece *p = realloc(r->p, cap * sizeof *p);
+    if (p == NULL)
+        return false;
+    r->p = p;
+    r->cap = cap;
+    return true;
+}
+
 static void run_push(Run *r, Node *node, const char *text, size_t len)
 {
     if (node == NULL && len == 0)
@@ -41,19 +57,61 @@ static void run_push(Run *r, Node *node, const char *text, size_t len)
     if (node == NULL && r->n > 0 && r->p[r->n - 1].node == NULL) {
         starch_out_write(&r->text, text, len);
         r->p[r->n - 1].len += len;
+        r->p[r->n - 1].last = text[len - 1];
         return;
     }
-    if (r->n == r->cap) {
-        size_t cap = r->cap ? r->cap * 2 : 16;
-        Piece *p = realloc(r->p, cap * sizeof *p);
-        if (p == NULL)
-            return;
-        r->p = p;
-        r->cap = cap;
-    }
-    r->p[r->n++] = (Piece){node, starch_out_len(&r->text), node ? 0 : len};
+    if (!run_grow(r))
+        return;
+    r->p[r->n++] = (Piece){node, starch_out_len(&r->text), node ? 0 : len, node ? 0 : text[0],
+                           node ? 0 : text[len - 1]};
     if (node == NULL)
         starch_out_write(&r->text, text, len);
+}
+
+/* ---- SSE variants: the text of data lines ------------------------------------------ */
+
+/* While an SSE variant is written: its generator (the sizes of static text count the
+ * data lines' breaks), else NULL. (Per thread: the compiler is a library.) */
+static _Thread_local const Gen *sse_gen;
+
+/* Writes text[0..len) to o as it is written in a patch-elements event's data lines: each
+ * \n, \r\n or \r as STARCH_SSE_BREAK. */
+static void sse_lines(starch_out *o, const char *text, size_t len)
+{
+    if (memchr(text, '\r', len) == NULL) { /* most text: only \n, found by memchr */
+        const char *s = text, *end = text + len;
+        for (const char *nl; (nl = memchr(s, '\n', (size_t)(end - s))) != NULL; s = nl + 1) {
+            starch_out_write(o, s, (size_t)(nl - s));
+            starch_out_write(o, STARCH_SSE_BREAK, STARCH_SSE_BREAK_LEN);
+        }
+        starch_out_write(o, s, (size_t)(end - s));
+        return;
+    }
+    size_t from = 0;
+    for (size_t i = 0; i < len; i++) {
+        if (text[i] != '\n' && text[i] != '\r')
+            continue;
+        starch_out_write(o, text + from, i - from);
+        starch_out_write(o, STARCH_SSE_BREAK, STARCH_SSE_BREAK_LEN);
+        if (text[i] == '\r' && i + 1 < len && text[i + 1] == '\n')
+            i++;
+        from = i + 1;
+    }
+    starch_out_write(o, text + from, len - from);
+}
+
+/* The length of static text text[0..len) as written (in data lines in an SSE variant). */
+static size_t text_size(const char *text, size_t len)
+{
+    if (sse_gen == NULL)
+        return len;
+    size_t n = len;
+    const char *end = text + len;
+    for (const char *c = text; (c = memchr(c, '\n', (size_t)(end - c))) != NULL; c++)
+        n += c > text && c[-1] == '\r' ? 0 : STARCH_SSE_BREAK_LEN - 1; /* \r\n: below */
+    for (const char *c = text; (c = memchr(c, '\r', (size_t)(end - c))) != NULL; c++)
+        n += c + 1 < end && c[1] == '\n' ? STARCH_SSE_BREAK_LEN - 2 : STARCH_SSE_BREAK_LEN - 1;
+    return n;
 }
 
 /* Static bytes a piece writes at most, and how many bounded values it writes. */
@@ -68,8 +126,10 @@ static bool pure_size(const Node *list, size_t *stat, size_t *vals)
     for (const Node *n = list; n; n = n->next) {
         size_t s1, v1;
         switch (n->kind) {
-        case N_TEXT: s += n->text.len; break;
-        case N_MARKDOWN: s += n->html_len; break;
+        case N_TEXT:
+            s += sse_gen ? text_size(unit_text(sse_gen->f, n->text), n->text.len) : n->text.len;
+            break;
+        case N_MARKDOWN: s += text_size(n->html, n->html_len); break;
         case N_BOOLATTR: s += n->name.len + !n->flag; break;
         case N_LET: break;
         case N_INTERP:
@@ -212,7 +272,7 @@ static void emit_end_after(Gen *g, bool always, int v)
         gen_indent(g);
         starch_out_puts(g->o, "st_end = STARCH_END_AFTER(st_out, st_p, st_end, st_v");
         gen_num(g, (size_t)v);
-        starch_out_write(g->o, ");\n", 3);
+        gen_write(g, ");\n", 3);
     }
 }
 
@@ -221,7 +281,7 @@ static void emit_end_after(Gen *g, bool always, int v)
  * picked by _Generic macros, whose arguments cannot hold a #line), then the call is
  * written under the template's line, so that a value of a type the context cannot write
  * is reported there; `| fmt(...)` calls a function, its arguments on their own lines. */
-static void emit_put_call(Gen *g, Node *n, const char *rest)
+static void emit_put_call(Gen *g, Node *n, const char *rest, bool end)
 {
     Filter *f = n->filters;
     bool raw = false;
@@ -233,13 +293,13 @@ static void emit_put_call(Gen *g, Node *n, const char *rest)
     if (transform && transform->kind == F_FMT && decimals < 0) {
         gen_line_template(g, n->code.off);
         gen_indent(g);
-        starch_out_printf(g->o, "st_p = starch_put_fmt(st_out, st_p, %s, %s,", rest,
-                          writers[ctx].bytes);
+        gen_fmt(g, "st_p = starch_put_fmt(st_out, st_p, %s, %s,", rest, writers[ctx].bytes);
         gen_expr(g, transform->args);
-        starch_out_write(g->o, ",", 1);
+        gen_write(g, ",", 1);
         gen_expr(g, n->code); /* printf's arguments, not a macro's */
-        starch_out_write(g->o, ");\n", 3);
-        emit_end_after(g, true, 0);
+        gen_write(g, ");\n", 3);
+        if (end)
+            emit_end_after(g, true, 0);
         return;
     }
     int v = emit_value_local(g, n->code);
@@ -247,30 +307,113 @@ static void emit_put_call(Gen *g, Node *n, const char *rest)
     gen_indent(g);
     if (decimals >= 0) {
         /* "%.Nf": formatted without printf */
-        starch_out_printf(
-            g->o, "st_p = starch_put_fixed(st_out, st_p, %s, %s, %d, STARCH_FIXED_ARG(st_v%d));\n",
-            rest, writers[ctx].bytes, decimals, v);
-        emit_end_after(g, true, v);
+        gen_fmt(g, "st_p = starch_put_fixed(st_out, st_p, %s, %s, %d, STARCH_FIXED_ARG(st_v%d));\n",
+                rest, writers[ctx].bytes, decimals, v);
+        if (end)
+            emit_end_after(g, true, v);
     } else if (transform && transform->kind == F_MARKDOWN) {
-        starch_out_printf(g->o,
-                          "st_p = starch_put_markdown(st_out, st_p, %s, "
-                          "STARCH_MARKDOWN_SOURCE(st_v%d), %s);\n",
-                          rest, v, writers[ctx].trusted);
-        emit_end_after(g, true, v);
-    } else if (!transform && !raw && !g->limit && gen_put_e_macro(g, n)) {
+        gen_fmt(g,
+                "st_p = starch_put_markdown(st_out, st_p, %s, "
+                "STARCH_MARKDOWN_SOURCE(st_v%d), %s);\n",
+                rest, v, writers[ctx].trusted);
+        if (end)
+            emit_end_after(g, true, v);
+    } else if (end && !g->sse && !transform && !raw && !g->limit && gen_put_e_macro(g, n)) {
         /* the cursor and the end in one (starch_gen.h: STARCH_PUT_<CTX>_E) */
         gen_cat(g, "st_p = ", gen_put_e_macro(g, n), "(st_out, st_p, st_end, ", rest, ", st_v",
                 NULL);
         gen_num(g, (size_t)v);
-        starch_out_write(g->o, ");\n", 3);
+        gen_write(g, ");\n", 3);
     } else {
         bool json = transform && transform->kind == F_JSON;
-        gen_cat(g, "st_p = ", gen_put_macro(g, n, raw, json), "(st_out, st_p, ", rest, ", st_v",
-                NULL);
+        const char *macro = gen_put_macro(g, n, raw, json);
+        if (g->sse && strcmp(macro, "STARCH_PUT_CSS") == 0)
+            macro = "STARCH_SSE_PUT_CSS"; /* (a type error is reported once, in _at) */
+        else if (g->sse && strcmp(macro, "STARCH_PUT_URL") == 0)
+            macro = "STARCH_SSE_PUT_URL"; /* (their strings out of line: starch_gen.h) */
+        else if (g->sse && strcmp(macro, "STARCH_PUT_URL_PART") == 0)
+            macro = "STARCH_SSE_PUT_URL_PART";
+        gen_cat(g, "st_p = ", macro, "(st_out, st_p, ", rest, ", st_v", NULL);
         gen_num(g, (size_t)v);
-        starch_out_write(g->o, ");\n", 3);
-        emit_end_after(g, !raw && !json && numbers_make_room(ctx), v);
+        gen_write(g, ");\n", 3);
+        if (end)
+            emit_end_after(g, !raw && !json && numbers_make_room(ctx), v);
     }
+}
+
+/* How an SSE variant writes a value (docs/runtime.md, "Components into an SSE event"). */
+typedef enum SseWay {
+    SSE_PLAIN,  /* the context's writer: it writes no line break (and st->cr is clear) */
+    SSE_LINES,  /* STARCH_SSE_PUT_HTML / _ATTR: text and attributes, any type */
+    SSE_DETOUR, /* through the stream's buffer, converted at run time (sse.c) */
+} SseWay;
+
+/* Whether the writers of context ctx may write a raw line break: those of text,
+ * attributes and raw output do; URL ones percent-encode them, JavaScript ones escape them
+ * (\n, \r) and CSS takes numbers only. */
+static bool may_break(Context ctx)
+{
+    return ctx == CTX_NONE || ctx == CTX_TEXT || ctx == CTX_ATTR || ctx == CTX_RCDATA ||
+           ctx == CTX_SRCSET;
+}
+
+static SseWay sse_way(Gen *g, Node *n)
+{
+    Filter *f = n->filters;
+    bool raw = false;
+    for (Filter *x = f; x; x = x->next)
+        raw |= x->kind == F_RAW;
+    Filter *transform = f && f->kind != F_RAW ? f : NULL;
+    Context ctx = raw ? CTX_NONE : n->ctx;
+    if (transform == NULL && !raw) {
+        const char *m = gen_put_macro(g, n, false, false);
+        if (strcmp(m, "STARCH_PUT_HTML") == 0 || strcmp(m, "STARCH_PUT_ATTR") == 0)
+            return SSE_LINES;
+    }
+    bool digits = transform && transform->kind == F_FMT && fixed_format(g, transform->args) >= 0;
+    if (digits || !may_break(ctx))
+        return g->sse_cr ? SSE_DETOUR : SSE_PLAIN; /* (a string may be empty) */
+    return SSE_DETOUR;
+}
+
+/* A value in an SSE variant: its writer, with rest = the room needed after it. */
+static void emit_sse_put(Gen *g, Node *n, const char *rest)
+{
+    SseWay way = sse_way(g, n);
+    if (way == SSE_PLAIN) {
+        emit_put_call(g, n, rest, true);
+        return;
+    }
+    if (way == SSE_LINES) {
+        int v = emit_value_local(g, n->code);
+        gen_line_template(g, n->code.off);
+        gen_indent(g);
+        gen_cat(g, "st_p = ",
+                strcmp(gen_put_macro(g, n, false, false), "STARCH_PUT_HTML") == 0
+                    ? "STARCH_SSE_PUT_HTML"
+                    : "STARCH_SSE_PUT_ATTR",
+                "(st_s, st_out, st_p, ", rest, ", st_v", NULL);
+        gen_num(g, (size_t)v);
+        gen_write(g, ");\n", 3);
+        emit_end_after(g, false, v);
+        g->sse_cr = true;
+        return;
+    }
+    /* written into the stream's own buffer, whose bytes go to the event as at run time */
+    gen_out(g, "starch_out_commit(st_out, st_p); /* its line breaks are found at run time */");
+    gen_out(g, "{");
+    g->indent++;
+    gen_out(g, "starch_out *const st_out = &st_s->out;");
+    gen_out(g, "st_p = starch_out_reserve(st_out, STARCH_VALUE_MAX);");
+    emit_put_call(g, n, "0", false);
+    gen_line_back(g);
+    gen_out(g, "starch_out_commit(st_out, st_p);");
+    g->indent--;
+    gen_out(g, "}");
+    gen_out(g, "starch__sse_pending(st_s);");
+    gen_out(g, "st_p = starch_out_reserve(st_out, %s);", rest);
+    emit_end_after(g, true, 0);
+    g->sse_cr = true;
 }
 
 /* {{ code | filters }} inside a cursor run, the value's expression on its own lines at
@@ -286,27 +429,38 @@ static void emit_interp(Gen *g, Node *n, size_t rest_static, size_t rest_values)
     assert(hn < 96); /* (a loop's hoist is at most 96 bytes) */
     memcpy(r, " * STARCH_VALUE_MAX", 19);
     memcpy(r + 19, hoist, hn + 1);
+    if (n->quote && g->sse_cr)
+        gen_out(g, "st_s->cr = false;");
     if (n->quote)
         gen_out(g, "*st_p++ = '\"';");
-    emit_put_call(g, n, rest);
+    if (g->sse)
+        emit_sse_put(g, n, rest);
+    else
+        emit_put_call(g, n, rest, true);
     gen_line_back(g);
-    if (n->quote)
+    if (n->quote && g->sse_cr)
+        gen_out(g, "st_s->cr = false;");
+    if (n->quote) {
         gen_out(g, "*st_p++ = '\"';");
+        g->sse_cr = false;
+    }
 }
 
 /* name?={{ code }} inside a cursor run: ` name` when code is true. */
 static void emit_boolattr(Gen *g, Node *n)
 {
     gen_indent(g);
-    starch_out_write(g->o, "if (", 4);
+    gen_write(g, "if (", 4);
     gen_expr(g, n->code);
-    starch_out_write(g->o, ")\n", 2);
+    gen_write(g, ")\n", 2);
     gen_line_back(g);
     g->indent++;
+    if (g->sse_cr) /* (st->cr stays as it may be when the attribute is not written) */
+        gen_out(g, "st_s->cr = false;");
     gen_indent(g);
     starch_out_puts(g->o, n->flag ? "st_p = starch_put(st_p, \"" : "st_p = starch_put(st_p, \" ");
-    starch_out_write(g->o, unit_text(g->f, n->name), n->name.len);
-    starch_out_printf(g->o, "\", %u);\n", n->name.len + !n->flag);
+    gen_write(g, unit_text(g->f, n->name), n->name.len);
+    gen_fmt(g, "\", %u);\n", n->name.len + !n->flag);
     g->indent--;
 }
 
@@ -317,17 +471,21 @@ static void emit_pure_list(Gen *g, Node *list, size_t after_s, size_t after_v);
  * around cursor writes; after_s/after_v is what the run writes after it. */
 static void emit_pure_if(Gen *g, Node *n, bool elif, size_t after_s, size_t after_v)
 {
+    bool cr = g->sse_cr, cr_after = false; /* (in an SSE variant: st->cr after each branch) */
     gen_indent(g);
     starch_out_puts(g->o, elif ? "} else if (" : "if (");
     gen_expr(g, n->code);
-    starch_out_write(g->o, ") {\n", 4);
+    gen_write(g, ") {\n", 4);
     gen_line_back(g);
     g->indent++;
     emit_pure_list(g, n->body.head, after_s, after_v);
+    cr_after |= g->sse_cr;
+    g->sse_cr = cr;
     g->indent--;
     Node *alt = n->alt.head;
     if (alt && alt->kind == N_IF && alt->flag && alt->next == NULL) {
         emit_pure_if(g, alt, true, after_s, after_v);
+        g->sse_cr |= cr_after;
         return;
     }
     if (alt) {
@@ -337,6 +495,7 @@ static void emit_pure_if(Gen *g, Node *n, bool elif, size_t after_s, size_t afte
         g->indent--;
     }
     gen_out(g, "}");
+    g->sse_cr |= cr_after;
 }
 
 /* Static text (of N_TEXT and N_MARKDOWN nodes, adjacent ones merged) inside a cursor run:
@@ -344,11 +503,54 @@ static void emit_pure_if(Gen *g, Node *n, bool elif, size_t after_s, size_t afte
 static void emit_text(Gen *g, const char *text, size_t len)
 {
     gen_indent(g);
-    starch_out_write(g->o, "st_p = starch_put(st_p, ", 24);
+    gen_write(g, "st_p = starch_put(st_p, ", 24);
     gen_c_string(g, text, len);
-    starch_out_write(g->o, ", ", 2);
+    gen_write(g, ", ", 2);
     gen_num(g, len);
-    starch_out_write(g->o, ");\n", 3);
+    gen_write(g, ");\n", 3);
+}
+
+/* In an SSE variant, before static text p (its line breaks already data lines): the
+ * first line's prefix where the component begins, and st->cr cleared where it may be set
+ * (a text beginning with a '\n' instead skips that break when it is set). Returns whether
+ * the text is to be written by starch__sse_text_lf. */
+static bool sse_text_before(Gen *g, const Piece *p)
+{
+    if (g->sse_open) {
+        gen_out(g, "st_p = starch__sse_open(st_s, st_p); /* the first line's prefix */");
+        g->sse_open = false;
+    }
+    bool lf = g->sse_cr && p->first == '\n';
+    if (g->sse_cr && !lf)
+        gen_out(g, "st_s->cr = false;");
+    return lf;
+}
+
+/* After static text p in an SSE variant: st->cr set when it ends in '\r'. */
+static void sse_text_after(Gen *g, const Piece *p)
+{
+    g->sse_cr = p->last == '\r';
+    if (g->sse_cr)
+        gen_out(g, "st_s->cr = true; /* a '\\n' next is the rest of this \\r\\n */");
+}
+
+/* Static text piece p of run r inside a cursor run. */
+static void emit_text_piece(Gen *g, const Run *r, const Piece *p)
+{
+    const char *text = starch_out_data(&r->text) + p->off;
+    if (!g->sse) {
+        emit_text(g, text, p->len);
+        return;
+    }
+    if (sse_text_before(g, p)) {
+        gen_indent(g);
+        starch_out_puts(g->o, "st_p = starch__sse_text_lf(st_s, st_p, ");
+        gen_c_string(g, text, p->len);
+        gen_fmt(g, ", %zu);\n", p->len);
+    } else {
+        emit_text(g, text, p->len);
+    }
+    sse_text_after(g, p);
 }
 
 static void emit_let(Gen *g, Node *n);
@@ -358,7 +560,6 @@ static void emit_let(Gen *g, Node *n);
 static void emit_pieces(Gen *g, const Run *r, size_t a, size_t b, size_t after_s, size_t after_v)
 {
     const Piece *p = r->p;
-    const char *text = starch_out_data(&r->text);
     size_t total = after_s, values = after_v;
     for (size_t i = a; i < b; i++) {
         total += piece_static(&p[i]);
@@ -368,7 +569,7 @@ static void emit_pieces(Gen *g, const Run *r, size_t a, size_t b, size_t after_s
         total -= piece_static(&p[i]);
         values -= piece_values(&p[i]);
         if (p[i].node == NULL)
-            emit_text(g, text + p[i].off, p[i].len);
+            emit_text_piece(g, r, &p[i]);
         else if (p[i].node->kind == N_BOOLATTR) {
             emit_boolattr(g, p[i].node);
         } else if (p[i].node->kind == N_LET) {
@@ -383,6 +584,25 @@ static void emit_pieces(Gen *g, const Run *r, size_t a, size_t b, size_t after_s
 
 static void run_push(Run *r, Node *node, const char *text, size_t len);
 
+/* Adds static text to run r: as it is, or in an SSE variant with its line breaks written
+ * as data lines (the template's first and last bytes kept for st->cr). */
+static void run_text(Gen *g, Run *r, const char *text, size_t len)
+{
+    if (!g->sse || len == 0) {
+        run_push(r, NULL, text, len);
+        return;
+    }
+    if (r->n == 0 || r->p[r->n - 1].node != NULL) { /* a new static piece */
+        if (!run_grow(r))
+            return;
+        r->p[r->n++] = (Piece){NULL, starch_out_len(&r->text), 0, text[0], 0};
+    }
+    size_t before = starch_out_len(&r->text);
+    sse_lines(&r->text, text, len);
+    r->p[r->n - 1].len += starch_out_len(&r->text) - before;
+    r->p[r->n - 1].last = text[len - 1];
+}
+
 /* The nodes of a pure list (see pure_size), written through the cursor. */
 static void emit_pure_list(Gen *g, Node *list, size_t after_s, size_t after_v)
 {
@@ -390,9 +610,9 @@ static void emit_pure_list(Gen *g, Node *list, size_t after_s, size_t after_v)
     starch_out_init(&run.text);
     for (Node *n = list; n; n = n->next) {
         if (n->kind == N_TEXT)
-            run_push(&run, NULL, unit_text(g->f, n->text), n->text.len);
+            run_text(g, &run, unit_text(g->f, n->text), n->text.len);
         else if (n->kind == N_MARKDOWN)
-            run_push(&run, NULL, n->html, n->html_len);
+            run_text(g, &run, n->html, n->html_len);
         else
             run_push(&run, n, NULL, 0);
     }
@@ -422,24 +642,39 @@ static void emit_chunk(Gen *g, const Run *r, size_t a, size_t b)
     }
     if (b == a + 1 && p[a].node == NULL && p[a].len > CHUNK_MAX) {
         /* longer than a room may be: appended on its own */
+        bool lf = false;
+        if (g->sse) {
+            if (g->sse_open)
+                gen_out(g, "STARCH_ROOM(st_out, st_p, st_end, STARCH_SSE_OPEN_LEN);");
+            lf = sse_text_before(g, &p[a]);
+        }
         gen_out(g, "starch_out_commit(st_out, st_p);");
         gen_indent(g);
-        starch_out_write(g->o, "starch_out_write(st_out, ", 25);
+        gen_write(g, "starch_out_write(st_out, ", 25);
         gen_c_string(g, starch_out_data(&r->text) + p[a].off, p[a].len);
-        starch_out_printf(g->o, ", %zu);\n", p[a].len);
+        if (lf) /* (starch__sse_text_lf, for a text written on its own) */
+            gen_fmt(g, " + 16 * st_s->cr, %zu - 16 * st_s->cr);\n", p[a].len);
+        else
+            gen_fmt(g, ", %zu);\n", p[a].len);
+        if (lf)
+            gen_out(g, "st_s->cr = false;");
+        if (g->sse)
+            sse_text_after(g, &p[a]);
         emit_open(g);
         return;
     }
+    if (g->sse_open)
+        total += STARCH_SSE_OPEN_LEN; /* the first line's prefix, before the first text */
     if (g->hoist == NULL) {
         gen_indent(g);
         starch_out_puts(g->o, "STARCH_ROOM(st_out, st_p, st_end, ");
         gen_num(g, total);
         if (values) {
-            starch_out_write(g->o, " + ", 3);
+            gen_write(g, " + ", 3);
             gen_num(g, values);
             starch_out_puts(g->o, " * STARCH_VALUE_MAX");
         }
-        starch_out_write(g->o, ");\n", 3);
+        gen_write(g, ");\n", 3);
     }
     emit_pieces(g, r, a, b, 0, 0);
 }
@@ -513,17 +748,21 @@ static int find_loop(Node *n, void *vctx)
 
 static void emit_if(Gen *g, Node *n, bool elif)
 {
+    bool cr = g->sse_cr, cr_after = false; /* (in an SSE variant: st->cr after each branch) */
     gen_indent(g);
-    starch_out_write(g->o, elif ? "} else if (" : "if (", elif ? 11 : 4);
+    gen_write(g, elif ? "} else if (" : "if (", elif ? 11 : 4);
     gen_expr(g, n->code);
-    starch_out_write(g->o, ") {\n", 4);
+    gen_write(g, ") {\n", 4);
     gen_line_back(g);
     g->indent++;
     emit_nodes(g, n->body.head);
+    cr_after |= g->sse_cr;
+    g->sse_cr = cr;
     g->indent--;
     Node *alt = n->alt.head;
     if (alt && alt->kind == N_IF && alt->flag && alt->next == NULL) {
         emit_if(g, alt, true);
+        g->sse_cr |= cr_after;
         return;
     }
     if (alt) {
@@ -533,6 +772,7 @@ static void emit_if(Gen *g, Node *n, bool elif)
         g->indent--;
     }
     gen_out(g, "}");
+    g->sse_cr |= cr_after;
 }
 
 /* Room one iteration of a loop body needs at most, when the body is a single run of text
@@ -563,14 +803,14 @@ static void emit_for_in(Gen *g, Node *n)
     gen_out(g, "{");
     g->indent++;
     gen_indent(g);
-    starch_out_printf(g->o, "__auto_type const st_arr%d = &(", id);
+    gen_fmt(g, "__auto_type const st_arr%d = &(", id);
     gen_expr(g, n->code);
-    starch_out_write(g->o, ")[0];\n", 6);
+    gen_write(g, ")[0];\n", 6);
     gen_line_back(g);
     gen_indent(g);
-    starch_out_printf(g->o, "size_t const st_n%d = (size_t)(", id);
+    gen_fmt(g, "size_t const st_n%d = (size_t)(", id);
     gen_expr(g, n->code2);
-    starch_out_write(g->o, ");\n", 3);
+    gen_write(g, ");\n", 3);
     gen_line_back(g);
     size_t room = loop_room(n), batch = room ? loop_batch(room) : 0;
     const char *saved_hoist = g->hoist;
@@ -594,19 +834,21 @@ static void emit_for_in(Gen *g, Node *n)
         g->hoist = NULL;
     }
     gen_indent(g);
-    starch_out_printf(g->o, "__typeof__(st_arr%d) ", id);
+    gen_fmt(g, "__typeof__(st_arr%d) ", id);
     gen_span(g, n->name);
-    starch_out_printf(g->o, " = st_arr%d + st_i%d;\n", id, id);
+    gen_fmt(g, " = st_arr%d + st_i%d;\n", id, id);
     gen_indent(g);
-    starch_out_write(g->o, "(void)", 6);
+    gen_write(g, "(void)", 6);
     gen_span(g, n->name);
-    starch_out_write(g->o, ";\n", 2);
+    gen_write(g, ";\n", 2);
     if (lu.used)
         gen_out(g,
                 "const starch_loop loop = {st_i%d + 1, st_i%d, st_i%d == 0, st_i%d + 1 == st_n%d, "
                 "st_n%d};",
                 id, id, id, id, id, id);
+    g->sse_cr = g->sse; /* (after the iteration before) */
     emit_nodes(g, n->body.head);
+    g->sse_cr = g->sse;
     g->indent--;
     gen_out(g, "}");
     if (room) {
@@ -620,6 +862,7 @@ static void emit_for_in(Gen *g, Node *n)
         emit_nodes(g, n->alt.head);
         g->indent--;
         gen_out(g, "}");
+        g->sse_cr = g->sse; /* (after the loop or its else) */
     }
     g->indent--;
     gen_out(g, "}");
@@ -644,9 +887,9 @@ static void emit_for_c(Gen *g, Node *n)
         gen_out(g, "uintptr_t st_lim%d = STARCH_LIMIT_OF(st_end, %zu);", id, room);
     }
     gen_indent(g);
-    starch_out_write(g->o, "for", 3);
+    gen_write(g, "for", 3);
     gen_expr(g, n->code);
-    starch_out_write(g->o, " {\n", 3);
+    gen_write(g, " {\n", 3);
     gen_line_back(g);
     g->indent++;
     if (room) {
@@ -655,7 +898,9 @@ static void emit_for_c(Gen *g, Node *n)
         g->limit_room = room;
         g->hoist = ""; /* the room is made: no run makes its own */
     }
+    g->sse_cr = g->sse; /* (after the iteration before) */
     emit_nodes(g, n->body.head);
+    g->sse_cr = g->sse;
     g->indent--;
     gen_out(g, "}");
     if (room) {
@@ -672,15 +917,14 @@ static void emit_let(Gen *g, Node *n)
 {
     gen_expr(g, n->code);
     const char *s = unit_text(g->f, n->code);
-    starch_out_write(g->o, s[n->code.len - 1] == ';' ? "\n" : ";\n",
-                     s[n->code.len - 1] == ';' ? 1 : 2);
+    gen_write(g, s[n->code.len - 1] == ';' ? "\n" : ";\n", s[n->code.len - 1] == ';' ? 1 : 2);
     gen_line_back(g);
 }
 
 static void emit_args(Gen *g, const SpanList *args)
 {
     for (size_t i = 0; i < args->n; i++) {
-        starch_out_write(g->o, ", ", 2);
+        gen_write(g, ", ", 2);
         gen_span(g, args->items[i]);
     }
 }
@@ -691,8 +935,9 @@ static void emit_args(Gen *g, const SpanList *args)
 static void emit_cursor_call(Gen *g, const File *tf, Span name, const char *what)
 {
     gen_indent(g);
-    starch_out_printf(g->o, "st_r = st_%s_%.*s_%s(st_out", tf->prefix, (int)name.len,
-                      unit_text(g->f, name), what);
+    gen_fmt(g, g->sse ? "st_r = st_%s_%.*s_sse_%s(st_s" : "st_r = st_%s_%.*s_%s(st_out", tf->prefix,
+            (int)name.len, unit_text(g->f, name), what);
+    g->sse_cr = g->sse; /* (in an SSE variant: what the callee wrote may end in '\r') */
 }
 
 /* The end of such a call: the cursor passed, and the one returned taken back (after a
@@ -709,10 +954,10 @@ static void emit_cursor_back(Gen *g, bool line_back)
 static void emit_render(Gen *g, Node *n)
 {
     gen_line_template(g, n->off);
-    emit_cursor_call(g, n->target_file, n->name, "at");
+    emit_cursor_call(g, n->target_file, n->name, "at"); /* (its SSE variant in one) */
     if (n->args.n) { /* the arguments as written, from the first to the last */
         Span first = n->args.items[0], last = n->args.items[n->args.n - 1];
-        starch_out_write(g->o, ",", 1);
+        gen_write(g, ",", 1);
         gen_expr(g, (Span){first.off, last.off + last.len - first.off});
     }
     emit_cursor_back(g, true);
@@ -728,7 +973,7 @@ static size_t count_slots(const Node *c)
 /* The type of the frame of forwarding component c of file f (`st_page_Layout_frame`). */
 static void emit_frame_type(Gen *g, const File *f, const Node *c)
 {
-    starch_out_printf(g->o, "st_%s_%.*s_frame", f->prefix, (int)c->name.len, unit_text(f, c->name));
+    gen_fmt(g, "st_%s_%.*s_frame", f->prefix, (int)c->name.len, unit_text(f, c->name));
 }
 
 /* Calls part k of the callee of call n, with the arguments saved in st_cID_aI (and the
@@ -739,9 +984,9 @@ static void emit_part_call(Gen *g, Node *n, int id, size_t k)
     snprintf(part, sizeof part, "part%zu", k);
     emit_cursor_call(g, n->target_file, n->name, part);
     for (size_t i = 0; i < n->args.n; i++)
-        starch_out_printf(g->o, ", st_c%d_a%zu", id, i + 1);
+        gen_fmt(g, ", st_c%d_a%zu", id, i + 1);
     if (n->target->forwards)
-        starch_out_printf(g->o, ", &st_c%d_f", id);
+        gen_fmt(g, ", &st_c%d_f", id);
     emit_cursor_back(g, false);
 }
 
@@ -780,7 +1025,14 @@ static bool ends_open(Gen *g, const Node *list)
  * content leaves its last line open. */
 static void emit_slot_line_end(Gen *g, const Node *s, const Node *content)
 {
-    if (s->flag && ends_open(g, content)) {
+    if (s->flag && ends_open(g, content) && g->sse) { /* (a data line's break) */
+        gen_out(g, "STARCH_ROOM(st_out, st_p, st_end, STARCH_SSE_BREAK_LEN);");
+        gen_out(g, g->sse_cr ? "st_p = starch__sse_text_lf(st_s, st_p, STARCH_SSE_BREAK, "
+                               "STARCH_SSE_BREAK_LEN); /* the slot writes lines */"
+                             : "st_p = starch_put(st_p, STARCH_SSE_BREAK, STARCH_SSE_BREAK_LEN); "
+                               "/* the slot writes lines */");
+        g->sse_cr = false;
+    } else if (s->flag && ends_open(g, content)) {
         gen_out(g, "STARCH_ROOM(st_out, st_p, st_end, 1);");
         gen_out(g, "*st_p++ = '\\n'; /* the slot writes lines */");
     }
@@ -875,11 +1127,10 @@ static void emit_call_arg_decl(Gen *g, Node *n, size_t i, int id)
     const char *s = unit_text(tf, p);
     size_t len, at = param_name(s, p.len, &len);
     if (len == 0 || memchr(s, '[', p.len)) {
-        starch_out_printf(g->o, "__auto_type const st_c%d_a%zu", id, i + 1);
+        gen_fmt(g, "__auto_type const st_c%d_a%zu", id, i + 1);
         return;
     }
-    starch_out_printf(g->o, "%.*sst_c%d_a%zu%.*s", (int)at, s, id, i + 1, (int)(p.len - at - len),
-                      s + at + len);
+    gen_fmt(g, "%.*sst_c%d_a%zu%.*s", (int)at, s, id, i + 1, (int)(p.len - at - len), s + at + len);
 }
 
 /* {% call Name(args) %}: the arguments are evaluated once; the callee's parts run in
@@ -887,25 +1138,25 @@ static void emit_call_arg_decl(Gen *g, Node *n, size_t i, int id)
 static void emit_call(Gen *g, Node *n)
 {
     int id = ++g->uid;
-    starch_out_printf(g->o, "%*s/* {%% call %.*s %%} */\n", g->indent * 4, "", (int)n->name.len,
-                      unit_text(g->f, n->name));
+    gen_fmt(g, "%*s/* {%% call %.*s %%} */\n", g->indent * 4, "", (int)n->name.len,
+            unit_text(g->f, n->name));
     gen_out(g, "{");
     g->indent++;
     for (size_t i = 0; i < n->args.n; i++) {
         gen_line_template(g, n->args.items[i].off); /* clang: a conversion at the name */
         gen_indent(g);
         emit_call_arg_decl(g, n, i, id);
-        starch_out_write(g->o, " =", 2);
+        gen_write(g, " =", 2);
         gen_expr(g, n->args.items[i]);
-        starch_out_write(g->o, ";\n", 2);
+        gen_write(g, ";\n", 2);
     }
     if (n->args.n)
         gen_line_back(g);
     if (n->target->forwards) {
         gen_indent(g);
         emit_frame_type(g, n->target_file, n->target);
-        starch_out_printf(g->o, " st_c%d_f; /* what the parts of %.*s keep between them */\n", id,
-                          (int)n->name.len, unit_text(g->f, n->name));
+        gen_fmt(g, " st_c%d_f; /* what the parts of %.*s keep between them */\n", id,
+                (int)n->name.len, unit_text(g->f, n->name));
     }
     size_t k = 0;
     emit_part_call(g, n, id, k++);
@@ -931,11 +1182,11 @@ static void emit_nodes(Gen *g, Node *list)
     starch_out_init(&run.text);
     for (Node *n = list; n; n = n->next) {
         switch (n->kind) {
-        case N_TEXT: run_push(&run, NULL, unit_text(g->f, n->text), n->text.len); continue;
+        case N_TEXT: run_text(g, &run, unit_text(g->f, n->text), n->text.len); continue;
         case N_INTERP:
         case N_LET:
         case N_BOOLATTR: run_push(&run, n, NULL, 0); continue;
-        case N_MARKDOWN: run_push(&run, NULL, n->html, n->html_len); continue;
+        case N_MARKDOWN: run_text(g, &run, n->html, n->html_len); continue;
         case N_IF:
             if (if_joins_run(n)) {
                 run_push(&run, n, NULL, 0); /* only text and values: part of the run */
@@ -968,6 +1219,7 @@ static void emit_nodes(Gen *g, Node *list)
 /* What emit_signature declares besides the parts (part numbers, from 0). */
 #define SIG_PUBLIC (-1) /* the component's function: void NAME(starch_out *, ...) */
 #define SIG_AT     (-2) /* the one generated code calls: st_NAME_at(out, cursor, ...) */
+#define SIG_SSE_AT (-3) /* its SSE variant: st_NAME_sse_at(stream, cursor, ...) */
 
 /* The prototype of component c (SIG_PUBLIC), of its function that takes and returns the
  * cursor (SIG_AT) or of its part `part` (>= 0, which does too), without `;` or body. */
@@ -975,19 +1227,23 @@ static void emit_signature(Gen *g, Node *c, long part)
 {
     int nl = (int)c->name.len;
     const char *name = unit_text(g->f, c->name);
-    if (part >= 0)
-        starch_out_printf(g->o, "starch_room st_%s_%.*s_part%ld(starch_out *st_out", g->f->prefix,
-                          nl, name, part);
+    if (part >= 0 && g->sse)
+        gen_fmt(g, "starch_room st_%s_%.*s_sse_part%ld(starch_sse_stream *st_s", g->f->prefix, nl,
+                name, part);
+    else if (part >= 0)
+        gen_fmt(g, "starch_room st_%s_%.*s_part%ld(starch_out *st_out", g->f->prefix, nl, name,
+                part);
     else if (part == SIG_AT)
-        starch_out_printf(g->o, "starch_room st_%s_%.*s_at(starch_out *st_out", g->f->prefix, nl,
-                          name);
+        gen_fmt(g, "starch_room st_%s_%.*s_at(starch_out *st_out", g->f->prefix, nl, name);
+    else if (part == SIG_SSE_AT)
+        gen_fmt(g, "starch_room st_%s_%.*s_sse_at(starch_sse_stream *st_s", g->f->prefix, nl, name);
     else
-        starch_out_printf(g->o, "void %s_%.*s(starch_out *st_out", g->f->prefix, nl, name);
+        gen_fmt(g, "void %s_%.*s(starch_out *st_out", g->f->prefix, nl, name);
     emit_args(g, &c->args);
     if (part >= 0 && c->forwards) {
-        starch_out_write(g->o, ", ", 2);
+        gen_write(g, ", ", 2);
         emit_frame_type(g, g->f, c);
-        starch_out_write(g->o, " *st_f", 6);
+        gen_write(g, " *st_f", 6);
     }
     starch_out_puts(g->o, part == SIG_PUBLIC ? ")" : ", starch_room st_r)");
 }
@@ -998,7 +1254,7 @@ static void emit_param_names(Gen *g, Node *c)
     for (size_t i = 0; i < c->args.n; i++) {
         const char *s = unit_text(g->f, c->args.items[i]);
         size_t n, at = param_name(s, c->args.items[i].len, &n);
-        starch_out_printf(g->o, ", %.*s", (int)n, s + at);
+        gen_fmt(g, ", %.*s", (int)n, s + at);
     }
 }
 
@@ -1031,10 +1287,10 @@ static void emit_cursor_out(Gen *g)
 static void emit_function_open(Gen *g, Node *c, long part)
 {
     gen_line_template(g, c->off);
-    if (part != SIG_PUBLIC) /* a hint: the header's declaration keeps the definition external */
+    if (part != SIG_PUBLIC && !g->sse) /* a hint; the header's declaration keeps it external */
         starch_out_write(g->o, "inline ", 7);
     emit_signature(g, c, part);
-    starch_out_write(g->o, "\n", 1);
+    gen_write(g, "\n", 1);
     gen_line_back(g);
     gen_out(g, "{");
     g->indent++;
@@ -1046,16 +1302,22 @@ static void emit_function_open(Gen *g, Node *c, long part)
 static void emit_function(Gen *g, Node *c, long part, Node *from, size_t nparts)
 {
     emit_function_open(g, c, part);
+    if (g->sse) { /* an SSE variant's (emit_sse_variant): it writes to the event's out */
+        gen_out(g, "starch_out *const st_out = st_s->dst;");
+        gen_out(g, "(void)st_out;");
+    }
     if (nparts) {
         if (c->forwards) {
             gen_indent(g);
             emit_frame_type(g, g->f, c);
-            starch_out_write(g->o, " st_f;\n", 7);
+            gen_write(g, " st_f;\n", 7);
         }
         for (size_t k = 0; k < nparts; k++) {
             gen_indent(g);
-            starch_out_printf(g->o, "st_r = st_%s_%.*s_part%zu(st_out", g->f->prefix,
-                              (int)c->name.len, unit_text(g->f, c->name), k);
+            gen_fmt(g,
+                    g->sse ? "st_r = st_%s_%.*s_sse_part%zu(st_s"
+                           : "st_r = st_%s_%.*s_part%zu(st_out",
+                    g->f->prefix, (int)c->name.len, unit_text(g->f, c->name), k);
             emit_param_names(g, c);
             starch_out_puts(g->o, c->forwards ? ", &st_f, st_r);\n" : ", st_r);\n");
         }
@@ -1072,14 +1334,134 @@ static void emit_function(Gen *g, Node *c, long part, Node *from, size_t nparts)
     gen_out(g, "}");
 }
 
+/* ---- SSE variants ------------------------------------------------------------------ */
+
+/* Render chains longer than this have no SSE variant (a bound on the check below). */
+#define SSE_DEPTH_MAX 8
+
+static bool sse_component(const Node *c, int depth);
+
+/* Whether list holds only what an SSE variant writes: text, values, statements, renders
+ * and calls of components that have one (with their fills and children), and at the top
+ * of a component (top), its slots. */
+static bool sse_nodes(const Node *list, int depth, bool top)
+{
+    for (const Node *n = list; n; n = n->next) {
+        switch (n->kind) {
+        case N_TEXT:
+        case N_MARKDOWN:
+        case N_INTERP:
+        case N_BOOLATTR:
+        case N_LET: break;
+        case N_SLOT:
+        case N_CHILDREN:
+            if (!top)
+                return false;
+            break;
+        case N_IF:
+        case N_FOR_IN:
+        case N_FOR_C:
+        case N_FILL:
+            if (!sse_nodes(n->body.head, depth, false) || !sse_nodes(n->alt.head, depth, false))
+                return false;
+            break;
+        case N_RENDER:
+        case N_CALL:
+            if (!sse_component(n->target, depth + 1) ||
+                !sse_nodes(n->kind == N_CALL ? n->body.head : NULL, depth, false))
+                return false;
+            break;
+        default: return false;
+        }
+    }
+    return true;
+}
+
+static bool sse_component(const Node *c, int depth)
+{
+    return depth <= SSE_DEPTH_MAX && c != NULL && !c->forwards &&
+           sse_nodes(c->body.head, depth, true);
+}
+
+/* Whether component c has an SSE variant, st_NAME_sse_at (and its parts, with slots): it
+ * forwards no slots and calls only components that have one (a component forwarding
+ * slots is written through the runtime's conversion, and so are its callers). */
+static bool sse_variant(const Node *c)
+{
+    return sse_component(c, 0);
+}
+
+/* Whether c begins with static text: its variant then writes the first line's prefix
+ * itself, so it may begin an event's elements. */
+static bool sse_starts_with_text(const Node *c)
+{
+    const Node *n = c->body.head;
+    return n &&
+           ((n->kind == N_TEXT && n->text.len > 0) || (n->kind == N_MARKDOWN && n->html_len > 0));
+}
+
+/* st_NAME_sse_at: the component written into the data lines of a patch-elements event,
+ * at a cursor on the event's out (st->dst). */
+static void emit_sse_variant(Gen *g, Node *c)
+{
+    gen_fmt(g,
+            "\n/* %.*s into a patch-elements event (starch_sse_elements_begin): "
+            "its data lines */\n",
+            (int)c->name.len, unit_text(g->f, c->name));
+    g->sse = true;
+    sse_gen = g;
+    gen_write(g, "#ifndef STARCH_NO_SSE_VARIANTS\n", 31);
+    size_t nslots = count_slots(c);
+    Node *from = c->body.head;
+    for (size_t k = 0; k <= nslots; k++) {               /* its parts, or the whole */
+        g->sse_open = k == 0 && sse_starts_with_text(c); /* (after part 0, it is written) */
+        g->sse_cr = true;
+        emit_function(g, c, nslots ? (long)k : SIG_SSE_AT, from, 0);
+        while (from && from->kind != N_SLOT && from->kind != N_CHILDREN)
+            from = from->next;
+        if (from)
+            from = from->next;
+    }
+    if (nslots)
+        emit_function(g, c, SIG_SSE_AT, NULL, nslots + 1);
+    gen_write(g, "#endif\n", 7);
+    sse_gen = NULL;
+    g->sse = g->sse_open = g->sse_cr = false;
+}
+
+/* In the public function of a component with an SSE variant: the variant, when out is the
+ * buffer of a starch_sse_stream (one compare otherwise). */
+static void emit_sse_dispatch(Gen *g, Node *c)
+{
+    gen_write(g, "#ifndef STARCH_NO_SSE_VARIANTS\n", 31);
+    gen_indent(g);
+    gen_fmt(g, "starch_sse_stream *st_s = starch__sse_stream_of(st_out, %s);\n",
+            sse_starts_with_text(c) ? "true" : "false");
+    gen_out(g, "if (st_s) { /* straight into the event's data lines */");
+    g->indent++;
+    gen_out(g, "char *st_p = starch_out_reserve(st_s->dst, 0);");
+    gen_indent(g);
+    gen_fmt(g, "starch_room st_r = st_%s_%.*s_sse_at(st_s", g->f->prefix, (int)c->name.len,
+            unit_text(g->f, c->name));
+    emit_param_names(g, c);
+    starch_out_puts(g->o, ", (starch_room){st_p, starch_out_end(st_s->dst, st_p)});\n");
+    gen_out(g, "starch_out_commit(st_s->dst, st_r.p);");
+    gen_out(g, "return;");
+    g->indent--;
+    gen_out(g, "}");
+    gen_write(g, "#endif\n", 7);
+}
+
 /* The component's own function: a render into out from its end, through st_NAME_at. */
 static void emit_public(Gen *g, Node *c)
 {
     emit_function_open(g, c, SIG_PUBLIC);
+    if (sse_variant(c))
+        emit_sse_dispatch(g, c);
     gen_out(g, "char *st_p = starch_out_reserve(st_out, 0);");
     gen_indent(g);
-    starch_out_printf(g->o, "starch_room st_r = st_%s_%.*s_at(st_out", g->f->prefix,
-                      (int)c->name.len, unit_text(g->f, c->name));
+    gen_fmt(g, "starch_room st_r = st_%s_%.*s_at(st_out", g->f->prefix, (int)c->name.len,
+            unit_text(g->f, c->name));
     emit_param_names(g, c);
     starch_out_puts(g->o, ", (starch_room){st_p, starch_out_end(st_out, st_p)});\n");
     gen_out(g, "starch_out_commit(st_out, st_r.p);");
@@ -1212,11 +1594,11 @@ static void emit_frame_param(Gen *g, const File *tf, Span p, int num, size_t i)
             while (e < at && s[e] == ' ')
                 e++;
         } else {
-            starch_out_write(g->o, s + j, e > j ? e - j : 1);
+            gen_write(g, s + j, e > j ? e - j : 1);
         }
         j = e > j ? e : j + 1;
     }
-    starch_out_printf(g->o, array ? "(*st_call%d_a%zu)" : "st_call%d_a%zu", num, i + 1);
+    gen_fmt(g, array ? "(*st_call%d_a%zu)" : "st_call%d_a%zu", num, i + 1);
     size_t rest = after;
     if (array) { /* drop the first bracket pair: the array is a pointer */
         int depth = 0;
@@ -1228,7 +1610,7 @@ static void emit_frame_param(Gen *g, const File *tf, Span p, int num, size_t i)
             }
         }
     }
-    starch_out_write(g->o, s + rest, p.len - rest);
+    gen_write(g, s + rest, p.len - rest);
 }
 
 /* The header: the frame's members. */
@@ -1242,15 +1624,14 @@ static void fwd_frame_member(Fwd *w, FwdEvent ev, Node *a, const Node *b, int nu
     for (size_t i = 0; i < a->args.n && i < a->target->args.n; i++) {
         gen_indent(g);
         emit_frame_param(g, a->target_file, a->target->args.items[i], num, i);
-        starch_out_printf(g->o, ";%s\n",
-                          i ? "" : " /* the arguments of the calls the slots stand in */");
+        gen_fmt(g, ";%s\n", i ? "" : " /* the arguments of the calls the slots stand in */");
         w->fields++;
     }
     if (a->target->forwards) {
         gen_indent(g);
         emit_frame_type(g, a->target_file, a->target);
-        starch_out_printf(g->o, " st_call%d_f; /* %.*s forwards slots too */\n", num,
-                          (int)a->name.len, unit_text(g->f, a->name));
+        gen_fmt(g, " st_call%d_f; /* %.*s forwards slots too */\n", num, (int)a->name.len,
+                unit_text(g->f, a->name));
         w->fields++;
     }
 }
@@ -1258,23 +1639,22 @@ static void fwd_frame_member(Fwd *w, FwdEvent ev, Node *a, const Node *b, int nu
 /* The frame type of forwarding component c, in the header. */
 static void emit_frame(Gen *g, Node *c)
 {
-    starch_out_printf(g->o,
-                      "\n/* What the parts of %.*s keep between them: %.*s forwards slots "
-                      "into calls. Its\n * caller holds it (see docs/language.md). */\n",
-                      (int)c->name.len, unit_text(g->f, c->name), (int)c->name.len,
-                      unit_text(g->f, c->name));
-    starch_out_write(g->o, "typedef struct ", 15);
+    gen_fmt(g,
+            "\n/* What the parts of %.*s keep between them: %.*s forwards slots "
+            "into calls. Its\n * caller holds it (see docs/language.md). */\n",
+            (int)c->name.len, unit_text(g->f, c->name), (int)c->name.len, unit_text(g->f, c->name));
+    gen_write(g, "typedef struct ", 15);
     emit_frame_type(g, g->f, c);
-    starch_out_write(g->o, " {\n", 3);
+    gen_write(g, " {\n", 3);
     g->indent++;
     Fwd w = {g, c, fwd_frame_member, 0, 0, 0};
     fwd_walk(&w);
     if (w.fields == 0)
         gen_out(g, "char st_empty; /* (the calls take no arguments; C has no empty struct) */");
     g->indent--;
-    starch_out_write(g->o, "} ", 2);
+    gen_write(g, "} ", 2);
     emit_frame_type(g, g->f, c);
-    starch_out_write(g->o, ";\n", 2);
+    gen_write(g, ";\n", 2);
 }
 
 /* Opens the function of part k of the forwarding component. */
@@ -1282,9 +1662,8 @@ static void fwd_open_part(Fwd *w, size_t k)
 {
     Gen *g = w->g;
     Node *c = w->comp;
-    starch_out_printf(g->o, "%s/* part %zu of %.*s: up to %s */\n", k ? "\n" : "", k,
-                      (int)c->name.len, unit_text(g->f, c->name),
-                      k == c->n_slots ? "the end" : "the next slot");
+    gen_fmt(g, "%s/* part %zu of %.*s: up to %s */\n", k ? "\n" : "", k, (int)c->name.len,
+            unit_text(g->f, c->name), k == c->n_slots ? "the end" : "the next slot");
     emit_function_open(g, c, (long)k);
     emit_cursor_in(g);
 }
@@ -1303,9 +1682,9 @@ static void fwd_emit(Fwd *w, FwdEvent ev, Node *a, const Node *b, int num, size_
         for (size_t i = 0; i < a->args.n; i++) {
             gen_line_template(g, a->args.items[i].off);
             gen_indent(g);
-            starch_out_printf(g->o, "st_f->st_call%d_a%zu =", num, i + 1);
+            gen_fmt(g, "st_f->st_call%d_a%zu =", num, i + 1);
             gen_expr(g, a->args.items[i]);
-            starch_out_write(g->o, ";\n", 2);
+            gen_write(g, ";\n", 2);
         }
         gen_line_back(g);
         break;
@@ -1314,9 +1693,9 @@ static void fwd_emit(Fwd *w, FwdEvent ev, Node *a, const Node *b, int num, size_
         snprintf(part, sizeof part, "part%zu", k);
         emit_cursor_call(g, a->target_file, a->name, part);
         for (size_t i = 0; i < a->args.n; i++)
-            starch_out_printf(g->o, ", st_f->st_call%d_a%zu", num, i + 1);
+            gen_fmt(g, ", st_f->st_call%d_a%zu", num, i + 1);
         if (a->target->forwards)
-            starch_out_printf(g->o, ", &st_f->st_call%d_f", num);
+            gen_fmt(g, ", &st_f->st_call%d_f", num);
         emit_cursor_back(g, false);
         break;
     }
@@ -1354,10 +1733,11 @@ static void emit_forwarding_parts(Gen *g, Node *c)
 static void emit_component(Gen *g, Node *c)
 {
     size_t nslots = count_slots(c);
-    starch_out_printf(g->o, "\n/* {%% component %.*s %%} */\n", (int)c->name.len,
-                      unit_text(g->f, c->name));
+    gen_fmt(g, "\n/* {%% component %.*s %%} */\n", (int)c->name.len, unit_text(g->f, c->name));
     if (nslots == 0) {
         emit_function(g, c, SIG_AT, c->body.head, 0);
+        if (sse_variant(c))
+            emit_sse_variant(g, c);
         emit_public(g, c);
         return;
     }
@@ -1365,28 +1745,29 @@ static void emit_component(Gen *g, Node *c)
     if (c->forwards)
         emit_forwarding_parts(g, c);
     for (size_t k = 0; k <= nslots && !c->forwards; k++) {
-        starch_out_printf(g->o, "%s/* part %zu of %.*s: up to %s */\n", k ? "\n" : "", k,
-                          (int)c->name.len, unit_text(g->f, c->name),
-                          k == nslots ? "the end" : "the next slot");
+        gen_fmt(g, "%s/* part %zu of %.*s: up to %s */\n", k ? "\n" : "", k, (int)c->name.len,
+                unit_text(g->f, c->name), k == nslots ? "the end" : "the next slot");
         emit_function(g, c, (long)k, from, 0);
         while (from && from->kind != N_SLOT && from->kind != N_CHILDREN)
             from = from->next;
         if (from)
             from = from->next;
     }
-    starch_out_printf(g->o, "\n/* %.*s with every slot empty ({%% render %%}) */\n",
-                      (int)c->name.len, unit_text(g->f, c->name));
+    gen_fmt(g, "\n/* %.*s with every slot empty ({%% render %%}) */\n", (int)c->name.len,
+            unit_text(g->f, c->name));
     emit_function(g, c, SIG_AT, NULL, nslots + 1);
+    if (sse_variant(c))
+        emit_sse_variant(g, c);
     emit_public(g, c);
 }
 
 static void emit_cblock(Gen *g, Node *n)
 {
-    starch_out_printf(g->o, "\n/* {%% c%s %%} */\n", n->flag ? " impl" : "");
+    gen_fmt(g, "\n/* {%% c%s %%} */\n", n->flag ? " impl" : "");
     gen_line_template(g, n->text.off);
     gen_span(g, n->text);
     if (n->text.len == 0 || unit_text(g->f, n->text)[n->text.len - 1] != '\n')
-        starch_out_write(g->o, "\n", 1);
+        gen_write(g, "\n", 1);
     gen_line_back(g);
 }
 
@@ -1396,8 +1777,8 @@ static void comment_bytes(Gen *g, const char *s, size_t n, char *prev)
 {
     for (size_t i = 0; i < n; i++) {
         if (*prev == '*' && s[i] == '/')
-            starch_out_write(g->o, " ", 1);
-        starch_out_write(g->o, s + i, 1);
+            gen_write(g, " ", 1);
+        gen_write(g, s + i, 1);
         *prev = s[i];
     }
 }
@@ -1408,7 +1789,7 @@ static void emit_banner(Gen *g)
     size_t n;
     const char *prefix = gen_map_path(g, &path, &n);
     char prev = 0;
-    starch_out_printf(g->o, "/* Generated by starch %s from ", STARCH_VERSION);
+    gen_fmt(g, "/* Generated by starch %s from ", STARCH_VERSION);
     comment_bytes(g, prefix, n, &prev);
     comment_bytes(g, path, strlen(path), &prev);
     starch_out_puts(g->o, ". Do not edit: edit the template and run starch again. */\n");
@@ -1426,7 +1807,7 @@ static void emit_imports(Gen *g)
         if (k < n_seen || n_seen == IMPORTS_MAX_FILES)
             continue;
         seen[n_seen++] = g->f->imports[i];
-        starch_out_printf(g->o, "#include \"%s\"\n", g->f->imports[i]->include);
+        gen_fmt(g, "#include \"%s\"\n", g->f->imports[i]->include);
     }
 }
 
@@ -1463,20 +1844,20 @@ static void emit_frames(Gen *g)
 static void gen_header(Gen *g, const char *guard)
 {
     emit_banner(g);
-    starch_out_printf(g->o, "#ifndef %s\n#define %s\n\n#include <starch.h>\n", guard, guard);
+    gen_fmt(g, "#ifndef %s\n#define %s\n\n#include <starch.h>\n", guard, guard);
     emit_imports(g);
     gen_entity_types(g);
     for (Node *d = g->f->decls.head; d; d = d->next)
         if (d->kind == N_CBLOCK && !d->flag)
             emit_cblock(g, d);
     emit_frames(g);
-    starch_out_write(g->o, "\n", 1);
+    gen_write(g, "\n", 1);
     for (Node *d = g->f->decls.head; d; d = d->next) {
         if (d->kind != N_COMPONENT)
             continue;
         gen_line_template(g, d->off); /* an error in a parameter's type: the template line */
         emit_signature(g, d, SIG_PUBLIC);
-        starch_out_write(g->o, ";\n", 2);
+        gen_write(g, ";\n", 2);
         gen_line_back(g);
     }
     /* for generated code (which includes starch_gen.h first): the functions that write
@@ -1487,16 +1868,29 @@ static void gen_header(Gen *g, const char *guard)
             continue;
         gen_line_template(g, d->off);
         emit_signature(g, d, SIG_AT);
-        starch_out_write(g->o, ";\n", 2);
+        gen_write(g, ";\n", 2);
         size_t nslots = count_slots(d);
         for (size_t k = 0; k <= nslots && nslots; k++) {
             emit_signature(g, d, (long)k);
-            starch_out_printf(g->o, ";%s\n", k ? "" : " /* parts, called around its slots */");
+            gen_fmt(g, ";%s\n", k ? "" : " /* parts, called around its slots */");
+        }
+        if (sse_variant(d)) {
+            gen_write(g, "#ifndef STARCH_NO_SSE_VARIANTS\n", 31);
+            gen_line_template(g, d->off);
+            emit_signature(g, d, SIG_SSE_AT);
+            gen_write(g, "; /* into an SSE event */\n", 26);
+            g->sse = true; /* (the names of its parts) */
+            for (size_t k = 0; k <= nslots && nslots; k++) {
+                emit_signature(g, d, (long)k);
+                gen_write(g, ";\n", 2);
+            }
+            g->sse = false;
+            gen_write(g, "#endif\n", 7);
         }
         gen_line_back(g);
     }
     starch_out_puts(g->o, "#endif /* STARCH_GEN_H */\n");
-    starch_out_printf(g->o, "\n#endif /* %s */\n", guard);
+    gen_fmt(g, "\n#endif /* %s */\n", guard);
 }
 
 /* Whether an interpolation in the list (at any depth) has the `| markdown` filter, whose
@@ -1518,8 +1912,7 @@ static bool uses_markdown(const Node *n)
  * layers the components use. */
 static void gen_runtime_includes(Gen *g)
 {
-    starch_out_printf(g->o, "#define STARCH_GEN_EXPECTED %d\n#include <starch_gen.h>\n",
-                      STARCH_GEN_VERSION);
+    gen_fmt(g, "#define STARCH_GEN_EXPECTED %d\n#include <starch_gen.h>\n", STARCH_GEN_VERSION);
     if (uses_markdown(g->f->decls.head))
         starch_out_puts(g->o, "#include <starch_markdown.h>\n");
 }
@@ -1528,7 +1921,7 @@ static void gen_source(Gen *g, const char *header)
 {
     emit_banner(g);
     gen_runtime_includes(g);
-    starch_out_printf(g->o, "#include \"%s\"\n\n", header);
+    gen_fmt(g, "#include \"%s\"\n\n", header);
     starch_out_puts(g->o, "/* A component need not use every parameter; values are held in\n"
                           " * __auto_type locals (a GCC and Clang extension, as __typeof__). */\n"
                           "#pragma GCC diagnostic ignored \"-Wunused-parameter\"\n"
@@ -1557,8 +1950,8 @@ bool codegen_unit(Unit *u, const char *c_name, const char *h_name, starch_out *c
     File *f = u->files[0];
     char guard[256];
     snprintf(guard, sizeof guard, "st_%s_starch_h", f->prefix);
-    Gen g = {u, f, h_out, h_name, 0, 0, 0, 1, 0, 0, NULL, 0, 0, 0, {{0}}};
-    Gen c = {u, f, c_out, c_name, 0, 0, 0, 1, 0, 0, NULL, 0, 0, 0, {{0}}};
+    Gen g = {u, f, h_out, h_name, 0, 0, 0, 1, 0, 0, NULL, 0, 0, 0, {{0}}, false, false, false};
+    Gen c = {u, f, c_out, c_name, 0, 0, 0, 1, 0, 0, NULL, 0, 0, 0, {{0}}, false, false, false};
     for (int k = 0; k < 2; k++) {
         starch_out_init(&g.quoted[k].text);
         starch_out_init(&c.quoted[k].text);

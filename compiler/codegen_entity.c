@@ -56,8 +56,7 @@ static void emit_entity(Gen *g, Node *e, Node **done, size_t *ndone, int depth)
             emit_entity(g, dep, done, ndone, depth + 1);
     }
     done[(*ndone)++] = e;
-    starch_out_printf(g->o, "\n/* {%% entity %.*s %%} */\n", (int)e->name.len,
-                      unit_text(g->f, e->name));
+    gen_fmt(g, "\n/* {%% entity %.*s %%} */\n", (int)e->name.len, unit_text(g->f, e->name));
     gen_out(g, "struct %.*s {", (int)e->name.len, unit_text(g->f, e->name));
     g->indent++;
     for (Field *fl = e->fields; fl; fl = fl->next)
@@ -128,15 +127,13 @@ static void emit_descriptor(Gen *g, Node *e)
             int fn = (int)fl->name.len;
             const char *fname = unit_text(g->f, fl->name);
             gen_indent(g);
-            starch_out_printf(g->o, "{.name = \"%.*s\", .kind = %s, .offset = offsetof(%.*s, %.*s)",
-                              fn, fname, kind_name(fl->kind), nl, name, fn, fname);
+            gen_fmt(g, "{.name = \"%.*s\", .kind = %s, .offset = offsetof(%.*s, %.*s)", fn, fname,
+                    kind_name(fl->kind), nl, name, fn, fname);
             if (fl->array)
-                starch_out_printf(g->o,
-                                  ", .array = true, .count_offset = offsetof(%.*s, %.*s_count)", nl,
-                                  name, fn, fname);
+                gen_fmt(g, ", .array = true, .count_offset = offsetof(%.*s, %.*s_count)", nl, name,
+                        fn, fname);
             if (fl->kind == FK_ENTITY)
-                starch_out_printf(g->o, ", .entity = &%.*s_type", (int)fl->type.len,
-                                  unit_text(g->f, fl->type));
+                gen_fmt(g, ", .entity = &%.*s_type", (int)fl->type.len, unit_text(g->f, fl->type));
             starch_out_write(g->o, "},\n", 3);
         }
         g->indent--;
@@ -316,7 +313,7 @@ void gen_dispatch_macros(Gen *g)
         done[r] = true;
         if (dup)
             continue;
-        starch_out_printf(g->o, "#define %s(out, p, rest, x) _Generic((x)", dispatch[r].local);
+        gen_fmt(g, "#define %s(out, p, rest, x) _Generic((x)", dispatch[r].local);
         for (size_t i = 0; i < g->u->n_files; i++)
             for (Node *d = g->u->files[i]->decls.head; d; d = d->next) {
                 if (d->kind != N_ENTITY)
@@ -329,9 +326,8 @@ void gen_dispatch_macros(Gen *g)
                 else
                     snprintf(fn, sizeof fn, "st_json_%s_%.*s",
                              dispatch[r].use == E_JSON_ATTR ? "attr" : "script", nl, name);
-                starch_out_printf(g->o, ", \\\n    %.*s *: %s, const %.*s *: %s", nl, name, fn, nl,
-                                  name, fn);
+                gen_fmt(g, ", \\\n    %.*s *: %s, const %.*s *: %s", nl, name, fn, nl, name, fn);
             }
-        starch_out_printf(g->o, ", \\\n    default: %s(x))(out, p, rest, x)\n", dispatch[r].global);
+        gen_fmt(g, ", \\\n    default: %s(x))(out, p, rest, x)\n", dispatch[r].global);
     }
 }

@@ -10,34 +10,78 @@
 
 /* ---- Output helpers -------------------------------------------------------------- */
 
+/* gen_fmt with a va_list: the conversions the generator uses, without printf (its
+ * hottest lines are formatted here): %%, %d, %u, %ld, %zu, %s, %.*s and %*s (spaces). */
+static void gen_vfmt(Gen *g, const char *fmt, va_list ap)
+{
+    char num[24];
+    for (const char *f = fmt;;) {
+        const char *pc = strchr(f, '%');
+        if (pc == NULL) {
+            gen_write(g, f, strlen(f));
+            return;
+        }
+        gen_write(g, f, (size_t)(pc - f));
+        f = pc + 1;
+        if (*f == '%') {
+            gen_write(g, "%", 1);
+            f++;
+        } else if (*f == 'd' || (f[0] == 'l' && f[1] == 'd')) {
+            long v = *f == 'd' ? va_arg(ap, int) : va_arg(ap, long);
+            char *e = starch_fmt_i64(num, v);
+            gen_write(g, num, (size_t)(e - num));
+            f += *f == 'd' ? 1 : 2;
+        } else if (*f == 'u') {
+            char *e = starch_fmt_u32(num, va_arg(ap, unsigned));
+            gen_write(g, num, (size_t)(e - num));
+            f++;
+        } else if (f[0] == 'z' && f[1] == 'u') {
+            gen_num(g, va_arg(ap, size_t));
+            f += 2;
+        } else if (*f == 's') {
+            const char *str = va_arg(ap, const char *);
+            gen_write(g, str, strlen(str));
+            f++;
+        } else if (f[0] == '.' && f[1] == '*' && f[2] == 's') {
+            int n = va_arg(ap, int);
+            const char *str = va_arg(ap, const char *);
+            gen_write(g, str, (size_t)n);
+            f += 3;
+        } else if (f[0] == '*' && f[1] == 's') {
+            int n = va_arg(ap, int);
+            (void)va_arg(ap, const char *); /* (only "" is padded) */
+            for (int i = 0; i < n; i++)
+                gen_write(g, " ", 1);
+            f += 2;
+        } else {
+            abort(); /* a conversion the generator does not use */
+        }
+    }
+}
+
+void gen_fmt(Gen *g, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    gen_vfmt(g, fmt, ap);
+    va_end(ap);
+}
+
 /* Writes one indented line (fmt without the trailing newline). */
 void gen_out(Gen *g, const char *fmt, ...)
 {
     gen_indent(g);
-    char buf[512];
     va_list ap;
     va_start(ap, fmt);
-    int n = vsnprintf(buf, sizeof buf, fmt, ap);
+    gen_vfmt(g, fmt, ap);
     va_end(ap);
-    if (n >= (int)sizeof buf) { /* long lines (only from long names) go through printf */
-        va_start(ap, fmt);
-        char *big = malloc((size_t)n + 1);
-        if (big) {
-            vsnprintf(big, (size_t)n + 1, fmt, ap);
-            starch_out_write(g->o, big, (size_t)n);
-            free(big);
-        }
-        va_end(ap);
-    } else {
-        starch_out_write(g->o, buf, (size_t)n);
-    }
-    starch_out_write(g->o, "\n", 1);
+    gen_write(g, "\n", 1);
 }
 
 /* Writes s[0..n) verbatim (a C fragment of the template). */
 void gen_span(Gen *g, Span s)
 {
-    starch_out_write(g->o, unit_text(g->f, s), s.len);
+    gen_write(g, unit_text(g->f, s), s.len);
 }
 
 /* Whether the C expression s[0..n) holds a comma outside parentheses (inside braces or
@@ -90,27 +134,34 @@ static void quote_bytes(Gen *g, const char *s, size_t n)
         unsigned char c = (unsigned char)s[i];
         if (c >= 0x20 && c != 0x7f && c != '"' && c != '\\')
             continue;
-        starch_out_write(g->o, s + run, i - run);
+        gen_write(g, s + run, i - run);
         run = i + 1;
         char esc[8];
         if (c < 0x20 || c == 0x7f) {
             snprintf(esc, sizeof esc, "\\%03o", c);
-            starch_out_write(g->o, esc, 4);
+            gen_write(g, esc, 4);
         } else {
             esc[0] = '\\';
             esc[1] = (char)c;
-            starch_out_write(g->o, esc, 2);
+            gen_write(g, esc, 2);
         }
     }
-    starch_out_write(g->o, s + run, n - run);
+    gen_write(g, s + run, n - run);
 }
 
 /* Line breaks in s[0..n). */
 static unsigned count_lines(const char *s, size_t n)
 {
     unsigned lines = 0;
-    for (const char *e = s + n; (s = memchr(s, '\n', (size_t)(e - s))) != NULL; s++)
-        lines++;
+    while (n > 0) { /* byte counters over at most 255 bytes: a loop compilers vectorise */
+        size_t k = n < 255 ? n : 255;
+        unsigned char c = 0;
+        for (size_t i = 0; i < k; i++)
+            c += s[i] == '\n';
+        lines += c;
+        s += k;
+        n -= k;
+    }
     return lines;
 }
 
@@ -120,7 +171,7 @@ static void line_directive(Gen *g, unsigned line)
     char buf[32] = "#line ", *p = starch_fmt_u32(buf + 6, line);
     *p++ = ' ';
     *p++ = '"';
-    starch_out_write(g->o, buf, (size_t)(p - buf));
+    gen_write(g, buf, (size_t)(p - buf));
 }
 
 void gen_quoted_path(Gen *g, const char *path)
@@ -140,7 +191,7 @@ void gen_quoted_path(Gen *g, const char *path)
         g->o = o;
         g->quoted[k].path = path;
     }
-    starch_out_write(g->o, starch_out_data(&g->quoted[k].text), starch_out_len(&g->quoted[k].text));
+    gen_write(g, starch_out_data(&g->quoted[k].text), starch_out_len(&g->quoted[k].text));
 }
 
 /* Points the C compiler at the template line holding offset off. Lines are counted
@@ -159,20 +210,25 @@ void gen_line_template(Gen *g, uint32_t off)
     }
     line_directive(g, g->tpl_line);
     gen_quoted_path(g, g->f->src.path);
-    starch_out_write(g->o, "\"\n", 2);
+    gen_write(g, "\"\n", 2);
 }
 
 void gen_expr(Gen *g, Span s)
 {
     size_t len = starch_out_len(g->o);
     if (len > 0 && starch_out_data(g->o)[len - 1] != '\n')
-        starch_out_write(g->o, "\n", 1);
+        gen_write(g, "\n", 1);
     gen_line_template(g, s.off);
     uint32_t col = 0; /* bytes before s on its line, counted up to GEN_COLUMN_MAX + 1 */
     while (col < s.off && col <= GEN_COLUMN_MAX && g->f->src.text[s.off - col - 1] != '\n')
         col++;
-    if (col <= GEN_COLUMN_MAX)
-        starch_out_printf(g->o, "%*s", (int)col, "");
+    static const char spaces[64] =
+        "                                                                ";
+    for (uint32_t n = col <= GEN_COLUMN_MAX ? col : 0; n > 0;) { /* (no printf: a hot line) */
+        uint32_t k = n < sizeof spaces ? n : (uint32_t)sizeof spaces;
+        gen_write(g, spaces, k);
+        n -= k;
+    }
     gen_span(g, s);
 }
 
@@ -185,51 +241,58 @@ void gen_line_back(Gen *g)
     g->counted = len;
     line_directive(g, g->lines + 2);
     gen_quoted_path(g, g->oname);
-    starch_out_write(g->o, "\"\n", 2);
+    gen_write(g, "\"\n", 2);
 }
 
 /* Writes bytes as the body of a C string literal, broken after each newline into
  * adjacent literals on their own lines. */
+/* The bytes a C string literal cannot hold as they are: controls, DEL, " and \, and ? (a
+ * trigraph's start when another follows). */
+#define C_CTL4(b) [b] = 1, [b + 1] = 1, [b + 2] = 1, [b + 3] = 1
+static const unsigned char c_special[256] = {
+    C_CTL4(0x00), C_CTL4(0x04), C_CTL4(0x08), C_CTL4(0x0c), C_CTL4(0x10), C_CTL4(0x14),
+    C_CTL4(0x18), C_CTL4(0x1c), [0x7f] = 1,   ['"'] = 1,    ['\\'] = 1,   ['?'] = 1,
+};
+
 void gen_c_string(Gen *g, const char *s, size_t n)
 {
-    starch_out_write(g->o, "\"", 1);
+    gen_write(g, "\"", 1);
     size_t run = 0; /* s[run..i) needs no escape: written at once */
     for (size_t i = 0; i < n; i++) {
         unsigned char c = (unsigned char)s[i];
-        if (c >= 0x20 && c != 0x7f && c != '"' && c != '\\' &&
-            (c != '?' || i + 1 == n || s[i + 1] != '?'))
+        if (!c_special[c] || (c == '?' && (i + 1 == n || s[i + 1] != '?')))
             continue;
-        starch_out_write(g->o, s + run, i - run);
+        gen_write(g, s + run, i - run);
         run = i + 1;
         char esc[8];
         if (c == '\n') {
-            starch_out_write(g->o, "\\n", 2);
+            gen_write(g, "\\n", 2);
             if (i + 1 < n) {
-                starch_out_write(g->o, "\"\n", 2);
+                gen_write(g, "\"\n", 2);
                 gen_indent(g);
-                starch_out_write(g->o, "    \"", 5);
+                gen_write(g, "    \"", 5);
             }
         } else if (c == '"' || c == '\\') {
             esc[0] = '\\';
             esc[1] = (char)c;
-            starch_out_write(g->o, esc, 2);
+            gen_write(g, esc, 2);
         } else if (c == '?') {
-            starch_out_write(g->o, "?\\", 2); /* no trigraphs */
+            gen_write(g, "?\\", 2); /* no trigraphs */
         } else if (c == '\t') {
-            starch_out_write(g->o, "\\t", 2);
+            gen_write(g, "\\t", 2);
         } else {
             snprintf(esc, sizeof esc, "\\%03o", c);
-            starch_out_write(g->o, esc, 4);
+            gen_write(g, esc, 4);
         }
     }
-    starch_out_write(g->o, s + run, n - run);
-    starch_out_write(g->o, "\"", 1);
+    gen_write(g, s + run, n - run);
+    gen_write(g, "\"", 1);
 }
 
 void gen_num(Gen *g, size_t v)
 {
     char buf[24];
-    starch_out_write(g->o, buf, (size_t)(starch_fmt_u64(buf, v) - buf));
+    gen_write(g, buf, (size_t)(starch_fmt_u64(buf, v) - buf));
 }
 
 void gen_cat(Gen *g, ...)
@@ -245,5 +308,5 @@ void gen_indent(Gen *g)
 {
     static const char spaces[] = "                                                                ";
     for (int i = g->indent * 4; i > 0; i -= (int)sizeof spaces - 1)
-        starch_out_write(g->o, spaces, i < (int)sizeof spaces - 1 ? (size_t)i : sizeof spaces - 1);
+        gen_write(g, spaces, i < (int)sizeof spaces - 1 ? (size_t)i : sizeof spaces - 1);
 }

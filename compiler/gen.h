@@ -5,6 +5,8 @@
 
 #include "unit.h"
 
+#include <string.h>
+
 typedef struct Gen {
     Unit *u;
     File *f;
@@ -26,10 +28,32 @@ typedef struct Gen {
         const char *path; /* (compared by address) */
         starch_out text;  /* quoted for a #line (gen_quoted_path) */
     } quoted[2];
+    /* Writing a component's SSE variant (its data lines straight into a patch-elements
+     * event, docs/runtime.md): */
+    bool sse;
+    bool sse_open; /* the first data line's prefix is still to be written (st->open) */
+    bool sse_cr;   /* st->cr may be set here: the last byte written may be a '\r' */
 } Gen;
 
-/* Writes one indented line (fmt without the trailing newline). */
+/* Appends data[0..len) to the generated text: inline while the buffer has the room (the
+ * generator's hottest call), else starch_out_write. */
+static inline void gen_write(Gen *g, const char *data, size_t len)
+{
+    starch_out *o = g->o;
+    if (o->cap - o->len >= len && o->err == 0 && len > 0) {
+        memcpy(o->data + o->len, data, len);
+        o->len += len;
+    } else {
+        starch_out_write(o, data, len);
+    }
+}
+
+/* Writes one indented line (fmt without the trailing newline). The conversions: %%, %d,
+ * %u, %ld, %zu, %s, %.*s and %*s (of ""), written without printf. */
 void gen_out(Gen *g, const char *fmt, ...) STARCH_PRINTF(2, 3);
+
+/* Writes fmt as gen_out does, without indentation or line end. */
+void gen_fmt(Gen *g, const char *fmt, ...) STARCH_PRINTF(2, 3);
 
 /* Writes the span s of the file verbatim (a C fragment of the template). */
 void gen_span(Gen *g, Span s);

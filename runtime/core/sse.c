@@ -459,14 +459,61 @@ static void stream_save(starch_sse_stream *st, Elements e)
     st->cr = e.cr;
 }
 
-/* Flush callback of the rendering buffer: copies what it holds into out's data lines. */
-static int stream_flush(void *ctx, const char *data, size_t len)
+/* Flush callback of the rendering buffer: copies what it holds into out's data lines.
+ * Exported (starch_gen.h) so that a component's function knows a stream's buffer. */
+int starch__sse_stream_flush(void *ctx, const char *data, size_t len)
 {
     starch_sse_stream *st = ctx;
     Elements e = stream_state(st);
     put_elements(st->dst, &e, data, len);
     stream_save(st, e);
     return starch_out_error(st->dst);
+}
+
+/* What the application wrote into the stream's buffer, or a value written there by an SSE
+ * variant (starch_gen.h): converted into the event now, the buffer emptied. */
+void starch__sse_pending(starch_sse_stream *st)
+{
+    if (st->out.len == 0)
+        return;
+    Elements e = stream_state(st);
+    put_elements(st->dst, &e, st->out.data, st->out.len);
+    stream_save(st, e);
+    st->out.len = 0;
+}
+
+/* ---- The data-lines variants of generated code (starch_gen.h, "SSE variants") ------- */
+
+/* p with at least n bytes of room. */
+static char *lines_room(starch_out *out, char *p, size_t n)
+{
+    if ((size_t)(starch_out_end(out, p) - p) >= n)
+        return p;
+    return starch_out_more(out, p, n).p;
+}
+
+/* Bytes of a value written per reservation by starch__sse_put_lines: each may become a
+ * break of 16 bytes, and the room asked for stays within STARCH_OUT_RESERVE_MAX. */
+#define LINES_PIECE 512
+
+char *starch__sse_put_lines(starch_sse_stream *st, starch_out *out, char *p, size_t rest,
+                            const char *v, size_t n, bool escape)
+{
+    const char *end = v + n;
+    if (n && st->cr && *v == '\n')
+        v++; /* the rest of a \r\n whose '\r' ended what came before */
+    if (n)
+        st->cr = false;
+    while (v < end) {
+        const char *stop = end - v > LINES_PIECE ? v + LINES_PIECE : end;
+        if (stop < end && stop[-1] == '\r')
+            stop++; /* a \r\n in one piece */
+        p = lines_room(out, p, (size_t)(stop - v) * SSE_LINES_BREAK_LEN + rest);
+        st->cr = false;
+        p = starch__sse_lines_html(p, v, stop, escape, &st->cr);
+        v = stop;
+    }
+    return lines_room(out, p, rest);
 }
 
 starch_out *starch_sse_elements_begin(starch_sse_stream *st, starch_out *out,
@@ -483,7 +530,7 @@ starch_out *starch_sse_elements_begin(starch_sse_stream *st, starch_out *out,
         return &st->out;
     }
     put_elements_head(out, o);
-    st->out.flush = stream_flush;
+    st->out.flush = starch__sse_stream_flush;
     st->out.flush_ctx = st;
     return &st->out;
 }

@@ -237,3 +237,96 @@ const char *starch__sse_lines_sse2(char **dp, const char *d_end, const char *s, 
 }
 
 #endif
+
+/* ---- Escaping a value into data lines ---------------------------------------------- */
+
+/* The bytes HTML escaping replaces, and the line breaks (lines_stop[c]: 1 escaped, 2 a
+ * break). */
+static const unsigned char lines_stop[256] = {
+    ['&'] = 1, ['<'] = 1, ['>'] = 1, ['"'] = 1, ['\''] = 1, ['\n'] = 2, ['\r'] = 2,
+};
+
+/* Writes what *s, a byte lines_stop marks, becomes at d: its entity, or a break (one for
+ * \r\n, whose '\n' is consumed too); *cr when it is a '\r' ending the input. */
+static inline char *put_stop(char *d, const char **s, const char *end, bool *cr)
+{
+    char c = *(*s)++;
+    switch (c) {
+    case '&': memcpy(d, "&amp;", 5); return d + 5;
+    case '<': memcpy(d, "&lt;", 4); return d + 4;
+    case '>': memcpy(d, "&gt;", 4); return d + 4;
+    case '"': memcpy(d, "&#34;", 5); return d + 5;
+    case '\'': memcpy(d, "&#39;", 5); return d + 5;
+    default: break;
+    }
+    memcpy(d, line_break, SSE_LINES_BREAK_LEN);
+    if (c == '\r' && *s == end)
+        *cr = true;
+    else if (c == '\r' && **s == '\n')
+        (*s)++;
+    return d + SSE_LINES_BREAK_LEN;
+}
+
+char *starch__sse_lines_html_portable(char *d, const char *s, const char *end, bool escape,
+                                      bool *cr)
+{
+    unsigned char mask = escape ? 3 : 2;
+    while (s < end) {
+        if (lines_stop[(unsigned char)*s] & mask)
+            d = put_stop(d, &s, end, cr);
+        else
+            *d++ = *s++;
+    }
+    return d;
+}
+
+#if defined(__SSE2__) && !defined(STARCH_NO_SSE2)
+/* Bit j set for byte j of x a line break or, with escape, a byte HTML escaping replaces:
+ * & ' (x | 1 == 0x27), < > (x | 2 == 0x3e), ". */
+static inline unsigned stops16(__m128i x, bool escape)
+{
+    __m128i hit = _mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('\n')),
+                               _mm_cmpeq_epi8(x, _mm_set1_epi8('\r')));
+    if (escape)
+        hit = _mm_or_si128(
+            _mm_or_si128(hit, _mm_cmpeq_epi8(x, _mm_set1_epi8('"'))),
+            _mm_or_si128(_mm_cmpeq_epi8(_mm_or_si128(x, _mm_set1_epi8(1)), _mm_set1_epi8(0x27)),
+                         _mm_cmpeq_epi8(_mm_or_si128(x, _mm_set1_epi8(2)), _mm_set1_epi8(0x3e))));
+    return (unsigned)_mm_movemask_epi8(hit);
+}
+
+char *starch__sse_lines_html_sse2(char *d, const char *s, const char *end, bool escape, bool *cr)
+{
+    /* 16 bytes at a time, stored before they are looked at (the room holds them) */
+    while (end - s >= 16) {
+        __m128i x = _mm_loadu_si128((const __m128i *)(const void *)s);
+        _mm_storeu_si128((__m128i *)(void *)d, x);
+        unsigned m = stops16(x, escape);
+        if (m == 0) {
+            s += 16;
+            d += 16;
+            continue;
+        }
+        size_t k = (size_t)__builtin_ctz(m);
+        s += k;
+        d = put_stop(d + k, &s, end, cr);
+    }
+    if (s == end)
+        return d;
+    /* the last bytes, fewer than 16, copied into a block of zeros (no read past end) */
+    char tail[32] = {0};
+    const char *t = tail, *tend = tail + (end - s);
+    memcpy(tail, s, (size_t)(end - s));
+    while (t < tend) {
+        __m128i x = _mm_loadu_si128((const __m128i *)(const void *)t);
+        _mm_storeu_si128((__m128i *)(void *)d, x);
+        unsigned m = stops16(x, escape) & ((1u << (tend - t)) - 1);
+        if (m == 0)
+            return d + (tend - t);
+        size_t k = (size_t)__builtin_ctz(m);
+        t += k;
+        d = put_stop(d + k, &t, tend, cr);
+    }
+    return d;
+}
+#endif

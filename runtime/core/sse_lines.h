@@ -43,4 +43,20 @@ const char *starch__sse_lines_sse2(char **d, const char *d_end, const char *s, c
 #define starch__sse_lines starch__sse_lines_portable
 #endif
 
+/* Writes s[0..end) at d, with each line break (\n, \r\n, \r) as SSE_LINES_BREAK and, with
+ * escape, the bytes HTML escaping replaces (& < > " ') as their entities; returns the
+ * output's end. d has room for 16 bytes per byte of s (it may write that far past its
+ * output). Sets *cr when s ends in a '\r' (a '\n' right after it would be the rest of
+ * that \r\n); a '\n' at s is written as a break (the caller skips it after a '\r'). The
+ * lines writers of generated code (starch__sse_put_lines). Neither reads past end. */
+char *starch__sse_lines_html_portable(char *d, const char *s, const char *end, bool escape,
+                                      bool *cr);
+
+#if defined(__SSE2__) && !defined(STARCH_NO_SSE2)
+char *starch__sse_lines_html_sse2(char *d, const char *s, const char *end, bool escape, bool *cr);
+#define starch__sse_lines_html starch__sse_lines_html_sse2
+#else
+#define starch__sse_lines_html starch__sse_lines_html_portable
+#endif
+
 #endif

@@ -418,7 +418,9 @@ int starch_sse_remove_signals(starch_out *out, const char *const *paths, size_t 
 /* --------------------------------------------------------------------------------------
  * Streaming a patch-elements event: a renderer writes into the starch_out returned by
  * starch_sse_elements_begin, and the `data: elements ` prefixes are inserted as its bytes
- * flow to out (in chunks of STARCH_OUT_CHUNK; the fragment is never copied whole).
+ * flow to out (in chunks of STARCH_OUT_CHUNK; the fragment is never copied whole). A
+ * generated component given that starch_out writes its data lines into out itself (its
+ * SSE variant: docs/runtime.md, "Components into an SSE event"), with the same bytes.
  * -------------------------------------------------------------------------------------- */
 
 /** State of one streamed event. Fields are private; it needs no initialisation. */

@@ -458,6 +458,13 @@ static inline unsigned starch__url_stop16(__m128i x)
     return (unsigned)_mm_movemask_epi8(hit);
 }
 
+/** Whether `need` bytes of room are left at p (a cursor into out's data, or, after a
+ *  failure, into the discard area: then never). */
+static inline bool starch__room(const starch_out *out, const char *p, size_t need)
+{
+    return out->err == 0 && (size_t)(out->data + out->cap - p) >= need;
+}
+
 /** s, with nothing the compiler knows about the object it points into: the fast paths
  *  read a string in pieces sized by its run-time length, and gcc's -Warray-bounds would
  *  otherwise flag the pieces of a branch that a short literal never takes. */
@@ -1481,6 +1488,315 @@ char *starch_put_json_script_chr(starch_out *out, char *p, size_t rest, char c);
 /* A checked build: the cursor protocol and the writers above, checked (starch_checked.h). */
 #ifdef STARCH_CHECKED
 #include "starch_checked.h"
+#endif
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ======================================================================================
+ * SSE variants: a component written straight into the data lines of a patch-elements
+ * event (docs/runtime.md, "Components into an SSE event")
+ *
+ * Each component (but those forwarding slots) has, beside st_NAME_at, st_NAME_sse_at(st,
+ * args, room) (and its parts, _sse_partK): the same code writing to st->dst (the event's
+ * starch_out) with each line break of its literal text already written as
+ * STARCH_SSE_BREAK by the compiler, and each value that can hold a line break written by
+ * a "lines" writer below, which breaks the line there.
+ * The component's public function takes that path when its out is the buffer of a
+ * starch_sse_stream (starch__sse_stream_of). st->open says the first data line is begun;
+ * st->cr that the last byte of the elements was a '\r' turned into a break (a '\n' right
+ * after it is the rest of that \r\n, and skipped), exactly as the runtime's conversion
+ * (sse.c) keeps them, so both ways give the same bytes.
+ * ====================================================================================== */
+
+/** What a line break of the elements becomes (16 bytes), and the first line's prefix. */
+#define STARCH_SSE_BREAK     "\ndata: elements "
+#define STARCH_SSE_BREAK_LEN 16
+#define STARCH_SSE_OPEN_LEN  15
+
+/* (sse.c) The flush callback of a stream's buffer; the conversion of what that buffer
+ * holds into st->dst (the buffer is emptied); the slow path of the lines writers: v[0..n)
+ * written HTML-escaped (or as is) with each \n, \r\n or \r as STARCH_SSE_BREAK, `rest`
+ * bytes of room after it. */
+int starch__sse_stream_flush(void *ctx, const char *data, size_t len);
+void starch__sse_pending(starch_sse_stream *st);
+char *starch__sse_put_lines(starch_sse_stream *st, starch_out *out, char *p, size_t rest,
+                            const char *v, size_t n, bool escape);
+
+/** The stream whose buffer out is, when a component with an SSE variant may write into its
+ *  destination: out is a stream's buffer not in error, and the elements have begun or the
+ *  component begins with text (starts). What the buffer holds goes to the event first. */
+static inline starch_sse_stream *starch__sse_stream_of(starch_out *out, bool starts)
+{
+    if (out->flush != starch__sse_stream_flush)
+        return NULL;
+    starch_sse_stream *st = (starch_sse_stream *)out->flush_ctx;
+    if (out != &st->out || out->err != STARCH_OK)
+        return NULL;
+    if (out->len)
+        starch__sse_pending(st);
+    return st->open || starts ? st : NULL;
+}
+
+/** Before the first literal of a component that begins with text: the first line's prefix,
+ *  unless the elements have begun (STARCH_SSE_OPEN_LEN bytes of room). */
+static inline char *starch__sse_open(starch_sse_stream *st, char *p)
+{
+    if (st->open)
+        return p;
+    st->open = true;
+    return starch_put(p, "data: elements ", STARCH_SSE_OPEN_LEN);
+}
+
+/** A literal s[0..n) that begins with a line break (from a '\n'), where what came before
+ *  may have ended in '\r': that break is then the one already written. */
+static inline char *starch__sse_text_lf(starch_sse_stream *st, char *p, const char *s, size_t n)
+{
+    size_t skip = st->cr ? STARCH_SSE_BREAK_LEN : 0;
+    st->cr = false;
+    return starch_put(p, s + skip, n - skip);
+}
+
+/* Whether s[0..n) holds a '\n' or '\r': 8 bytes at a time (a byte equal to c is a zero
+ * byte of w ^ c*ONES: (x - ONES) & ~x & HIGHS finds one, exactly), or 16 with SSE2. */
+static inline bool starch__sse_break_word(const char *s)
+{
+    const uint64_t ones = UINT64_C(0x0101010101010101), highs = UINT64_C(0x8080808080808080);
+    uint64_t w, a, b;
+    memcpy(&w, s, 8);
+    a = w ^ (ones * '\n');
+    b = w ^ (ones * '\r');
+    return (((a - ones) & ~a) | ((b - ones) & ~b)) & highs;
+}
+
+static inline bool starch__sse_has_break_portable(const char *s, size_t n)
+{
+    if (n < 8) {
+        for (size_t i = 0; i < n; i++)
+            if (s[i] == '\n' || s[i] == '\r')
+                return true;
+        return false;
+    }
+    for (size_t i = 0; i + 8 < n; i += 8)
+        if (starch__sse_break_word(s + i))
+            return true;
+    return starch__sse_break_word(s + n - 8); /* the last 8 (overlapping) */
+}
+
+#if STARCH__SSE2
+static inline bool starch__sse_has_break_sse2(const char *s, size_t n)
+{
+    if (n < 16)
+        return starch__sse_has_break_portable(s, n);
+    const __m128i lf = _mm_set1_epi8('\n'), cr = _mm_set1_epi8('\r');
+    for (size_t i = 0;; i += 16) {
+        size_t at = i + 16 <= n ? i : n - 16; /* the last 16 (overlapping) */
+        __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(s + at));
+        if (_mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi8(x, lf), _mm_cmpeq_epi8(x, cr))))
+            return true;
+        if (at + 16 >= n)
+            return false;
+    }
+}
+#define starch__sse_has_break starch__sse_has_break_sse2
+#else
+#define starch__sse_has_break starch__sse_has_break_portable
+#endif
+
+/* The lines writers: (st, out, p, rest, value), as the context's writer, plus the state.
+ * Numbers and booleans hold no line break (nor are they empty): the context's writer.
+ * Strings with no line break (most): the context's writer too; else the slow path. In a
+ * checked build the slow path's room is checked as any writer's (starch_checked_rest). */
+#ifdef STARCH_CHECKED
+#define STARCH_SSE_REST_(out, q, rest) starch_checked_rest(out, q, rest)
+#else
+#define STARCH_SSE_REST_(out, q, rest) (q)
+#endif
+
+#define STARCH_SSE_PLAIN_(name, T)                                                                 \
+    static inline char *starch__sse_##name(starch_sse_stream *st, starch_out *out, char *p,        \
+                                           size_t rest, T v)                                       \
+    {                                                                                              \
+        st->cr = false;                                                                            \
+        return STARCH_W_(name)(out, p, rest, v);                                                   \
+    }
+STARCH_SSE_PLAIN_(i32, int32_t)
+STARCH_SSE_PLAIN_(u32, uint32_t)
+STARCH_SSE_PLAIN_(i64, int64_t)
+STARCH_SSE_PLAIN_(u64, uint64_t)
+STARCH_SSE_PLAIN_(float, float)
+STARCH_SSE_PLAIN_(double, double)
+static inline char *starch__sse_bool(starch_sse_stream *st, starch_out *out, char *p, size_t rest,
+                                     bool v)
+{
+    st->cr = false;
+    return STARCH_W_(bool)(out, p, rest, v);
+}
+
+/** A char in text or an attribute: a line break, or escaped. */
+static inline char *starch__sse_html_chr(starch_sse_stream *st, starch_out *out, char *p,
+                                         size_t rest, char c)
+{
+    if (c != '\n' && c != '\r') {
+        st->cr = false;
+        return STARCH_W_(html_chr)(out, p, rest, c);
+    }
+    bool skip = c == '\n' && st->cr;
+    st->cr = c == '\r';
+    return skip ? p : starch_put(p, STARCH_SSE_BREAK, STARCH_SSE_BREAK_LEN);
+}
+
+#if STARCH__SSE2
+/** The bytes the lines writer of text and attributes stops at among the 16 in x: those
+ *  HTML escaping replaces, and the line breaks. */
+static inline unsigned starch__sse_html_stop16(__m128i x)
+{
+    __m128i brk = _mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('\n')),
+                               _mm_cmpeq_epi8(x, _mm_set1_epi8('\r')));
+    return starch__html_special16(x) | (unsigned)_mm_movemask_epi8(brk);
+}
+#endif
+
+/** A string in text or an attribute: inline (starch__short_str) when it holds nothing to
+ *  escape nor a line break, where the compiler targets SSE2; else in one pass out of
+ *  line (escaped, each line break a new data line). */
+static inline char *starch__sse_html_str(starch_sse_stream *st, starch_out *out, char *p,
+                                         size_t rest, starch_str s)
+{
+#if STARCH__SSE2
+    char *q;
+    if (s.len <= 32 && starch__room(out, p, rest + 32) &&
+        (q = starch__short_str(p, s, starch__sse_html_stop16, NULL)) != NULL) {
+        if (s.len)
+            st->cr = false;
+        return STARCH_SSE_REST_(out, q, rest);
+    }
+#endif
+    return STARCH_SSE_REST_(out, starch__sse_put_lines(st, out, p, rest, s.ptr, s.len, true), rest);
+}
+
+/** A C string in text or an attribute: its first bytes inline (starch__short_cstr) up to
+ *  its NUL or a byte to escape or a line break, where the compiler targets SSE2; the rest
+ *  out of line. */
+static inline char *starch__sse_html_cstr(starch_sse_stream *st, starch_out *out, char *p,
+                                          size_t rest, const char *s)
+{
+    if (s == NULL)
+        s = "";
+#if STARCH__SSE2
+#if STARCH__OVERREAD
+    if (starch__room(out, p, rest + 64)) {
+        bool done;
+        size_t k = starch__short_cstr(p, s, starch__sse_html_stop16, &done, NULL);
+        if (k)
+            st->cr = false;
+        if (done)
+            return STARCH_SSE_REST_(out, p + k, rest);
+        p += k;
+        s += k;
+    }
+#endif
+#endif
+    return STARCH_SSE_REST_(out, starch__sse_put_lines(st, out, p, rest, s, strlen(s), true), rest);
+}
+
+/* starch_html: as it is in text, escaped in an attribute. */
+static inline char *starch__sse_trusted_(starch_sse_stream *st, starch_out *out, char *p,
+                                         size_t rest, starch_html s, bool attr)
+{
+    if (!starch__sse_has_break(s.ptr, s.len)) {
+        if (s.len)
+            st->cr = false;
+        return attr ? STARCH_W_(attr_trusted)(out, p, rest, s)
+                    : STARCH_W_(html_trusted)(out, p, rest, s);
+    }
+    return STARCH_SSE_REST_(out, starch__sse_put_lines(st, out, p, rest, s.ptr, s.len, attr), rest);
+}
+
+static inline char *starch__sse_html_trusted(starch_sse_stream *st, starch_out *out, char *p,
+                                             size_t rest, starch_html s)
+{
+    return starch__sse_trusted_(st, out, p, rest, s, false);
+}
+
+static inline char *starch__sse_attr_trusted(starch_sse_stream *st, starch_out *out, char *p,
+                                             size_t rest, starch_html s)
+{
+    return starch__sse_trusted_(st, out, p, rest, s, true);
+}
+
+/* A value of a type its context cannot write is reported where st_NAME_at writes it, in
+ * the same file: its variant takes this instead (declared, never defined), so that each
+ * error is reported once. */
+char *starch__sse_quiet(starch_out *out, char *p, size_t rest, ...);
+char *starch__sse_quiet_lines(starch_sse_stream *st, starch_out *out, char *p, size_t rest, ...);
+
+/* clang-format off */
+#define STARCH_SSE_FN_(x, trusted)                                                                 \
+    _Generic((x),                                                                          \
+        char *: starch__sse_html_cstr,                                                     \
+        const char *: starch__sse_html_cstr,                                               \
+        starch_str: starch__sse_html_str,                                                  \
+        starch_html: trusted,                                                              \
+        char: starch__sse_html_chr,                                                        \
+        bool: starch__sse_bool,                                                            \
+        STARCH_NUMBER_CASES_(starch__sse_i32, starch__sse_u32, starch__sse_i64, starch__sse_u64, starch__sse_float, starch__sse_double), \
+        default: starch__sse_quiet_lines)
+
+/** STARCH_PUT_CSS in an SSE variant (no line breaks in numbers). */
+#define STARCH_SSE_PUT_CSS(out, p, rest, x)                                                        \
+    _Generic((x),                                                                                  \
+             STARCH_NUMBER_CASES_(STARCH_W_(i32), STARCH_W_(u32), STARCH_W_(i64), STARCH_W_(u64),  \
+                                  STARCH_W_(float), STARCH_W_(double)),                            \
+             default: starch__sse_quiet)(out, STARCH_AT_(out, p), rest, x)
+/* URL strings in a variant: the out-of-line writers, so that the inline ones
+ * (starch_put_url_cstr, ...) keep the one caller they have in st_NAME_at: a second caller
+ * in the same file would change the C compiler's inlining there. */
+#ifdef STARCH_CHECKED
+#define STARCH_SSE_OUTLINE_(f, T)                                                                 \
+    static inline char *starch__sse_##f(starch_out *out, char *p, size_t rest, T v)               \
+    {                                                                                              \
+        return starch_checked_rest(out, starch__put_##f(out, p, rest, v), rest);                   \
+    }
+#else
+#define STARCH_SSE_OUTLINE_(f, T)                                                                 \
+    static inline char *starch__sse_##f(starch_out *out, char *p, size_t rest, T v)               \
+    {                                                                                              \
+        return starch__put_##f(out, p, rest, v);                                                   \
+    }
+#endif
+STARCH_SSE_OUTLINE_(url_cstr, const char *)
+STARCH_SSE_OUTLINE_(url_str, starch_str)
+STARCH_SSE_OUTLINE_(url_part_cstr, const char *)
+STARCH_SSE_OUTLINE_(url_part_str, starch_str)
+
+#define STARCH_SSE_FN_URL_(x, name)                                                                \
+    _Generic((x),                                                                          \
+        char *: starch__sse_##name##_cstr,                                                 \
+        const char *: starch__sse_##name##_cstr,                                           \
+        starch_str: starch__sse_##name##_str,                                              \
+        starch_html: STARCH_W_(name##_trusted),                                            \
+        char: STARCH_W_(name##_chr),                                                       \
+        bool: STARCH_W_(bool),                                                             \
+        STARCH_NUMBER_CASES_(STARCH_W_(i32), STARCH_W_(u32), STARCH_W_(i64), STARCH_W_(u64), STARCH_W_(float), STARCH_W_(double)), \
+        default: starch__sse_quiet)
+
+/** STARCH_PUT_URL and STARCH_PUT_URL_PART in an SSE variant. */
+#define STARCH_SSE_PUT_URL(out, p, rest, x)                                                        \
+    STARCH_SSE_FN_URL_(x, url)(out, STARCH_AT_(out, p), rest, x)
+#define STARCH_SSE_PUT_URL_PART(out, p, rest, x)                                                   \
+    STARCH_SSE_FN_URL_(x, url_part)(out, STARCH_AT_(out, p), rest, x)
+/* clang-format on */
+
+/** STARCH_PUT_HTML and STARCH_PUT_ATTR into the data lines of stream st. */
+#define STARCH_SSE_PUT_HTML(st, out, p, rest, x)                                                   \
+    STARCH_SSE_FN_(x, starch__sse_html_trusted)(st, out, STARCH_AT_(out, p), rest, x)
+#define STARCH_SSE_PUT_ATTR(st, out, p, rest, x)                                                   \
+    STARCH_SSE_FN_(x, starch__sse_attr_trusted)(st, out, STARCH_AT_(out, p), rest, x)
+
+#ifdef __cplusplus
+}
 #endif
 
 #endif /* STARCH_GEN_H */

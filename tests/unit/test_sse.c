@@ -907,3 +907,164 @@ Test(sse, headers)
     starch_sse_write_headers(&out, "HTTP/2");
     cr_assert_str_eq(text(), "Content-Type: text/event-stream\r\nCache-Control: no-cache\r\n");
 }
+
+/* ---- The lines writers of generated code (SSE variants) ---------------------------- */
+
+typedef char *(*lines_html_fn)(char *d, const char *s, const char *end, bool escape, bool *cr);
+
+static const struct {
+    const char *name;
+    lines_html_fn fn;
+} lines_writers[] = {
+    {"portable", starch__sse_lines_html_portable},
+#if defined(__SSE2__) && !defined(STARCH_NO_SSE2)
+    {"sse2", starch__sse_lines_html_sse2},
+#endif
+};
+
+/* The reference: s[0..n) escaped (with escape) and each break as SSE_LINES_BREAK. */
+static size_t lines_html_reference(char *d, const char *s, size_t n, bool escape, bool *cr)
+{
+    size_t o = 0;
+    *cr = false;
+    for (size_t i = 0; i < n; i++) {
+        const char *e = NULL;
+        switch (s[i]) {
+        case '&': e = "&amp;"; break;
+        case '<': e = "&lt;"; break;
+        case '>': e = "&gt;"; break;
+        case '"': e = "&#34;"; break;
+        case '\'': e = "&#39;"; break;
+        default: break;
+        }
+        if (e && escape) {
+            memcpy(d + o, e, strlen(e));
+            o += strlen(e);
+        } else if (s[i] == '\n' || s[i] == '\r') {
+            memcpy(d + o, SSE_LINES_BREAK, SSE_LINES_BREAK_LEN);
+            o += SSE_LINES_BREAK_LEN;
+            if (s[i] == '\r' && i + 1 < n && s[i + 1] == '\n')
+                i++;
+            else if (s[i] == '\r' && i + 1 == n)
+                *cr = true;
+        } else {
+            d[o++] = s[i];
+        }
+    }
+    return o;
+}
+
+/* v[0..n) through every writer, escaped and not, the input ending at an inaccessible
+ * page and the output with exactly its room (16 bytes a byte) before one. */
+static void check_lines_html(const char *v, size_t n)
+{
+    static char want[16 * 4096];
+    if (src_end == NULL)
+        src_end = guarded();
+    if (dst_end == NULL)
+        dst_end = guarded();
+    char *s = src_end - n;
+    memcpy(s, v, n);
+    for (int escape = 0; escape < 2; escape++) {
+        bool wcr;
+        size_t wl = lines_html_reference(want, v, n, escape, &wcr);
+        for (size_t k = 0; k < sizeof lines_writers / sizeof *lines_writers; k++) {
+            char *d = dst_end - 16 * n;
+            bool cr = false;
+            char *e = lines_writers[k].fn(d, s, src_end, escape, &cr);
+            cr_assert_eq((size_t)(e - d), wl, "%s: length (n %zu, escape %d)",
+                         lines_writers[k].name, n, escape);
+            cr_assert(memcmp(d, want, wl) == 0, "%s: bytes (n %zu)", lines_writers[k].name, n);
+            cr_assert_eq(cr, wcr, "%s: cr state (n %zu)", lines_writers[k].name, n);
+        }
+    }
+}
+
+/* Line breaks and bytes to escape at every position of values of 0 to 70 bytes. */
+Test(sse, lines_html_every_stop_at_every_position)
+{
+    static const char *const stops[] = {"\n", "\r\n", "\r", "\r\r", "<",   "&",
+                                        "\"", "'",    ">",  "\n<",  "\r&", "<\r"};
+    char v[96];
+    check_lines_html("", 0);
+    for (size_t n = 1; n <= 70; n++)
+        for (size_t b = 0; b < sizeof stops / sizeof *stops; b++)
+            for (size_t i = 0; i < n; i++) {
+                size_t bl = strlen(stops[b]);
+                for (size_t j = 0; j < n; j++)
+                    v[j] = (char)('a' + j % 26);
+                size_t m = i + bl > n ? n : i + bl;
+                memcpy(v + i, stops[b], m - i);
+                check_lines_html(v, n);
+            }
+}
+
+/* Random values of those bytes and their look-alikes. */
+Test(sse, lines_html_random_values)
+{
+    static const char alphabet[] = "<p>\n\r\r\n\t\x0b\x0c\x0e\x0f x&\"'%;\x00\x80\xff=?";
+    char v[2048];
+    for (int round = 0; round < 3000; round++) {
+        size_t n = next() % (round < 2500 ? 80 : 2048);
+        for (size_t j = 0; j < n; j++)
+            v[j] = round % 3 == 0 && next() % 32 ? (char)('a' + j % 26)
+                                                 : alphabet[next() % (sizeof alphabet - 1)];
+        check_lines_html(v, n);
+    }
+}
+
+/* starch__sse_has_break (starch_gen.h), both paths, every break at every position. */
+Test(sse, has_break_every_position)
+{
+    if (src_end == NULL)
+        src_end = guarded();
+    for (size_t n = 0; n <= 70; n++)
+        for (size_t i = 0; i <= n; i++)
+            for (int c = 0; c < 4; c++) {
+                char *s = src_end - n;
+                for (size_t j = 0; j < n; j++)
+                    s[j] = (char)(0x08 + (j % 8 == 2 || j % 8 == 5 ? 1 : j % 8)); /* no 0a, 0d */
+                if (i < n)
+                    s[i] = "\n\r\x0b\x0c"[c];
+                bool want = i < n && c < 2;
+                cr_assert_eq(starch__sse_has_break_portable(s, n), want, "portable n %zu i %zu", n,
+                             i);
+#if STARCH__SSE2
+                cr_assert_eq(starch__sse_has_break_sse2(s, n), want, "sse2 n %zu i %zu", n, i);
+#endif
+            }
+}
+
+/* starch__sse_put_lines (sse.c), the lines writers' out-of-line path: long values cut into
+ * pieces, a \r\n or \r at every place around the pieces' ends, a '\n' first after a '\r'
+ * (st->cr), into a buffer that must grow, with `rest` bytes of room after. */
+Test(sse, put_lines_long_values_across_pieces)
+{
+    static char v[1600], want[16 * 1600 + 16];
+    starch_sse_stream st;
+    for (size_t n = 500; n <= 1560; n += 1060 / 4)
+        for (size_t at = 500; at < 530 && at + 2 <= n; at++)
+            for (int kind = 0; kind < 4; kind++)
+                for (int first_cr = 0; first_cr < 2; first_cr++) {
+                    for (size_t j = 0; j < n; j++)
+                        v[j] = "ab<c&d\"e'f"[(j * 7) % 10];
+                    static const char *const br[] = {"\r\n", "\r", "\n\r", "\n\n"};
+                    memcpy(v + at, br[kind], 2);
+                    memcpy(v + n - 2, br[(kind + 1) % 4], 2);
+                    v[0] = first_cr ? '\n' : v[0];
+                    bool wcr;
+                    size_t skip = first_cr; /* after a '\r': the value's first '\n' is its rest */
+                    size_t wl = lines_html_reference(want, v + skip, n - skip, true, &wcr);
+                    starch_out out;
+                    starch_out_init(&out);
+                    st.cr = first_cr;
+                    char *p = starch_out_reserve(&out, 0);
+                    p = starch__sse_put_lines(&st, &out, p, 40, v, n, true);
+                    cr_assert_geq((size_t)(out.data + out.cap - p), 40, "rest");
+                    starch_out_commit(&out, p);
+                    cr_assert_eq(starch_out_len(&out), wl, "n %zu at %zu kind %d", n, at, kind);
+                    cr_assert(memcmp(starch_out_data(&out), want, wl) == 0, "n %zu at %zu", n, at);
+                    cr_assert_eq(st.cr, wcr, "cr state n %zu at %zu kind %d", n, at, kind);
+                    starch_out_free(&out);
+                }
+}
