@@ -318,7 +318,7 @@ static void emit_put_call(Gen *g, Node *n, const char *rest, bool end)
                 rest, v, writers[ctx].trusted);
         if (end)
             emit_end_after(g, true, v);
-    } else if (end && !g->sse && !transform && !raw && !g->limit && gen_put_e_macro(g, n)) {
+    } else if (end && !transform && !raw && !g->limit && gen_put_e_macro(g, n)) {
         /* the cursor and the end in one (starch_gen.h: STARCH_PUT_<CTX>_E) */
         gen_cat(g, "st_p = ", gen_put_e_macro(g, n), "(st_out, st_p, st_end, ", rest, ", st_v",
                 NULL);
@@ -329,10 +329,6 @@ static void emit_put_call(Gen *g, Node *n, const char *rest, bool end)
         const char *macro = gen_put_macro(g, n, raw, json);
         if (g->sse && strcmp(macro, "STARCH_PUT_CSS") == 0)
             macro = "STARCH_SSE_PUT_CSS"; /* (a type error is reported once, in _at) */
-        else if (g->sse && strcmp(macro, "STARCH_PUT_URL") == 0)
-            macro = "STARCH_SSE_PUT_URL"; /* (their strings out of line: starch_gen.h) */
-        else if (g->sse && strcmp(macro, "STARCH_PUT_URL_PART") == 0)
-            macro = "STARCH_SSE_PUT_URL_PART";
         gen_cat(g, "st_p = ", macro, "(st_out, st_p, ", rest, ", st_v", NULL);
         gen_num(g, (size_t)v);
         gen_write(g, ");\n", 3);

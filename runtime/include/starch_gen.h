@@ -1750,43 +1750,6 @@ char *starch__sse_quiet_lines(starch_sse_stream *st, starch_out *out, char *p, s
              STARCH_NUMBER_CASES_(STARCH_W_(i32), STARCH_W_(u32), STARCH_W_(i64), STARCH_W_(u64),  \
                                   STARCH_W_(float), STARCH_W_(double)),                            \
              default: starch__sse_quiet)(out, STARCH_AT_(out, p), rest, x)
-/* URL strings in a variant: the out-of-line writers, so that the inline ones
- * (starch_put_url_cstr, ...) keep the one caller they have in st_NAME_at: a second caller
- * in the same file would change the C compiler's inlining there. */
-#ifdef STARCH_CHECKED
-#define STARCH_SSE_OUTLINE_(f, T)                                                                 \
-    static inline char *starch__sse_##f(starch_out *out, char *p, size_t rest, T v)               \
-    {                                                                                              \
-        return starch_checked_rest(out, starch__put_##f(out, p, rest, v), rest);                   \
-    }
-#else
-#define STARCH_SSE_OUTLINE_(f, T)                                                                 \
-    static inline char *starch__sse_##f(starch_out *out, char *p, size_t rest, T v)               \
-    {                                                                                              \
-        return starch__put_##f(out, p, rest, v);                                                   \
-    }
-#endif
-STARCH_SSE_OUTLINE_(url_cstr, const char *)
-STARCH_SSE_OUTLINE_(url_str, starch_str)
-STARCH_SSE_OUTLINE_(url_part_cstr, const char *)
-STARCH_SSE_OUTLINE_(url_part_str, starch_str)
-
-#define STARCH_SSE_FN_URL_(x, name)                                                                \
-    _Generic((x),                                                                          \
-        char *: starch__sse_##name##_cstr,                                                 \
-        const char *: starch__sse_##name##_cstr,                                           \
-        starch_str: starch__sse_##name##_str,                                              \
-        starch_html: STARCH_W_(name##_trusted),                                            \
-        char: STARCH_W_(name##_chr),                                                       \
-        bool: STARCH_W_(bool),                                                             \
-        STARCH_NUMBER_CASES_(STARCH_W_(i32), STARCH_W_(u32), STARCH_W_(i64), STARCH_W_(u64), STARCH_W_(float), STARCH_W_(double)), \
-        default: starch__sse_quiet)
-
-/** STARCH_PUT_URL and STARCH_PUT_URL_PART in an SSE variant. */
-#define STARCH_SSE_PUT_URL(out, p, rest, x)                                                        \
-    STARCH_SSE_FN_URL_(x, url)(out, STARCH_AT_(out, p), rest, x)
-#define STARCH_SSE_PUT_URL_PART(out, p, rest, x)                                                   \
-    STARCH_SSE_FN_URL_(x, url_part)(out, STARCH_AT_(out, p), rest, x)
 /* clang-format on */
 
 /** STARCH_PUT_HTML and STARCH_PUT_ATTR into the data lines of stream st. */
