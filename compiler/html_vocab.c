@@ -106,11 +106,6 @@ static const struct {
 
 /* ---- Names ------------------------------------------------------------------------------ */
 
-bool html_word_is(const char *name, size_t len, const char *w)
-{
-    return strlen(w) == len && strncasecmp(name, w, len) == 0;
-}
-
 /* Whether name[0..len) is one of the words of the NULL-terminated list. */
 static bool word_in(const char *name, size_t len, const char *const *list)
 {

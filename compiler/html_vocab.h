@@ -9,6 +9,8 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <string.h>
+#include <strings.h>
 
 /* ---- Bytes, as the HTML tokenizer classes them ---------------------------------------- */
 
@@ -34,8 +36,14 @@ static inline char html_lower(char c)
     return c >= 'A' && c <= 'Z' ? (char)(c | 32) : c;
 }
 
-/* Whether name[0..len) is the word w, ignoring ASCII case. */
-bool html_word_is(const char *name, size_t len, const char *w);
+/* Whether name[0..len) is the word w (lowercase), ignoring ASCII case. Inline: w is
+ * most often a literal, whose length the C compiler knows; the first letters are compared
+ * before the lengths. */
+static inline bool html_word_is(const char *name, size_t len, const char *w)
+{
+    return len > 0 && html_lower(name[0]) == w[0] && strlen(w) == len &&
+           strncasecmp(name, w, len) == 0;
+}
 
 /* ---- Elements ------------------------------------------------------------------------- */
 
