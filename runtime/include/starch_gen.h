@@ -397,7 +397,7 @@ static inline char *starch__end_after(const starch_out *out, char **end, char *p
  * header's inline ones. */
 char *starch__put_html_cstr(starch_out *out, char *p, size_t rest, const char *s);
 /* starch__put_html_cstr and starch_put_html_bytes (len >= 1) from a byte to escape at s,
- * where the inline writer stopped, with room for rest + 8 bytes at p. */
+ * where the inline writer stopped (which leaves rest + 1 bytes of room at p, at least). */
 char *starch__put_html_cstr_esc(starch_out *out, char *p, size_t rest, const char *s);
 char *starch__put_html_bytes_esc(starch_out *out, char *p, size_t rest, const char *s, size_t len);
 char *starch__put_html_str(starch_out *out, char *p, size_t rest, starch_str s);
