@@ -389,6 +389,14 @@ static inline char *starch__end_after(const starch_out *out, char **end, char *p
         return name(out, p, rest, v);                                                              \
     }
 
+/* The plain form of writer NAME's `_e` form: the end it would move, dropped. */
+#define STARCH_PLAIN_OF_E_(name, T)                                                                \
+    static inline char *name(starch_out *out, char *p, size_t rest, T v)                           \
+    {                                                                                              \
+        char *end;                                                                                 \
+        return name##_e(out, p, &end, rest, v);                                                    \
+    }
+
 /* Text and attribute values: HTML-escaped. The writers of strings are inline where the
  * compiler targets SSE2 (x86-64's baseline): a string of up to 32 bytes with nothing to
  * escape, where the buffer has the room, is checked and copied in a few instructions; any
@@ -653,7 +661,7 @@ static inline unsigned starch__html_stop16(__m128i x)
 }
 #endif
 
-/** starch_put_html_str: when s has 1 to 32 bytes, there is room and the 32 bytes from s
+/** starch_put_html_str: when s has 1 to 32 bytes and the 32 bytes from s
  *  lie in one page, s is read in one or two 16-byte blocks loaded at its own address
  *  (past s + len: never across a page), each stored whole at p, the lanes past the end
  *  marked as if to escape: a string with nothing to escape is done; else the out-of-line
@@ -687,13 +695,9 @@ static inline char *starch_put_html_str_e(starch_out *out, char *p, char **end, 
     return starch__end_after(out, end, starch__put_html_str(out, p, rest, s));
 }
 
-static inline char *starch_put_html_str(starch_out *out, char *p, size_t rest, starch_str s)
-{
-    char *end;
-    return starch_put_html_str_e(out, p, &end, rest, s);
-}
+STARCH_PLAIN_OF_E_(starch_put_html_str, starch_str)
 
-/** starch_put_html_cstr: when there is room and the 32 bytes from s lie in one page, s is
+/** starch_put_html_cstr: when the 32 bytes from s lie in one page, s is
  *  read in (at most) two 16-byte blocks loaded at its own address, each stored whole at p
  *  (the bytes past what is committed are overwritten later), until one holds its NUL or a
  *  byte to escape: a string that ends first is done; else the out-of-line writer goes on
@@ -725,11 +729,7 @@ static inline char *starch_put_html_cstr_e(starch_out *out, char *p, char **end,
     return starch__end_after(out, end, starch__put_html_cstr(out, p, rest, s));
 }
 
-static inline char *starch_put_html_cstr(starch_out *out, char *p, size_t rest, const char *s)
-{
-    char *end;
-    return starch_put_html_cstr_e(out, p, &end, rest, s);
-}
+STARCH_PLAIN_OF_E_(starch_put_html_cstr, const char *)
 #else
 char *starch_put_html_cstr(starch_out *out, char *p, size_t rest, const char *s);
 char *starch_put_html_str(starch_out *out, char *p, size_t rest, starch_str s);
@@ -972,11 +972,7 @@ static inline char *starch_put_url_part_str_e(starch_out *out, char *p, char **e
     return starch__end_after(out, end, starch__put_url_part_str(out, p, rest, s));
 }
 
-static inline char *starch_put_url_part_str(starch_out *out, char *p, size_t rest, starch_str s)
-{
-    char *end;
-    return starch_put_url_part_str_e(out, p, &end, rest, s);
-}
+STARCH_PLAIN_OF_E_(starch_put_url_part_str, starch_str)
 
 static inline char *starch_put_url_query_str_e(starch_out *out, char *p, char **end, size_t rest,
                                                starch_str s)
@@ -987,11 +983,7 @@ static inline char *starch_put_url_query_str_e(starch_out *out, char *p, char **
     return starch__end_after(out, end, starch__put_url_query_str(out, p, rest, s));
 }
 
-static inline char *starch_put_url_query_str(starch_out *out, char *p, size_t rest, starch_str s)
-{
-    char *end;
-    return starch_put_url_query_str_e(out, p, &end, rest, s);
-}
+STARCH_PLAIN_OF_E_(starch_put_url_query_str, starch_str)
 
 static inline char *starch_put_url_str_e(starch_out *out, char *p, char **end, size_t rest,
                                          starch_str s)
@@ -1004,11 +996,7 @@ static inline char *starch_put_url_str_e(starch_out *out, char *p, char **end, s
     return starch__end_after(out, end, starch__put_url_str(out, p, rest, s));
 }
 
-static inline char *starch_put_url_str(starch_out *out, char *p, size_t rest, starch_str s)
-{
-    char *end;
-    return starch_put_url_str_e(out, p, &end, rest, s);
-}
+STARCH_PLAIN_OF_E_(starch_put_url_str, starch_str)
 
 #if STARCH__OVERREAD
 /** The first blocks of a URL's C string writer: when the 32 bytes from s lie in one page
@@ -1055,50 +1043,41 @@ static inline bool starch__url_colon(const char *s, int k)
 }
 #endif
 
-/** starch_put_url_part_cstr: starch__url_head when there is room, what it leaves (from the
- *  first byte to write otherwise, or past 32 bytes) out of line. */
+/* A URL part's or a query's C string: starch__url_head with the bytes `stop` marks, what
+ * it leaves (from the first byte to write otherwise, or past 32 bytes) by `more`, out of
+ * line. */
+static inline char *starch__url_cstr_e(starch_out *out, char *p, char **end, size_t rest,
+                                       const char *s, unsigned (*stop)(__m128i),
+                                       char *(*more)(starch_out *, char *, size_t, const char *))
+{
+#if STARCH__OVERREAD
+    int k;
+    if (s != NULL && (k = starch__url_head(p, s, stop, NULL)) >= 0) {
+        if (s[k] == 0)
+            return p + k;
+        p += k;
+        s += k;
+    }
+#else
+    (void)stop;
+#endif
+    return starch__end_after(out, end, more(out, p, rest, s));
+}
+
 static inline char *starch_put_url_part_cstr_e(starch_out *out, char *p, char **end, size_t rest,
                                                const char *s)
 {
-#if STARCH__OVERREAD
-    int k;
-    if (s != NULL && (k = starch__url_head(p, s, starch__url_stop16, NULL)) >= 0) {
-        if (s[k] == 0)
-            return p + k;
-        p += k;
-        s += k;
-    }
-#endif
-    return starch__end_after(out, end, starch__put_url_part_cstr(out, p, rest, s));
+    return starch__url_cstr_e(out, p, end, rest, s, starch__url_stop16, starch__put_url_part_cstr);
 }
+STARCH_PLAIN_OF_E_(starch_put_url_part_cstr, const char *)
 
-static inline char *starch_put_url_part_cstr(starch_out *out, char *p, size_t rest, const char *s)
-{
-    char *end;
-    return starch_put_url_part_cstr_e(out, p, &end, rest, s);
-}
-
-/** starch_put_url_query_cstr: as starch_put_url_part_cstr. */
 static inline char *starch_put_url_query_cstr_e(starch_out *out, char *p, char **end, size_t rest,
                                                 const char *s)
 {
-#if STARCH__OVERREAD
-    int k;
-    if (s != NULL && (k = starch__url_head(p, s, starch__query_stop16, NULL)) >= 0) {
-        if (s[k] == 0)
-            return p + k;
-        p += k;
-        s += k;
-    }
-#endif
-    return starch__end_after(out, end, starch__put_url_query_cstr(out, p, rest, s));
+    return starch__url_cstr_e(out, p, end, rest, s, starch__query_stop16,
+                              starch__put_url_query_cstr);
 }
-
-static inline char *starch_put_url_query_cstr(starch_out *out, char *p, size_t rest, const char *s)
-{
-    char *end;
-    return starch_put_url_query_cstr_e(out, p, &end, rest, s);
-}
+STARCH_PLAIN_OF_E_(starch_put_url_query_cstr, const char *)
 
 /** starch_put_url_cstr: as starch_put_url_part_cstr when the value passes the scheme filter
  *  at a glance (what follows a start of `/`, `http://` or `https://` is only normalised;
@@ -1123,11 +1102,7 @@ static inline char *starch_put_url_cstr_e(starch_out *out, char *p, char **end, 
     return starch__end_after(out, end, starch__put_url_cstr(out, p, rest, s));
 }
 
-static inline char *starch_put_url_cstr(starch_out *out, char *p, size_t rest, const char *s)
-{
-    char *end;
-    return starch_put_url_cstr_e(out, p, &end, rest, s);
-}
+STARCH_PLAIN_OF_E_(starch_put_url_cstr, const char *)
 #else
 STARCH_DECLARE_STRING_WRITERS_(url)
 STARCH_DECLARE_STRING_WRITERS_(url_part)
