@@ -593,8 +593,10 @@ static void run_text(Gen *g, Run *r, const char *text, size_t len)
             return;
         r->p[r->n++] = (Piece){NULL, starch_out_len(&r->text), 0, text[0], 0};
     }
-    size_t before = starch_out_len(&r->text);
-    sse_lines(&r->text, text, len);
+    size_t before = starch_out_len(&r->text), skip = 0;
+    if (r->p[r->n - 1].last == '\r' && text[0] == '\n')
+        skip = 1; /* the rest of a \r\n split by a comment: its break is written already */
+    sse_lines(&r->text, text + skip, len - skip);
     r->p[r->n - 1].len += starch_out_len(&r->text) - before;
     r->p[r->n - 1].last = text[len - 1];
 }

@@ -500,14 +500,13 @@ char *starch__sse_put_lines(starch_sse_stream *st, starch_out *out, char *p, siz
                             const char *v, size_t n, bool escape)
 {
     const char *end = v + n;
-    if (n && st->cr && *v == '\n')
-        v++; /* the rest of a \r\n whose '\r' ended what came before */
-    if (n)
-        st->cr = false;
     while (v < end) {
+        if (st->cr && *v == '\n') { /* the rest of a \r\n whose '\r' ended the piece before */
+            v++;
+            st->cr = false;
+            continue;
+        }
         const char *stop = end - v > LINES_PIECE ? v + LINES_PIECE : end;
-        if (stop < end && stop[-1] == '\r')
-            stop++; /* a \r\n in one piece */
         p = lines_room(out, p, (size_t)(stop - v) * SSE_LINES_BREAK_LEN + rest);
         st->cr = false;
         p = starch__sse_lines_html(p, v, stop, escape, &st->cr);

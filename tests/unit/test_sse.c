@@ -1043,13 +1043,15 @@ Test(sse, put_lines_long_values_across_pieces)
     static char v[1600], want[16 * 1600 + 16];
     starch_sse_stream st;
     for (size_t n = 500; n <= 1560; n += 1060 / 4)
-        for (size_t at = 500; at < 530 && at + 2 <= n; at++)
-            for (int kind = 0; kind < 4; kind++)
+        for (size_t at = 500; at < 530 && at + 3 <= n; at++)
+            for (int kind = 0; kind < 6; kind++)
                 for (int first_cr = 0; first_cr < 2; first_cr++) {
                     for (size_t j = 0; j < n; j++)
                         v[j] = "ab<c&d\"e'f"[(j * 7) % 10];
-                    static const char *const br[] = {"\r\n", "\r", "\n\r", "\n\n"};
-                    memcpy(v + at, br[kind], 2);
+                    /* (the 3-byte ones put a \r\r\n or \r\r\r across the 512-byte pieces) */
+                    static const char *const br[] = {"\r\n", "\r",      "\n\r",
+                                                     "\n\n", "\r\r\n", "\r\r\r"};
+                    memcpy(v + at, br[kind], kind < 4 ? 2 : 3);
                     memcpy(v + n - 2, br[(kind + 1) % 4], 2);
                     v[0] = first_cr ? '\n' : v[0];
                     bool wcr;

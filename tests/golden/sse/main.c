@@ -69,6 +69,10 @@ static void r_markdown(starch_out *o, const Args *x)
 {
     sse_Markdown(o, x->a);
 }
+static void r_crsplit(starch_out *o, const Args *x)
+{
+    sse_CrSplit(o, x->a);
+}
 /* several components into one event, values of each ending in '\r' before the next */
 static void r_many(starch_out *o, const Args *x)
 {
@@ -94,7 +98,7 @@ static const Case cases[] = {
     {"UsesSlot", r_slot, NULL},        {"UsesSlot, begun", r_slot, "<x>"},
     {"Slotted", r_slotted, NULL},      {"UsesCard", r_usescard, NULL},
     {"Markdown", r_markdown, "."},     {"many", r_many, NULL},
-    {"many, after \\r", r_many, "\r"},
+    {"many, after \\r", r_many, "\r"}, {"CrSplit", r_crsplit, NULL},
 };
 
 /* Renders through a stream; *variant: the component wrote into the event itself. */
