@@ -1049,7 +1049,7 @@ Test(sse, put_lines_long_values_across_pieces)
                     for (size_t j = 0; j < n; j++)
                         v[j] = "ab<c&d\"e'f"[(j * 7) % 10];
                     /* (the 3-byte ones put a \r\r\n or \r\r\r across the 512-byte pieces) */
-                    static const char *const br[] = {"\r\n", "\r",      "\n\r",
+                    static const char *const br[] = {"\r\n", "\r",     "\n\r",
                                                      "\n\n", "\r\r\n", "\r\r\r"};
                     memcpy(v + at, br[kind], kind < 4 ? 2 : 3);
                     memcpy(v + n - 2, br[(kind + 1) % 4], 2);
