@@ -10,6 +10,7 @@
  * dispatches a list, with a loud default for a kind it does not generate. */
 #include "codegen.h"
 
+#include "cloop.h"
 #include "gen.h"
 #include "imports.h"
 #include "starch_gen.h"
@@ -866,16 +867,98 @@ static void emit_for_in(Gen *g, Node *n)
     gen_out(g, "}");
 }
 
-/* A C for loop. When its body writes only text and values (room R at most), each
- * iteration checks its room with one compare against st_limN = st_end - R, kept in a
- * register (st_end itself is not kept inside: it is st_limN + R); else the body's runs
- * check their own room. */
+/* A counted loop's body (ast_walk): whether one of its C fragments may change the loop's
+ * variable or its bound (cloop_may_change). */
+typedef struct ChangeScan {
+    const char *src;
+    const CountedLoop *cl;
+    bool changes;
+} ChangeScan;
+
+static bool scan_span(ChangeScan *c, Span s)
+{
+    return s.len && cloop_may_change(c->src, s, c->cl) && (c->changes = true);
+}
+
+static int scan_change(Node *n, void *ctx)
+{
+    ChangeScan *c = ctx;
+    bool hit = scan_span(c, n->code) || scan_span(c, n->code2);
+    for (size_t i = 0; i < n->args.n && !hit; i++)
+        hit = scan_span(c, n->args.items[i]);
+    for (const Filter *f = n->filters; f && !hit; f = f->next)
+        hit = scan_span(c, f->args);
+    return hit ? WALK_STOP : WALK_CONTINUE;
+}
+
+/* Whether the C for loop n is counted (cloop.h) and its body leaves it so. */
+static bool loop_counted(const Gen *g, const Node *n, CountedLoop *cl)
+{
+    if (!cloop_counted(g->f->src.text, n->code, cl))
+        return false;
+    ChangeScan c = {g->f->src.text, cl, false};
+    ast_walk(n->body.head, scan_change, &c);
+    return !c.changes;
+}
+
+/* A counted C for loop whose body writes at most `room` bytes: the loop as written, less
+ * its step, runs batches of st_kN iterations (STARCH_TRIPS: at most `batch`, and no more
+ * than its distance to the bound), each with its room reserved at once, as for-in does. */
+static void emit_for_counted(Gen *g, Node *n, const CountedLoop *cl, size_t room)
+{
+    int id = ++g->uid;
+    gen_indent(g);
+    gen_write(g, "for", 3);
+    gen_expr(g, cl->head);
+    gen_write(g, ") {\n", 4);
+    gen_line_back(g);
+    g->indent++;
+    gen_indent(g);
+    gen_fmt(g, "__auto_type const st_b%d =", id); /* (no #line inside a macro's arguments) */
+    gen_expr(g, cl->bound);
+    gen_write(g, ";\n", 2);
+    gen_line_back(g);
+    gen_indent(g);
+    gen_fmt(g, "size_t st_k%d = STARCH_TRIPS(STARCH_DIST(st_b%d, ", id, id);
+    gen_span(g, cl->var);
+    gen_fmt(g, ")%s, %zu);\n", cl->inclusive ? " + 1" : "", loop_batch(room));
+    gen_out(g, "STARCH_ROOM(st_out, st_p, st_end, st_k%d * %zu);", id, room);
+    gen_out(g, "if (st_out->err)");
+    gen_out(g, "    break;");
+    gen_indent(g);
+    gen_fmt(g, "for (; st_k%d != 0; st_k%d--, ", id, id);
+    gen_span(g, cl->step);
+    gen_write(g, ") {\n", 4);
+    g->indent++;
+    const char *saved_hoist = g->hoist;
+    char hoist[96];
+    snprintf(hoist, sizeof hoist, " + (st_k%d - 1) * %zu", id, room);
+    g->hoist = hoist;
+    g->sse_cr = g->sse; /* (after the iteration before) */
+    emit_nodes(g, n->body.head);
+    g->sse_cr = g->sse;
+    g->hoist = saved_hoist;
+    g->indent--;
+    gen_out(g, "}");
+    g->indent--;
+    gen_out(g, "}");
+}
+
+/* A C for loop. When its body writes only text and values (room R at most) and the loop
+ * is counted, emit_for_counted; when it is not, each iteration checks its room with one
+ * compare against st_limN = st_end - R, kept in a register (st_end itself is not kept
+ * inside: it is st_limN + R); else the body's runs check their own room. */
 static void emit_for_c(Gen *g, Node *n)
 {
     size_t st, va, room = 0;
     if (n->body.head && pure_size(n->body.head, &st, &va) &&
         st + va * STARCH_VALUE_MAX <= CHUNK_MAX)
         room = st + va * STARCH_VALUE_MAX;
+    CountedLoop cl;
+    if (room && loop_counted(g, n, &cl)) {
+        emit_for_counted(g, n, &cl, room);
+        return;
+    }
     int saved_limit = g->limit, id = room ? ++g->uid : 0;
     size_t saved_room = g->limit_room;
     const char *saved_hoist = g->hoist;

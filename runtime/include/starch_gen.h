@@ -160,6 +160,23 @@ static inline char *starch_out_end(const starch_out *out, char *p)
  *  n bytes of room before end (a C `for` loop keeps it in a register, STARCH_ROOM_LIMIT). */
 #define STARCH_LIMIT_OF(end, n) ((uintptr_t)(end) - (size_t)(n))
 
+/** The distance from v up to bound b of a counted C `for` loop (`v < b; v++`), in the
+ *  arithmetic of its test `v < b`: pointers, integers (signed ones subtracted as unsigned,
+ *  where the distance of any two values fits) or floating. Evaluates b once. */
+/* clang-format off */
+#define STARCH_DIST(b, v)                                                                          \
+    _Generic(1 ? (b) : (v),                                                                        \
+        int: (0u + (b)) - (0u + (v)),                                                              \
+        long: (0ul + (b)) - (0ul + (v)),                                                           \
+        long long: (0ull + (b)) - (0ull + (v)),                                                    \
+        default: (b) - (v))
+/* clang-format on */
+
+/** The iterations a counted loop at distance d from its bound reserves room for at once:
+ *  d when it is from 1 to k, k when more, and 1 when d says less than the loop's own test
+ *  (which it then makes before each iteration, as written). */
+#define STARCH_TRIPS(d, k) ((d) >= 1 ? ((d) < (k) ? (size_t)(d) : (size_t)(k)) : (size_t)1)
+
 /** STARCH_ROOM for a loop's iteration of n bytes, against limit = STARCH_LIMIT_OF(end, n)
  *  (an lvalue, moved with the room): one compare. */
 #define STARCH_ROOM_LIMIT(out, cursor, limit, n)                                                   \

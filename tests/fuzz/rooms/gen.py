@@ -187,8 +187,18 @@ class Gen:
             inner = sc.child()
             i = self.name('i')
             inner.v['int'].append(i)
-            return '{%% for (int %s = 0; %s < (n & 7); %s++) %%}%s{%% end %%}' % (
-                i, i, i, self.nodes(inner, depth + 1, 2))
+            # counted loops (cloop.c: room for a batch of iterations at once) of each
+            # test and step, one from below zero, and one that is not counted
+            heads = ['int %s = 0; %s < (n & 7); %s++', 'int %s = 0; %s <= (n & 7); ++%s',
+                     'unsigned %s = 0; %s != (unsigned)(n & 7); %s += 1',
+                     'int %s = -3; %s < (n & 7); %s++', 'int %s = 0; %s < (n & 7); %s = %s + 1']
+            head = self.r.choice(heads).replace('%s', i)
+            if self.chance(0.3):  # a pure body, many times: batches end and begin again
+                head = 'int %s = 0; %s < (n & 7) * 50; %s++' % (i, i, i)
+                body = '%s%s' % (self.interp(inner, 'text'), self.text())
+            else:
+                body = self.nodes(inner, depth + 1, 2)
+            return '{%% for (%s) %%}%s{%% end %%}' % (head, body)
         if k < 0.80 and not layout_top:
             v = self.name('k')
             if self.chance(0.5):
