@@ -60,6 +60,15 @@ static uint32_t token_at(const char *s, uint32_t n, TokKind *kind)
     return 1;
 }
 
+/* Where the comment that begins at p[i] (a slash and a star) ends, at most at n. */
+static uint32_t comment_end(const char *p, uint32_t i, uint32_t n)
+{
+    for (i += 3; i < n; i++)
+        if (p[i - 1] == '*' && p[i] == '/')
+            return i + 1;
+    return n;
+}
+
 /* The tokens of src[s.off..s.off+s.len), comments and spaces left out; false when out of
  * memory. */
 static bool tokenize(const char *src, Span s, Toks *t)
@@ -76,11 +85,7 @@ static bool tokenize(const char *src, Span s, Toks *t)
             while (i < s.len && p[i] != '\n')
                 i++;
         } else if (p[i] == '/' && i + 1 < s.len && p[i + 1] == '*') {
-            for (i += 3; /* (its end is the first star-slash after its slash-star) */ i < s.len &&
-                         !(p[i - 1] == '*' && p[i] == '/');
-                 i++)
-                ;
-            i = i < s.len ? i + 1 : s.len;
+            i = comment_end(p, i, s.len);
         } else {
             TokKind kind;
             uint32_t len = token_at(p + i, s.len - i, &kind);
@@ -102,16 +107,20 @@ static bool same_name(const char *src, const CTok *t, Span name)
            memcmp(src + t->off, src + name.off, name.len) == 0;
 }
 
+/* Whether t is a punctuator among list[0..n). */
+static bool punct_in(const char *src, const CTok *t, const char *const *list, size_t n)
+{
+    for (size_t k = 0; k < n && t->kind == T_PUNCT; k++)
+        if (tok_is(src, t, list[k]))
+            return true;
+    return false;
+}
+
 static bool is_assignment(const char *src, const CTok *t)
 {
     static const char *const ops[] = {
         "=", "*=", "/=", "%=", "+=", "-=", "&=", "^=", "|=", "<<=", ">>="};
-    if (t->kind != T_PUNCT)
-        return false;
-    for (size_t k = 0; k < sizeof ops / sizeof *ops; k++)
-        if (tok_is(src, t, ops[k]))
-            return true;
-    return false;
+    return punct_in(src, t, ops, sizeof ops / sizeof *ops);
 }
 
 static bool is_step(const char *src, const CTok *t)
@@ -125,12 +134,7 @@ static bool is_loose(const char *src, const CTok *t)
 {
     static const char *const ops[] = {"<", ">",  "<=", ">=", "==", "!=", "&", "^",
                                       "|", "&&", "||", "?",  ":",  ",",  ";"};
-    if (t->kind != T_PUNCT)
-        return false;
-    for (size_t k = 0; k < sizeof ops / sizeof *ops; k++)
-        if (tok_is(src, t, ops[k]))
-            return true;
-    return false;
+    return punct_in(src, t, ops, sizeof ops / sizeof *ops);
 }
 
 static bool is_type_word(const char *src, const CTok *t)
@@ -252,9 +256,10 @@ bool cloop_counted(const char *src, Span header, CountedLoop *cl)
               tok_is(src, &cond[1], "!=")) &&
              pure_operand(src, cond + 2, n_cond - 2);
         if (ok) {
-            const CTok *last = &cond[n_cond - 1], *semi1 = &t.v[semi[1]];
+            const CTok *last = &cond[n_cond - 1], *semi0 = &t.v[semi[0]];
             *cl = (CountedLoop){
-                .head = {header.off, semi1->off + 1 - header.off},
+                .init = {header.off, semi0->off + 1 - header.off},
+                .test = {cond[0].off, cond[1].off + cond[1].len - cond[0].off},
                 .var = {cond[0].off, cond[0].len},
                 .bound = {cond[2].off, last->off + last->len - cond[2].off},
                 .step = {step[0].off,

@@ -14,7 +14,8 @@
 #include <stdbool.h>
 
 typedef struct CountedLoop {
-    Span head;      /* `(init; cond;`: the header up to the end of its condition */
+    Span init;      /* `(init;`: the header up to the end of its first clause */
+    Span test;      /* `v <`, `v <=` or `v !=`: the condition less its bound */
     Span var;       /* v */
     Span bound;     /* the bound, as written */
     Span step;      /* the third clause: `v++`, `++v` or `v += 1` */

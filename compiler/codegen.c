@@ -901,23 +901,31 @@ static bool loop_counted(const Gen *g, const Node *n, CountedLoop *cl)
     return !c.changes;
 }
 
-/* A counted C for loop whose body writes at most `room` bytes: the loop as written, less
- * its step, runs batches of st_kN iterations (STARCH_TRIPS: at most `batch`, and no more
- * than its distance to the bound), each with its room reserved at once, as for-in does. */
+/* A counted C for loop whose body writes at most `room` bytes: the loop as written, its
+ * bound read into st_bN once per batch of st_kN iterations (STARCH_TRIPS: at most
+ * `batch`, and no more than its distance to the bound), each batch with its room reserved
+ * at once, as for-in does. (The bound is written once, so that a C compiler's error in it
+ * is reported once.) */
 static void emit_for_counted(Gen *g, Node *n, const CountedLoop *cl, size_t room)
 {
     int id = ++g->uid;
     gen_indent(g);
     gen_write(g, "for", 3);
-    gen_expr(g, cl->head);
-    gen_write(g, ") {\n", 4);
+    gen_expr(g, cl->init);
+    gen_write(g, ";) {\n", 5);
     gen_line_back(g);
     g->indent++;
     gen_indent(g);
-    gen_fmt(g, "__auto_type const st_b%d =", id); /* (no #line inside a macro's arguments) */
+    gen_fmt(g, "__auto_type const st_b%d =", id);
     gen_expr(g, cl->bound);
     gen_write(g, ";\n", 2);
     gen_line_back(g);
+    gen_indent(g);
+    gen_write(g, "if (!(", 6);
+    gen_expr(g, cl->test);
+    gen_fmt(g, " st_b%d))\n", id);
+    gen_line_back(g);
+    gen_out(g, "    break;");
     gen_indent(g);
     gen_fmt(g, "size_t st_k%d = STARCH_TRIPS(STARCH_DIST(st_b%d, ", id, id);
     gen_span(g, cl->var);

@@ -7,7 +7,10 @@ directory written RUNTIME, and a line and column in a runtime header LINE:COL: t
 with every edit of the header) must be exactly NAME.gcc and NAME.clang. One TAP line per case
 and compiler.
 
-usage: run-c-errors.py STARCH RUNTIME_INCLUDE_DIR DIR
+usage: run-c-errors.py STARCH RUNTIME_INCLUDE_DIR DIR [--update]
+
+--update writes what each compiler prints into NAME.gcc and NAME.clang (read the diff
+before committing it: a new line there is a new message a user would see).
 """
 import difflib
 import os
@@ -18,6 +21,7 @@ import sys
 import tempfile
 
 starch, include, folder = (os.path.abspath(a) for a in sys.argv[1:4])
+update = sys.argv[4:] == ['--update']
 cases = sorted(f[:-7] for f in os.listdir(folder) if f.endswith('.starch'))
 compilers = ('gcc', 'clang')
 DIAG = re.compile(r'^[^:\n]+:\d+(:\d+)?: (error|warning): ')
@@ -47,6 +51,10 @@ for name in cases:
             with open(os.path.join(folder, f'{name}.{cc}')) as f:
                 expected = f.read()
             rc, actual = diagnostics(cc, name, d) if made.returncode == 0 else (0, made.stderr)
+            if update and made.returncode == 0 and rc != 0:
+                with open(os.path.join(folder, f'{name}.{cc}'), 'w') as f:
+                    f.write(actual)
+                expected = actual
             if made.returncode == 0 and rc != 0 and actual == expected:
                 print(f'ok {i} - c-errors {name} {cc}')
                 continue
