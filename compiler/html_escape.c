@@ -76,11 +76,24 @@ static void join_pending(const Html *h, HCtx *a, const HCtx *b)
     }
 }
 
+/* A statement tag right after `<name` ends the name, as whitespace would (and as in Go's
+ * html/template): `<tr{% if hot %} class="hot"{% end %}>`. The byte after it, in the
+ * statement or after it, must be whitespace, `/` or `>` (after_bool 3). */
+static void end_tag_name(Html *h, HCtx *c, uint32_t off)
+{
+    if (c->state != H_TAG_NAME || c->end_tag)
+        return;
+    html_step(h, c, " ", 1, off);
+    if (c->state == H_TAG)
+        c->after_bool = 3;
+}
+
 static void walk_if(Html *h, HCtx *c, Node *n)
 {
     HCtx *other = malloc(sizeof *other);
     if (other == NULL)
         return;
+    end_tag_name(h, c, n->off);
     *other = *c;
     walk(h, c, n->body.head);
     walk(h, other, n->alt.head);
@@ -155,6 +168,7 @@ static void walk_loop(Html *h, HCtx *c, Node *n)
     HCtx *start = malloc(sizeof *start);
     if (start == NULL)
         return;
+    end_tag_name(h, c, n->off);
     *start = *c;
     walk(h, c, n->body.head);
     if (!h->failed && !html_same_state(h, c, start, false))
@@ -336,7 +350,8 @@ static void interp(Html *h, HCtx *c, Node *n)
 static void boolattr(Html *h, HCtx *c, Node *n)
 {
     bool unquoted = c->state == H_VALUE && c->delim == ' ';
-    bool spaced = c->state == H_TAG || c->state == H_AFTER_NAME; /* whitespace went before */
+    bool spaced = (c->state == H_TAG && c->after_bool != 3) || /* whitespace went before */
+                  c->state == H_AFTER_NAME;
     if (n->flag && !spaced && !h->failed) { /* written without a space of its own */
         html_report(h, n->off, "'%.*s?=' right after a statement tag must follow whitespace",
                     (int)n->name.len, html_text_at(h, n->name.off));

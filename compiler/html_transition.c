@@ -415,9 +415,18 @@ static void comment_step(HCtx *c, char ch)
  * attribute, else it would be glued to the name, or to what stands before it. */
 static void after_boolattr(Html *h, HCtx *c, char ch, uint32_t off)
 {
-    bool slash_ok = c->after_bool == 1;
+    bool slash_ok = c->after_bool != 2, name = c->after_bool == 3;
     c->after_bool = 0;
-    if (html_is_space(ch) || ch == '>' || (ch == '/' && slash_ok) || h->failed || c->nattrs == 0)
+    if (html_is_space(ch) || ch == '>' || (ch == '/' && slash_ok) || h->failed)
+        return;
+    if (name) {
+        html_report(h, off,
+                    "'<%.*s' ends at the statement tag before: what follows it must begin with "
+                    "whitespace, '/' or '>' (a tag name is one piece of text)",
+                    (int)c->tag_len, html_text_at(h, c->tag));
+        return;
+    }
+    if (c->nattrs == 0)
         return;
     uint32_t a = c->attrs[c->nattrs - 1], len = c->attr_lens[c->nattrs - 1];
     if (slash_ok)

@@ -16,6 +16,8 @@ int main(void)
     int xs[] = {3, 1, 4, 1, 5};
     control_Ints(&out, xs, 5);
     control_Ints(&out, xs, 0);
+    control_Hot(&out, true, "a<b");
+    control_Hot(&out, false, NULL);
     fwrite(starch_out_data(&out), 1, starch_out_len(&out), stdout);
     int err = starch_out_error(&out);
     starch_out_free(&out);
