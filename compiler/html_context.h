@@ -96,8 +96,8 @@ typedef struct HCtx {
     uint32_t lt_off;       /* H_RAW: the `<` that dashes (or raw_bang) follows */
     RefState ref;          /* how far the static text has begun a character reference */
     uint8_t after_bool;    /* right after a `name?={{ }}`: whitespace, `/` or `>` must follow (2:
-                            * it followed an unquoted value, which a `/` would join; 3: a
-                            * tag name, which a statement tag ended: html_end_tag_name) */
+                            * it followed an unquoted value, which a `/` would join; 3 and 4:
+                            * a tag name or an attribute name that a statement tag ended) */
     JsLex js;              /* A_JS / A_DS_URL values and <script> bodies */
     uint32_t tag, tag_len; /* the tag name being read (offset in the file) */
     uint32_t tag_start;    /* its `<` */

@@ -76,16 +76,29 @@ static void join_pending(const Html *h, HCtx *a, const HCtx *b)
     }
 }
 
-/* A statement tag right after `<name` ends the name, as whitespace would (and as in Go's
- * html/template): `<tr{% if hot %} class="hot"{% end %}>`. The byte after it, in the
- * statement or after it, must be whitespace, `/` or `>` (after_bool 3). */
-static void end_tag_name(Html *h, HCtx *c, uint32_t off)
+/* A statement tag ends a start tag's name or an attribute's, as whitespace would (and
+ * as in Go's html/template): `<tr{% if hot %} class="hot"{% end %}>`, `<input {% if done
+ * %}checked{% end %}>`. The byte after a name so ended, in the statement or after it, must
+ * be whitespace, `/` or `>` (after_bool 3 and 4). */
+static void end_names(Html *h, HCtx *c, uint32_t off)
 {
-    if (c->state != H_TAG_NAME || c->end_tag)
+    if (c->end_tag)
         return;
-    html_step(h, c, " ", 1, off);
-    if (c->state == H_TAG)
-        c->after_bool = 3;
+    if (c->state == H_TAG_NAME) {
+        html_step(h, c, " ", 1, off);
+        if (c->state == H_TAG)
+            c->after_bool = 3;
+        return;
+    }
+    bool glued = c->state == H_ATTR_NAME;
+    if (glued)
+        html_step(h, c, " ", 1, off);
+    if (c->state != H_AFTER_NAME)
+        return;
+    html_end_attr(h, c);
+    c->state = H_TAG;
+    if (glued)
+        c->after_bool = 4;
 }
 
 static void walk_if(Html *h, HCtx *c, Node *n)
@@ -93,10 +106,12 @@ static void walk_if(Html *h, HCtx *c, Node *n)
     HCtx *other = malloc(sizeof *other);
     if (other == NULL)
         return;
-    end_tag_name(h, c, n->off);
+    end_names(h, c, n->off);
     *other = *c;
     walk(h, c, n->body.head);
+    end_names(h, c, end_off(&n->body, n->off));
     walk(h, other, n->alt.head);
+    end_names(h, other, end_off(&n->alt, n->off));
     if (!h->failed && !html_same_state(h, c, other, false) && !html_join_url(h, c, other))
         report_branches(h, n,
                         n->alt.head ? "the branches of this 'if'"
@@ -168,9 +183,10 @@ static void walk_loop(Html *h, HCtx *c, Node *n)
     HCtx *start = malloc(sizeof *start);
     if (start == NULL)
         return;
-    end_tag_name(h, c, n->off);
+    end_names(h, c, n->off);
     *start = *c;
     walk(h, c, n->body.head);
+    end_names(h, c, end_off(&n->body, n->off));
     if (!h->failed && !html_same_state(h, c, start, false))
         report_branches(h, n, "the body of this 'for' must end as it starts: the iterations", start,
                         n->off, c, end_off(&n->body, n->off));
@@ -180,6 +196,7 @@ static void walk_loop(Html *h, HCtx *c, Node *n)
         if (alt) {
             *alt = *start;
             walk(h, alt, n->alt.head);
+            end_names(h, alt, end_off(&n->alt, n->off));
             if (!h->failed && !html_same_state(h, alt, start, false))
                 report_branches(h, n, "the 'else' of this 'for' must end as it starts: it would",
                                 start, n->off, alt, end_off(&n->alt, n->off));
@@ -350,7 +367,7 @@ static void interp(Html *h, HCtx *c, Node *n)
 static void boolattr(Html *h, HCtx *c, Node *n)
 {
     bool unquoted = c->state == H_VALUE && c->delim == ' ';
-    bool spaced = (c->state == H_TAG && c->after_bool != 3) || /* whitespace went before */
+    bool spaced = (c->state == H_TAG && c->after_bool < 3) || /* whitespace went before */
                   c->state == H_AFTER_NAME;
     if (n->flag && !spaced && !h->failed) { /* written without a space of its own */
         html_report(h, n->off, "'%.*s?=' right after a statement tag must follow whitespace",

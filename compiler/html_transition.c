@@ -415,15 +415,18 @@ static void comment_step(HCtx *c, char ch)
  * attribute, else it would be glued to the name, or to what stands before it. */
 static void after_boolattr(Html *h, HCtx *c, char ch, uint32_t off)
 {
-    bool slash_ok = c->after_bool != 2, name = c->after_bool == 3;
+    uint8_t kind = c->after_bool;
+    bool slash_ok = kind != 2;
     c->after_bool = 0;
     if (html_is_space(ch) || ch == '>' || (ch == '/' && slash_ok) || h->failed)
         return;
-    if (name) {
+    if (kind == 3 || (kind == 4 && c->nattrs)) { /* a name a statement tag ended */
+        uint32_t a = kind == 3 ? c->tag : c->attrs[c->nattrs - 1];
+        uint32_t len = kind == 3 ? c->tag_len : c->attr_lens[c->nattrs - 1];
         html_report(h, off,
-                    "'<%.*s' ends at the statement tag before: what follows it must begin with "
-                    "whitespace, '/' or '>' (a tag name is one piece of text)",
-                    (int)c->tag_len, html_text_at(h, c->tag));
+                    "'%s%.*s' ends at the statement tag before: what follows it must begin with "
+                    "whitespace, '/' or '>' (a name is one piece of text)",
+                    kind == 3 ? "<" : "", (int)len, html_text_at(h, a));
         return;
     }
     if (c->nattrs == 0)
