@@ -939,13 +939,16 @@ static void emit_for_counted(Gen *g, Node *n, const CountedLoop *cl, size_t room
     gen_write(g, ") {\n", 4);
     g->indent++;
     const char *saved_hoist = g->hoist;
+    int saved_limit = g->limit;
     char hoist[96];
     snprintf(hoist, sizeof hoist, " + (st_k%d - 1) * %zu", id, room);
     g->hoist = hoist;
+    g->limit = 0;       /* (the body's room is made here, not against a loop's limit) */
     g->sse_cr = g->sse; /* (after the iteration before) */
     emit_nodes(g, n->body.head);
     g->sse_cr = g->sse;
     g->hoist = saved_hoist;
+    g->limit = saved_limit;
     g->indent--;
     gen_out(g, "}");
     g->indent--;
