@@ -7,6 +7,7 @@
  * copied into their lines in one pass by sse_lines.c, whole or streamed into the event
  * through a flush callback. Written by hand: no printf per line. */
 #include "entity_impl.h"
+#include "escape_scan.h"
 #include "sse_lines.h"
 
 #include <string.h>
@@ -496,8 +497,8 @@ static char *lines_room(starch_out *out, char *p, size_t n)
  * break of 16 bytes, and the room asked for stays within STARCH_OUT_RESERVE_MAX. */
 #define LINES_PIECE 512
 
-char *starch__sse_put_lines(starch_sse_stream *st, starch_out *out, char *p, size_t rest,
-                            const char *v, size_t n, bool escape)
+char *starch__sse_put_lines_scan(starch_sse_stream *st, starch_out *out, char *p, size_t rest,
+                                 const char *v, size_t n, bool escape)
 {
     const char *end = v + n;
     while (v < end) {
@@ -513,6 +514,174 @@ char *starch__sse_put_lines(starch_sse_stream *st, starch_out *out, char *p, siz
         v = stop;
     }
     return lines_room(out, p, rest);
+}
+
+/* A C string from s: its length, then the piece loop. */
+char *starch__sse_put_lines_cstr_scan(starch_sse_stream *st, starch_out *out, char *p, size_t rest,
+                                      const char *s)
+{
+    return starch__sse_put_lines_scan(st, out, p, rest, s, strlen(s), true);
+}
+
+/* ---- The lines writers' one pass ---------------------------------------------------
+ *
+ * Where STARCH_SCAN_OVERREAD (escape_scan.h), as the HTML writers' one-pass loop
+ * (escape.c): the value is read once, in 16-byte blocks loaded at its own address, each
+ * stored whole at the cursor, its bytes to escape, its line breaks and its end (a C
+ * string's NUL, v + n) found in one mask. A block reaches past the end but never across a
+ * 4096-byte boundary; within a page's last 15 bytes the loop takes one byte at a time. At
+ * a stop its entity (8 bytes) or the break (16) is stored at once, and the loop goes on
+ * after it: no strlen, no pieces. */
+#if STARCH_SCAN_OVERREAD
+/* The room one step needs at the cursor: 64 bytes stored whole, or a break (16 bytes)
+ * stored after up to 63. */
+#define LINES_STEP_ROOM 80
+
+/* What each stop becomes, by the byte (lines_class: 1..5 an entity, 6 a break), and its
+ * length. */
+static const unsigned char lines_class[256] = {
+    ['&'] = 1, ['<'] = 2, ['>'] = 3, ['"'] = 4, ['\''] = 5, ['\n'] = 6, ['\r'] = 6,
+};
+static const char lines_rep[7][16] = {
+    "", "&amp;", "&lt;", "&gt;", "&#34;", "&#39;", SSE_LINES_BREAK,
+};
+static const unsigned char lines_rep_len[7] = {0, 5, 4, 4, 5, 5, SSE_LINES_BREAK_LEN};
+
+/* A mask of the bytes among the 16 in x the one pass stops at: the bytes up to '\r'
+ * (0x0d: the line breaks and a C string's NUL; the other controls there, rare in HTML,
+ * are then copied one by one), and with escape those HTML escaping replaces (& ' and < >
+ * in pairs, "). */
+static inline unsigned lines_stop16(__m128i x, bool escape)
+{
+    __m128i hit = _mm_cmpeq_epi8(_mm_min_epu8(x, _mm_set1_epi8('\r')), x);
+    if (escape)
+        hit = _mm_or_si128(
+            _mm_or_si128(hit, _mm_cmpeq_epi8(x, _mm_set1_epi8('"'))),
+            _mm_or_si128(_mm_cmpeq_epi8(_mm_or_si128(x, _mm_set1_epi8(1)), _mm_set1_epi8(0x27)),
+                         _mm_cmpeq_epi8(_mm_or_si128(x, _mm_set1_epi8(2)), _mm_set1_epi8(0x3e))));
+    return (unsigned)_mm_movemask_epi8(hit);
+}
+
+/* One step: the four blocks at s stored at p, block by block until one holds a stop;
+ * returns 64 when none does, else the index of the first stop. */
+static inline __attribute__((always_inline)) size_t lines_step64(char *p, const char *s,
+                                                                 bool escape)
+{
+    for (size_t k = 0; k < 64; k += 16) {
+        __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(s + k));
+        _mm_storeu_si128((__m128i *)(void *)(p + k), x);
+        unsigned m = lines_stop16(x, escape);
+        if (m != 0)
+            return k + (size_t)__builtin_ctz(m);
+    }
+    return 64;
+}
+
+/* Whether the n bytes from s lie in the 4096-byte block of s (a page or part of one). */
+static inline bool page_ok(const char *s, unsigned n)
+{
+    return ((uintptr_t)s & 4095) <= 4096 - n;
+}
+
+/* The one pass from s to its NUL (cstr; e unused) or to e, with `rest` bytes of room at
+ * the cursor returned. st->cr as in starch__sse_put_lines_scan: a '\n' first after a
+ * '\r' is skipped; set when the value ends in '\r'; unchanged by an empty value. */
+static inline __attribute__((always_inline)) char *
+lines_blocks(starch_sse_stream *st, starch_out *out, char *p, size_t rest, const char *s,
+             const char *e, bool cstr, bool escape)
+{
+    if (cstr ? *s == 0 : s == e)
+        return lines_room(out, p, rest);
+    if (st->cr && *s == '\n')
+        s++;
+    st->cr = false;
+    char *lim = starch_out_end(out, p);
+    for (;;) {
+        if ((size_t)(lim - p) < LINES_STEP_ROOM + rest) {
+            starch_room r = starch_out_more(out, p, LINES_STEP_ROOM + rest);
+            if (out->err)
+                return r.p; /* in the discard area, with the room */
+            p = r.p;
+            lim = r.end;
+        }
+        size_t left = cstr ? SIZE_MAX : (size_t)(e - s), k;
+        if (left == 0)
+            return p;
+        if (cstr ? page_ok(s, 64) : left >= 64) {
+            k = lines_step64(p, s, escape);
+            if (k == 64) {
+                p += 64;
+                s += 64;
+                continue;
+            }
+        } else if ((!cstr && left >= 16) || page_ok(s, 16)) {
+            __m128i x = _mm_loadu_si128((const __m128i *)(const void *)s);
+            _mm_storeu_si128((__m128i *)(void *)p, x);
+            unsigned m = lines_stop16(x, escape);
+            if (left < 16)
+                m |= ~0u << left; /* the lanes past e */
+            else if (m == 0) {
+                p += 16;
+                s += 16;
+                continue;
+            }
+            k = (size_t)__builtin_ctz(m);
+        } else {
+            k = 0; /* within the last 15 bytes of a page: one byte at a time */
+        }
+        p += k;
+        s += k;
+        if (cstr ? *s == 0 : s == e)
+            return p;
+        unsigned char c = (unsigned char)*s++;
+        unsigned cls = escape || lines_class[c] == 6 ? lines_class[c] : 0;
+        if (cls == 0) { /* a byte copied as it is (a control, or trusted: one to escape) */
+            *p++ = (char)c;
+            continue;
+        }
+        memcpy(p, lines_rep[cls], 16);
+        p += lines_rep_len[cls];
+        if (c == '\r') {
+            if (cstr ? *s == 0 : s == e)
+                st->cr = true;
+            else if (*s == '\n')
+                s++;
+        }
+    }
+}
+
+char *starch__sse_put_lines_cstr_blocks(starch_sse_stream *st, starch_out *out, char *p,
+                                        size_t rest, const char *s)
+{
+    return lines_blocks(st, out, p, rest, s, NULL, true, true);
+}
+
+char *starch__sse_put_lines_blocks(starch_sse_stream *st, starch_out *out, char *p, size_t rest,
+                                   const char *v, size_t n, bool escape)
+{
+    if (n == 0) /* v may be NULL */
+        return lines_room(out, p, rest);
+    return escape ? lines_blocks(st, out, p, rest, v, v + n, false, true)
+                  : lines_blocks(st, out, p, rest, v, v + n, false, false);
+}
+
+#define lines_best      starch__sse_put_lines_blocks
+#define lines_cstr_best starch__sse_put_lines_cstr_blocks
+#else
+#define lines_best      starch__sse_put_lines_scan
+#define lines_cstr_best starch__sse_put_lines_cstr_scan
+#endif
+
+char *starch__sse_put_lines(starch_sse_stream *st, starch_out *out, char *p, size_t rest,
+                            const char *v, size_t n, bool escape)
+{
+    return lines_best(st, out, p, rest, v, n, escape);
+}
+
+char *starch__sse_put_lines_cstr(starch_sse_stream *st, starch_out *out, char *p, size_t rest,
+                                 const char *s)
+{
+    return lines_cstr_best(st, out, p, rest, s);
 }
 
 starch_out *starch_sse_elements_begin(starch_sse_stream *st, starch_out *out,

@@ -1498,6 +1498,10 @@ int starch__sse_stream_flush(void *ctx, const char *data, size_t len);
 void starch__sse_pending(starch_sse_stream *st);
 char *starch__sse_put_lines(starch_sse_stream *st, starch_out *out, char *p, size_t rest,
                             const char *v, size_t n, bool escape);
+/* starch__sse_put_lines of the C string s, escaped (in one pass, with no strlen, where the
+ * runtime reads strings in blocks). */
+char *starch__sse_put_lines_cstr(starch_sse_stream *st, starch_out *out, char *p, size_t rest,
+                                 const char *s);
 
 /** The stream whose buffer out is, when a component with an SSE variant may write into its
  *  destination: out is a stream's buffer not in error, and the elements have begun or the
@@ -1673,7 +1677,7 @@ static inline char *starch__sse_html_cstr(starch_sse_stream *st, starch_out *out
     }
 #endif
 #endif
-    return STARCH_SSE_REST_(out, starch__sse_put_lines(st, out, p, rest, s, strlen(s), true), rest);
+    return STARCH_SSE_REST_(out, starch__sse_put_lines_cstr(st, out, p, rest, s), rest);
 }
 
 /* starch_html: as it is in text, escaped in an attribute. */
