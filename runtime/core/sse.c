@@ -110,8 +110,14 @@ static int out_status(const starch_out *out, starch_error *err);
 /* The state of an elements value written in pieces. */
 typedef struct Elements {
     bool started; /* its first data line is begun (the value is not empty) */
+    bool head;    /* the event's `event:` line is still to be written (before that line) */
     bool cr;      /* the last piece ended in '\r' */
 } Elements;
+
+/* The `event:` line of a patch-elements event, and that line with the first data line's
+ * prefix (STARCH_SSE_HEAD_OPEN, starch_gen.h). */
+#define ELEMENTS_HEAD     "event: datastar-patch-elements\n"
+#define ELEMENTS_HEAD_LEN 31
 
 /* Writes v[0..n), a piece of the elements, to out as data lines: the first line's prefix
  * before the value's first byte, each line break as SSE_LINES_BREAK (the end of a line
@@ -124,22 +130,27 @@ static void put_elements(starch_out *out, Elements *e, const char *v, size_t n)
     while (v < end && out->err == STARCH_OK) {
         const char *stop = end - v > ELEMENTS_PIECE ? v + ELEMENTS_PIECE : end;
         size_t piece = (size_t)(stop - v);
-        size_t room = 15 + piece + piece / 2 + SSE_LINES_SLACK + SSE_LINES_BLOCK;
+        size_t room = 46 + piece + piece / 2 + SSE_LINES_SLACK + SSE_LINES_BLOCK;
         char *d = starch_out_reserve(out, room);
         const char *d_end = d + room;
         if (!e->started) {
-            d = starch_put(d, "data: elements ", 15);
+            d = e->head ? starch_put(d, STARCH_SSE_HEAD_OPEN, STARCH_SSE_HEAD_OPEN_LEN)
+                        : starch_put(d, "data: elements ", 15);
             e->started = true;
+            e->head = false;
         }
         v = starch__sse_lines(&d, d_end, v, stop, &e->cr); /* short of room: stops early */
         starch_out_commit(out, d);
     }
 }
 
-/* Ends the elements (the last data line) and the event (the empty line), and flushes. */
+/* Ends the elements (the last data line) and the event (the empty line), and flushes;
+ * with no elements and the head not written, the head too. */
 static int put_elements_tail(starch_out *out, const Elements *e, starch_error *err)
 {
-    char *p = starch_out_reserve(out, 2);
+    char *p = starch_out_reserve(out, ELEMENTS_HEAD_LEN + 2);
+    if (e->head) /* (then not started) */
+        p = starch_put(p, ELEMENTS_HEAD, ELEMENTS_HEAD_LEN);
     *p++ = '\n';
     if (e->started)
         *p++ = '\n';
@@ -252,7 +263,7 @@ int starch_sse_patch_elements(starch_out *out, const char *html, size_t len,
     if (rc)
         return rc;
     put_elements_head(out, o);
-    Elements e = {false, false};
+    Elements e = {false, false, false};
     put_elements(out, &e, html, html ? len : 0);
     return put_elements_tail(out, &e, err);
 }
@@ -447,16 +458,17 @@ int starch_sse_remove_signals(starch_out *out, const char *const *paths, size_t 
 
 /* ---- Streaming -------------------------------------------------------------------- */
 
-/* The rendering buffer's state: st->open is Elements.started, st->cr Elements.cr
- * (st->broke is unused). */
+/* The rendering buffer's state: st->open is Elements.started, st->head and st->cr the
+ * same. */
 static Elements stream_state(const starch_sse_stream *st)
 {
-    return (Elements){st->open, st->cr};
+    return (Elements){st->open, st->head, st->cr};
 }
 
 static void stream_save(starch_sse_stream *st, Elements e)
 {
     st->open = e.started;
+    st->head = e.head;
     st->cr = e.cr;
 }
 
@@ -691,13 +703,15 @@ starch_out *starch_sse_elements_begin(starch_sse_stream *st, starch_out *out,
     /* (starch_out_init_buffer and starch_out_set_flush, written out) */
     st->out = (starch_out){.data = st->buf, .cap = sizeof st->buf, .borrowed = true};
     st->dst = out;
-    st->open = st->broke = st->cr = false;
+    st->open = st->cr = false;
+    st->head = o == &no_opts; /* written with the first data line's prefix, or by end */
     st->error.code = STARCH_OK;
     if (o != &no_opts && check_elements(o, &st->error) != STARCH_OK) {
         st->out.err = STARCH_EINVAL; /* every write to it is a no-op */
         return &st->out;
     }
-    put_elements_head(out, o);
+    if (o != &no_opts)
+        put_elements_head(out, o);
     st->out.flush = starch__sse_stream_flush;
     st->out.flush_ctx = st;
     return &st->out;

@@ -430,7 +430,7 @@ typedef struct starch_sse_stream {
     starch_out *dst;            /* where the event goes */
     starch_error error;         /* invalid options: STARCH_EINVAL and why */
     bool open;                  /* splitting: a `data: elements` line is open */
-    bool broke;                 /* the last byte was a line break */
+    bool head;                  /* the `event:` line is still to be written (no options) */
     bool cr;                    /* the last byte was '\r' (a '\n' right after it is skipped) */
 } starch_sse_stream;
 
