@@ -12,6 +12,12 @@
 
 #include <string.h>
 
+#if defined(__GNUC__)
+#define NOINLINE __attribute__((noinline))
+#else
+#define NOINLINE
+#endif
+
 /* ---- Data lines ------------------------------------------------------------------- */
 
 /* Splits a value, given in pieces, into "data: KEY line\n" lines at \n, \r\n and \r. */
@@ -696,28 +702,40 @@ char *starch__sse_put_lines_cstr(starch_sse_stream *st, starch_out *out, char *p
     return lines_cstr_best(st, out, p, rest, s);
 }
 
-starch_out *starch_sse_elements_begin(starch_sse_stream *st, starch_out *out,
-                                      const starch_sse_opts *opt)
+/* begin with options: checked, and the head and the option lines written. */
+static NOINLINE starch_out *elements_begin_opts(starch_sse_stream *st, starch_out *out,
+                                                const starch_sse_opts *o)
 {
-    const starch_sse_opts *o = opt ? opt : &no_opts;
-    /* (starch_out_init_buffer and starch_out_set_flush, written out) */
-    st->out = (starch_out){.data = st->buf, .cap = sizeof st->buf, .borrowed = true};
-    st->dst = out;
-    st->open = st->cr = false;
-    st->head = o == &no_opts; /* written with the first data line's prefix, or by end */
-    st->error.code = STARCH_OK;
-    if (o != &no_opts && check_elements(o, &st->error) != STARCH_OK) {
+    st->head = false;
+    if (check_elements(o, &st->error) != STARCH_OK) {
+        st->out.flush = NULL;
+        st->out.flush_ctx = NULL;
         st->out.err = STARCH_EINVAL; /* every write to it is a no-op */
         return &st->out;
     }
-    if (o != &no_opts)
-        put_elements_head(out, o);
-    st->out.flush = starch__sse_stream_flush;
-    st->out.flush_ctx = st;
+    put_elements_head(out, o);
     return &st->out;
 }
 
-int starch_sse_elements_end(starch_sse_stream *st, starch_error *err)
+starch_out *starch_sse_elements_begin(starch_sse_stream *st, starch_out *out,
+                                      const starch_sse_opts *opt)
+{
+    /* (starch_out_init_buffer and starch_out_set_flush, written out) */
+    st->out = (starch_out){.data = st->buf,
+                           .cap = sizeof st->buf,
+                           .flush = starch__sse_stream_flush,
+                           .flush_ctx = st,
+                           .borrowed = true};
+    st->dst = out;
+    st->open = st->cr = false;
+    st->head = true; /* no options: written with the first data line's prefix, or by end */
+    st->error.code = STARCH_OK;
+    return opt ? elements_begin_opts(st, out, opt) : &st->out;
+}
+
+/* end, in every case: what the buffer holds converted, the tail written, the buffer freed
+ * (not inlined: the common case below saves no registers). */
+static NOINLINE int elements_end(starch_sse_stream *st, starch_error *err)
 {
     int rc = st->error.code;
     if (rc != STARCH_OK && err)
@@ -732,6 +750,27 @@ int starch_sse_elements_end(starch_sse_stream *st, starch_error *err)
     if (!st->out.borrowed) /* it grew out of st->buf */
         starch_out_free(&st->out);
     return rc;
+}
+
+/* The flush at the end of an event into a streaming out, and its status. */
+static NOINLINE int elements_flush(starch_out *out, starch_error *err)
+{
+    starch_out_flush(out);
+    return out_status(out, err);
+}
+
+int starch_sse_elements_end(starch_sse_stream *st, starch_error *err)
+{
+    starch_out *out = st->dst;
+    /* The common case: the elements begun and written into out (SSE variants), nothing
+     * left in the buffer, no error: the last line's end and the empty line, at once. */
+    if ((st->error.code | st->out.err | out->err) == STARCH_OK && st->out.len == 0 && st->open &&
+        st->out.borrowed && out->cap - out->len >= 2) {
+        memcpy(out->data + out->len, "\n\n", 2);
+        out->len += 2;
+        return out->flush == NULL ? STARCH_OK : elements_flush(out, err);
+    }
+    return elements_end(st, err);
 }
 
 /* ---- Headers ---------------------------------------------------------------------- */

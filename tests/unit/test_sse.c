@@ -520,6 +520,69 @@ Test(sse, each_event_is_flushed)
     starch_out_free(&sink);
 }
 
+/* With no options the event's head waits for the first data line (written with its
+ * prefix) or for end: the same bytes as with options all the defaults, whatever is written
+ * and however out streams. */
+static void head_case(starch_out *dst, const starch_sse_opts *o, int how)
+{
+    starch_sse_stream st;
+    starch_out *w = starch_sse_elements_begin(&st, dst, o);
+    if (how == 1)
+        starch_out_write(w, "<p>\r\nx</p>\r", 11);
+    if (how == 2 || how == 3) { /* as an SSE variant writes: straight into dst */
+        starch_sse_stream *s = starch__sse_stream_of(w, true);
+        cr_assert_eq(s, &st);
+        char *p = starch_out_reserve(s->dst, STARCH_SSE_OPEN_ROOM + 8);
+        p = starch__sse_open(s, p);
+        p = starch_put(p, "<b>", 3);
+        starch_out_commit(s->dst, p);
+        if (how == 3)
+            starch_out_write(w, "\n<i>", 4); /* then through the buffer (end converts it) */
+    }
+    cr_assert_eq(starch_sse_elements_end(&st, NULL), 0);
+}
+
+Test(sse, stream_head_without_options_as_with_defaults)
+{
+    static const char *const want[] = {
+        "event: datastar-patch-elements\n\n",
+        "event: datastar-patch-elements\ndata: elements <p>\ndata: elements x</p>\n"
+        "data: elements \n\n",
+        "event: datastar-patch-elements\ndata: elements <b>\n\n",
+        "event: datastar-patch-elements\ndata: elements <b>\ndata: elements <i>\n\n",
+    };
+    for (int how = 0; how < 4; how++)
+        for (int streaming = 0; streaming < 2; streaming++)
+            for (int opts = 0; opts < 2; opts++) {
+                starch_out sink, dst;
+                starch_out_init(&sink);
+                starch_out_init(&dst);
+                if (streaming)
+                    starch_out_set_flush(&dst, collect, &sink);
+                head_case(&dst, opts ? &(starch_sse_opts){0} : NULL, how);
+                starch_out *got = streaming ? &sink : &dst;
+                if (streaming) /* (the event flushed by end) */
+                    cr_assert_eq(starch_out_len(&dst), 0);
+                cr_assert_str_eq(starch_out_cstr(got), want[how], "how %d streaming %d opts %d",
+                                 how, streaming, opts);
+                starch_out_free(&sink);
+                starch_out_free(&dst);
+            }
+}
+
+/* end into an out that has failed: its error, nothing written. */
+Test(sse, stream_end_into_a_failed_out)
+{
+    starch_out_set_flush(&out, failing_flush, NULL);
+    starch_out_write(&out, "x", 1);
+    starch_out_flush(&out);
+    starch_sse_stream st;
+    starch_sse_elements_begin(&st, &out, NULL);
+    starch_error e;
+    cr_assert_eq(starch_sse_elements_end(&st, &e), STARCH_ECLOSED);
+    cr_assert_str_eq(e.message, "SSE: closed");
+}
+
 /* ---- The elements' data lines, scanner by scanner ------------------------------------ */
 
 /* sse_lines.c copies the elements into their data lines 16 bytes at a time with SSE2 on
