@@ -1654,9 +1654,19 @@ static inline char *starch__sse_html_chr(starch_sse_stream *st, starch_out *out,
 
 #if STARCH__SSE2
 /** The bytes the lines writers of text and attributes stop at among the 16 in x: those
- *  HTML escaping replaces, and those up to '\r' (0x0d: the line breaks and a C string's
- *  NUL; the other controls there, rare in HTML, go on out of line, which copies them). */
+ *  HTML escaping replaces, and the line breaks (for starch__short_str, whose lanes past a
+ *  short string are zeros). */
 static inline unsigned starch__sse_html_stop16(__m128i x)
+{
+    __m128i brk = _mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('\n')),
+                               _mm_cmpeq_epi8(x, _mm_set1_epi8('\r')));
+    return starch__html_special16(x) | (unsigned)_mm_movemask_epi8(brk);
+}
+
+/** The same in fewer steps, with the bytes up to '\r' (0x0d: the line breaks and a C
+ *  string's NUL; the other controls there, rare in HTML, go on out of line, which copies
+ *  them): for blocks loaded at a string's own address. */
+static inline unsigned starch__sse_lines_stop16(__m128i x)
 {
     __m128i low = _mm_cmpeq_epi8(_mm_min_epu8(x, _mm_set1_epi8('\r')), x);
     return starch__html_special16(x) | (unsigned)_mm_movemask_epi8(low);
@@ -1677,11 +1687,11 @@ static inline char *starch__sse_html_str(starch_sse_stream *st, starch_out *out,
     if (s.len - 1 < 32 && ((uintptr_t)b & 4095) <= 4096 - 32) {
         __m128i x = _mm_loadu_si128((const __m128i *)(const void *)b);
         _mm_storeu_si128((__m128i *)(void *)p, x);
-        uint64_t m = starch__sse_html_stop16(x);
+        uint64_t m = starch__sse_lines_stop16(x);
         if (s.len > 16) {
             __m128i y = _mm_loadu_si128((const __m128i *)(const void *)(b + 16));
             _mm_storeu_si128((__m128i *)(void *)(p + 16), y);
-            m |= (uint64_t)starch__sse_html_stop16(y) << 16;
+            m |= (uint64_t)starch__sse_lines_stop16(y) << 16;
         }
         size_t k = (size_t)__builtin_ctzll(m | (uint64_t)1 << s.len);
         if (cr && k) /* (at k == 0, a '\n' may be the rest of a \r\n: out of line) */
@@ -1718,11 +1728,11 @@ static inline char *starch__sse_html_cstr(starch_sse_stream *st, starch_out *out
     if (s != NULL && ((uintptr_t)s & 4095) <= 4096 - 32) {
         __m128i x = _mm_loadu_si128((const __m128i *)(const void *)s);
         _mm_storeu_si128((__m128i *)(void *)p, x);
-        unsigned m = starch__sse_html_stop16(x);
+        unsigned m = starch__sse_lines_stop16(x);
         if (m == 0) {
             __m128i y = _mm_loadu_si128((const __m128i *)(const void *)(s + 16));
             _mm_storeu_si128((__m128i *)(void *)(p + 16), y);
-            m = starch__sse_html_stop16(y) << 16;
+            m = starch__sse_lines_stop16(y) << 16;
             if (m == 0) {
                 if (cr)
                     st->cr = false;
