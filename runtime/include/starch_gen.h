@@ -23,7 +23,7 @@ extern "C" {
 
 /** The version of this interface: raised whenever generated code written for the previous
  *  one would not build or would misbehave against this runtime. */
-#define STARCH_GEN_VERSION 3
+#define STARCH_GEN_VERSION 4
 
 /* clang-format off */
 #if defined(STARCH_GEN_EXPECTED) && STARCH_GEN_EXPECTED != STARCH_GEN_VERSION
