@@ -383,16 +383,21 @@ static void emit_sse_put(Gen *g, Node *n, const char *rest)
     }
     if (way == SSE_LINES) {
         int v = emit_value_local(g, n->code);
+        bool html = strcmp(gen_put_macro(g, n, false, false), "STARCH_PUT_HTML") == 0;
         gen_line_template(g, n->code.off);
         gen_indent(g);
-        gen_cat(g, "st_p = ",
-                strcmp(gen_put_macro(g, n, false, false), "STARCH_PUT_HTML") == 0
-                    ? "STARCH_SSE_PUT_HTML"
-                    : "STARCH_SSE_PUT_ATTR",
-                "(st_s, st_out, st_p, ", rest, ", st_v", NULL);
+        if (g->limit) { /* (a loop's limit: moved after it) */
+            gen_cat(g, "st_p = ", html ? "STARCH_SSE_PUT_HTML" : "STARCH_SSE_PUT_ATTR",
+                    "(st_s, st_out, st_p, ", rest, ", st_v", NULL);
+        } else { /* the cursor and the end in one; st->cr known clear or not */
+            gen_cat(g, "st_p = ", html ? "STARCH_SSE_PUT_HTML_E" : "STARCH_SSE_PUT_ATTR_E",
+                    "(st_s, st_out, st_p, st_end, ", rest, g->sse_cr ? ", 1, st_v" : ", 0, st_v",
+                    NULL);
+        }
         gen_num(g, (size_t)v);
         gen_write(g, ");\n", 3);
-        emit_end_after(g, false, v);
+        if (g->limit)
+            emit_end_after(g, false, v);
         g->sse_cr = true;
         return;
     }
@@ -644,7 +649,7 @@ static void emit_chunk(Gen *g, const Run *r, size_t a, size_t b)
         bool lf = false;
         if (g->sse) {
             if (g->sse_open)
-                gen_out(g, "STARCH_ROOM(st_out, st_p, st_end, STARCH_SSE_OPEN_LEN);");
+                gen_out(g, "STARCH_ROOM(st_out, st_p, st_end, STARCH_SSE_OPEN_ROOM);");
             lf = sse_text_before(g, &p[a]);
         }
         gen_out(g, "starch_out_commit(st_out, st_p);");
@@ -663,7 +668,7 @@ static void emit_chunk(Gen *g, const Run *r, size_t a, size_t b)
         return;
     }
     if (g->sse_open)
-        total += STARCH_SSE_OPEN_LEN; /* the first line's prefix, before the first text */
+        total += STARCH_SSE_OPEN_ROOM; /* the first line's prefix, before the first text */
     if (g->hoist == NULL) {
         gen_indent(g);
         starch_out_puts(g->o, "STARCH_ROOM(st_out, st_p, st_end, ");

@@ -7,9 +7,16 @@
  * copied into their lines in one pass by sse_lines.c, whole or streamed into the event
  * through a flush callback. Written by hand: no printf per line. */
 #include "entity_impl.h"
+#include "escape_scan.h"
 #include "sse_lines.h"
 
 #include <string.h>
+
+#if defined(__GNUC__)
+#define NOINLINE __attribute__((noinline))
+#else
+#define NOINLINE
+#endif
 
 /* ---- Data lines ------------------------------------------------------------------- */
 
@@ -109,8 +116,14 @@ static int out_status(const starch_out *out, starch_error *err);
 /* The state of an elements value written in pieces. */
 typedef struct Elements {
     bool started; /* its first data line is begun (the value is not empty) */
+    bool head;    /* the event's `event:` line is still to be written (before that line) */
     bool cr;      /* the last piece ended in '\r' */
 } Elements;
+
+/* The `event:` line of a patch-elements event, and that line with the first data line's
+ * prefix (STARCH_SSE_HEAD_OPEN, starch_gen.h). */
+#define ELEMENTS_HEAD     "event: datastar-patch-elements\n"
+#define ELEMENTS_HEAD_LEN 31
 
 /* Writes v[0..n), a piece of the elements, to out as data lines: the first line's prefix
  * before the value's first byte, each line break as SSE_LINES_BREAK (the end of a line
@@ -123,22 +136,27 @@ static void put_elements(starch_out *out, Elements *e, const char *v, size_t n)
     while (v < end && out->err == STARCH_OK) {
         const char *stop = end - v > ELEMENTS_PIECE ? v + ELEMENTS_PIECE : end;
         size_t piece = (size_t)(stop - v);
-        size_t room = 15 + piece + piece / 2 + SSE_LINES_SLACK + SSE_LINES_BLOCK;
+        size_t room = 46 + piece + piece / 2 + SSE_LINES_SLACK + SSE_LINES_BLOCK;
         char *d = starch_out_reserve(out, room);
         const char *d_end = d + room;
         if (!e->started) {
-            d = starch_put(d, "data: elements ", 15);
+            d = e->head ? starch_put(d, STARCH_SSE_HEAD_OPEN, STARCH_SSE_HEAD_OPEN_LEN)
+                        : starch_put(d, "data: elements ", 15);
             e->started = true;
+            e->head = false;
         }
         v = starch__sse_lines(&d, d_end, v, stop, &e->cr); /* short of room: stops early */
         starch_out_commit(out, d);
     }
 }
 
-/* Ends the elements (the last data line) and the event (the empty line), and flushes. */
+/* Ends the elements (the last data line) and the event (the empty line), and flushes;
+ * with no elements and the head not written, the head too. */
 static int put_elements_tail(starch_out *out, const Elements *e, starch_error *err)
 {
-    char *p = starch_out_reserve(out, 2);
+    char *p = starch_out_reserve(out, ELEMENTS_HEAD_LEN + 2);
+    if (e->head) /* (then not started) */
+        p = starch_put(p, ELEMENTS_HEAD, ELEMENTS_HEAD_LEN);
     *p++ = '\n';
     if (e->started)
         *p++ = '\n';
@@ -251,7 +269,7 @@ int starch_sse_patch_elements(starch_out *out, const char *html, size_t len,
     if (rc)
         return rc;
     put_elements_head(out, o);
-    Elements e = {false, false};
+    Elements e = {false, false, false};
     put_elements(out, &e, html, html ? len : 0);
     return put_elements_tail(out, &e, err);
 }
@@ -446,16 +464,17 @@ int starch_sse_remove_signals(starch_out *out, const char *const *paths, size_t 
 
 /* ---- Streaming -------------------------------------------------------------------- */
 
-/* The rendering buffer's state: st->open is Elements.started, st->cr Elements.cr
- * (st->broke is unused). */
+/* The rendering buffer's state: st->open is Elements.started, st->head and st->cr the
+ * same. */
 static Elements stream_state(const starch_sse_stream *st)
 {
-    return (Elements){st->open, st->cr};
+    return (Elements){st->open, st->head, st->cr};
 }
 
 static void stream_save(starch_sse_stream *st, Elements e)
 {
     st->open = e.started;
+    st->head = e.head;
     st->cr = e.cr;
 }
 
@@ -496,8 +515,8 @@ static char *lines_room(starch_out *out, char *p, size_t n)
  * break of 16 bytes, and the room asked for stays within STARCH_OUT_RESERVE_MAX. */
 #define LINES_PIECE 512
 
-char *starch__sse_put_lines(starch_sse_stream *st, starch_out *out, char *p, size_t rest,
-                            const char *v, size_t n, bool escape)
+char *starch__sse_put_lines_scan(starch_sse_stream *st, starch_out *out, char *p, size_t rest,
+                                 const char *v, size_t n, bool escape)
 {
     const char *end = v + n;
     while (v < end) {
@@ -515,26 +534,208 @@ char *starch__sse_put_lines(starch_sse_stream *st, starch_out *out, char *p, siz
     return lines_room(out, p, rest);
 }
 
-starch_out *starch_sse_elements_begin(starch_sse_stream *st, starch_out *out,
-                                      const starch_sse_opts *opt)
+/* A C string from s: its length, then the piece loop. */
+char *starch__sse_put_lines_cstr_scan(starch_sse_stream *st, starch_out *out, char *p, size_t rest,
+                                      const char *s)
 {
-    const starch_sse_opts *o = opt ? opt : &no_opts;
-    /* (starch_out_init_buffer and starch_out_set_flush, written out) */
-    st->out = (starch_out){.data = st->buf, .cap = sizeof st->buf, .borrowed = true};
-    st->dst = out;
-    st->open = st->broke = st->cr = false;
-    st->error.code = STARCH_OK;
-    if (o != &no_opts && check_elements(o, &st->error) != STARCH_OK) {
+    return starch__sse_put_lines_scan(st, out, p, rest, s, strlen(s), true);
+}
+
+/* ---- The lines writers' one pass ---------------------------------------------------
+ *
+ * Where STARCH_SCAN_OVERREAD (escape_scan.h), as the HTML writers' one-pass loop
+ * (escape.c): the value is read once, in 16-byte blocks loaded at its own address, each
+ * stored whole at the cursor, its bytes to escape, its line breaks and its end (a C
+ * string's NUL, v + n) found in one mask. A block reaches past the end but never across a
+ * 4096-byte boundary; within a page's last 15 bytes the loop takes one byte at a time. At
+ * a stop its entity (8 bytes) or the break (16) is stored at once, and the loop goes on
+ * after it: no strlen, no pieces. */
+#if STARCH_SCAN_OVERREAD
+/* The room one step needs at the cursor: 64 bytes stored whole, or a break (16 bytes)
+ * stored after up to 63. */
+#define LINES_STEP_ROOM 80
+
+/* What each stop becomes, by the byte (lines_class: 1..5 an entity, 6 a break), and its
+ * length. */
+static const unsigned char lines_class[256] = {
+    ['&'] = 1, ['<'] = 2, ['>'] = 3, ['"'] = 4, ['\''] = 5, ['\n'] = 6, ['\r'] = 6,
+};
+static const char lines_rep[7][16] = {
+    "", "&amp;", "&lt;", "&gt;", "&#34;", "&#39;", SSE_LINES_BREAK,
+};
+static const unsigned char lines_rep_len[7] = {0, 5, 4, 4, 5, 5, SSE_LINES_BREAK_LEN};
+
+/* A mask of the bytes among the 16 in x the one pass stops at: the bytes up to '\r'
+ * (0x0d: the line breaks and a C string's NUL; the other controls there, rare in HTML,
+ * are then copied one by one), and with escape those HTML escaping replaces (& ' and < >
+ * in pairs, "). */
+static inline unsigned lines_stop16(__m128i x, bool escape)
+{
+    __m128i hit = _mm_cmpeq_epi8(_mm_min_epu8(x, _mm_set1_epi8('\r')), x);
+    if (escape)
+        hit = _mm_or_si128(
+            _mm_or_si128(hit, _mm_cmpeq_epi8(x, _mm_set1_epi8('"'))),
+            _mm_or_si128(_mm_cmpeq_epi8(_mm_or_si128(x, _mm_set1_epi8(1)), _mm_set1_epi8(0x27)),
+                         _mm_cmpeq_epi8(_mm_or_si128(x, _mm_set1_epi8(2)), _mm_set1_epi8(0x3e))));
+    return (unsigned)_mm_movemask_epi8(hit);
+}
+
+/* One step: the four blocks at s stored at p, block by block until one holds a stop;
+ * returns 64 when none does, else the index of the first stop. */
+static inline __attribute__((always_inline)) size_t lines_step64(char *p, const char *s,
+                                                                 bool escape)
+{
+    for (size_t k = 0; k < 64; k += 16) {
+        __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(s + k));
+        _mm_storeu_si128((__m128i *)(void *)(p + k), x);
+        unsigned m = lines_stop16(x, escape);
+        if (m != 0)
+            return k + (size_t)__builtin_ctz(m);
+    }
+    return 64;
+}
+
+/* Whether the n bytes from s lie in the 4096-byte block of s (a page or part of one). */
+static inline bool page_ok(const char *s, unsigned n)
+{
+    return ((uintptr_t)s & 4095) <= 4096 - n;
+}
+
+/* The one pass from s to its NUL (cstr; e unused) or to e, with `rest` bytes of room at
+ * the cursor returned. st->cr as in starch__sse_put_lines_scan: a '\n' first after a
+ * '\r' is skipped; set when the value ends in '\r'; unchanged by an empty value. */
+static inline __attribute__((always_inline)) char *
+lines_blocks(starch_sse_stream *st, starch_out *out, char *p, size_t rest, const char *s,
+             const char *e, bool cstr, bool escape)
+{
+    if (cstr ? *s == 0 : s == e)
+        return lines_room(out, p, rest);
+    if (st->cr && *s == '\n')
+        s++;
+    st->cr = false;
+    char *lim = starch_out_end(out, p);
+    for (;;) {
+        if ((size_t)(lim - p) < LINES_STEP_ROOM + rest) {
+            starch_room r = starch_out_more(out, p, LINES_STEP_ROOM + rest);
+            if (out->err)
+                return r.p; /* in the discard area, with the room */
+            p = r.p;
+            lim = r.end;
+        }
+        size_t left = cstr ? SIZE_MAX : (size_t)(e - s), k;
+        if (left == 0)
+            return p;
+        if (cstr ? page_ok(s, 64) : left >= 64) {
+            k = lines_step64(p, s, escape);
+            if (k == 64) {
+                p += 64;
+                s += 64;
+                continue;
+            }
+        } else if ((!cstr && left >= 16) || page_ok(s, 16)) {
+            __m128i x = _mm_loadu_si128((const __m128i *)(const void *)s);
+            _mm_storeu_si128((__m128i *)(void *)p, x);
+            unsigned m = lines_stop16(x, escape);
+            if (left < 16)
+                m |= ~0u << left; /* the lanes past e */
+            else if (m == 0) {
+                p += 16;
+                s += 16;
+                continue;
+            }
+            k = (size_t)__builtin_ctz(m);
+        } else {
+            k = 0; /* within the last 15 bytes of a page: one byte at a time */
+        }
+        p += k;
+        s += k;
+        if (cstr ? *s == 0 : s == e)
+            return p;
+        unsigned char c = (unsigned char)*s++;
+        unsigned cls = escape || lines_class[c] == 6 ? lines_class[c] : 0;
+        if (cls == 0) { /* a byte copied as it is (a control, or trusted: one to escape) */
+            *p++ = (char)c;
+            continue;
+        }
+        memcpy(p, lines_rep[cls], 16);
+        p += lines_rep_len[cls];
+        if (c == '\r') {
+            if (cstr ? *s == 0 : s == e)
+                st->cr = true;
+            else if (*s == '\n')
+                s++;
+        }
+    }
+}
+
+char *starch__sse_put_lines_cstr_blocks(starch_sse_stream *st, starch_out *out, char *p,
+                                        size_t rest, const char *s)
+{
+    return lines_blocks(st, out, p, rest, s, NULL, true, true);
+}
+
+char *starch__sse_put_lines_blocks(starch_sse_stream *st, starch_out *out, char *p, size_t rest,
+                                   const char *v, size_t n, bool escape)
+{
+    if (n == 0) /* v may be NULL */
+        return lines_room(out, p, rest);
+    return escape ? lines_blocks(st, out, p, rest, v, v + n, false, true)
+                  : lines_blocks(st, out, p, rest, v, v + n, false, false);
+}
+
+#define lines_best      starch__sse_put_lines_blocks
+#define lines_cstr_best starch__sse_put_lines_cstr_blocks
+#else
+#define lines_best      starch__sse_put_lines_scan
+#define lines_cstr_best starch__sse_put_lines_cstr_scan
+#endif
+
+char *starch__sse_put_lines(starch_sse_stream *st, starch_out *out, char *p, size_t rest,
+                            const char *v, size_t n, bool escape)
+{
+    return lines_best(st, out, p, rest, v, n, escape);
+}
+
+char *starch__sse_put_lines_cstr(starch_sse_stream *st, starch_out *out, char *p, size_t rest,
+                                 const char *s)
+{
+    return lines_cstr_best(st, out, p, rest, s);
+}
+
+/* begin with options: checked, and the head and the option lines written. */
+static NOINLINE starch_out *elements_begin_opts(starch_sse_stream *st, starch_out *out,
+                                                const starch_sse_opts *o)
+{
+    st->head = false;
+    if (check_elements(o, &st->error) != STARCH_OK) {
+        st->out.flush = NULL;
+        st->out.flush_ctx = NULL;
         st->out.err = STARCH_EINVAL; /* every write to it is a no-op */
         return &st->out;
     }
     put_elements_head(out, o);
-    st->out.flush = starch__sse_stream_flush;
-    st->out.flush_ctx = st;
     return &st->out;
 }
 
-int starch_sse_elements_end(starch_sse_stream *st, starch_error *err)
+starch_out *starch_sse_elements_begin(starch_sse_stream *st, starch_out *out,
+                                      const starch_sse_opts *opt)
+{
+    /* (starch_out_init_buffer and starch_out_set_flush, written out) */
+    st->out = (starch_out){.data = st->buf,
+                           .cap = sizeof st->buf,
+                           .flush = starch__sse_stream_flush,
+                           .flush_ctx = st,
+                           .borrowed = true};
+    st->dst = out;
+    st->open = st->cr = false;
+    st->head = true; /* no options: written with the first data line's prefix, or by end */
+    st->error.code = STARCH_OK;
+    return opt ? elements_begin_opts(st, out, opt) : &st->out;
+}
+
+/* end, in every case: what the buffer holds converted, the tail written, the buffer freed
+ * (not inlined: the common case below saves no registers). */
+static NOINLINE int elements_end(starch_sse_stream *st, starch_error *err)
 {
     int rc = st->error.code;
     if (rc != STARCH_OK && err)
@@ -549,6 +750,27 @@ int starch_sse_elements_end(starch_sse_stream *st, starch_error *err)
     if (!st->out.borrowed) /* it grew out of st->buf */
         starch_out_free(&st->out);
     return rc;
+}
+
+/* The flush at the end of an event into a streaming out, and its status. */
+static NOINLINE int elements_flush(starch_out *out, starch_error *err)
+{
+    starch_out_flush(out);
+    return out_status(out, err);
+}
+
+int starch_sse_elements_end(starch_sse_stream *st, starch_error *err)
+{
+    starch_out *out = st->dst;
+    /* The common case: the elements begun and written into out (SSE variants), nothing
+     * left in the buffer, no error: the last line's end and the empty line, at once. */
+    if ((st->error.code | st->out.err | out->err) == STARCH_OK && st->out.len == 0 && st->open &&
+        st->out.borrowed && out->cap - out->len >= 2) {
+        memcpy(out->data + out->len, "\n\n", 2);
+        out->len += 2;
+        return out->flush == NULL ? STARCH_OK : elements_flush(out, err);
+    }
+    return elements_end(st, err);
 }
 
 /* ---- Headers ---------------------------------------------------------------------- */

@@ -14,6 +14,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "escape_scan.h" /* STARCH_SCAN_OVERREAD */
+
 /* What a line break becomes (no NUL: 16 bytes). */
 #define SSE_LINES_BREAK     "\ndata: elements "
 #define SSE_LINES_BREAK_LEN 16
@@ -57,6 +59,23 @@ char *starch__sse_lines_html_sse2(char *d, const char *s, const char *end, bool 
 #define starch__sse_lines_html starch__sse_lines_html_sse2
 #else
 #define starch__sse_lines_html starch__sse_lines_html_portable
+#endif
+
+/* The lines writers' out-of-line paths (sse.c; starch__sse_put_lines and _cstr in
+ * starch_gen.h) in their two forms: the piece loop over starch__sse_lines_html (after a
+ * strlen for a C string) and, where STARCH_SCAN_OVERREAD (escape_scan.h), the one pass
+ * the exported ones use. */
+struct starch_sse_stream;
+struct starch_out;
+char *starch__sse_put_lines_scan(struct starch_sse_stream *st, struct starch_out *out, char *p,
+                                 size_t rest, const char *v, size_t n, bool escape);
+char *starch__sse_put_lines_cstr_scan(struct starch_sse_stream *st, struct starch_out *out, char *p,
+                                      size_t rest, const char *s);
+#if STARCH_SCAN_OVERREAD
+char *starch__sse_put_lines_blocks(struct starch_sse_stream *st, struct starch_out *out, char *p,
+                                   size_t rest, const char *v, size_t n, bool escape);
+char *starch__sse_put_lines_cstr_blocks(struct starch_sse_stream *st, struct starch_out *out,
+                                        char *p, size_t rest, const char *s);
 #endif
 
 #endif

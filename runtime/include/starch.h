@@ -430,14 +430,16 @@ typedef struct starch_sse_stream {
     starch_out *dst;            /* where the event goes */
     starch_error error;         /* invalid options: STARCH_EINVAL and why */
     bool open;                  /* splitting: a `data: elements` line is open */
-    bool broke;                 /* the last byte was a line break */
+    bool head;                  /* the `event:` line is still to be written (no options) */
     bool cr;                    /* the last byte was '\r' (a '\n' right after it is skipped) */
 } starch_sse_stream;
 
-/** Writes the start of a patch-elements event to out (options as for
- *  starch_sse_patch_elements) and returns the starch_out to render the elements into;
- *  never NULL. With invalid options nothing is written, the returned buffer is in error
- *  (writes to it do nothing) and starch_sse_elements_end returns STARCH_EINVAL. */
+/** Starts a patch-elements event on out (options as for starch_sse_patch_elements) and
+ *  returns the starch_out to render the elements into; never NULL. Its head and option
+ *  lines are written to out at once, or, with no options (opt NULL), with the elements'
+ *  first bytes or by starch_sse_elements_end: the same bytes once end returns. With
+ *  invalid options nothing is written, the returned buffer is in error (writes to it do
+ *  nothing) and starch_sse_elements_end returns STARCH_EINVAL. */
 starch_out *starch_sse_elements_begin(starch_sse_stream *st, starch_out *out,
                                       const starch_sse_opts *opt);
 

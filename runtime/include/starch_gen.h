@@ -23,7 +23,7 @@ extern "C" {
 
 /** The version of this interface: raised whenever generated code written for the previous
  *  one would not build or would misbehave against this runtime. */
-#define STARCH_GEN_VERSION 3
+#define STARCH_GEN_VERSION 4
 
 /* clang-format off */
 #if defined(STARCH_GEN_EXPECTED) && STARCH_GEN_EXPECTED != STARCH_GEN_VERSION
@@ -1503,9 +1503,14 @@ extern "C" {
  * ====================================================================================== */
 
 /** What a line break of the elements becomes (16 bytes), and the first line's prefix. */
-#define STARCH_SSE_BREAK     "\ndata: elements "
-#define STARCH_SSE_BREAK_LEN 16
-#define STARCH_SSE_OPEN_LEN  15
+#define STARCH_SSE_BREAK         "\ndata: elements "
+#define STARCH_SSE_BREAK_LEN     16
+#define STARCH_SSE_OPEN_LEN      15
+/** The event's `event:` line and the first line's prefix, written at once when begin had
+ *  no options (st->head); the room starch__sse_open asks for (three 16-byte stores). */
+#define STARCH_SSE_HEAD_OPEN     "event: datastar-patch-elements\ndata: elements "
+#define STARCH_SSE_HEAD_OPEN_LEN 46
+#define STARCH_SSE_OPEN_ROOM     48
 
 /* (sse.c) The flush callback of a stream's buffer; the conversion of what that buffer
  * holds into st->dst (the buffer is emptied); the slow path of the lines writers: v[0..n)
@@ -1515,6 +1520,10 @@ int starch__sse_stream_flush(void *ctx, const char *data, size_t len);
 void starch__sse_pending(starch_sse_stream *st);
 char *starch__sse_put_lines(starch_sse_stream *st, starch_out *out, char *p, size_t rest,
                             const char *v, size_t n, bool escape);
+/* starch__sse_put_lines of the C string s, escaped (in one pass, with no strlen, where the
+ * runtime reads strings in blocks). */
+char *starch__sse_put_lines_cstr(starch_sse_stream *st, starch_out *out, char *p, size_t rest,
+                                 const char *s);
 
 /** The stream whose buffer out is, when a component with an SSE variant may write into its
  *  destination: out is a stream's buffer not in error, and the elements have begun or the
@@ -1532,13 +1541,17 @@ static inline starch_sse_stream *starch__sse_stream_of(starch_out *out, bool sta
 }
 
 /** Before the first literal of a component that begins with text: the first line's prefix,
- *  unless the elements have begun (STARCH_SSE_OPEN_LEN bytes of room). */
+ *  unless the elements have begun, after the event's `event:` line when it is still to be
+ *  written (STARCH_SSE_OPEN_ROOM bytes of room). */
 static inline char *starch__sse_open(starch_sse_stream *st, char *p)
 {
     if (st->open)
         return p;
     st->open = true;
-    return starch_put(p, "data: elements ", STARCH_SSE_OPEN_LEN);
+    if (!st->head)
+        return starch_put(p, "data: elements ", STARCH_SSE_OPEN_LEN);
+    st->head = false;
+    return starch_put(p, STARCH_SSE_HEAD_OPEN, STARCH_SSE_HEAD_OPEN_LEN);
 }
 
 /** A literal s[0..n) that begins with a line break (from a '\n'), where what came before
@@ -1596,21 +1609,34 @@ static inline bool starch__sse_has_break_sse2(const char *s, size_t n)
 #define starch__sse_has_break starch__sse_has_break_portable
 #endif
 
-/* The lines writers: (st, out, p, rest, value), as the context's writer, plus the state.
- * Numbers and booleans hold no line break (nor are they empty): the context's writer.
- * Strings with no line break (most): the context's writer too; else the slow path. In a
- * checked build the slow path's room is checked as any writer's (starch_checked_rest). */
+/* The lines writers: (st, out, p, &end, rest, cr, value), as the context's `_e` writer
+ * (STARCH_PUT_<CTX>_E: the end of the room is read again only after the value was written
+ * out of line), plus the stream and cr: whether st->cr may be set where the value begins
+ * (the compiler knows where it cannot: there a value that writes no break leaves st->cr
+ * alone). Numbers and booleans hold no line break (nor are they empty): the context's
+ * writer. Strings with no line break (most): inline, into the room counted for the value
+ * (STARCH_VALUE_MAX); else the rest out of line. In a checked build the out-of-line
+ * path's room is checked as any writer's (starch_checked_rest). */
 #ifdef STARCH_CHECKED
 #define STARCH_SSE_REST_(out, q, rest) starch_checked_rest(out, q, rest)
 #else
 #define STARCH_SSE_REST_(out, q, rest) (q)
 #endif
 
+/* q, what an out-of-line writer returned, with the end of its room (read again). */
+static inline char *starch__sse_after(starch_out *out, char **end, char *q, size_t rest)
+{
+    (void)rest;
+    return starch__end_after(out, end, STARCH_SSE_REST_(out, q, rest));
+}
+
 #define STARCH_SSE_PLAIN_(name, T)                                                                 \
     static inline char *starch__sse_##name(starch_sse_stream *st, starch_out *out, char *p,        \
-                                           size_t rest, T v)                                       \
+                                           char **end, size_t rest, bool cr, T v)                  \
     {                                                                                              \
-        st->cr = false;                                                                            \
+        (void)end;                                                                                 \
+        if (cr)                                                                                    \
+            st->cr = false;                                                                        \
         return STARCH_W_(name)(out, p, rest, v);                                                   \
     }
 STARCH_SSE_PLAIN_(i32, int32_t)
@@ -1619,19 +1645,23 @@ STARCH_SSE_PLAIN_(i64, int64_t)
 STARCH_SSE_PLAIN_(u64, uint64_t)
 STARCH_SSE_PLAIN_(float, float)
 STARCH_SSE_PLAIN_(double, double)
-static inline char *starch__sse_bool(starch_sse_stream *st, starch_out *out, char *p, size_t rest,
-                                     bool v)
+static inline char *starch__sse_bool(starch_sse_stream *st, starch_out *out, char *p, char **end,
+                                     size_t rest, bool cr, bool v)
 {
-    st->cr = false;
+    (void)end;
+    if (cr)
+        st->cr = false;
     return STARCH_W_(bool)(out, p, rest, v);
 }
 
 /** A char in text or an attribute: a line break, or escaped. */
 static inline char *starch__sse_html_chr(starch_sse_stream *st, starch_out *out, char *p,
-                                         size_t rest, char c)
+                                         char **end, size_t rest, bool cr, char c)
 {
+    (void)end;
     if (c != '\n' && c != '\r') {
-        st->cr = false;
+        if (cr)
+            st->cr = false;
         return STARCH_W_(html_chr)(out, p, rest, c);
     }
     bool skip = c == '\n' && st->cr;
@@ -1640,89 +1670,140 @@ static inline char *starch__sse_html_chr(starch_sse_stream *st, starch_out *out,
 }
 
 #if STARCH__SSE2
-/** The bytes the lines writer of text and attributes stops at among the 16 in x: those
- *  HTML escaping replaces, and the line breaks. */
+/** The bytes the lines writers of text and attributes stop at among the 16 in x: those
+ *  HTML escaping replaces, and the line breaks (for starch__short_str, whose lanes past a
+ *  short string are zeros). */
 static inline unsigned starch__sse_html_stop16(__m128i x)
 {
     __m128i brk = _mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('\n')),
                                _mm_cmpeq_epi8(x, _mm_set1_epi8('\r')));
     return starch__html_special16(x) | (unsigned)_mm_movemask_epi8(brk);
 }
-#endif
 
-/** A string in text or an attribute: inline (starch__short_str) when it holds nothing to
- *  escape nor a line break, where the compiler targets SSE2; else in one pass out of
- *  line (escaped, each line break a new data line). */
-static inline char *starch__sse_html_str(starch_sse_stream *st, starch_out *out, char *p,
-                                         size_t rest, starch_str s)
+/** The same in fewer steps, with the bytes up to '\r' (0x0d: the line breaks and a C
+ *  string's NUL; the other controls there, rare in HTML, go on out of line, which copies
+ *  them): for blocks loaded at a string's own address. */
+static inline unsigned starch__sse_lines_stop16(__m128i x)
 {
-#if STARCH__SSE2
-    char *q;
-    if (s.len <= 32 && starch__room(out, p, rest + 32) &&
-        (q = starch__short_str(p, s, starch__sse_html_stop16, NULL)) != NULL) {
-        if (s.len)
-            st->cr = false;
-        return STARCH_SSE_REST_(out, q, rest);
-    }
-#endif
-    return STARCH_SSE_REST_(out, starch__sse_put_lines(st, out, p, rest, s.ptr, s.len, true), rest);
+    __m128i low = _mm_cmpeq_epi8(_mm_min_epu8(x, _mm_set1_epi8('\r')), x);
+    return starch__html_special16(x) | (unsigned)_mm_movemask_epi8(low);
 }
+#endif
 
-/** A C string in text or an attribute: its first bytes inline (starch__short_cstr) up to
- *  its NUL or a byte to escape or a line break, where the compiler targets SSE2; the rest
- *  out of line. */
-static inline char *starch__sse_html_cstr(starch_sse_stream *st, starch_out *out, char *p,
-                                          size_t rest, const char *s)
+/** A string in text or an attribute: inline when it holds nothing to escape nor a line
+ *  break, where the compiler targets SSE2 (as starch_put_html_str_e: its 1 to 32 bytes in
+ *  16-byte blocks loaded at its own address, within a page); else from the first such
+ *  byte on in one pass out of line (escaped, each line break a new data line). */
+static inline char *starch__sse_html_str(starch_sse_stream *st, starch_out *out, char *p,
+                                         char **end, size_t rest, bool cr, starch_str s)
 {
-    if (s == NULL)
-        s = "";
+    (void)cr; /* (without SSE2: out of line) */
 #if STARCH__SSE2
 #if STARCH__OVERREAD
-    if (starch__room(out, p, rest + 64)) {
-        bool done;
-        size_t k = starch__short_cstr(p, s, starch__sse_html_stop16, &done, NULL);
-        if (k)
+    const char *b = starch__opaque(s.ptr);
+    if (s.len - 1 < 32 && ((uintptr_t)b & 4095) <= 4096 - 32) {
+        __m128i x = _mm_loadu_si128((const __m128i *)(const void *)b);
+        _mm_storeu_si128((__m128i *)(void *)p, x);
+        uint64_t m = starch__sse_lines_stop16(x);
+        if (s.len > 16) {
+            __m128i y = _mm_loadu_si128((const __m128i *)(const void *)(b + 16));
+            _mm_storeu_si128((__m128i *)(void *)(p + 16), y);
+            m |= (uint64_t)starch__sse_lines_stop16(y) << 16;
+        }
+        size_t k = (size_t)__builtin_ctzll(m | (uint64_t)1 << s.len);
+        if (cr && k) /* (at k == 0, a '\n' may be the rest of a \r\n: out of line) */
             st->cr = false;
-        if (done)
-            return STARCH_SSE_REST_(out, p + k, rest);
-        p += k;
-        s += k;
+        if (k == s.len)
+            return p + k;
+        return starch__sse_after(
+            out, end, starch__sse_put_lines(st, out, p + k, rest, b + k, s.len - k, true), rest);
+    }
+#else
+    char *q;
+    if (s.len <= 32 && (q = starch__short_str(p, s, starch__sse_html_stop16, NULL)) != NULL) {
+        if (cr && s.len)
+            st->cr = false;
+        return q;
     }
 #endif
 #endif
-    return STARCH_SSE_REST_(out, starch__sse_put_lines(st, out, p, rest, s, strlen(s), true), rest);
+    return starch__sse_after(out, end, starch__sse_put_lines(st, out, p, rest, s.ptr, s.len, true),
+                             rest);
+}
+
+/** A C string in text or an attribute: as starch_put_html_cstr_e, its first bytes inline
+ *  (two 16-byte blocks loaded at its own address, within a page) up to its NUL or a byte
+ *  to escape or a line break, where the compiler targets SSE2; the rest out of line, in
+ *  one pass from there (no strlen). */
+static inline char *starch__sse_html_cstr(starch_sse_stream *st, starch_out *out, char *p,
+                                          char **end, size_t rest, bool cr, const char *s)
+{
+    (void)cr;
+#if STARCH__SSE2
+#if STARCH__OVERREAD
+    s = starch__opaque(s);
+    if (s != NULL && ((uintptr_t)s & 4095) <= 4096 - 32) {
+        __m128i x = _mm_loadu_si128((const __m128i *)(const void *)s);
+        _mm_storeu_si128((__m128i *)(void *)p, x);
+        unsigned m = starch__sse_lines_stop16(x);
+        if (m == 0) {
+            __m128i y = _mm_loadu_si128((const __m128i *)(const void *)(s + 16));
+            _mm_storeu_si128((__m128i *)(void *)(p + 16), y);
+            m = starch__sse_lines_stop16(y) << 16;
+            if (m == 0) {
+                if (cr)
+                    st->cr = false;
+                return starch__sse_after(
+                    out, end, starch__sse_put_lines_cstr(st, out, p + 32, rest, s + 32), rest);
+            }
+        }
+        unsigned k = (unsigned)__builtin_ctz(m);
+        if (cr && k) /* (at k == 0, a '\n' may be the rest of a \r\n: out of line) */
+            st->cr = false;
+        if (s[k] == 0)
+            return p + k;
+        return starch__sse_after(out, end, starch__sse_put_lines_cstr(st, out, p + k, rest, s + k),
+                                 rest);
+    }
+#endif
+#endif
+    return starch__sse_after(out, end, starch__sse_put_lines_cstr(st, out, p, rest, s ? s : ""),
+                             rest);
 }
 
 /* starch_html: as it is in text, escaped in an attribute. */
 static inline char *starch__sse_trusted_(starch_sse_stream *st, starch_out *out, char *p,
-                                         size_t rest, starch_html s, bool attr)
+                                         char **end, size_t rest, bool cr, starch_html s, bool attr)
 {
     if (!starch__sse_has_break(s.ptr, s.len)) {
-        if (s.len)
+        if (cr && s.len)
             st->cr = false;
-        return attr ? STARCH_W_(attr_trusted)(out, p, rest, s)
-                    : STARCH_W_(html_trusted)(out, p, rest, s);
+        return starch__end_after(out, end,
+                                 attr ? STARCH_W_(attr_trusted)(out, p, rest, s)
+                                      : STARCH_W_(html_trusted)(out, p, rest, s));
     }
-    return STARCH_SSE_REST_(out, starch__sse_put_lines(st, out, p, rest, s.ptr, s.len, attr), rest);
+    return starch__sse_after(out, end, starch__sse_put_lines(st, out, p, rest, s.ptr, s.len, attr),
+                             rest);
 }
 
 static inline char *starch__sse_html_trusted(starch_sse_stream *st, starch_out *out, char *p,
-                                             size_t rest, starch_html s)
+                                             char **end, size_t rest, bool cr, starch_html s)
 {
-    return starch__sse_trusted_(st, out, p, rest, s, false);
+    return starch__sse_trusted_(st, out, p, end, rest, cr, s, false);
 }
 
 static inline char *starch__sse_attr_trusted(starch_sse_stream *st, starch_out *out, char *p,
-                                             size_t rest, starch_html s)
+                                             char **end, size_t rest, bool cr, starch_html s)
 {
-    return starch__sse_trusted_(st, out, p, rest, s, true);
+    return starch__sse_trusted_(st, out, p, end, rest, cr, s, true);
 }
 
 /* A value of a type its context cannot write is reported where st_NAME_at writes it, in
  * the same file: its variant takes this instead (declared, never defined), so that each
  * error is reported once. */
 char *starch__sse_quiet(starch_out *out, char *p, size_t rest, ...);
-char *starch__sse_quiet_lines(starch_sse_stream *st, starch_out *out, char *p, size_t rest, ...);
+char *starch__sse_quiet_lines(starch_sse_stream *st, starch_out *out, char *p, char **end,
+                              size_t rest, bool cr, ...);
 
 /* clang-format off */
 #define STARCH_SSE_FN_(x, trusted)                                                                 \
@@ -1744,11 +1825,31 @@ char *starch__sse_quiet_lines(starch_sse_stream *st, starch_out *out, char *p, s
              default: starch__sse_quiet)(out, STARCH_AT_(out, p), rest, x)
 /* clang-format on */
 
-/** STARCH_PUT_HTML and STARCH_PUT_ATTR into the data lines of stream st. */
+/** STARCH_PUT_HTML_E and STARCH_PUT_ATTR_E into the data lines of stream st: the new
+ *  cursor, the end of the room (end, an lvalue) moved as by STARCH_END_AFTER; cr: 0 where
+ *  st->cr is known clear before the value. In a checked build, the cursor and then
+ *  STARCH_END_AFTER. */
+#ifdef STARCH_CHECKED
+#define STARCH_SSE_PUT_E_(trusted, st, out, p, end, rest, cr, x)                                   \
+    ((p) = STARCH_SSE_FN_(x, trusted)(st, out, STARCH_AT_(out, p), &(end), rest, cr, x),           \
+     (end) = STARCH_END_AFTER(out, p, end, x), (p))
+#else
+#define STARCH_SSE_PUT_E_(trusted, st, out, p, end, rest, cr, x)                                   \
+    STARCH_SSE_FN_(x, trusted)(st, out, p, &(end), rest, cr, x)
+#endif
+#define STARCH_SSE_PUT_HTML_E(st, out, p, end, rest, cr, x)                                        \
+    STARCH_SSE_PUT_E_(starch__sse_html_trusted, st, out, p, end, rest, cr, x)
+#define STARCH_SSE_PUT_ATTR_E(st, out, p, end, rest, cr, x)                                        \
+    STARCH_SSE_PUT_E_(starch__sse_attr_trusted, st, out, p, end, rest, cr, x)
+
+/** STARCH_PUT_HTML and STARCH_PUT_ATTR into the data lines of stream st (the end of the
+ *  room then read again by STARCH_END_AFTER). */
 #define STARCH_SSE_PUT_HTML(st, out, p, rest, x)                                                   \
-    STARCH_SSE_FN_(x, starch__sse_html_trusted)(st, out, STARCH_AT_(out, p), rest, x)
+    STARCH_SSE_FN_(x, starch__sse_html_trusted)                                                    \
+    (st, out, STARCH_AT_(out, p), &(char *){NULL}, rest, true, x)
 #define STARCH_SSE_PUT_ATTR(st, out, p, rest, x)                                                   \
-    STARCH_SSE_FN_(x, starch__sse_attr_trusted)(st, out, STARCH_AT_(out, p), rest, x)
+    STARCH_SSE_FN_(x, starch__sse_attr_trusted)                                                    \
+    (st, out, STARCH_AT_(out, p), &(char *){NULL}, rest, true, x)
 
 #ifdef __cplusplus
 }

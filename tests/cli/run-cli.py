@@ -545,7 +545,7 @@ def generated_c_one_escaper_per_value(d):
     # one branch: the public function's, to the SSE variant when out is an event's buffer
     assert c.count(' if ') == 1 and 'if (st_s) {' in c, c
     # the variant: the same values through the writers that break lines
-    sse = [re.match(r'^st_p = (STARCH_SSE_PUT_[A-Z]+)\(st_s, st_out, st_p, ', x)
+    sse = [re.match(r'^st_p = (STARCH_SSE_PUT_[A-Z]+)(?:_E)?\(st_s, st_out, st_p, ', x)
            for x in function_body(c, 'st_card_Card_sse_at')]
     assert [m.group(1) for m in sse if m] == 3 * ['STARCH_SSE_PUT_ATTR'] + 3 * ['STARCH_SSE_PUT_HTML']
 

@@ -520,6 +520,69 @@ Test(sse, each_event_is_flushed)
     starch_out_free(&sink);
 }
 
+/* With no options the event's head waits for the first data line (written with its
+ * prefix) or for end: the same bytes as with options all the defaults, whatever is written
+ * and however out streams. */
+static void head_case(starch_out *dst, const starch_sse_opts *o, int how)
+{
+    starch_sse_stream st;
+    starch_out *w = starch_sse_elements_begin(&st, dst, o);
+    if (how == 1)
+        starch_out_write(w, "<p>\r\nx</p>\r", 11);
+    if (how == 2 || how == 3) { /* as an SSE variant writes: straight into dst */
+        starch_sse_stream *s = starch__sse_stream_of(w, true);
+        cr_assert_eq(s, &st);
+        char *p = starch_out_reserve(s->dst, STARCH_SSE_OPEN_ROOM + 8);
+        p = starch__sse_open(s, p);
+        p = starch_put(p, "<b>", 3);
+        starch_out_commit(s->dst, p);
+        if (how == 3)
+            starch_out_write(w, "\n<i>", 4); /* then through the buffer (end converts it) */
+    }
+    cr_assert_eq(starch_sse_elements_end(&st, NULL), 0);
+}
+
+Test(sse, stream_head_without_options_as_with_defaults)
+{
+    static const char *const want[] = {
+        "event: datastar-patch-elements\n\n",
+        "event: datastar-patch-elements\ndata: elements <p>\ndata: elements x</p>\n"
+        "data: elements \n\n",
+        "event: datastar-patch-elements\ndata: elements <b>\n\n",
+        "event: datastar-patch-elements\ndata: elements <b>\ndata: elements <i>\n\n",
+    };
+    for (int how = 0; how < 4; how++)
+        for (int streaming = 0; streaming < 2; streaming++)
+            for (int opts = 0; opts < 2; opts++) {
+                starch_out sink, dst;
+                starch_out_init(&sink);
+                starch_out_init(&dst);
+                if (streaming)
+                    starch_out_set_flush(&dst, collect, &sink);
+                head_case(&dst, opts ? &(starch_sse_opts){0} : NULL, how);
+                starch_out *got = streaming ? &sink : &dst;
+                if (streaming) /* (the event flushed by end) */
+                    cr_assert_eq(starch_out_len(&dst), 0);
+                cr_assert_str_eq(starch_out_cstr(got), want[how], "how %d streaming %d opts %d",
+                                 how, streaming, opts);
+                starch_out_free(&sink);
+                starch_out_free(&dst);
+            }
+}
+
+/* end into an out that has failed: its error, nothing written. */
+Test(sse, stream_end_into_a_failed_out)
+{
+    starch_out_set_flush(&out, failing_flush, NULL);
+    starch_out_write(&out, "x", 1);
+    starch_out_flush(&out);
+    starch_sse_stream st;
+    starch_sse_elements_begin(&st, &out, NULL);
+    starch_error e;
+    cr_assert_eq(starch_sse_elements_end(&st, &e), STARCH_ECLOSED);
+    cr_assert_str_eq(e.message, "SSE: closed");
+}
+
 /* ---- The elements' data lines, scanner by scanner ------------------------------------ */
 
 /* sse_lines.c copies the elements into their data lines 16 bytes at a time with SSE2 on
@@ -1035,7 +1098,7 @@ Test(sse, has_break_every_position)
             }
 }
 
-/* starch__sse_put_lines (sse.c), the lines writers' out-of-line path: long values cut into
+/* starch__sse_put_lines_scan (sse.c), the lines writers' out-of-line path: long values cut into
  * pieces, a \r\n or \r at every place around the pieces' ends, a '\n' first after a '\r'
  * (st->cr), into a buffer that must grow, with `rest` bytes of room after. */
 Test(sse, put_lines_long_values_across_pieces)
@@ -1061,7 +1124,7 @@ Test(sse, put_lines_long_values_across_pieces)
                     starch_out_init(&out);
                     st.cr = first_cr;
                     char *p = starch_out_reserve(&out, 0);
-                    p = starch__sse_put_lines(&st, &out, p, 40, v, n, true);
+                    p = starch__sse_put_lines_scan(&st, &out, p, 40, v, n, true);
                     cr_assert_geq((size_t)(out.data + out.cap - p), 40, "rest");
                     starch_out_commit(&out, p);
                     cr_assert_eq(starch_out_len(&out), wl, "n %zu at %zu kind %d", n, at, kind);
@@ -1069,4 +1132,103 @@ Test(sse, put_lines_long_values_across_pieces)
                     cr_assert_eq(st.cr, wcr, "cr state n %zu at %zu kind %d", n, at, kind);
                     starch_out_free(&out);
                 }
+}
+
+/* The out-of-line lines writers (sse.c) in each form: the piece loop (after a strlen for
+ * a C string) and, where the runtime reads strings in blocks, the one pass. */
+typedef struct {
+    const char *name;
+    bool cstr;
+    char *(*bytes)(starch_sse_stream *, starch_out *, char *, size_t, const char *, size_t, bool);
+    char *(*cstring)(starch_sse_stream *, starch_out *, char *, size_t, const char *);
+} put_lines_form;
+
+static const put_lines_form put_lines_forms[] = {
+    {"bytes scan", false, starch__sse_put_lines_scan, NULL},
+    {"cstr scan", true, NULL, starch__sse_put_lines_cstr_scan},
+#if STARCH_SCAN_OVERREAD
+    {"bytes blocks", false, starch__sse_put_lines_blocks, NULL},
+    {"cstr blocks", true, NULL, starch__sse_put_lines_cstr_blocks},
+#endif
+    {"bytes", false, starch__sse_put_lines, NULL},
+    {"cstr", true, NULL, starch__sse_put_lines_cstr},
+};
+
+/* v[0..n) through every form (C strings: escaped, when v holds no NUL), the value ending
+ * at an inaccessible page (a C string's NUL its last byte), after `used` bytes of a
+ * buffer of `cap`, with st->cr set first or not; the bytes, st->cr and the room after. */
+static void check_put_lines(const char *v, size_t n, size_t cap, size_t used)
+{
+    static char want[16 * 4096 + 16];
+    if (src_end == NULL)
+        src_end = guarded();
+    for (size_t f = 0; f < sizeof put_lines_forms / sizeof *put_lines_forms; f++)
+        for (int escape = 0; escape < 2; escape++)
+            for (int first_cr = 0; first_cr < 2; first_cr++) {
+                const put_lines_form *w = &put_lines_forms[f];
+                if (w->cstr && (!escape || memchr(v, 0, n)))
+                    continue;
+                size_t skip = first_cr && n && v[0] == '\n';
+                bool wcr;
+                size_t wl = lines_html_reference(want, v + skip, n - skip, escape, &wcr);
+                if (n == 0)
+                    wcr = first_cr; /* an empty value leaves it */
+                char *s = src_end - n - w->cstr;
+                memcpy(s, v, n);
+                if (w->cstr)
+                    s[n] = 0;
+                starch_out o;
+                starch_out_init(&o);
+                char *p = starch_out_reserve(&o, cap);
+                memset(p, '.', used);
+                starch_out_commit(&o, p + used);
+                p = starch_out_reserve(&o, 0);
+                starch_sse_stream st;
+                st.cr = first_cr;
+                p = w->cstr ? w->cstring(&st, &o, p, 40, s)
+                            : w->bytes(&st, &o, p, 40, s, n, escape);
+                cr_assert_geq((size_t)(o.data + o.cap - p), 40, "%s: rest (n %zu)", w->name, n);
+                starch_out_commit(&o, p);
+                cr_assert_eq(starch_out_len(&o), used + wl, "%s: length (n %zu, escape %d, cr %d)",
+                             w->name, n, escape, first_cr);
+                cr_assert(memcmp(starch_out_data(&o) + used, want, wl) == 0, "%s: bytes (n %zu)",
+                          w->name, n);
+                cr_assert_eq(st.cr, wcr, "%s: cr state (n %zu, cr %d)", w->name, n, first_cr);
+                starch_out_free(&o);
+            }
+}
+
+/* Stops (breaks, bytes to escape, the controls the one pass looks at) at every position
+ * of values of 0 to 150 bytes, into a buffer with room and one that must grow. */
+Test(sse, put_lines_forms_every_stop_at_every_position)
+{
+    static const char *const stops[] = {"\n", "\r\n", "\r", "\r\r", "<",    "&",    "\"",
+                                        "'",  ">",    "\t", "\x0b", "\x01", "\n\r", "\r&"};
+    char v[160];
+    check_put_lines("", 0, 64, 0);
+    for (size_t n = 1; n <= 150; n += n < 70 ? 1 : 17)
+        for (size_t b = 0; b < sizeof stops / sizeof *stops; b++)
+            for (size_t i = 0; i < n; i++) {
+                size_t bl = strlen(stops[b]);
+                for (size_t j = 0; j < n; j++)
+                    v[j] = (char)('a' + j % 26);
+                size_t m = i + bl > n ? n : i + bl;
+                memcpy(v + i, stops[b], m - i);
+                check_put_lines(v, n, i % 2 ? 4096 : 64, i % 2 ? 0 : 60 - i % 60);
+            }
+}
+
+/* Random values, short and long (across the pieces of the piece loop and many steps of
+ * the one pass), NULs in the bytes forms' values. */
+Test(sse, put_lines_forms_random_values)
+{
+    static const char alphabet[] = "<p>\n\r\r\n\t\x0b\x0c\x0e\x0f x&\"'%;\x00\x80\xff=?";
+    char v[2048];
+    for (int round = 0; round < 1500; round++) {
+        size_t n = next() % (round < 1200 ? 100 : 2048);
+        for (size_t j = 0; j < n; j++)
+            v[j] = round % 3 == 0 && next() % 32 ? (char)('a' + j % 26)
+                                                 : alphabet[next() % (sizeof alphabet - 1)];
+        check_put_lines(v, n, round % 2 ? 16384 : 100, round % 5);
+    }
 }

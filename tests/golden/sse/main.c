@@ -73,6 +73,12 @@ static void r_crsplit(starch_out *o, const Args *x)
 {
     sse_CrSplit(o, x->a);
 }
+static void r_str(starch_out *o, const Args *x)
+{
+    char both[160];
+    snprintf(both, sizeof both, "%s%s%s", x->a, x->b, x->a);
+    sse_Str(o, (starch_str){both, strlen(both)}, both);
+}
 /* several components into one event, values of each ending in '\r' before the next */
 static void r_many(starch_out *o, const Args *x)
 {
@@ -89,23 +95,38 @@ typedef struct Case {
 } Case;
 
 static const Case cases[] = {
-    {"Lines", r_lines, NULL},          {"Empty", r_empty, NULL},
-    {"Empty, begun", r_empty, "<x>"},  {"Cond", r_cond, NULL},
-    {"Cond, begun", r_cond, "<x>"},    {"Cond, after \\r", r_cond, "<x>\r"},
-    {"Value", r_value, NULL},          {"Value, after \\r", r_value, "\r"},
-    {"CrEnd", r_crend, NULL},          {"Nested", r_nested, NULL},
-    {"Contexts", r_contexts, "."},     {"Loop", r_loop, "."},
-    {"UsesSlot", r_slot, NULL},        {"UsesSlot, begun", r_slot, "<x>"},
-    {"Slotted", r_slotted, NULL},      {"UsesCard", r_usescard, NULL},
-    {"Markdown", r_markdown, "."},     {"many", r_many, NULL},
-    {"many, after \\r", r_many, "\r"}, {"CrSplit", r_crsplit, NULL},
+    {"Lines", r_lines, NULL},
+    {"Empty", r_empty, NULL},
+    {"Empty, begun", r_empty, "<x>"},
+    {"Cond", r_cond, NULL},
+    {"Cond, begun", r_cond, "<x>"},
+    {"Cond, after \\r", r_cond, "<x>\r"},
+    {"Value", r_value, NULL},
+    {"Value, after \\r", r_value, "\r"},
+    {"CrEnd", r_crend, NULL},
+    {"Nested", r_nested, NULL},
+    {"Contexts", r_contexts, "."},
+    {"Loop", r_loop, "."},
+    {"UsesSlot", r_slot, NULL},
+    {"UsesSlot, begun", r_slot, "<x>"},
+    {"Slotted", r_slotted, NULL},
+    {"UsesCard", r_usescard, NULL},
+    {"Markdown", r_markdown, "."},
+    {"many", r_many, NULL},
+    {"many, after \\r", r_many, "\r"},
+    {"CrSplit", r_crsplit, NULL},
+    {"Str", r_str, NULL},
+    {"Str, after \\r", r_str, "\r"},
 };
 
-/* Renders through a stream; *variant: the component wrote into the event itself. */
-static void via_stream(starch_out *dst, const Case *c, const Args *x, bool *variant)
+/* Renders through a stream, begun with no options or with options all the defaults (the
+ * event's head then written at once, not with the first line); *variant: the component
+ * wrote into the event itself. */
+static void via_stream(starch_out *dst, const Case *c, const Args *x, bool *variant,
+                       const starch_sse_opts *opts)
 {
     starch_sse_stream st;
-    starch_out *o = starch_sse_elements_begin(&st, dst, NULL);
+    starch_out *o = starch_sse_elements_begin(&st, dst, opts);
     if (c->before)
         starch_out_puts(o, c->before);
     c->fn(o, x);
@@ -126,11 +147,12 @@ static void via_buffer(starch_out *dst, const Case *c, const Args *x)
     starch_out_free(&b);
 }
 
-/* A random string of up to 6 bytes from those that matter here. */
+/* A random string of up to 6 bytes from those that matter here, or one time in eight of
+ * up to 40 (past what the writers take inline). */
 static const char *random_string(char *buf)
 {
     static const char bytes[] = "a\n\r<&\"' ";
-    int n = rand() % 7;
+    int n = rand() % 8 ? rand() % 7 : rand() % 41;
     for (int i = 0; i < n; i++)
         buf[i] = bytes[rand() % (int)(sizeof bytes - 1)];
     buf[n] = 0;
@@ -147,23 +169,29 @@ static void print_escaped(const char *s, size_t n)
     }
 }
 
-/* Both ways for case c with values x; 1 when they differ (reported on stderr). */
+/* Both ways for case c with values x (the stream begun with no options and with default
+ * ones); 1 when they differ (reported on stderr). */
 static int compare(const Case *c, const Args *x, starch_out *s, starch_out *b)
 {
     bool variant;
-    starch_out_clear(s);
+    int differ = 0;
     starch_out_clear(b);
-    via_stream(s, c, x, &variant);
     via_buffer(b, c, x);
-    if (starch_out_len(s) == starch_out_len(b) &&
-        memcmp(starch_out_data(s), starch_out_data(b), starch_out_len(b)) == 0)
-        return 0;
-    fprintf(stderr, "%s differs (a=%d bytes, b=%d bytes, c=%d):\n--- stream\n", c->name,
-            (int)strlen(x->a), (int)strlen(x->b), x->c);
-    print_escaped(starch_out_data(s), starch_out_len(s));
-    fputs("--- buffer\n", stderr);
-    print_escaped(starch_out_data(b), starch_out_len(b));
-    return 1;
+    for (int opts = 0; opts < 2; opts++) {
+        starch_out_clear(s);
+        via_stream(s, c, x, &variant, opts ? &(starch_sse_opts){0} : NULL);
+        if (starch_out_len(s) == starch_out_len(b) &&
+            memcmp(starch_out_data(s), starch_out_data(b), starch_out_len(b)) == 0)
+            continue;
+        differ = 1;
+        fprintf(stderr, "%s differs (a=%d bytes, b=%d bytes, c=%d, %s):\n--- stream\n", c->name,
+                (int)strlen(x->a), (int)strlen(x->b), x->c,
+                opts ? "default options" : "no options");
+        print_escaped(starch_out_data(s), starch_out_len(s));
+        fputs("--- buffer\n", stderr);
+        print_escaped(starch_out_data(b), starch_out_len(b));
+    }
+    return differ;
 }
 
 int main(void)
@@ -183,7 +211,7 @@ int main(void)
         for (size_t i = 0; i < ncases; i++) {
             bool variant;
             starch_out_clear(&s);
-            via_stream(&s, &cases[i], &fixed[k], &variant);
+            via_stream(&s, &cases[i], &fixed[k], &variant, NULL);
             printf("== %s, values %zu (%s)\n", cases[i].name, k, variant ? "variant" : "runtime");
             fwrite(starch_out_data(&s), 1, starch_out_len(&s), stdout);
             failed += compare(&cases[i], &fixed[k], &s, &b);
@@ -192,7 +220,7 @@ int main(void)
     srand(15);
     long renders = 0;
     for (int it = 0; it < 3000 && failed == 0; it++) {
-        char a[8], bb[8];
+        char a[48], bb[48];
         static const char chars[] = "a\n\r<";
         Args x = {random_string(a),           random_string(bb), rand() % 5,
                   (rand() % 200 - 100) / 8.0, chars[rand() % 4], rand() % 2};
