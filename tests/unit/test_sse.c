@@ -1062,16 +1062,23 @@ Test(sse, lines_html_every_stop_at_every_position)
             }
 }
 
+/* v[0..n): random bytes of those the writers stop at and their look-alikes (in a third
+ * of the rounds mostly letters). */
+static void random_value(char *v, size_t n, int round)
+{
+    static const char alphabet[] = "<p>\n\r\r\n\t\x0b\x0c\x0e\x0f x&\"'%;\x00\x80\xff=?";
+    for (size_t j = 0; j < n; j++)
+        v[j] = round % 3 == 0 && next() % 32 ? (char)('a' + j % 26)
+                                             : alphabet[next() % (sizeof alphabet - 1)];
+}
+
 /* Random values of those bytes and their look-alikes. */
 Test(sse, lines_html_random_values)
 {
-    static const char alphabet[] = "<p>\n\r\r\n\t\x0b\x0c\x0e\x0f x&\"'%;\x00\x80\xff=?";
     char v[2048];
     for (int round = 0; round < 3000; round++) {
         size_t n = next() % (round < 2500 ? 80 : 2048);
-        for (size_t j = 0; j < n; j++)
-            v[j] = round % 3 == 0 && next() % 32 ? (char)('a' + j % 26)
-                                                 : alphabet[next() % (sizeof alphabet - 1)];
+        random_value(v, n, round);
         check_lines_html(v, n);
     }
 }
@@ -1222,13 +1229,10 @@ Test(sse, put_lines_forms_every_stop_at_every_position)
  * the one pass), NULs in the bytes forms' values. */
 Test(sse, put_lines_forms_random_values)
 {
-    static const char alphabet[] = "<p>\n\r\r\n\t\x0b\x0c\x0e\x0f x&\"'%;\x00\x80\xff=?";
     char v[2048];
     for (int round = 0; round < 1500; round++) {
         size_t n = next() % (round < 1200 ? 100 : 2048);
-        for (size_t j = 0; j < n; j++)
-            v[j] = round % 3 == 0 && next() % 32 ? (char)('a' + j % 26)
-                                                 : alphabet[next() % (sizeof alphabet - 1)];
+        random_value(v, n, round);
         check_put_lines(v, n, round % 2 ? 16384 : 100, round % 5);
     }
 }
