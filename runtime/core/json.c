@@ -85,6 +85,21 @@ static int set_of(unsigned mask)
  * looked up in the table, which is fastest for short runs (most strings on a page, and the
  * run after an escape); from there set's scanner takes over, specialised for each set so
  * that its bytes are constants. Under ESC_RE, the table all along. */
+/* The length of the prefix of s[0..n) with no byte of set (0..7), by its scanner. */
+static inline size_t scan_set_of(const unsigned char *s, size_t n, int set)
+{
+    switch (set) {
+    case 0: return scan_set_best(s, n, &json_sets[0]);
+    case 1: return scan_set_best(s, n, &json_sets[1]);
+    case 2: return scan_set_best(s, n, &json_sets[2]);
+    case 3: return scan_set_best(s, n, &json_sets[3]);
+    case 4: return scan_set_best(s, n, &json_sets[4]);
+    case 5: return scan_set_best(s, n, &json_sets[5]);
+    case 6: return scan_set_best(s, n, &json_sets[6]);
+    default: return scan_set_best(s, n, &json_sets[7]);
+    }
+}
+
 static inline size_t scan_plain(const unsigned char *s, size_t n, unsigned mask, int set)
 {
     size_t i = 0, head = set < 0 || n < 8 ? n : 8;
@@ -92,18 +107,7 @@ static inline size_t scan_plain(const unsigned char *s, size_t n, unsigned mask,
         i++;
     if (i < head || i == n)
         return i;
-    s += i;
-    n -= i;
-    switch (set) {
-    case 0: return i + scan_set_best(s, n, &json_sets[0]);
-    case 1: return i + scan_set_best(s, n, &json_sets[1]);
-    case 2: return i + scan_set_best(s, n, &json_sets[2]);
-    case 3: return i + scan_set_best(s, n, &json_sets[3]);
-    case 4: return i + scan_set_best(s, n, &json_sets[4]);
-    case 5: return i + scan_set_best(s, n, &json_sets[5]);
-    case 6: return i + scan_set_best(s, n, &json_sets[6]);
-    default: return i + scan_set_best(s, n, &json_sets[7]);
-    }
+    return i + scan_set_of(s + i, n - i, set);
 }
 
 /* The longest escape (\u00XX, \ufffd, \u2028) and the longest quote (&#34;). */
@@ -245,6 +249,33 @@ static starch_str quote_of(unsigned flags)
     return flags & STARCH_JSON_ATTR ? STARCH_STR("&#34;") : STARCH_STR("\"");
 }
 
+/* The longest string put_short writes, and its quotes padded to 8 bytes (one store). */
+#define SHORT_MAX 32
+static const char quotes8[3][8] = {"", "\"", "&#34;"};
+
+/* A string of up to SHORT_MAX bytes with nothing to escape (most strings on a page): one
+ * scan by its set's scanner, the bytes copied in a store or two, between its quotes (q
+ * an index into quotes8, qlen its length). NULL, with nothing written that counts, when
+ * it is longer, has a byte to escape, or the room at p is short: the loop writes it. */
+static char *put_short(const starch_out *out, char *p, size_t rest, const unsigned char *u,
+                       size_t len, int set, int q, size_t qlen)
+{
+    if (len > SHORT_MAX || set < 0 || !starch__room(out, p, 8 + SHORT_MAX + 8 + rest) ||
+        scan_set_of(u, len, set) != len)
+        return NULL;
+    memcpy(p, quotes8[q], 8);
+    p += qlen;
+    if (len > 16) {
+        memcpy(p, u, 16);
+        memcpy(p + len - 16, u + len - 16, 16);
+    } else {
+        copy_run(p, u, len);
+    }
+    p += len;
+    memcpy(p, quotes8[q], 8);
+    return p + qlen;
+}
+
 char *starch_put_json_str(starch_out *out, char *p, size_t rest, const char *s, size_t len,
                           unsigned flags)
 {
@@ -252,6 +283,10 @@ char *starch_put_json_str(starch_out *out, char *p, size_t rest, const char *s, 
     unsigned mask = flags_mask(flags);
     int set = set_of(mask);
     const unsigned char *u = (const unsigned char *)(s ? s : ""), *end = u + (s ? len : 0);
+    char *done = put_short(out, p, rest, u, (size_t)(end - u), set,
+                           q.len == 0 ? 0 : q.len == 1 ? 1 : 2, q.len);
+    if (done)
+        return done;
     size_t block = (size_t)(end - u) < BLOCK ? (size_t)(end - u) : BLOCK;
     p = starch_out_need(out, p, q.len + (block + 3) * ESC_MAX + q.len + rest);
     if (out->err)

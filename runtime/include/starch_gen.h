@@ -95,6 +95,13 @@ static inline char *starch_out_need(starch_out *out, char *p, size_t n)
     return starch_out_reserve(out, n);
 }
 
+/** Whether `need` bytes of room are left at p (a cursor into out's data, or, after a
+ *  failure, into the discard area: then never). */
+static inline bool starch__room(const starch_out *out, const char *p, size_t need)
+{
+    return out->err == 0 && (size_t)(out->data + out->cap - p) >= need;
+}
+
 /** Copies s[0..n) to p (room already reserved) and returns the cursor after it. */
 static inline char *starch_put(char *p, const char *s, size_t n)
 {
@@ -481,13 +488,6 @@ static inline unsigned starch__url_stop16(__m128i x)
     __m128i hit = _mm_or_si128(_mm_or_si128(_mm_or_si128(ctl, high), _mm_or_si128(amp_apos, lt_gt)),
                                _mm_or_si128(_mm_or_si128(bsl_hat, quot_pct), grave));
     return (unsigned)_mm_movemask_epi8(hit);
-}
-
-/** Whether `need` bytes of room are left at p (a cursor into out's data, or, after a
- *  failure, into the discard area: then never). */
-static inline bool starch__room(const starch_out *out, const char *p, size_t need)
-{
-    return out->err == 0 && (size_t)(out->data + out->cap - p) >= need;
 }
 
 /** s, with nothing the compiler knows about the object it points into: the fast paths
@@ -1199,6 +1199,73 @@ void starch_error_entity_only_where_json_is_expected(void);
  * -------------------------------------------------------------------------------------- */
 
 /* clang-format 14 cannot lay out _Generic association lists: */
+/* The fast path of a C string as a JavaScript string literal (starch_put_js_cstr,
+ * _js_script_cstr, _js_str_cstr), where the compiler targets SSE2 and strings may be read
+ * in blocks (not in a checked build, whose writers check their room): a string that ends
+ * within its first 32 bytes (64 when near a page's end) with nothing to escape is written
+ * between its quotes inline; else the writer of the library writes it. The three
+ * contexts escape the same bytes and differ in their quotes. */
+#if STARCH__SSE2 && STARCH__OVERREAD && !defined(STARCH_CHECKED)
+#define STARCH__JS_FAST 1
+/** A mask of the bytes among the 16 in x that a JavaScript string literal in HTML escapes
+ *  (json.c, set 7): controls, DEL and bytes >= 0x80 (checked as UTF-8), " \ < > & ' `
+ *  @ $ /; the NUL is among the controls. */
+static inline unsigned starch__js_stop16(__m128i x)
+{
+    __m128i ctl_del = _mm_or_si128(_mm_cmplt_epi8(x, _mm_set1_epi8(0x20)),
+                                   _mm_cmpeq_epi8(x, _mm_set1_epi8(0x7f)));
+    __m128i amp_apos = _mm_cmpeq_epi8(_mm_or_si128(x, _mm_set1_epi8(1)), _mm_set1_epi8(0x27));
+    __m128i lt_gt = _mm_cmpeq_epi8(_mm_or_si128(x, _mm_set1_epi8(2)), _mm_set1_epi8(0x3e));
+    __m128i at_grave = _mm_cmpeq_epi8(_mm_or_si128(x, _mm_set1_epi8(0x20)), _mm_set1_epi8(0x60));
+    __m128i quot_dollar =
+        _mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('"')), _mm_cmpeq_epi8(x, _mm_set1_epi8('$')));
+    __m128i slashes =
+        _mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('/')), _mm_cmpeq_epi8(x, _mm_set1_epi8('\\')));
+    __m128i hit = _mm_or_si128(_mm_or_si128(_mm_or_si128(ctl_del, amp_apos), lt_gt),
+                               _mm_or_si128(_mm_or_si128(at_grave, quot_dollar), slashes));
+    return (unsigned)_mm_movemask_epi8(hit);
+}
+
+/** s between the quotes q (qlen bytes, given padded to 8: one store each): the opening
+ *  quote is stored first, the string after it by starch__short_cstr, the closing quote
+ *  after the string. */
+static inline char *starch__js_cstr_q(starch_out *out, char *p, size_t rest, const char *s,
+                                      const char q[8], size_t qlen,
+                                      char *(*slow)(starch_out *, char *, size_t, const char *))
+{
+    if (s != NULL && starch__room(out, p, 8 + 64 + 8 + rest)) {
+        bool done;
+        memcpy(p, q, 8);
+        size_t k = starch__short_cstr(p + qlen, s, starch__js_stop16, &done, NULL);
+        if (done) {
+            memcpy(p + qlen + k, q, 8);
+            return p + qlen + k + qlen;
+        }
+    }
+    return slow(out, p, rest, s);
+}
+
+static inline char *starch__js_cstr_fast(starch_out *out, char *p, size_t rest, const char *s)
+{
+    return starch__js_cstr_q(out, p, rest, s, "&#34;\0\0", 5, starch_put_js_cstr);
+}
+
+static inline char *starch__js_script_cstr_fast(starch_out *out, char *p, size_t rest,
+                                                const char *s)
+{
+    return starch__js_cstr_q(out, p, rest, s, "\"\0\0\0\0\0\0", 1, starch_put_js_script_cstr);
+}
+
+static inline char *starch__js_str_cstr_fast(starch_out *out, char *p, size_t rest, const char *s)
+{
+    return starch__js_cstr_q(out, p, rest, s, "\0\0\0\0\0\0\0", 0, starch_put_js_str_cstr);
+}
+#define STARCH_JS_CSTR_(name) starch__##name##_cstr_fast
+#else
+#define STARCH__JS_FAST       0
+#define STARCH_JS_CSTR_(name) STARCH_W_(name##_cstr)
+#endif
+
 /* clang-format off */
 #define STARCH_NUMBER_CASES_(i32, u32, i64, u64, flt, dbl)                                         \
     signed char: i32, short: i32, int: i32, long: i64, long long: i64,                             \
@@ -1227,7 +1294,11 @@ void starch_error_entity_only_where_json_is_expected(void);
 #define STARCH_FN_URL(x)        STARCH_FN_PLAIN_(x, url, STARCH_W_(url_trusted))
 #define STARCH_FN_URL_PART(x)   STARCH_FN_PLAIN_(x, url_part, STARCH_W_(url_part_trusted))
 #define STARCH_FN_SRCSET(x)     STARCH_FN_PLAIN_(x, srcset, STARCH_W_(srcset_trusted))
-#define STARCH_FN_JS_STR(x)     STARCH_FN_PLAIN_(x, js_str, STARCH_W_(js_str_trusted))
+#define STARCH_FN_JS_STR(x)                                                                        \
+    _Generic((x),                                                                                  \
+        char *: STARCH_JS_CSTR_(js_str),                                                           \
+        const char *: STARCH_JS_CSTR_(js_str),                                                     \
+        default: STARCH_FN_PLAIN_(x, js_str, STARCH_W_(js_str_trusted)))
 #define STARCH_FN_DS_URL_STR(x) STARCH_FN_PLAIN_(x, ds_url_str, STARCH_W_(ds_url_str_trusted))
 
 #define STARCH_FN_URL_QUERY(x)                                                                     \
@@ -1242,19 +1313,19 @@ void starch_error_entity_only_where_json_is_expected(void);
         default: starch_error_value_type_cannot_be_interpolated)
 
 /* JavaScript values: strings as string literals, numbers and booleans as literals. */
-#define STARCH_FN_JS_VALUE_(x, name)                                                               \
+#define STARCH_FN_JS_VALUE_(x, name, cstr)                                                         \
     _Generic((x),                                                                          \
-        char *: STARCH_W_(name##_cstr),                                                  \
-        const char *: STARCH_W_(name##_cstr),                                            \
+        char *: cstr,                                                                      \
+        const char *: cstr,                                                                \
         starch_str: STARCH_W_(name##_str),                                               \
         starch_html: STARCH_W_(name##_trusted),                                          \
         char: STARCH_W_(name##_chr),                                                     \
         bool: STARCH_W_(bool),                                                             \
         STARCH_NUMBER_CASES_(STARCH_W_(js_i64), STARCH_W_(u32), STARCH_W_(js_i64), STARCH_W_(u64), STARCH_W_(js_float), STARCH_W_(js_double)),     \
         default: starch_error_value_type_cannot_be_interpolated)
-#define STARCH_FN_JS(x)        STARCH_FN_JS_VALUE_(x, js)
-#define STARCH_FN_JS_SCRIPT(x) STARCH_FN_JS_VALUE_(x, js_script)
-#define STARCH_FN_DS_URL(x)    STARCH_FN_JS_VALUE_(x, ds_url)
+#define STARCH_FN_JS(x)        STARCH_FN_JS_VALUE_(x, js, STARCH_JS_CSTR_(js))
+#define STARCH_FN_JS_SCRIPT(x) STARCH_FN_JS_VALUE_(x, js_script, STARCH_JS_CSTR_(js_script))
+#define STARCH_FN_DS_URL(x)    STARCH_FN_JS_VALUE_(x, ds_url, STARCH_W_(ds_url_cstr))
 
 #define STARCH_FN_JS_REGEXP(x)                                                                     \
     _Generic((x),                                                                          \

@@ -1048,16 +1048,17 @@ Test(url_loops, random_strings_dense_and_sparse)
 
 /* ---- The inline fast paths of starch_gen.h -------------------------------------------
  *
- * Where the compiler targets SSE2, starch_put_html_cstr and _str and the url, url_part and
- * url_query string writers are inline: a short string that needs nothing is checked in registers
- * and copied, any other (or what is left of it) goes out of line (starch__put_*, which the tests
- * above and test_escape_contexts.c check against the specification). Each inline writer is checked
- * against its out-of-line one: each byte value at positions of strings of every length to 80 (past
- * the 63 bytes a C string's fast path looks at), at every alignment, each string ending at an
- * inaccessible page (a C string's NUL the last byte of the page: its aligned blocks are read whole,
- * and must never cross) or followed by bytes to escape (past the NUL, which the fast path reads and
- * must ignore), with the room at the cursor just below, at and above what the fast path needs.
- * Without SSE2 the names are the out-of-line writers, and the checks pass trivially. */
+ * Where the compiler targets SSE2, starch_put_html_cstr and _str, the url, url_part and
+ * url_query string writers, and the JavaScript C string writers (STARCH_JS_CSTR_) are inline: a
+ * short string that needs nothing is checked in registers and copied, any other (or what is left of
+ * it) goes out of line (starch__put_*, which the tests above and test_escape_contexts.c check
+ * against the specification). Each inline writer is checked against its out-of-line one: each byte
+ * value at positions of strings of every length to 80 (past the 63 bytes a C string's fast path
+ * looks at), at every alignment, each string ending at an inaccessible page (a C string's NUL the
+ * last byte of the page: its aligned blocks are read whole, and must never cross) or followed by
+ * bytes to escape (past the NUL, which the fast path reads and must ignore), with the room at the
+ * cursor just below, at and above what the fast path needs. Without SSE2 the names are the
+ * out-of-line writers, and the checks pass trivially. */
 
 typedef char *(*cstr_writer_fn)(starch_out *, char *, size_t, const char *);
 typedef char *(*str_writer_fn)(starch_out *, char *, size_t, starch_str);
@@ -1074,6 +1075,12 @@ static const struct {
      starch__put_url_part_str},
     {"url_query", starch_put_url_query_cstr, starch__put_url_query_cstr, starch_put_url_query_str,
      starch__put_url_query_str},
+    /* JavaScript string literals: C strings inline (a starch_str goes out of line) */
+    {"js", STARCH_JS_CSTR_(js), starch_put_js_cstr, starch_put_js_str, starch_put_js_str},
+    {"js_script", STARCH_JS_CSTR_(js_script), starch_put_js_script_cstr, starch_put_js_script_str,
+     starch_put_js_script_str},
+    {"js_str", STARCH_JS_CSTR_(js_str), starch_put_js_str_cstr, starch_put_js_str_str,
+     starch_put_js_str_str},
 };
 #define N_FAST (sizeof fast_writers / sizeof fast_writers[0])
 
@@ -1321,6 +1328,10 @@ Test(fast_paths, masks_every_byte_in_every_lane)
             cr_assert_eq(starch__query_stop16(x), url_stops((unsigned char)c, 1) ? 1u << lane : 0u,
                          "query 0x%02x", c);
             cr_assert_eq(starch__colons16(x), c == ':' ? 1u << lane : 0u, "colon 0x%02x", c);
+#if STARCH__JS_FAST
+            bool js = c < 0x20 || c >= 0x7f || strchr("\"\\<>&'`@$/", (int)c) != NULL;
+            cr_assert_eq(starch__js_stop16(x), js ? 1u << lane : 0u, "js 0x%02x", c);
+#endif
         }
     }
 }
