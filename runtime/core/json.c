@@ -284,7 +284,10 @@ char *starch_put_json_str(starch_out *out, char *p, size_t rest, const char *s, 
     int set = set_of(mask);
     const unsigned char *u = (const unsigned char *)(s ? s : ""), *end = u + (s ? len : 0);
     char *done = put_short(out, p, rest, u, (size_t)(end - u), set,
-                           q.len == 0 ? 0 : q.len == 1 ? 1 : 2, q.len);
+                           q.len == 0   ? 0
+                           : q.len == 1 ? 1
+                                        : 2,
+                           q.len);
     if (done)
         return done;
     size_t block = (size_t)(end - u) < BLOCK ? (size_t)(end - u) : BLOCK;
